@@ -1,0 +1,326 @@
+//! Configuration from `PORTAL_*` environment variables, parsed once at
+//! start: a bad value stops the program with one line naming the variable.
+
+use lettre::message::Mailbox;
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+use url::Url;
+
+use crate::domain::Email;
+
+pub const DEFAULT_DPO_EMAIL: &str = "dpo@sofacto.com";
+pub const DEFAULT_MAIL_FROM: &str = "SOFACTO - Protection des données <dpo@sofacto.com>";
+
+#[derive(Clone)]
+pub struct Config {
+    /// `sqlite://…` or `postgres://…`.
+    pub database_url: DatabaseUrl,
+    /// Base of every link in an email, e.g. `https://privacy.sofacto.com`.
+    pub public_url: Url,
+    /// Where new requests and digests are sent.
+    pub dpo_email: Email,
+    pub mail_from: Mailbox,
+    /// `None`: emails are written as `.eml` files under `outbox_dir`.
+    pub smtp: Option<SmtpUrl>,
+    /// Holds the default SQLite file and the `.eml` outbox.
+    pub data_dir: PathBuf,
+    /// How often the email worker looks for due messages when nobody wakes it.
+    pub outbox_poll: Duration,
+}
+
+/// A database URL; its Debug and Display hide any password.
+#[derive(Clone)]
+pub struct DatabaseUrl(String);
+
+/// An SMTP URL as lettre reads it; it may hold credentials, so it is never
+/// printed.
+#[derive(Clone)]
+pub struct SmtpUrl(String);
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub reason: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "configuration error: {}: {}", self.variable, self.reason)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+fn invalid(variable: &'static str, reason: impl Into<String>) -> ConfigError {
+    ConfigError {
+        variable,
+        reason: reason.into(),
+    }
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// `site_addr` is where the server listens; it gives the default public URL.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+
+        let data_dir = PathBuf::from(get("PORTAL_DATA_DIR").unwrap_or_else(|| "data".into()));
+
+        let database_url = match get("PORTAL_DATABASE_URL") {
+            Some(url) => DatabaseUrl::parse(&url)?,
+            None => DatabaseUrl(format!("sqlite://{}", data_dir.join("portal.db").display())),
+        };
+
+        let public_url = match get("PORTAL_PUBLIC_URL") {
+            Some(raw) => {
+                let url = Url::parse(&raw).map_err(|e| {
+                    invalid(
+                        "PORTAL_PUBLIC_URL",
+                        format!("not an absolute URL ({e}); example: https://privacy.sofacto.com"),
+                    )
+                })?;
+                if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+                    return Err(invalid(
+                        "PORTAL_PUBLIC_URL",
+                        "must start with http:// or https:// and name a host",
+                    ));
+                }
+                url
+            }
+            None => {
+                let addr = get("LEPTOS_SITE_ADDR").unwrap_or_else(|| "127.0.0.1:3000".into());
+                Url::parse(&format!("http://{addr}"))
+                    .map_err(|e| invalid("LEPTOS_SITE_ADDR", format!("not a host:port ({e})")))?
+            }
+        };
+
+        let dpo_email =
+            Email::parse(&get("PORTAL_DPO_EMAIL").unwrap_or_else(|| DEFAULT_DPO_EMAIL.into()))
+                .map_err(|e| invalid("PORTAL_DPO_EMAIL", e.to_string()))?;
+
+        let mail_from: Mailbox = get("PORTAL_MAIL_FROM")
+            .unwrap_or_else(|| DEFAULT_MAIL_FROM.into())
+            .parse()
+            .map_err(|e| {
+                invalid(
+                    "PORTAL_MAIL_FROM",
+                    format!("not a mailbox ({e}); example: SOFACTO <dpo@sofacto.com>"),
+                )
+            })?;
+
+        let smtp = get("PORTAL_SMTP_URL")
+            .map(|url| SmtpUrl::parse(&url))
+            .transpose()?;
+
+        let outbox_poll = match get("PORTAL_OUTBOX_POLL_SECS") {
+            Some(secs) => Duration::from_secs(
+                secs.parse::<u64>()
+                    .ok()
+                    .filter(|s| (1..=3600).contains(s))
+                    .ok_or_else(|| {
+                        invalid(
+                            "PORTAL_OUTBOX_POLL_SECS",
+                            "must be a whole number of seconds between 1 and 3600",
+                        )
+                    })?,
+            ),
+            None => Duration::from_secs(10),
+        };
+
+        Ok(Config {
+            database_url,
+            public_url,
+            dpo_email,
+            mail_from,
+            smtp,
+            data_dir,
+            outbox_poll,
+        })
+    }
+
+    /// Cookies get `Secure` when the portal is reached over https.
+    pub fn cookies_secure(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+
+    pub fn outbox_dir(&self) -> PathBuf {
+        self.data_dir.join("outbox")
+    }
+
+    /// An absolute link for emails, from a path such as `/my-requests`.
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{}", self.public_url.as_str().trim_end_matches('/'), path)
+    }
+}
+
+impl DatabaseUrl {
+    pub fn parse(raw: &str) -> Result<Self, ConfigError> {
+        if raw.starts_with("sqlite:")
+            || raw.starts_with("postgres://")
+            || raw.starts_with("postgresql://")
+        {
+            Ok(DatabaseUrl(raw.to_owned()))
+        } else {
+            Err(invalid(
+                "PORTAL_DATABASE_URL",
+                "must start with sqlite:// (a file) or postgres:// (a server); example: sqlite://data/portal.db",
+            ))
+        }
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.0.starts_with("sqlite:")
+    }
+
+    /// The SQLite file this URL names, if it names one.
+    pub fn sqlite_path(&self) -> Option<PathBuf> {
+        let rest = self
+            .0
+            .strip_prefix("sqlite://")
+            .or_else(|| self.0.strip_prefix("sqlite:"))?;
+        let path = rest.split('?').next().unwrap_or_default();
+        (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match Url::parse(&self.0) {
+            Ok(mut url) if url.password().is_some() => {
+                let _ = url.set_password(Some("***"));
+                write!(f, "{url}")
+            }
+            _ => f.write_str(&self.0),
+        }
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
+impl SmtpUrl {
+    pub fn parse(raw: &str) -> Result<Self, ConfigError> {
+        // Validate with lettre itself, so what passes here also connects.
+        // Its error is not echoed: it could quote the password.
+        lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(raw).map_err(|_| {
+            invalid(
+                "PORTAL_SMTP_URL",
+                "not an SMTP URL lettre understands; examples: smtp://127.0.0.1:25, \
+                 smtp://user:pass@mail.example.com:587?tls=required, smtps://user:pass@mail.example.com",
+            )
+        })?;
+        Ok(SmtpUrl(raw.to_owned()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SmtpUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SmtpUrl(<redacted>)")
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("database_url", &self.database_url)
+            .field("public_url", &self.public_url.as_str())
+            .field("smtp", &self.smtp.as_ref().map(|_| "<configured>"))
+            .field("data_dir", &self.data_dir)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_are_an_embedded_sqlite_file_and_eml_files() {
+        let config = config(&[]).unwrap();
+        assert_eq!(config.database_url.expose(), "sqlite://data/portal.db");
+        assert_eq!(
+            config.database_url.sqlite_path(),
+            Some(PathBuf::from("data/portal.db"))
+        );
+        assert_eq!(config.dpo_email.as_str(), "dpo@sofacto.com");
+        assert!(config.smtp.is_none());
+        assert_eq!(config.public_url.as_str(), "http://127.0.0.1:3000/");
+        assert_eq!(
+            config.link("/my-requests"),
+            "http://127.0.0.1:3000/my-requests"
+        );
+        assert!(!config.cookies_secure());
+    }
+
+    #[test]
+    fn each_bad_value_names_its_variable() {
+        for (variable, value) in [
+            ("PORTAL_DATABASE_URL", "mysql://localhost/db"),
+            ("PORTAL_PUBLIC_URL", "privacy.sofacto.com"),
+            ("PORTAL_PUBLIC_URL", "ftp://privacy.sofacto.com"),
+            ("PORTAL_DPO_EMAIL", "dpo-at-sofacto"),
+            ("PORTAL_MAIL_FROM", "<<nobody"),
+            ("PORTAL_SMTP_URL", "http://mail.example.com"),
+            ("PORTAL_OUTBOX_POLL_SECS", "0"),
+        ] {
+            let error = config(&[(variable, value)]).unwrap_err();
+            assert_eq!(error.variable, variable, "{value}");
+            assert!(
+                error
+                    .to_string()
+                    .starts_with(&format!("configuration error: {variable}: "))
+            );
+        }
+    }
+
+    #[test]
+    fn secrets_are_never_printed() {
+        let error =
+            config(&[("PORTAL_SMTP_URL", "smtx://user:hunter2@mail.example.com")]).unwrap_err();
+        assert!(!error.to_string().contains("hunter2"));
+
+        let config = config(&[
+            ("PORTAL_SMTP_URL", "smtps://user:hunter2@mail.example.com"),
+            (
+                "PORTAL_DATABASE_URL",
+                "postgres://portal:s3cret@db.example.com/portal",
+            ),
+            ("PORTAL_PUBLIC_URL", "https://privacy.sofacto.com"),
+        ])
+        .unwrap();
+        let printed = format!("{config:?} {}", config.database_url);
+        assert!(
+            !printed.contains("hunter2") && !printed.contains("s3cret"),
+            "{printed}"
+        );
+        assert!(config.cookies_secure());
+    }
+}

@@ -1,0 +1,83 @@
+//! The database: SQLite for one machine, PostgreSQL for several instances,
+//! behind sqlx's `Any` driver so that one set of queries and one
+//! `migrations/` folder serve both. Queries use `$1` placeholders, which both
+//! understand; every integer column is BIGINT so both decode it as `i64`.
+
+use crate::config::DatabaseUrl;
+use anyhow::Context;
+use rand::RngCore;
+use sqlx::any::AnyPoolOptions;
+use sqlx::{AnyPool, Executor};
+use std::time::Duration;
+
+pub type Pool = AnyPool;
+
+pub async fn connect(url: &DatabaseUrl) -> anyhow::Result<Pool> {
+    sqlx::any::install_default_drivers();
+    let mut connect_url = url.expose().to_owned();
+    if url.is_sqlite() {
+        if let Some(parent) = url.sqlite_path().as_deref().and_then(|p| p.parent()) {
+            if !parent.as_os_str().is_empty() {
+                std::fs::create_dir_all(parent).with_context(|| {
+                    format!("cannot create the database folder {}", parent.display())
+                })?;
+            }
+        }
+        if !connect_url.contains("mode=") {
+            connect_url.push_str(if connect_url.contains('?') {
+                "&mode=rwc"
+            } else {
+                "?mode=rwc"
+            });
+        }
+    }
+    AnyPoolOptions::new()
+        .max_connections(if url.is_sqlite() { 8 } else { 16 })
+        .acquire_timeout(Duration::from_secs(10))
+        .after_connect(|conn, _meta| {
+            Box::pin(async move {
+                if conn.backend_name() == "SQLite" {
+                    // WAL lets readers run beside the writer; FULL makes a
+                    // committed request survive a power cut; the busy timeout
+                    // makes writers queue instead of failing.
+                    for pragma in [
+                        "PRAGMA journal_mode = WAL",
+                        "PRAGMA synchronous = FULL",
+                        "PRAGMA foreign_keys = ON",
+                        "PRAGMA busy_timeout = 5000",
+                    ] {
+                        conn.execute(pragma).await?;
+                    }
+                }
+                Ok(())
+            })
+        })
+        .connect(&connect_url)
+        .await
+        .with_context(|| format!("cannot open the database {url} (PORTAL_DATABASE_URL)"))
+}
+
+pub async fn migrate(pool: &Pool) -> anyhow::Result<()> {
+    sqlx::migrate!("./migrations")
+        .run(pool)
+        .await
+        .context("cannot apply the database migrations")
+}
+
+/// A random, unguessable row id: 128 bits as 32 hex digits.
+pub fn new_id() -> String {
+    let mut bytes = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ids_are_32_hex_digits_and_differ() {
+        let (a, b) = (super::new_id(), super::new_id());
+        assert_eq!(a.len(), 32);
+        assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(a, b);
+    }
+}

@@ -1,0 +1,127 @@
+//! Outgoing email: messages are composed here, queued in the `outbox` table
+//! (see `outbox`), and delivered by the worker through a `Mailer`: SMTP when
+//! `PORTAL_SMTP_URL` is set, `.eml` files under `data/outbox/` otherwise.
+
+pub mod outbox;
+
+use crate::config::Config;
+use crate::domain::Email;
+use anyhow::Context;
+use lettre::address::Envelope;
+use lettre::message::{Mailbox, MultiPart};
+use lettre::{
+    Address, AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
+};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// One email ready to be queued: plain text and HTML of the same content.
+pub struct OutgoingEmail {
+    /// What the message is, for logs and the console (`verification_code`, …).
+    pub kind: &'static str,
+    pub to: Email,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+impl OutgoingEmail {
+    pub fn to_message(&self, from: &Mailbox) -> anyhow::Result<Message> {
+        let to: Address = self
+            .to
+            .as_str()
+            .parse()
+            .context("a validated email address is not a valid SMTP address")?;
+        Message::builder()
+            .from(from.clone())
+            .to(Mailbox::new(None, to))
+            .subject(&self.subject)
+            .multipart(MultiPart::alternative_plain_html(
+                self.text.clone(),
+                self.html.clone(),
+            ))
+            .context("cannot compose the email")
+    }
+}
+
+/// Why a delivery failed, in words that hold no address or content.
+#[derive(Debug)]
+pub struct DeliveryError {
+    /// 5xx answers and malformed messages: retrying will not help.
+    pub permanent: bool,
+    pub summary: String,
+}
+
+pub enum Mailer {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Files {
+        transport: AsyncFileTransport<Tokio1Executor>,
+        dir: PathBuf,
+    },
+}
+
+impl Mailer {
+    pub fn from_config(config: &Config) -> anyhow::Result<Self> {
+        match &config.smtp {
+            Some(url) => {
+                let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose())
+                    .context("PORTAL_SMTP_URL was accepted at start but cannot be used")?
+                    .timeout(Some(Duration::from_secs(30)))
+                    .build();
+                Ok(Mailer::Smtp(transport))
+            }
+            None => {
+                let dir = config.outbox_dir();
+                std::fs::create_dir_all(&dir)
+                    .with_context(|| format!("cannot create the email folder {}", dir.display()))?;
+                Ok(Mailer::Files {
+                    transport: AsyncFileTransport::new(&dir),
+                    dir,
+                })
+            }
+        }
+    }
+
+    /// Delivers one stored message. `raw` is the RFC 5322 text as queued.
+    pub async fn deliver(&self, envelope: &Envelope, raw: &[u8]) -> Result<(), DeliveryError> {
+        match self {
+            Mailer::Smtp(transport) => {
+                transport
+                    .send_raw(envelope, raw)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| {
+                        let code = e.status().map(|code| code.to_string());
+                        DeliveryError {
+                            permanent: e.is_permanent(),
+                            summary: match code {
+                                Some(code) => format!("SMTP server answered {code}"),
+                                None if e.is_timeout() => "SMTP server timed out".to_owned(),
+                                None => {
+                                    "SMTP server unreachable or the connection failed".to_owned()
+                                }
+                            },
+                        }
+                    })
+            }
+            Mailer::Files { transport, dir } => {
+                let id = transport
+                    .send_raw(envelope, raw)
+                    .await
+                    .map_err(|e| DeliveryError {
+                        permanent: false,
+                        summary: format!("cannot write the .eml file: {e}"),
+                    })?;
+                tracing::info!(file = %dir.join(format!("{id}.eml")).display(), "email written");
+                Ok(())
+            }
+        }
+    }
+
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Mailer::Smtp(_) => "SMTP",
+            Mailer::Files { .. } => ".eml files",
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! The durable outbox. A message is inserted in the same transaction as the
+//! change that causes it, so a rolled-back change sends nothing and a
+//! committed one cannot lose its email. Workers claim messages with a lease,
+//! which works the same on SQLite and on PostgreSQL with several instances.
+
+use super::OutgoingEmail;
+use crate::clock::Millis;
+use crate::db::{Pool, new_id};
+use lettre::message::Mailbox;
+use sqlx::{AnyConnection, Row};
+use std::time::Duration;
+
+/// How long a worker owns a claimed message before another may retry it.
+pub const LEASE: Duration = Duration::from_secs(120);
+/// Retry delays double from this one...
+const FIRST_RETRY: Duration = Duration::from_secs(5);
+/// ...up to this one, and go on until the message is sent.
+const MAX_RETRY: Duration = Duration::from_secs(3600);
+
+/// Queues `email` on `conn`, which should be inside the caller's transaction.
+/// Returns the outbox id.
+pub async fn enqueue(
+    conn: &mut AnyConnection,
+    email: &OutgoingEmail,
+    from: &Mailbox,
+    request_id: Option<&str>,
+    now: Millis,
+) -> anyhow::Result<String> {
+    let message = email.to_message(from)?;
+    let raw = String::from_utf8(message.formatted())?;
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO outbox (id, kind, recipient, message, status, attempts, next_attempt_at, created_at, request_id) \
+         VALUES ($1, $2, $3, $4, 'pending', 0, $5, $5, $6)",
+    )
+    .bind(&id)
+    .bind(email.kind)
+    .bind(email.to.as_str())
+    .bind(raw)
+    .bind(now)
+    .bind(request_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+pub struct Claimed {
+    pub id: String,
+    pub kind: String,
+    pub recipient: String,
+    pub message: String,
+    pub attempts: i64,
+    pub lease_id: String,
+}
+
+/// Takes the oldest due message for `LEASE`, or `None` when nothing is due.
+pub async fn claim_next(pool: &Pool, now: Millis) -> sqlx::Result<Option<Claimed>> {
+    let lease_id = new_id();
+    let row = sqlx::query(
+        "UPDATE outbox SET lease_id = $1, lease_until = $2, attempts = attempts + 1 \
+         WHERE id = (SELECT id FROM outbox \
+                     WHERE status = 'pending' AND next_attempt_at <= $3 \
+                       AND (lease_until IS NULL OR lease_until < $3) \
+                     ORDER BY next_attempt_at LIMIT 1) \
+           AND status = 'pending' AND (lease_until IS NULL OR lease_until < $3) \
+         RETURNING id, kind, recipient, message, attempts",
+    )
+    .bind(&lease_id)
+    .bind(now + LEASE.as_millis() as Millis)
+    .bind(now)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|row| Claimed {
+        id: row.get("id"),
+        kind: row.get("kind"),
+        recipient: row.get("recipient"),
+        message: row.get("message"),
+        attempts: row.get("attempts"),
+        lease_id,
+    }))
+}
+
+pub async fn mark_sent(pool: &Pool, claimed: &Claimed, now: Millis) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE outbox SET status = 'sent', sent_at = $1, lease_id = NULL, lease_until = NULL, last_error = NULL \
+         WHERE id = $2 AND lease_id = $3",
+    )
+    .bind(now)
+    .bind(&claimed.id)
+    .bind(&claimed.lease_id)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Records a failed attempt: a transient one is retried later, a permanent
+/// one is kept as `failed` for a person to look at.
+pub async fn mark_failed(
+    pool: &Pool,
+    claimed: &Claimed,
+    error: &str,
+    permanent: bool,
+    now: Millis,
+) -> sqlx::Result<()> {
+    let next = now + retry_delay(claimed.attempts).as_millis() as Millis;
+    sqlx::query(
+        "UPDATE outbox SET status = $1, next_attempt_at = $2, last_error = $3, lease_id = NULL, lease_until = NULL \
+         WHERE id = $4 AND lease_id = $5",
+    )
+    .bind(if permanent { "failed" } else { "pending" })
+    .bind(next)
+    .bind(error.chars().take(500).collect::<String>())
+    .bind(&claimed.id)
+    .bind(&claimed.lease_id)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// The wait after the `attempts`-th failed attempt: 5 s, 10 s, 20 s … 1 h.
+pub fn retry_delay(attempts: i64) -> Duration {
+    let doublings = attempts.saturating_sub(1).clamp(0, 20) as u32;
+    FIRST_RETRY.saturating_mul(1 << doublings).min(MAX_RETRY)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_exponentially_up_to_an_hour() {
+        assert_eq!(retry_delay(1), Duration::from_secs(5));
+        assert_eq!(retry_delay(2), Duration::from_secs(10));
+        assert_eq!(retry_delay(5), Duration::from_secs(80));
+        assert_eq!(retry_delay(12), Duration::from_secs(3600));
+        assert_eq!(retry_delay(1000), Duration::from_secs(3600));
+    }
+}

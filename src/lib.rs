@@ -1,0 +1,32 @@
+//! SOFACTO's privacy-request portal: one crate built twice, as the server
+//! binary (`ssr`) and as the WASM bundle that hydrates its pages (`hydrate`).
+
+pub mod app;
+pub mod domain;
+pub mod error;
+pub mod features;
+pub mod i18n;
+
+#[cfg(feature = "ssr")]
+pub mod cli;
+#[cfg(feature = "ssr")]
+pub mod clock;
+#[cfg(feature = "ssr")]
+pub mod config;
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod email;
+#[cfg(feature = "ssr")]
+pub mod startup;
+#[cfg(feature = "ssr")]
+pub mod telemetry;
+#[cfg(feature = "ssr")]
+pub mod worker;
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

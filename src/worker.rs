@@ -1,0 +1,93 @@
+//! Delivers queued emails: drains every due message, then sleeps until it is
+//! woken (a new message was queued) or its poll interval passes.
+
+use crate::clock::SharedClock;
+use crate::db::Pool;
+use crate::email::Mailer;
+use crate::email::outbox::{self, Claimed};
+use lettre::Address;
+use lettre::address::Envelope;
+use lettre::message::Mailbox;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Notify, watch};
+
+pub struct OutboxWorker {
+    pub pool: Pool,
+    pub mailer: Arc<Mailer>,
+    pub from: Mailbox,
+    pub clock: SharedClock,
+    pub wakeup: Arc<Notify>,
+    pub poll: Duration,
+}
+
+impl OutboxWorker {
+    /// Runs until `stop` turns true. A message being delivered at that moment
+    /// is finished; the others stay queued for the next start.
+    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        tracing::info!(transport = self.mailer.describe(), "email worker started");
+        loop {
+            while !*stop.borrow() {
+                match outbox::claim_next(&self.pool, self.clock.now()).await {
+                    Ok(Some(claimed)) => self.deliver(claimed).await,
+                    Ok(None) => break,
+                    Err(e) => {
+                        tracing::error!(error = %e, "cannot read the email outbox");
+                        break;
+                    }
+                }
+            }
+            tokio::select! {
+                _ = self.wakeup.notified() => {}
+                _ = tokio::time::sleep(self.poll) => {}
+                _ = stop.changed() => {}
+            }
+            if *stop.borrow() {
+                tracing::info!("email worker stopped");
+                return;
+            }
+        }
+    }
+
+    async fn deliver(&self, claimed: Claimed) {
+        let result = match envelope(&self.from, &claimed.recipient) {
+            Some(envelope) => {
+                self.mailer
+                    .deliver(&envelope, claimed.message.as_bytes())
+                    .await
+            }
+            None => Err(crate::email::DeliveryError {
+                permanent: true,
+                summary: "the recipient is not a valid address".to_owned(),
+            }),
+        };
+        let now = self.clock.now();
+        let recorded = match &result {
+            Ok(()) => {
+                tracing::info!(outbox_id = %claimed.id, kind = %claimed.kind, "email sent");
+                outbox::mark_sent(&self.pool, &claimed, now).await
+            }
+            Err(e) => {
+                tracing::warn!(
+                    outbox_id = %claimed.id,
+                    kind = %claimed.kind,
+                    attempt = claimed.attempts,
+                    permanent = e.permanent,
+                    reason = %e.summary,
+                    "email delivery failed"
+                );
+                outbox::mark_failed(&self.pool, &claimed, &e.summary, e.permanent, now).await
+            }
+        };
+        if let Err(e) = recorded {
+            // The lease expires and another attempt follows: a duplicate at
+            // worst, never a loss.
+            tracing::error!(outbox_id = %claimed.id, error = %e, "cannot record the delivery result");
+        }
+    }
+}
+
+fn envelope(from: &Mailbox, recipient: &str) -> Option<Envelope> {
+    let to: Address = recipient.parse().ok()?;
+    Envelope::new(Some(from.email.clone()), vec![to]).ok()
+}

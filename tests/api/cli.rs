@@ -1,0 +1,116 @@
+//! The binary itself, as an operator runs it.
+
+use sqlx::Row;
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn portal(
+    data_dir: &std::path::Path,
+    args: &[&str],
+    stdin: &str,
+    extra_env: &[(&str, &str)],
+) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_privacy-portal"))
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("PORTAL_DATA_DIR", data_dir)
+        .envs(extra_env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run privacy-portal");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[tokio::test]
+async fn dpo_add_stores_an_argon2id_hash_of_the_password_read_from_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = portal(
+        dir.path(),
+        &["dpo", "add", "Claire.DPO@sofacto.com"],
+        "a long enough passphrase\n",
+        &[],
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    let url = privacy_portal::config::DatabaseUrl::parse(&format!(
+        "sqlite://{}",
+        dir.path().join("portal.db").display()
+    ))
+    .unwrap();
+    let pool = privacy_portal::db::connect(&url).await.unwrap();
+    let row = sqlx::query("SELECT email, password_hash FROM dpo_accounts")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(row.get::<String, _>("email"), "claire.dpo@sofacto.com");
+    let hash: String = row.get("password_hash");
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+    assert!(!hash.contains("passphrase"));
+    assert!(privacy_portal::features::dpo::accounts::verify_password(
+        "a long enough passphrase",
+        &hash
+    ));
+
+    let again = portal(
+        dir.path(),
+        &["dpo", "add", "claire.dpo@sofacto.com"],
+        "another long passphrase\n",
+        &[],
+    );
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+}
+
+#[test]
+fn dpo_add_refuses_a_short_password_and_a_bad_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let short = portal(
+        dir.path(),
+        &["dpo", "add", "claire@sofacto.com"],
+        "short\n",
+        &[],
+    );
+    assert_eq!(short.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 12 characters"));
+
+    let bad = portal(
+        dir.path(),
+        &["dpo", "add", "not-an-address"],
+        "a long enough passphrase\n",
+        &[],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not valid"));
+}
+
+#[test]
+fn a_bad_setting_stops_the_program_with_one_line_naming_the_variable() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = portal(
+        dir.path(),
+        &["serve"],
+        "",
+        &[("PORTAL_SMTP_URL", "smtx://user:hunter2@mail.example.com")],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("configuration error: PORTAL_SMTP_URL: "),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("hunter2"), "the secret is not printed");
+}

@@ -1,0 +1,63 @@
+use crate::helpers::{Backend, Mail, TestApp};
+use crate::on_both_databases;
+use sqlx::Row;
+
+async fn the_health_endpoint_answers_ok(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Files).await;
+    let response = app.get("/health").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text().await.unwrap(), r#"{"status":"ok"}"#);
+}
+
+async fn migrations_create_the_tables_and_can_run_again(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Files).await;
+    for table in ["outbox", "dpo_accounts"] {
+        let count: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM {table}"))
+            .fetch_one(&app.pool)
+            .await
+            .unwrap_or_else(|e| panic!("{table}: {e}"))
+            .get("n");
+        assert_eq!(count, 0, "{table} starts empty");
+    }
+    // A restart applies nothing twice.
+    privacy_portal::db::migrate(&app.pool)
+        .await
+        .expect("migrations are idempotent");
+}
+
+on_both_databases!(
+    the_health_endpoint_answers_ok,
+    migrations_create_the_tables_and_can_run_again
+);
+
+#[tokio::test]
+async fn the_health_endpoint_says_unavailable_when_the_database_is_gone() {
+    let app = TestApp::spawn(Backend::Sqlite, Mail::Files).await;
+    app.pool.close().await;
+    let response = app.get("/health").await;
+    assert_eq!(response.status(), 503);
+}
+
+#[tokio::test]
+async fn the_sqlite_file_is_created_in_wal_mode_with_foreign_keys() {
+    let app = TestApp::spawn(Backend::Sqlite, Mail::Files).await;
+    assert!(app.data_dir.path().join("portal.db").exists());
+    let mode: String = sqlx::query("PRAGMA journal_mode")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(mode, "wal");
+    let fk: i64 = sqlx::query("PRAGMA foreign_keys")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(fk, 1);
+    let sync: i64 = sqlx::query("PRAGMA synchronous")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(sync, 2, "synchronous=FULL");
+}

@@ -1,0 +1,254 @@
+use privacy_portal::clock::ManualClock;
+use privacy_portal::config::{Config, DatabaseUrl, SmtpUrl};
+use privacy_portal::db::Pool;
+use privacy_portal::startup::{AppState, Application};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// Runs one scenario against each database the portal supports.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($scenario:ident),* $(,)?) => {
+        $(
+            mod $scenario {
+                #[tokio::test]
+                async fn on_sqlite() {
+                    super::$scenario($crate::helpers::Backend::Sqlite).await;
+                }
+                #[tokio::test]
+                async fn on_postgres() {
+                    super::$scenario($crate::helpers::Backend::Postgres).await;
+                }
+            }
+        )*
+    };
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub enum Mail {
+    /// A real SMTP server on loopback receives everything.
+    Smtp,
+    /// An SMTP URL where nothing listens yet (an outage).
+    SmtpDown { port: u16 },
+    /// No SMTP: `.eml` files under the data folder.
+    Files,
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub state: AppState,
+    pub pool: Pool,
+    pub clock: Arc<ManualClock>,
+    pub data_dir: TempDir,
+    pub smtp: Option<SmtpSink>,
+    pub http: reqwest::Client,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<anyhow::Result<()>>>,
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend, mail: Mail) -> TestApp {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let database_url = match backend {
+            Backend::Sqlite => format!("sqlite://{}", data_dir.path().join("portal.db").display()),
+            Backend::Postgres => fresh_postgres_database().await,
+        };
+        let (smtp, smtp_url) = match mail {
+            Mail::Smtp => {
+                let sink = SmtpSink::start(free_port());
+                let url = format!("smtp://127.0.0.1:{}", sink.port);
+                (Some(sink), Some(url))
+            }
+            Mail::SmtpDown { port } => (None, Some(format!("smtp://127.0.0.1:{port}"))),
+            Mail::Files => (None, None),
+        };
+        let config = Config {
+            database_url: DatabaseUrl::parse(&database_url).unwrap(),
+            smtp: smtp_url.map(|url| SmtpUrl::parse(&url).unwrap()),
+            data_dir: data_dir.path().to_path_buf(),
+            ..Config::from_lookup(|_| None).unwrap()
+        };
+        Self::start(config, data_dir, smtp).await
+    }
+
+    async fn start(mut config: Config, data_dir: TempDir, smtp: Option<SmtpSink>) -> TestApp {
+        let clock = ManualClock::starting_now();
+        let options = leptos::prelude::LeptosOptions::builder()
+            .output_name("privacy_portal")
+            .site_root("target/site")
+            .site_pkg_dir("pkg")
+            .site_addr(SocketAddr::from(([127, 0, 0, 1], 0)))
+            .build();
+        config.outbox_poll = Duration::from_millis(200);
+        let application = Application::build(config, options, clock.clone())
+            .await
+            .expect("the app builds");
+        let address = format!("http://127.0.0.1:{}", application.port());
+        let state = application.state().clone();
+        let (tx, rx) = oneshot::channel();
+        let server = tokio::spawn(application.run_until_stopped(async move {
+            let _ = rx.await;
+        }));
+        TestApp {
+            address,
+            pool: state.pool.clone(),
+            state,
+            clock,
+            data_dir,
+            smtp,
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            shutdown: Some(tx),
+            server: Some(server),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("GET")
+    }
+
+    /// Asks the server to stop and waits until it has.
+    pub async fn stop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server
+                .await
+                .expect("server task")
+                .expect("server stopped cleanly");
+        }
+    }
+}
+
+/// Polls `check` until it returns `Some`, for at most `timeout`.
+pub async fn eventually<T, F, Fut>(timeout: Duration, mut check: F) -> Option<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(value) = check().await {
+            return Some(value);
+        }
+        if Instant::now() > deadline {
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A fresh database on the PostgreSQL server named by
+/// `PORTAL_TEST_POSTGRES_URL` (`make test` starts one).
+async fn fresh_postgres_database() -> String {
+    use sqlx::Connection;
+    let base = std::env::var("PORTAL_TEST_POSTGRES_URL").expect(
+        "PORTAL_TEST_POSTGRES_URL is not set: run `make test`, which starts a throwaway PostgreSQL, \
+         or point it at a server where this user may create databases",
+    );
+    let name = format!("portal_test_{}", privacy_portal::db::new_id());
+    let mut conn = sqlx::PgConnection::connect(&base)
+        .await
+        .expect("connect to PostgreSQL");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .expect("create a test database");
+    let mut url = url::Url::parse(&base).unwrap();
+    url.set_path(&name);
+    url.to_string()
+}
+
+/// A real SMTP server (Python's aiosmtpd) on loopback, storing what it
+/// receives in a Maildir.
+pub struct SmtpSink {
+    pub port: u16,
+    pub maildir: TempDir,
+    child: Child,
+}
+
+impl SmtpSink {
+    pub fn start(port: u16) -> SmtpSink {
+        let maildir = tempfile::tempdir().unwrap();
+        let python = std::env::var("PORTAL_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
+        let child = Command::new(python)
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(maildir.path().join("Maildir"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start aiosmtpd (pip install aiosmtpd; `make test` does)");
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "aiosmtpd did not start listening on port {port}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        SmtpSink {
+            port,
+            maildir,
+            child,
+        }
+    }
+
+    /// Every message received so far, as raw RFC 5322 text.
+    pub fn messages(&self) -> Vec<String> {
+        read_dir_files(&self.maildir.path().join("Maildir").join("new"))
+    }
+
+    pub async fn wait_for(&self, needle: &str) -> String {
+        eventually(Duration::from_secs(15), || async {
+            self.messages().into_iter().find(|m| m.contains(needle))
+        })
+        .await
+        .unwrap_or_else(|| panic!("no email containing {needle:?} reached the SMTP server"))
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn read_dir_files(dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect()
+}

@@ -1,0 +1,92 @@
+use crate::helpers::{Backend, Mail, TestApp};
+use reqwest::header;
+
+#[tokio::test]
+async fn the_home_page_is_server_rendered_in_french_by_default() {
+    let app = TestApp::spawn(Backend::Sqlite, Mail::Files).await;
+    let response = app.get("/").await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert!(html.contains(r#"<html lang="fr""#), "{html}");
+    assert!(html.contains("Exercer vos droits"));
+    for right in [
+        "Accès",
+        "Rectification",
+        "Effacement",
+        "Limitation",
+        "Portabilité",
+        "Opposition",
+    ] {
+        assert!(html.contains(right), "the home page names {right}");
+    }
+    assert!(
+        html.contains("https://www.cnil.fr/fr/agir"),
+        "the CNIL complaint link is there"
+    );
+    assert!(
+        html.contains("/pkg/privacy_portal.js"),
+        "the page loads the hydration script"
+    );
+}
+
+#[tokio::test]
+async fn the_language_link_sets_a_cookie_and_the_page_follows_it() {
+    let app = TestApp::spawn(Backend::Sqlite, Mail::Files).await;
+    let response = app.get("/lang/en?next=%2F").await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()[header::LOCATION], "/");
+    let cookie = response.headers()[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(cookie.starts_with("portal_lang=en;"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+
+    let html = app
+        .http
+        .get(format!("{}/", app.address))
+        .header(header::COOKIE, "portal_lang=en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains(r#"<html lang="en""#));
+    assert!(html.contains("Exercise your rights"));
+    assert!(html.contains("Erasure"));
+}
+
+#[tokio::test]
+async fn the_language_link_never_redirects_to_another_site() {
+    let app = TestApp::spawn(Backend::Sqlite, Mail::Files).await;
+    for next in ["https%3A%2F%2Fevil.example", "%2F%2Fevil.example"] {
+        let response = app.get(&format!("/lang/en?next={next}")).await;
+        assert_eq!(response.headers()[header::LOCATION], "/", "{next}");
+    }
+    assert_eq!(app.get("/lang/de").await.status(), 404);
+}
+
+#[tokio::test]
+async fn an_unknown_address_gets_the_portal_404_page() {
+    let app = TestApp::spawn(Backend::Sqlite, Mail::Files).await;
+    let response = app.get("/no-such-page").await;
+    assert_eq!(response.status(), 404);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Page introuvable"), "{html}");
+}
+
+#[tokio::test]
+async fn responses_carry_protective_headers() {
+    let app = TestApp::spawn(Backend::Sqlite, Mail::Files).await;
+    let response = app.get("/").await;
+    assert_eq!(
+        response.headers()[header::X_CONTENT_TYPE_OPTIONS],
+        "nosniff"
+    );
+    assert_eq!(response.headers()[header::REFERRER_POLICY], "same-origin");
+    assert_eq!(response.headers()[header::X_FRAME_OPTIONS], "DENY");
+}

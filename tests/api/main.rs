@@ -1,0 +1,11 @@
+//! Tests against the real application: started in-process on port 0 with a
+//! fresh database (SQLite, then PostgreSQL) and, where email matters, a real
+//! SMTP server on loopback.
+
+mod helpers;
+
+mod cli;
+mod health;
+mod home;
+mod outbox;
+mod static_files;
