@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs a command with PORTAL_TEST_POSTGRES_URL set: the caller's, or a
+# throwaway PostgreSQL cluster under target/ started here and removed after.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ -n "${PORTAL_TEST_POSTGRES_URL:-}" ]; then
+  exec "$@"
+fi
+
+bindir=$(dirname "$(command -v initdb 2>/dev/null || ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n1)")
+cluster=$PWD/target/test-postgres
+port=${PORTAL_TEST_POSTGRES_PORT:-55432}
+rm -rf "$cluster"
+mkdir -p "$cluster"
+
+# PostgreSQL refuses to run as root: use its own account when we are root.
+run_pg() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+[ "$(id -u)" = 0 ] && chown postgres "$cluster"
+
+run_pg "$bindir/initdb" -D "$cluster/data" -U postgres --auth=trust -E UTF8 >/dev/null
+stop() { run_pg "$bindir/pg_ctl" -D "$cluster/data" -m fast stop >/dev/null 2>&1 || true; rm -rf "$cluster"; }
+trap stop EXIT
+run_pg "$bindir/pg_ctl" -D "$cluster/data" -l "$cluster/log" -w \
+  -o "-c listen_addresses=127.0.0.1 -p $port -k $cluster -c fsync=off -c max_connections=300" start >/dev/null
+echo "==> throwaway PostgreSQL on 127.0.0.1:$port"
+export PORTAL_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres"
+"$@"

@@ -1,0 +1,52 @@
+# `make run` and `make test` install whatever is missing, then do their job.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+# cargo-leptos sets this while building; setting it for every cargo command
+# lets `cargo test` reuse cargo-leptos's build instead of redoing it.
+export LEPTOS_OUTPUT_NAME := privacy_portal
+export LEPTOS_SITE_ROOT := target/site
+
+SSR := --no-default-features --features ssr
+HYDRATE := --lib --target wasm32-unknown-unknown --no-default-features --features hydrate
+
+.PHONY: run test tools test-tools build lint unit-and-api e2e bench clean
+
+## Build the release binary and WASM, then serve on http://127.0.0.1:3000
+run: tools build
+	target/release/privacy-portal
+
+## Everything: formatting, clippy (both builds), unit, API (SQLite and
+## PostgreSQL, real SMTP) and end2end (Chromium) tests
+test: test-tools lint build
+	.ci/with-postgres.sh $(MAKE) --no-print-directory unit-and-api e2e
+
+tools:
+	.ci/tools.sh run
+
+test-tools:
+	.ci/tools.sh test
+
+build:
+	cargo leptos build --release
+	@# Precompressed copies, served by tower-http to browsers that accept gzip.
+	gzip -9 -k -f target/site/pkg/*.{js,wasm,css}
+
+lint:
+	cargo fmt --check
+	cargo clippy --all-targets $(SSR) -- -D warnings
+	cargo clippy $(HYDRATE) -- -D warnings
+
+unit-and-api:
+	cargo test --release $(SSR)
+
+e2e:
+	rm -rf target/e2e
+	cd end2end && npx playwright test
+
+bench: tools build
+	cargo bench $(SSR)
+
+clean:
+	cargo clean
+	rm -rf data end2end/node_modules

@@ -1,0 +1,66 @@
+import { defineConfig, devices } from "@playwright/test";
+import path from "node:path";
+
+// One portal (the release build `make test` made) and one real SMTP server on
+// loopback, shared by every test. The Makefile empties target/e2e first.
+const root = path.resolve(__dirname, "..");
+const runDir = path.join(root, "target", "e2e");
+export const maildir = path.join(runDir, "Maildir");
+const port = process.env.E2E_PORT ?? "3100";
+const smtpPort = process.env.E2E_SMTP_PORT ?? "2626";
+export const baseURL = `http://127.0.0.1:${port}`;
+
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: true,
+  workers: 2,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  reporter: [["list"]],
+  outputDir: path.join(runDir, "results"),
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  projects: [
+    { name: "desktop", use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 800 } } },
+    { name: "phone", use: { ...devices["Pixel 7"], viewport: { width: 375, height: 740 } } },
+  ],
+  webServer: [
+    {
+      command: `python3 -m aiosmtpd -n -l 127.0.0.1:${smtpPort} -c aiosmtpd.handlers.Mailbox ${maildir}`,
+      port: Number(smtpPort),
+      reuseExistingServer: false,
+    },
+    {
+      command: path.join(root, "target", "release", "privacy-portal"),
+      cwd: root,
+      url: `${baseURL}/health`,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      env: {
+        LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+        LEPTOS_SITE_ROOT: path.join(root, "target", "site"),
+        PORTAL_DATA_DIR: path.join(runDir, "data"),
+        PORTAL_PUBLIC_URL: baseURL,
+        PORTAL_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+        PORTAL_OUTBOX_POLL_SECS: "1",
+        RUST_LOG: "info",
+      },
+    },
+  ],
+});

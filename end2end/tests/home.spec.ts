@@ -1,0 +1,68 @@
+import { expect, test } from "@playwright/test";
+
+test("the home page is server-rendered in French with the six rights", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.locator("html")).toHaveAttribute("lang", "fr");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(
+    "Exercer vos droits sur vos données personnelles",
+  );
+  for (const right of ["Accès", "Rectification", "Effacement", "Limitation", "Portabilité", "Opposition"]) {
+    await expect(page.getByRole("heading", { level: 3, name: right })).toBeVisible();
+  }
+  await expect(page.getByRole("link", { name: "Adresser une réclamation à la CNIL" })).toHaveAttribute(
+    "href",
+    "https://www.cnil.fr/fr/agir",
+  );
+});
+
+test("once hydrated, the language switch reacts without reloading and is remembered", async ({ page }) => {
+  await page.goto("/");
+  // The WASM marks the page when it has taken over.
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  await page.evaluate(() => ((window as any).__sameDocument = true));
+
+  await page.getByRole("link", { name: "Read this site in English" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Exercise your rights over your personal data");
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  await expect(page.getByRole("heading", { level: 3, name: "Erasure" })).toBeVisible();
+  expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
+  expect(new URL(page.url()).pathname).toBe("/");
+
+  // The server remembered the choice in a cookie.
+  await expect
+    .poll(async () => (await page.context().cookies()).find((c) => c.name === "portal_lang")?.value)
+    .toBe("en");
+  await page.reload();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Exercise your rights over your personal data");
+
+  await page.getByRole("link", { name: "Lire ce site en français" }).click();
+  await expect(page.locator("html")).toHaveAttribute("lang", "fr");
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("the language switch is a plain link that works", async ({ page }) => {
+    await page.goto("/");
+    await expect(page.locator("body")).not.toHaveAttribute("data-hydrated", "true");
+    await page.getByRole("link", { name: "Read this site in English" }).click();
+    await expect(page).toHaveURL(/\/$/);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Exercise your rights over your personal data");
+    await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  });
+});
+
+test("an unknown address shows the portal's not-found page", async ({ page }) => {
+  const response = await page.goto("/nowhere");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Page introuvable");
+  await page.getByRole("link", { name: "Retour à l'accueil" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Exercer vos droits sur vos données personnelles");
+});
+
+test("every page fits a 375 px wide screen", async ({ page }) => {
+  await page.setViewportSize({ width: 375, height: 740 });
+  await page.goto("/");
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+});
