@@ -2,8 +2,12 @@
 //! exists, it is valid. Free of server dependencies so that the browser runs
 //! the very same checks.
 
+mod date;
 mod email;
+mod reference;
 mod right;
 
+pub use date::{Date, due_date, extended_due_date, is_french_public_holiday};
 pub use email::{Email, EmailError};
+pub use reference::Reference;
 pub use right::RightKind;
