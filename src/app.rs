@@ -1,10 +1,14 @@
+use crate::features::follow::{MyRequestsPage, RequestPage};
 use crate::features::home::HomePage;
+use crate::features::request::RequestFormPage;
+use crate::features::verify::{CodePage, LinkPage, VerifyPage};
 use crate::features::language::{LanguageSwitch, initial_lang, provide_lang, use_lang};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    StaticSegment,
+    SsrMode, StaticSegment,
     components::{Route, Router, Routes},
+    path,
 };
 
 /// The HTML document. Rendered on the server only; `App` below is what
@@ -63,6 +67,14 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=StaticSegment("") view=HomePage />
+                    // Pages with data render whole before they are sent, so
+                    // they work without JavaScript.
+                    <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::Async />
+                    <Route path=path!("/verify/code") view=CodePage ssr=SsrMode::Async />
+                    <Route path=path!("/verify/link/:token") view=LinkPage ssr=SsrMode::Async />
+                    <Route path=path!("/request/new") view=RequestFormPage ssr=SsrMode::Async />
+                    <Route path=path!("/my-requests") view=MyRequestsPage ssr=SsrMode::Async />
+                    <Route path=path!("/my-requests/:reference") view=RequestPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <footer class="site-footer">

@@ -27,6 +27,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// How often the email worker looks for due messages when nobody wakes it.
     pub outbox_poll: Duration,
+    /// Verification codes one IP address may ask for in an hour.
+    pub codes_per_ip_per_hour: i64,
 }
 
 /// A database URL; its Debug and Display hide any password.
@@ -135,6 +137,13 @@ impl Config {
             None => Duration::from_secs(10),
         };
 
+        let codes_per_ip_per_hour = match get("PORTAL_CODES_PER_IP_PER_HOUR") {
+            Some(n) => n.parse::<i64>().ok().filter(|n| (1..=100_000).contains(n)).ok_or_else(|| {
+                invalid("PORTAL_CODES_PER_IP_PER_HOUR", "must be a whole number between 1 and 100000")
+            })?,
+            None => 20,
+        };
+
         Ok(Config {
             database_url,
             public_url,
@@ -143,6 +152,7 @@ impl Config {
             smtp,
             data_dir,
             outbox_poll,
+            codes_per_ip_per_hour,
         })
     }
 
@@ -290,6 +300,7 @@ mod tests {
             ("PORTAL_MAIL_FROM", "<<nobody"),
             ("PORTAL_SMTP_URL", "http://mail.example.com"),
             ("PORTAL_OUTBOX_POLL_SECS", "0"),
+            ("PORTAL_CODES_PER_IP_PER_HOUR", "many"),
         ] {
             let error = config(&[(variable, value)]).unwrap_err();
             assert_eq!(error.variable, variable, "{value}");

@@ -49,12 +49,24 @@ impl Lang {
         }
     }
 
+    pub fn pick<T>(self, fr: T, en: T) -> T {
+        match self {
+            Lang::Fr => fr,
+            Lang::En => en,
+        }
+    }
+
     pub fn texts(self) -> &'static Texts {
         match self {
             Lang::Fr => &FR,
             Lang::En => &EN,
         }
     }
+}
+
+/// One text in both languages, side by side where it is used.
+pub fn tr(lang: Lang, fr: &'static str, en: &'static str) -> &'static str {
+    lang.pick(fr, en)
 }
 
 pub struct RightText {
@@ -285,4 +297,19 @@ mod tests {
             ]
         );
     }
+}
+
+const MONTHS_FR: [&str; 12] = [
+    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre",
+    "décembre",
+];
+const MONTHS_EN: [&str; 12] = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "December",
+];
+
+/// "28 décembre 2026" / "28 December 2026".
+pub fn long_date(lang: Lang, date: crate::domain::Date) -> String {
+    let month = lang.pick(MONTHS_FR, MONTHS_EN)[(date.month as usize).saturating_sub(1) % 12];
+    format!("{} {month} {}", date.day, date.year)
 }

@@ -14,7 +14,7 @@ use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, FromRef, MatchedPath, State};
 use axum::http::{HeaderValue, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::net::SocketAddr;
@@ -176,6 +176,7 @@ fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health))
         .route("/lang/{code}", get(switch_language))
+        .merge(plain_form_routes())
         .nest("/pkg", pkg)
         .leptos_routes_with_context(&state, routes, context, {
             let options = options.clone();
@@ -192,6 +193,54 @@ fn router(state: AppState) -> Router {
             }),
         )
         .with_state(state)
+}
+
+/// The JavaScript-off side of every form: the browser posts to the page's
+/// own URL, the same server function runs, and the page comes back.
+fn plain_form_routes() -> Router<AppState> {
+    use crate::features::follow::{WithdrawRequest, withdraw_request};
+    use crate::features::forms::ssr::plain_post;
+    use crate::features::request::{SubmitRequest, submit_request};
+    use crate::features::verify::{
+        CheckCode, ConfirmLink, RequestCode, ResendCode, check_code, confirm_link, request_code, resend_code,
+    };
+    Router::new()
+        .route(
+            "/verify",
+            post(|State(state): State<AppState>, request: Request<Body>| {
+                plain_post(state, request, |a: &RequestCode| a.form.clone(), |a| request_code(a.form))
+            }),
+        )
+        .route(
+            "/verify/code",
+            post(|State(state): State<AppState>, request: Request<Body>| {
+                plain_post(state, request, |a: &CheckCode| a.form.clone(), |a| check_code(a.form))
+            }),
+        )
+        .route(
+            "/verify/code/resend",
+            post(|State(state): State<AppState>, request: Request<Body>| {
+                plain_post(state, request, |a: &ResendCode| a.clone(), |_| resend_code())
+            }),
+        )
+        .route(
+            "/verify/link/{token}",
+            post(|State(state): State<AppState>, request: Request<Body>| {
+                plain_post(state, request, |a: &ConfirmLink| a.form.clone(), |a| confirm_link(a.form))
+            }),
+        )
+        .route(
+            "/request/new",
+            post(|State(state): State<AppState>, request: Request<Body>| {
+                plain_post(state, request, |a: &SubmitRequest| a.form.clone(), |a| submit_request(a.form))
+            }),
+        )
+        .route(
+            "/my-requests/{reference}/withdraw",
+            post(|State(state): State<AppState>, request: Request<Body>| {
+                plain_post(state, request, |a: &WithdrawRequest| a.form.clone(), |a| withdraw_request(a.form))
+            }),
+        )
 }
 
 fn security_headers() -> tower::layer::util::Stack<

@@ -65,9 +65,7 @@ impl Date {
 
     /// The date in Paris of an instant in milliseconds since the epoch.
     pub fn paris_of(millis: i64) -> Date {
-        let utc_day = Date::from_days(millis.div_euclid(MS_PER_DAY));
-        let offset_hours = if is_paris_summer_time(millis, utc_day.year) { 2 } else { 1 };
-        Date::from_days((millis + offset_hours * 3_600_000).div_euclid(MS_PER_DAY))
+        Date::from_days((millis + paris_offset_millis(millis)).div_euclid(MS_PER_DAY))
     }
 
     pub fn iso(self) -> String {
@@ -113,6 +111,19 @@ pub fn days_in_month(year: i32, month: u32) -> u32 {
         2 => 28,
         _ => 0,
     }
+}
+
+/// Paris's offset from UTC at an instant: one hour, two in summer.
+pub fn paris_offset_millis(millis: i64) -> i64 {
+    let utc_day = Date::from_days(millis.div_euclid(MS_PER_DAY));
+    if is_paris_summer_time(millis, utc_day.year) { 7_200_000 } else { 3_600_000 }
+}
+
+/// `2026-11-26 14:05`, Paris time.
+pub fn paris_date_time(millis: i64) -> String {
+    let local = millis + paris_offset_millis(millis);
+    let minutes = local.rem_euclid(MS_PER_DAY) / 60_000;
+    format!("{} {:02}:{:02}", Date::from_days(local.div_euclid(MS_PER_DAY)).iso(), minutes / 60, minutes % 60)
 }
 
 /// The last Sunday of a month.

@@ -6,8 +6,10 @@ mod date;
 mod email;
 mod reference;
 mod right;
+mod status;
 
-pub use date::{Date, due_date, extended_due_date, is_french_public_holiday};
+pub use date::{Date, due_date, extended_due_date, is_french_public_holiday, paris_date_time};
 pub use email::{Email, EmailError};
 pub use reference::Reference;
 pub use right::RightKind;
+pub use status::Status;

@@ -3,6 +3,7 @@
 //! `PORTAL_SMTP_URL` is set, `.eml` files under `data/outbox/` otherwise.
 
 pub mod outbox;
+pub mod templates;
 
 use crate::config::Config;
 use crate::domain::Email;

@@ -1,0 +1,327 @@
+use super::*;
+use crate::clock::Millis;
+use crate::db::new_id;
+use crate::domain::{Email, RightKind};
+use crate::email::{outbox, templates};
+use crate::features::language::initial_lang;
+use crate::features::session::ssr::{add_response_cookie, open as open_session, request_context};
+use crate::i18n::Lang;
+use crate::secure::{client_ip_hash, constant_time_eq, cookie, random_code, random_token, set_cookie, sha256_hex};
+use crate::startup::AppState;
+use sqlx::Row;
+
+/// Remembers, in this browser, which verification the code page is about.
+pub const PENDING_COOKIE: &str = "portal_verification";
+const HOUR_MS: Millis = 3_600_000;
+const PER_ADDRESS_PER_HOUR: i64 = 3;
+const PER_ADDRESS_PER_DAY: i64 = 10;
+
+fn db_error(e: sqlx::Error) -> AppError {
+    AppError::internal("verification: database error", e)
+}
+
+struct Pending {
+    id: String,
+    email: String,
+    right_kind: Option<String>,
+    sent_at: Millis,
+    expires_at: Millis,
+    attempts: i64,
+    consumed: bool,
+}
+
+fn pending_from_row(row: sqlx::any::AnyRow) -> Pending {
+    Pending {
+        id: row.get("id"),
+        email: row.get("email"),
+        right_kind: row.get("right_kind"),
+        sent_at: row.get("sent_at"),
+        expires_at: row.get("expires_at"),
+        attempts: row.get("attempts"),
+        consumed: row.get::<Option<i64>, _>("consumed_at").is_some(),
+    }
+}
+
+const PENDING_COLUMNS: &str = "id, email, right_kind, sent_at, expires_at, attempts, consumed_at";
+
+async fn pending_by_id(state: &AppState, id: &str) -> Result<Option<Pending>, AppError> {
+    sqlx::query(&format!("SELECT {PENDING_COLUMNS} FROM verifications WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&state.pool)
+        .await
+        .map(|row| row.map(pending_from_row))
+        .map_err(db_error)
+}
+
+/// The live verification of an address, if one is pending.
+async fn pending_for_email(state: &AppState, email: &Email, now: Millis) -> Result<Option<Pending>, AppError> {
+    sqlx::query(&format!(
+        "SELECT {PENDING_COLUMNS} FROM verifications \
+         WHERE email = $1 AND consumed_at IS NULL AND expires_at > $2 ORDER BY created_at DESC LIMIT 1"
+    ))
+    .bind(email.as_str())
+    .bind(now)
+    .fetch_optional(&state.pool)
+    .await
+    .map(|row| row.map(pending_from_row))
+    .map_err(db_error)
+}
+
+/// The verification this browser is in the middle of.
+async fn pending_in_browser(state: &AppState, parts: &axum::http::request::Parts) -> Result<Option<Pending>, AppError> {
+    match cookie(parts, PENDING_COOKIE) {
+        Some(id) => pending_by_id(state, id).await,
+        None => Ok(None),
+    }
+}
+
+fn remember_pending(state: &AppState, id: &str) {
+    add_response_cookie(set_cookie(PENDING_COOKIE, id, 3600, state.config.cookies_secure()));
+}
+
+fn forget_pending(state: &AppState) {
+    add_response_cookie(set_cookie(PENDING_COOKIE, "", 0, state.config.cookies_secure()));
+}
+
+/// Whether another code may be sent to this address from this connection.
+async fn within_limits(state: &AppState, email_hash: &str, ip_hash: &str, now: Millis) -> Result<bool, AppError> {
+    let count = |column: &'static str, value: String, since: Millis| {
+        let pool = state.pool.clone();
+        async move {
+            sqlx::query(&format!("SELECT COUNT(*) AS n FROM verification_sends WHERE {column} = $1 AND sent_at > $2"))
+                .bind(value)
+                .bind(since)
+                .fetch_one(&pool)
+                .await
+                .map(|row| row.get::<i64, _>("n"))
+                .map_err(db_error)
+        }
+    };
+    Ok(count("email_hash", email_hash.to_owned(), now - HOUR_MS).await? < PER_ADDRESS_PER_HOUR
+        && count("email_hash", email_hash.to_owned(), now - 24 * HOUR_MS).await? < PER_ADDRESS_PER_DAY
+        && count("ip_hash", ip_hash.to_owned(), now - HOUR_MS).await? < state.config.codes_per_ip_per_hour)
+}
+
+fn seconds_left(sent_at: Millis, now: Millis) -> Option<u64> {
+    let wait = sent_at + RESEND_COOLDOWN_SECS * 1000 - now;
+    (wait > 0).then(|| ((wait + 999) / 1000) as u64)
+}
+
+/// Issues a fresh code and link for `email`: refreshes the pending
+/// verification if there is one (never a second pending one), records the
+/// send for the limits and queues the email, all in one transaction.
+async fn send_fresh_code(
+    state: &AppState,
+    email: &Email,
+    right: Option<RightKind>,
+    lang: Lang,
+    existing: Option<&Pending>,
+    email_hash: &str,
+    ip_hash: &str,
+) -> Result<String, AppError> {
+    let now = state.clock.now();
+    let code = random_code();
+    let token = random_token();
+    let id = existing.map(|p| p.id.clone()).unwrap_or_else(new_id);
+    let code_hash = sha256_hex(&["code", &id, &code]);
+    let link_hash = sha256_hex(&["link", &token]);
+    let expires_at = now + CODE_TTL_SECS * 1000;
+
+    let mut tx = state.pool.begin().await.map_err(db_error)?;
+    if existing.is_some() {
+        sqlx::query(
+            "UPDATE verifications SET code_hash = $1, link_hash = $2, attempts = 0, sent_at = $3, expires_at = $4, \
+             lang = $5, right_kind = COALESCE($6, right_kind) WHERE id = $7",
+        )
+        .bind(&code_hash)
+        .bind(&link_hash)
+        .bind(now)
+        .bind(expires_at)
+        .bind(lang.code())
+        .bind(right.map(RightKind::slug))
+        .bind(&id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+    } else {
+        sqlx::query(
+            "INSERT INTO verifications (id, email, right_kind, lang, code_hash, link_hash, attempts, created_at, sent_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7, $8)",
+        )
+        .bind(&id)
+        .bind(email.as_str())
+        .bind(right.map(RightKind::slug))
+        .bind(lang.code())
+        .bind(&code_hash)
+        .bind(&link_hash)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+    }
+    sqlx::query("INSERT INTO verification_sends (id, email_hash, ip_hash, sent_at) VALUES ($1, $2, $3, $4)")
+        .bind(new_id())
+        .bind(email_hash)
+        .bind(ip_hash)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+    let link = state.config.link(&format!("/verify/link/{token}"));
+    let message = templates::verification_code(lang, email, &code, &link);
+    outbox::enqueue(&mut tx, &message, &state.config.mail_from, None, now)
+        .await
+        .map_err(|e| AppError::internal("verification: cannot queue the code email", e))?;
+    tx.commit().await.map_err(db_error)?;
+    state.outbox_wakeup.notify_one();
+    Ok(id)
+}
+
+pub async fn request_code(form: EmailForm) -> Result<VerifyOutcome, AppError> {
+    let (state, parts) = request_context()?;
+    let errors = check_email_form(&form);
+    if !errors.is_empty() {
+        return Ok(VerifyOutcome::Invalid(errors));
+    }
+    let email = Email::parse(&form.email).map_err(|e| AppError::internal("verification: checked email", e))?;
+    let right = RightKind::parse(&form.right);
+    let lang = initial_lang();
+    let now = state.clock.now();
+
+    let existing = pending_for_email(&state, &email, now).await?;
+    if let Some(pending) = &existing {
+        if seconds_left(pending.sent_at, now).is_some() {
+            // A code went out a moment ago (a double click, a back button):
+            // send no other, just go on to typing it.
+            remember_pending(&state, &pending.id);
+            return Ok(VerifyOutcome::Next("/verify/code".into()));
+        }
+    }
+    let email_hash = sha256_hex(&["email", email.as_str()]);
+    let ip_hash = client_ip_hash(&parts);
+    if !within_limits(&state, &email_hash, &ip_hash, now).await? {
+        return Ok(VerifyOutcome::Limited);
+    }
+    let id = send_fresh_code(&state, &email, right, lang, existing.as_ref(), &email_hash, &ip_hash).await?;
+    remember_pending(&state, &id);
+    Ok(VerifyOutcome::Next("/verify/code".into()))
+}
+
+pub async fn resend_code() -> Result<VerifyOutcome, AppError> {
+    let (state, parts) = request_context()?;
+    let now = state.clock.now();
+    let Some(pending) = pending_in_browser(&state, &parts).await?.filter(|p| !p.consumed) else {
+        return Ok(VerifyOutcome::Restart);
+    };
+    if let Some(seconds) = seconds_left(pending.sent_at, now) {
+        return Ok(VerifyOutcome::Wait(seconds));
+    }
+    let Ok(email) = Email::parse(&pending.email) else { return Ok(VerifyOutcome::Restart) };
+    let email_hash = sha256_hex(&["email", email.as_str()]);
+    let ip_hash = client_ip_hash(&parts);
+    if !within_limits(&state, &email_hash, &ip_hash, now).await? {
+        return Ok(VerifyOutcome::Limited);
+    }
+    let right = pending.right_kind.as_deref().and_then(RightKind::parse);
+    send_fresh_code(&state, &email, right, initial_lang(), Some(&pending), &email_hash, &ip_hash).await?;
+    Ok(VerifyOutcome::Resent)
+}
+
+fn invalid_code(code: ErrorCode) -> VerifyOutcome {
+    let mut errors = FieldErrors::default();
+    errors.add("code", code);
+    VerifyOutcome::Invalid(errors)
+}
+
+pub async fn check_code(form: CodeForm) -> Result<VerifyOutcome, AppError> {
+    let (state, parts) = request_context()?;
+    let now = state.clock.now();
+    let Some(pending) = pending_in_browser(&state, &parts).await?.filter(|p| !p.consumed) else {
+        return Ok(VerifyOutcome::Restart);
+    };
+    let Some(code) = normalize_code(&form.code) else {
+        return Ok(invalid_code(ErrorCode::CodeFormat));
+    };
+    if pending.expires_at <= now {
+        return Ok(invalid_code(ErrorCode::CodeExpired));
+    }
+    if pending.attempts >= MAX_CODE_TRIES {
+        return Ok(invalid_code(ErrorCode::CodeTooManyTries));
+    }
+    // Count the try before comparing, atomically, so parallel guesses
+    // cannot exceed the limit.
+    let counted = sqlx::query(
+        "UPDATE verifications SET attempts = attempts + 1 WHERE id = $1 AND consumed_at IS NULL AND attempts < $2 \
+         RETURNING code_hash, attempts",
+    )
+    .bind(&pending.id)
+    .bind(MAX_CODE_TRIES)
+    .fetch_optional(&state.pool)
+    .await
+    .map_err(db_error)?;
+    let Some(row) = counted else { return Ok(invalid_code(ErrorCode::CodeTooManyTries)) };
+    let stored: String = row.get("code_hash");
+    if !constant_time_eq(&stored, &sha256_hex(&["code", &pending.id, &code])) {
+        let attempts: i64 = row.get("attempts");
+        return Ok(invalid_code(if attempts >= MAX_CODE_TRIES {
+            ErrorCode::CodeTooManyTries
+        } else {
+            ErrorCode::CodeWrong
+        }));
+    }
+    verified(&state, &pending, now).await
+}
+
+pub async fn confirm_link(form: LinkForm) -> Result<VerifyOutcome, AppError> {
+    let (state, _) = request_context()?;
+    let now = state.clock.now();
+    let token = form.token.trim();
+    let invalid = || {
+        let mut errors = FieldErrors::default();
+        errors.add("token", ErrorCode::LinkInvalid);
+        Ok(VerifyOutcome::Invalid(errors))
+    };
+    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return invalid();
+    }
+    let pending = sqlx::query(&format!("SELECT {PENDING_COLUMNS} FROM verifications WHERE link_hash = $1"))
+        .bind(sha256_hex(&["link", token]))
+        .fetch_optional(&state.pool)
+        .await
+        .map_err(db_error)?
+        .map(pending_from_row);
+    match pending {
+        Some(pending) if !pending.consumed && pending.expires_at > now => verified(&state, &pending, now).await,
+        _ => invalid(),
+    }
+}
+
+/// Consumes the verification (once, even under a race) and opens the session.
+async fn verified(state: &AppState, pending: &Pending, now: Millis) -> Result<VerifyOutcome, AppError> {
+    let consumed = sqlx::query("UPDATE verifications SET consumed_at = $1 WHERE id = $2 AND consumed_at IS NULL")
+        .bind(now)
+        .bind(&pending.id)
+        .execute(&state.pool)
+        .await
+        .map_err(db_error)?;
+    if consumed.rows_affected() != 1 {
+        return Ok(VerifyOutcome::Restart);
+    }
+    let email = Email::parse(&pending.email).map_err(|e| AppError::internal("verification: stored email", e))?;
+    open_session(state, &email).await?;
+    forget_pending(state);
+    Ok(VerifyOutcome::Next(match pending.right_kind.as_deref().and_then(RightKind::parse) {
+        Some(right) => format!("/request/new?right={}", right.slug()),
+        None => "/my-requests".into(),
+    }))
+}
+
+pub async fn pending_code() -> Result<Option<CodeTarget>, AppError> {
+    let (state, parts) = request_context()?;
+    Ok(pending_in_browser(&state, &parts)
+        .await?
+        .filter(|p| !p.consumed)
+        .and_then(|p| Email::parse(&p.email).ok())
+        .map(|email| CodeTarget { masked_email: email.masked() }))
+}

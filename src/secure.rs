@@ -1,0 +1,109 @@
+//! Random secrets, their hashes and cookies. Secrets are stored only as
+//! SHA-256 hashes and compared in constant time.
+
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, header};
+use rand::{Rng, RngCore};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+/// 256 random bits as 64 hex digits.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex(&bytes)
+}
+
+/// A 6-digit code, uniform over the whole 000000–999999 range.
+pub fn random_code() -> String {
+    format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000u32))
+}
+
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    bytes
+}
+
+pub fn sha256_hex(parts: &[&str]) -> String {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part.as_bytes());
+        hasher.update([0u8]);
+    }
+    hex(&hasher.finalize())
+}
+
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.as_bytes().ct_eq(b.as_bytes()).into()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The value of cookie `name` in the request, if any.
+pub fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, Secure over https.
+/// `max_age_secs = 0` deletes the cookie.
+pub fn set_cookie(name: &str, value: &str, max_age_secs: u64, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite=Lax{secure}"
+    ))
+    .unwrap_or(HeaderValue::from_static("invalid=1; Max-Age=0"))
+}
+
+/// A hash of the client's IP address, for per-connection limits without
+/// storing the address itself.
+pub fn client_ip_hash(parts: &Parts) -> String {
+    let ip = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| info.0.ip().to_string())
+        .unwrap_or_default();
+    sha256_hex(&["ip", &ip])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_have_six_digits_and_tokens_256_bits() {
+        for _ in 0..1000 {
+            let code = random_code();
+            assert_eq!(code.len(), 6);
+            assert!(code.bytes().all(|b| b.is_ascii_digit()));
+        }
+        let token = random_token();
+        assert_eq!(token.len(), 64);
+        assert_ne!(token, random_token());
+    }
+
+    #[test]
+    fn codes_cover_the_low_end_of_the_range() {
+        // A leading zero appears in about 10% of codes: 1000 draws without
+        // one would mean the range is wrong.
+        assert!((0..1000).map(|_| random_code()).any(|c| c.starts_with('0')));
+    }
+
+    #[test]
+    fn hashes_separate_their_parts_and_compare_in_constant_time() {
+        assert_ne!(sha256_hex(&["ab", "c"]), sha256_hex(&["a", "bc"]));
+        let h = sha256_hex(&["x"]);
+        assert!(constant_time_eq(&h, &sha256_hex(&["x"])));
+        assert!(!constant_time_eq(&h, &sha256_hex(&["y"])));
+    }
+}
