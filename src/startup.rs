@@ -208,39 +208,49 @@ fn plain_form_routes() -> Router<AppState> {
         .route(
             "/verify",
             post(|State(state): State<AppState>, request: Request<Body>| {
-                plain_post(state, request, |a: &RequestCode| a.form.clone(), |a| request_code(a.form))
+                plain_post(state, request, same_page, |a: &RequestCode| a.form.clone(), |a| request_code(a.form))
             }),
         )
         .route(
             "/verify/code",
             post(|State(state): State<AppState>, request: Request<Body>| {
-                plain_post(state, request, |a: &CheckCode| a.form.clone(), |a| check_code(a.form))
+                plain_post(state, request, same_page, |a: &CheckCode| a.form.clone(), |a| check_code(a.form))
             }),
         )
         .route(
             "/verify/code/resend",
             post(|State(state): State<AppState>, request: Request<Body>| {
-                plain_post(state, request, |a: &ResendCode| a.clone(), |_| resend_code())
+                plain_post(state, request, |_| "/verify/code".into(), |a: &ResendCode| a.clone(), |_| resend_code())
             }),
         )
         .route(
             "/verify/link/{token}",
             post(|State(state): State<AppState>, request: Request<Body>| {
-                plain_post(state, request, |a: &ConfirmLink| a.form.clone(), |a| confirm_link(a.form))
+                plain_post(state, request, same_page, |a: &ConfirmLink| a.form.clone(), |a| confirm_link(a.form))
             }),
         )
         .route(
             "/request/new",
             post(|State(state): State<AppState>, request: Request<Body>| {
-                plain_post(state, request, |a: &SubmitRequest| a.form.clone(), |a| submit_request(a.form))
+                plain_post(state, request, same_page, |a: &SubmitRequest| a.form.clone(), |a| submit_request(a.form))
             }),
         )
         .route(
             "/my-requests/{reference}/withdraw",
             post(|State(state): State<AppState>, request: Request<Body>| {
-                plain_post(state, request, |a: &WithdrawRequest| a.form.clone(), |a| withdraw_request(a.form))
+                plain_post(
+                    state,
+                    request,
+                    |path| path.trim_end_matches("/withdraw").to_owned(),
+                    |a: &WithdrawRequest| a.form.clone(),
+                    |a| withdraw_request(a.form),
+                )
             }),
         )
+}
+
+fn same_page(path: &str) -> String {
+    path.to_owned()
 }
 
 fn security_headers() -> tower::layer::util::Stack<

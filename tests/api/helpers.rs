@@ -59,6 +59,11 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn(backend: Backend, mail: Mail) -> TestApp {
+        Self::spawn_with(backend, mail, |_| {}).await
+    }
+
+    /// Like `spawn`, with a last word on the configuration.
+    pub async fn spawn_with(backend: Backend, mail: Mail, adjust: impl FnOnce(&mut Config)) -> TestApp {
         let data_dir = tempfile::tempdir().expect("temp dir");
         let database_url = match backend {
             Backend::Sqlite => format!("sqlite://{}", data_dir.path().join("portal.db").display()),
@@ -73,12 +78,13 @@ impl TestApp {
             Mail::SmtpDown { port } => (None, Some(format!("smtp://127.0.0.1:{port}"))),
             Mail::Files => (None, None),
         };
-        let config = Config {
+        let mut config = Config {
             database_url: DatabaseUrl::parse(&database_url).unwrap(),
             smtp: smtp_url.map(|url| SmtpUrl::parse(&url).unwrap()),
             data_dir: data_dir.path().to_path_buf(),
             ..Config::from_lookup(|_| None).unwrap()
         };
+        adjust(&mut config);
         Self::start(config, data_dir, smtp).await
     }
 
@@ -218,6 +224,30 @@ impl SmtpSink {
             maildir,
             child,
         }
+    }
+
+    /// The decoded plain-text part of the latest message to `to` whose text
+    /// contains `needle`, waiting for it.
+    pub async fn wait_for_text(&self, to: &str, needle: &str) -> String {
+        eventually(Duration::from_secs(15), || async {
+            self.messages().into_iter().rev().find_map(|raw| {
+                let message = mail_parser::MessageParser::default().parse(raw.as_bytes())?;
+                let addressed = message.to()?.first()?.address()? == to;
+                let text = message.body_text(0)?.into_owned();
+                (addressed && text.contains(needle)).then_some(text)
+            })
+        })
+        .await
+        .unwrap_or_else(|| panic!("no email to {to} containing {needle:?}"))
+    }
+
+    /// How many messages went to `to`.
+    pub fn count_to(&self, to: &str) -> usize {
+        self.messages()
+            .iter()
+            .filter_map(|raw| mail_parser::MessageParser::default().parse(raw.as_bytes()))
+            .filter(|m| m.to().and_then(|t| t.first()).and_then(|a| a.address()) == Some(to))
+            .count()
     }
 
     /// Every message received so far, as raw RFC 5322 text.

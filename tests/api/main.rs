@@ -7,5 +7,7 @@ mod helpers;
 mod cli;
 mod health;
 mod home;
+mod journey;
+mod verification;
 mod outbox;
 mod static_files;

@@ -12,13 +12,14 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::future::Future;
 
-/// Answers a plain (JavaScript-off) form post to a page: decodes the body
-/// as the server function's arguments, runs `call` with the same context a
-/// server function gets, then redirects on success or renders the page again
-/// with the form and its outcome.
+/// Answers a plain (JavaScript-off) form post: decodes the body as the
+/// server function's arguments, runs `call` with the same context a server
+/// function gets, then redirects on success or renders the page at
+/// `page_path` (the form's page) again with the form and its outcome.
 pub async fn plain_post<Args, F, O, Fut>(
     state: AppState,
     request: Request<Body>,
+    page_path: impl FnOnce(&str) -> String,
     form_of: impl FnOnce(&Args) -> F,
     call: impl FnOnce(Args) -> Fut + Send + 'static,
 ) -> Response
@@ -68,8 +69,10 @@ where
                 },
                 move || shell(options.clone()),
             );
+            let path = page_path(parts.uri.path());
             let mut page = Request::from_parts(parts, Body::empty());
             *page.method_mut() = axum::http::Method::GET;
+            *page.uri_mut() = path.parse().unwrap_or_else(|_| axum::http::Uri::from_static("/"));
             render(page).await.into_response()
         }
     };

@@ -290,13 +290,17 @@ impl TryFrom<&RequestForm> for ValidRequest {
     /// Every rule of the form, the same in the browser and on the server.
     fn try_from(form: &RequestForm) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::default();
+        let right = RightKind::parse(form.right.trim());
+        // Only the fields this right's form shows can carry an error.
+        let has_details = !matches!(right, Some(RightKind::Rectification | RightKind::Objection));
         if let Err(e) = form.validate() {
             for field in e.field_errors().keys() {
-                errors.add(field.to_string(), ErrorCode::TooLong);
+                if field.as_ref() != "details" || has_details {
+                    errors.add(field.to_string(), ErrorCode::TooLong);
+                }
             }
         }
         let e = &mut errors;
-        let right = RightKind::parse(form.right.trim());
         if right.is_none() {
             e.add("right", ErrorCode::InvalidChoice);
         }
@@ -320,7 +324,7 @@ impl TryFrom<&RequestForm> for ValidRequest {
             e.add("lang", ErrorCode::InvalidChoice);
             Lang::Fr
         });
-        let details = optional(e, "details", &form.details, MAX_TEXT_CHARS);
+        let details = if has_details { optional(e, "details", &form.details, MAX_TEXT_CHARS) } else { None };
 
         let right_details = match right.unwrap_or(RightKind::Access) {
             RightKind::Access => RightDetails::Access { scope: scope(form, e), details },

@@ -123,3 +123,9 @@ fn free_text_is_limited_to_5000_characters() {
     let form = RequestForm { details: "a".repeat(5001), ..base("access") };
     assert_eq!(errors(&form).get("details"), Some(ErrorCode::TooLong));
 }
+
+#[test]
+fn fields_a_right_does_not_show_are_not_checked() {
+    let form = RequestForm { processing: "prospecting".into(), details: "a".repeat(6000), ..base("objection") };
+    assert!(errors(&form).is_empty());
+}

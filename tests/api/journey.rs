@@ -1,0 +1,328 @@
+//! The data subject's journey over HTTP, as a browser without JavaScript
+//! drives it: forms posted to the pages' own URLs, cookies kept.
+
+use crate::helpers::{Backend, Mail, TestApp};
+use crate::on_both_databases;
+use reqwest::header;
+use sqlx::Row;
+use std::time::Duration;
+
+pub struct Subject<'a> {
+    pub app: &'a TestApp,
+    pub email: String,
+    pub client: reqwest::Client,
+}
+
+pub fn common_fields() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("form[first_name]", "Jeanne"),
+        ("form[last_name]", "Martin"),
+        ("form[relation]", "prospect"),
+        ("form[reply_channel]", "email"),
+        ("form[lang]", "fr"),
+    ]
+}
+
+/// A valid set of right-specific fields for each right.
+pub fn right_fields(right: &str) -> Vec<(&'static str, &'static str)> {
+    match right {
+        "access" => vec![("form[scope]", "all")],
+        "rectification" => vec![
+            ("form[rows][0][item]", "Nom"),
+            ("form[rows][0][current]", "Martn"),
+            ("form[rows][0][corrected]", "Martin"),
+        ],
+        "erasure" => vec![("form[scope]", "some"), ("form[cat_prospect]", "on"), ("form[erasure_ground]", "consent_withdrawn")],
+        "restriction" => vec![("form[restriction_ground]", "accuracy_contested"), ("form[scope]", "all")],
+        "portability" => vec![
+            ("form[format]", "csv"),
+            ("form[destination]", "organisation"),
+            ("form[org_name]", "Acme"),
+            ("form[org_email]", "dpo@acme.example"),
+        ],
+        "objection" => vec![("form[processing]", "prospecting")],
+        _ => unreachable!(),
+    }
+}
+
+pub const RIGHTS: [&str; 6] = ["access", "rectification", "erasure", "restriction", "portability", "objection"];
+
+impl<'a> Subject<'a> {
+    pub fn new(app: &'a TestApp, email: &str) -> Self {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Subject { app, email: email.to_owned(), client }
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(format!("{}{path}", self.app.address)).send().await.unwrap()
+    }
+
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(format!("{}{path}", self.app.address))
+            .header(header::ACCEPT, "text/html")
+            .form(fields)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn ask_code(&self, right: &str) -> reqwest::Response {
+        self.post("/verify", &[("form[email]", self.email.as_str()), ("form[right]", right)]).await
+    }
+
+    fn sink(&self) -> &crate::helpers::SmtpSink {
+        self.app.smtp.as_ref().expect("this test needs Mail::Smtp")
+    }
+
+    /// The code of the latest verification email.
+    pub async fn latest_code(&self) -> String {
+        let text = self.sink().wait_for_text(&self.email, "/verify/link/").await;
+        let after = text.split("Code").nth(1).expect("the email states the code");
+        after.chars().filter(|c| c.is_ascii_digit()).take(6).collect()
+    }
+
+    pub async fn latest_link_token(&self) -> String {
+        let text = self.sink().wait_for_text(&self.email, "/verify/link/").await;
+        let after = text.split("/verify/link/").nth(1).unwrap();
+        after.chars().take_while(|c| c.is_ascii_hexdigit()).collect()
+    }
+
+    pub async fn enter_code(&self, code: &str) -> reqwest::Response {
+        self.post("/verify/code", &[("form[code]", code)]).await
+    }
+
+    /// Asks for a code, reads it from the email, types it.
+    pub async fn verify(&self, right: &str) {
+        let asked = self.ask_code(right).await;
+        assert_eq!(asked.status(), 303, "{}", asked.text().await.unwrap());
+        assert_eq!(asked.headers()[header::LOCATION], "/verify/code");
+        let code = self.latest_code().await;
+        let entered = self.enter_code(&code).await;
+        assert_eq!(entered.status(), 303, "{}", entered.text().await.unwrap());
+        assert_eq!(entered.headers()[header::LOCATION], format!("/request/new?right={right}").as_str());
+    }
+
+    /// Opens the form and returns its one-time submission key.
+    pub async fn form_key(&self, right: &str) -> String {
+        let html = self.get(&format!("/request/new?right={right}")).await.text().await.unwrap();
+        let marker = r#"name="form[submission_key]" value=""#;
+        let start = html.find(marker).unwrap_or_else(|| panic!("no form in {html}")) + marker.len();
+        html[start..].split('"').next().unwrap().to_owned()
+    }
+
+    pub async fn submit(&self, right: &str, key: &str, extra: &[(&str, &str)]) -> reqwest::Response {
+        let mut fields = vec![("form[submission_key]", key), ("form[right]", right)];
+        fields.extend(common_fields());
+        fields.extend(extra.iter().copied());
+        self.post("/request/new", &fields).await
+    }
+
+    /// Verifies, fills and submits a valid request; returns its reference.
+    pub async fn file(&self, right: &str) -> String {
+        self.verify(right).await;
+        let key = self.form_key(right).await;
+        let response = self.submit(right, &key, &right_fields(right)).await;
+        assert_eq!(response.status(), 303, "{}", response.text().await.unwrap());
+        let location = response.headers()[header::LOCATION].to_str().unwrap().to_owned();
+        let reference = location.trim_start_matches("/my-requests/").trim_end_matches("?new=1").to_owned();
+        assert!(reference.starts_with("R-") && reference.len() == 11, "{location}");
+        reference
+    }
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query(sql).fetch_one(&app.pool).await.unwrap().get(0)
+}
+
+async fn each_right_is_filed_acknowledged_and_sent_to_the_dpo(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Smtp).await;
+    let sink = app.smtp.as_ref().unwrap();
+    for (i, right) in crate::journey::RIGHTS.iter().enumerate() {
+        let subject = Subject::new(&app, &format!("person{i}@example.org"));
+        let reference = subject.file(right).await;
+
+        let receipt = subject.get(&format!("/my-requests/{reference}?new=1")).await;
+        assert_eq!(receipt.status(), 200);
+        let html = receipt.text().await.unwrap();
+        assert!(html.contains(&reference) && html.contains("Demande envoyée"), "{right}");
+
+        let ack = sink.wait_for_text(&subject.email, &reference).await;
+        assert!(ack.contains("Réponse au plus tard le"), "{ack}");
+        let dpo = sink.wait_for_text("dpo@sofacto.com", &reference).await;
+        assert!(dpo.contains("/dpo/requests/"), "{dpo}");
+        assert!(!dpo.contains("Jeanne") && !dpo.contains("Martin") && !dpo.contains(&subject.email), "no personal content: {dpo}");
+
+        let list = subject.get("/my-requests").await.text().await.unwrap();
+        assert!(list.contains(&reference));
+    }
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM requests").await, 6);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM request_events WHERE kind = 'received'").await, 6);
+    let row = sqlx::query("SELECT status, due_on, received_on, details FROM requests WHERE right_kind = 'portability'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(row.get::<String, _>("status"), "received");
+    let received = privacy_portal::domain::Date::parse_iso(&row.get::<String, _>("received_on")).unwrap();
+    assert_eq!(row.get::<String, _>("due_on"), privacy_portal::domain::due_date(received).iso());
+    assert!(row.get::<String, _>("details").contains("dpo@acme.example"));
+}
+
+async fn a_double_submission_stores_one_request(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Smtp).await;
+    let subject = Subject::new(&app, "double@example.org");
+    subject.verify("erasure").await;
+    let key = subject.form_key("erasure").await;
+    let fields = right_fields("erasure");
+    let (first, second) = tokio::join!(subject.submit("erasure", &key, &fields), subject.submit("erasure", &key, &fields));
+    assert_eq!(first.headers()[header::LOCATION], second.headers()[header::LOCATION]);
+    let again = subject.submit("erasure", &key, &fields).await;
+    assert_eq!(again.headers()[header::LOCATION], first.headers()[header::LOCATION]);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM requests").await, 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM outbox WHERE kind = 'dpo_new_request'").await, 1);
+}
+
+async fn a_failure_after_the_insert_leaves_nothing(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Smtp).await;
+    // Make the second write of the transaction (the DPO email) fail.
+    match backend {
+        Backend::Sqlite => {
+            sqlx::query(
+                "CREATE TRIGGER fail_dpo_email BEFORE INSERT ON outbox WHEN NEW.kind = 'dpo_new_request' \
+                 BEGIN SELECT RAISE(ABORT, 'injected failure'); END",
+            )
+            .execute(&app.pool)
+            .await
+            .unwrap();
+        }
+        Backend::Postgres => {
+            sqlx::query(
+                "CREATE FUNCTION fail_dpo_email() RETURNS trigger AS $$ BEGIN \
+                 IF NEW.kind = 'dpo_new_request' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql",
+            )
+            .execute(&app.pool)
+            .await
+            .unwrap();
+            sqlx::query("CREATE TRIGGER fail_dpo_email BEFORE INSERT ON outbox FOR EACH ROW EXECUTE FUNCTION fail_dpo_email()")
+                .execute(&app.pool)
+                .await
+                .unwrap();
+        }
+    }
+    let subject = Subject::new(&app, "atomic@example.org");
+    subject.verify("access").await;
+    let key = subject.form_key("access").await;
+    let response = subject.submit("access", &key, &right_fields("access")).await;
+    assert_eq!(response.status(), 200, "the form comes back");
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Un problème est survenu de notre côté"), "{html}");
+    assert!(html.contains(r#"value="Jeanne""#), "nothing typed is lost");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM requests").await, 0);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM request_events").await, 0);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM outbox WHERE kind <> 'verification_code'").await, 0);
+}
+
+async fn another_address_cannot_reach_a_request(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Smtp).await;
+    let owner = Subject::new(&app, "owner@example.org");
+    let reference = owner.file("access").await;
+
+    let other = Subject::new(&app, "other@example.org");
+    other.verify("access").await;
+    let page = other.get(&format!("/my-requests/{reference}")).await.text().await.unwrap();
+    assert!(page.contains("Demande introuvable"), "{page}");
+    assert!(!other.get("/my-requests").await.text().await.unwrap().contains(&reference));
+    let withdraw = other.post(&format!("/my-requests/{reference}/withdraw"), &[("form[reference]", reference.as_str())]).await;
+    assert_ne!(withdraw.status(), 303);
+    let status: String = sqlx::query("SELECT status FROM requests").fetch_one(&app.pool).await.unwrap().get(0);
+    assert_eq!(status, "received");
+
+    // Without any session, nothing is shown either.
+    let stranger = Subject::new(&app, "stranger@example.org");
+    let page = stranger.get(&format!("/my-requests/{reference}")).await.text().await.unwrap();
+    assert!(page.contains("confirmez d'abord votre adresse") && !page.contains("Jeanne"));
+}
+
+async fn withdrawing_a_request_closes_it_and_tells_the_dpo(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Smtp).await;
+    let subject = Subject::new(&app, "withdraw@example.org");
+    let reference = subject.file("objection").await;
+    let response = subject.post(&format!("/my-requests/{reference}/withdraw"), &[("form[reference]", reference.as_str())]).await;
+    assert_eq!(response.status(), 303);
+    let page = subject.get(&format!("/my-requests/{reference}")).await.text().await.unwrap();
+    assert!(page.contains("Retirée") && page.contains("Demande retirée par vous"), "{page}");
+    app.smtp.as_ref().unwrap().wait_for_text("dpo@sofacto.com", &format!("a retiré sa demande {reference}")).await;
+    let again = subject.post(&format!("/my-requests/{reference}/withdraw"), &[("form[reference]", reference.as_str())]).await;
+    assert_eq!(again.status(), 200, "a closed request cannot be withdrawn twice");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM request_events WHERE kind = 'withdrawn'").await, 1);
+}
+
+on_both_databases!(
+    each_right_is_filed_acknowledged_and_sent_to_the_dpo,
+    a_double_submission_stores_one_request,
+    a_failure_after_the_insert_leaves_nothing,
+    another_address_cannot_reach_a_request,
+    withdrawing_a_request_closes_it_and_tells_the_dpo,
+);
+
+#[tokio::test]
+async fn an_invalid_form_comes_back_with_translated_errors_and_what_was_typed() {
+    let app = TestApp::spawn(Backend::Sqlite, Mail::Smtp).await;
+    let subject = Subject::new(&app, "typo@example.org");
+    subject.verify("objection").await;
+    let key = subject.form_key("objection").await;
+    let long = "x".repeat(201);
+    let fields = [
+        ("form[submission_key]", key.as_str()),
+        ("form[right]", "objection"),
+        ("form[first_name]", "Jeanne"),
+        ("form[last_name]", &long),
+        ("form[processing]", "statistics"),
+    ];
+    let response = subject.post("/request/new", &fields).await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Ce champ est obligatoire."), "the reason is required outside direct marketing");
+    assert!(html.contains("Ce texte est trop long."), "201 characters in a name");
+    assert!(html.contains(r#"value="Jeanne""#) && html.contains(r#"value="statistics" checked"#), "{html}");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM requests").await, 0);
+
+    // In English, the same errors in English.
+    assert_eq!(subject.get("/lang/en?next=/").await.status(), 303);
+    let response = subject
+        .post("/request/new", &[("form[submission_key]", key.as_str()), ("form[right]", "objection"), ("form[processing]", "statistics")])
+        .await;
+    let html = response.text().await.unwrap();
+    assert!(html.contains("This field is required."), "{html}");
+}
+
+#[tokio::test]
+async fn a_request_body_over_64_kib_is_refused() {
+    let app = TestApp::spawn(Backend::Sqlite, Mail::Files).await;
+    let subject = Subject::new(&app, "big@example.org");
+    let huge = "x".repeat(70 * 1024);
+    let response = subject.post("/request/new", &[("form[details]", huge.as_str())]).await;
+    assert_eq!(response.status(), 413);
+}
+
+#[tokio::test]
+async fn the_server_functions_answer_the_wasm_with_json() {
+    let app = TestApp::spawn(Backend::Sqlite, Mail::Smtp).await;
+    let subject = Subject::new(&app, "json@example.org");
+    let response = subject
+        .client
+        .post(format!("{}/api/request_code", app.address))
+        .header(header::ACCEPT, "application/json")
+        .form(&[("form[email]", "not-an-address"), ("form[right]", "access")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body = response.text().await.unwrap();
+    assert!(body.contains("Invalid") && body.contains("invalid_email"), "{body}");
+    let _ = Duration::ZERO;
+}
