@@ -59,6 +59,7 @@ export default defineConfig({
         PORTAL_PUBLIC_URL: baseURL,
         PORTAL_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
         PORTAL_OUTBOX_POLL_SECS: "1",
+        PORTAL_CODES_PER_IP_PER_HOUR: "1000",
         RUST_LOG: "info",
       },
     },

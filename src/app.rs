@@ -1,8 +1,8 @@
 use crate::features::follow::{MyRequestsPage, RequestPage};
 use crate::features::home::HomePage;
+use crate::features::language::{LanguageSwitch, initial_lang, provide_lang, use_lang};
 use crate::features::request::RequestFormPage;
 use crate::features::verify::{CodePage, LinkPage, VerifyPage};
-use crate::features::language::{LanguageSwitch, initial_lang, provide_lang, use_lang};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{

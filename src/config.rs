@@ -138,9 +138,16 @@ impl Config {
         };
 
         let codes_per_ip_per_hour = match get("PORTAL_CODES_PER_IP_PER_HOUR") {
-            Some(n) => n.parse::<i64>().ok().filter(|n| (1..=100_000).contains(n)).ok_or_else(|| {
-                invalid("PORTAL_CODES_PER_IP_PER_HOUR", "must be a whole number between 1 and 100000")
-            })?,
+            Some(n) => n
+                .parse::<i64>()
+                .ok()
+                .filter(|n| (1..=100_000).contains(n))
+                .ok_or_else(|| {
+                    invalid(
+                        "PORTAL_CODES_PER_IP_PER_HOUR",
+                        "must be a whole number between 1 and 100000",
+                    )
+                })?,
             None => 20,
         };
 

@@ -202,37 +202,68 @@ fn plain_form_routes() -> Router<AppState> {
     use crate::features::forms::ssr::plain_post;
     use crate::features::request::{SubmitRequest, submit_request};
     use crate::features::verify::{
-        CheckCode, ConfirmLink, RequestCode, ResendCode, check_code, confirm_link, request_code, resend_code,
+        CheckCode, ConfirmLink, RequestCode, ResendCode, check_code, confirm_link, request_code,
+        resend_code,
     };
     Router::new()
         .route(
             "/verify",
             post(|State(state): State<AppState>, request: Request<Body>| {
-                plain_post(state, request, same_page, |a: &RequestCode| a.form.clone(), |a| request_code(a.form))
+                plain_post(
+                    state,
+                    request,
+                    same_page,
+                    |a: &RequestCode| a.form.clone(),
+                    |a| request_code(a.form),
+                )
             }),
         )
         .route(
             "/verify/code",
             post(|State(state): State<AppState>, request: Request<Body>| {
-                plain_post(state, request, same_page, |a: &CheckCode| a.form.clone(), |a| check_code(a.form))
+                plain_post(
+                    state,
+                    request,
+                    same_page,
+                    |a: &CheckCode| a.form.clone(),
+                    |a| check_code(a.form),
+                )
             }),
         )
         .route(
             "/verify/code/resend",
             post(|State(state): State<AppState>, request: Request<Body>| {
-                plain_post(state, request, |_| "/verify/code".into(), |a: &ResendCode| a.clone(), |_| resend_code())
+                plain_post(
+                    state,
+                    request,
+                    |_| "/verify/code".into(),
+                    |a: &ResendCode| a.clone(),
+                    |_| resend_code(),
+                )
             }),
         )
         .route(
             "/verify/link/{token}",
             post(|State(state): State<AppState>, request: Request<Body>| {
-                plain_post(state, request, same_page, |a: &ConfirmLink| a.form.clone(), |a| confirm_link(a.form))
+                plain_post(
+                    state,
+                    request,
+                    same_page,
+                    |a: &ConfirmLink| a.form.clone(),
+                    |a| confirm_link(a.form),
+                )
             }),
         )
         .route(
             "/request/new",
             post(|State(state): State<AppState>, request: Request<Body>| {
-                plain_post(state, request, same_page, |a: &SubmitRequest| a.form.clone(), |a| submit_request(a.form))
+                plain_post(
+                    state,
+                    request,
+                    same_page,
+                    |a: &SubmitRequest| a.form.clone(),
+                    |a| submit_request(a.form),
+                )
             }),
         )
         .route(

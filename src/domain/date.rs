@@ -60,7 +60,11 @@ impl Date {
     pub fn add_months(self, months: u32) -> Date {
         let total = self.year * 12 + (self.month as i32 - 1) + months as i32;
         let (year, month) = (total.div_euclid(12), total.rem_euclid(12) as u32 + 1);
-        Date { year, month, day: self.day.min(days_in_month(year, month)) }
+        Date {
+            year,
+            month,
+            day: self.day.min(days_in_month(year, month)),
+        }
     }
 
     /// The date in Paris of an instant in milliseconds since the epoch.
@@ -116,19 +120,32 @@ pub fn days_in_month(year: i32, month: u32) -> u32 {
 /// Paris's offset from UTC at an instant: one hour, two in summer.
 pub fn paris_offset_millis(millis: i64) -> i64 {
     let utc_day = Date::from_days(millis.div_euclid(MS_PER_DAY));
-    if is_paris_summer_time(millis, utc_day.year) { 7_200_000 } else { 3_600_000 }
+    if is_paris_summer_time(millis, utc_day.year) {
+        7_200_000
+    } else {
+        3_600_000
+    }
 }
 
 /// `2026-11-26 14:05`, Paris time.
 pub fn paris_date_time(millis: i64) -> String {
     let local = millis + paris_offset_millis(millis);
     let minutes = local.rem_euclid(MS_PER_DAY) / 60_000;
-    format!("{} {:02}:{:02}", Date::from_days(local.div_euclid(MS_PER_DAY)).iso(), minutes / 60, minutes % 60)
+    format!(
+        "{} {:02}:{:02}",
+        Date::from_days(local.div_euclid(MS_PER_DAY)).iso(),
+        minutes / 60,
+        minutes % 60
+    )
 }
 
 /// The last Sunday of a month.
 fn last_sunday(year: i32, month: u32) -> Date {
-    let last = Date { year, month, day: days_in_month(year, month) };
+    let last = Date {
+        year,
+        month,
+        day: days_in_month(year, month),
+    };
     last.add_days(-i64::from((last.weekday() + 1) % 7))
 }
 
@@ -156,7 +173,11 @@ pub fn easter_sunday(year: i32) -> Date {
     let m = (a + 11 * h + 22 * l) / 451;
     let month = (h + l - 7 * m + 114) / 31;
     let day = (h + l - 7 * m + 114) % 31 + 1;
-    Date { year, month: month as u32, day: day as u32 }
+    Date {
+        year,
+        month: month as u32,
+        day: day as u32,
+    }
 }
 
 /// The eleven public holidays of metropolitan France.
@@ -167,7 +188,10 @@ pub fn is_french_public_holiday(date: Date) -> bool {
     );
     let easter = easter_sunday(date.year).to_days();
     // Easter Monday, Ascension Thursday, Whit Monday.
-    fixed || [1, 39, 50].iter().any(|offset| easter + offset == date.to_days())
+    fixed
+        || [1, 39, 50]
+            .iter()
+            .any(|offset| easter + offset == date.to_days())
 }
 
 /// The date by which a request received on `received` must be answered
@@ -211,7 +235,19 @@ mod tests {
 
     #[test]
     fn french_public_holidays_include_the_movable_ones() {
-        for holiday in ["2026-01-01", "2026-04-06", "2026-05-01", "2026-05-08", "2026-05-14", "2026-05-25", "2026-07-14", "2026-08-15", "2026-11-01", "2026-11-11", "2026-12-25"] {
+        for holiday in [
+            "2026-01-01",
+            "2026-04-06",
+            "2026-05-01",
+            "2026-05-08",
+            "2026-05-14",
+            "2026-05-25",
+            "2026-07-14",
+            "2026-08-15",
+            "2026-11-01",
+            "2026-11-11",
+            "2026-12-25",
+        ] {
             assert!(is_french_public_holiday(d(holiday)), "{holiday}");
         }
         assert!(!is_french_public_holiday(d("2026-05-02")));
@@ -221,40 +257,90 @@ mod tests {
     #[test]
     fn the_due_date_is_one_calendar_month_later_on_the_same_day() {
         assert_eq!(due_date(d("2026-03-10")), d("2026-04-10"), "a Friday");
-        assert_eq!(due_date(d("2026-11-26")), d("2026-12-28"), "26 Dec is a Saturday after Christmas: Monday 28");
+        assert_eq!(
+            due_date(d("2026-11-26")),
+            d("2026-12-28"),
+            "26 Dec is a Saturday after Christmas: Monday 28"
+        );
     }
 
     #[test]
     fn a_missing_day_becomes_the_last_day_of_the_month() {
-        assert_eq!(Date::new(2026, 1, 31).unwrap().add_months(1), d("2026-02-28"));
-        assert_eq!(Date::new(2028, 1, 31).unwrap().add_months(1), d("2028-02-29"));
-        assert_eq!(due_date(d("2026-01-31")), d("2026-03-02"), "28 Feb 2026 is a Saturday");
+        assert_eq!(
+            Date::new(2026, 1, 31).unwrap().add_months(1),
+            d("2026-02-28")
+        );
+        assert_eq!(
+            Date::new(2028, 1, 31).unwrap().add_months(1),
+            d("2028-02-29")
+        );
+        assert_eq!(
+            due_date(d("2026-01-31")),
+            d("2026-03-02"),
+            "28 Feb 2026 is a Saturday"
+        );
         assert_eq!(due_date(d("2025-08-31")), d("2025-09-30"), "a Tuesday");
-        assert_eq!(due_date(d("2026-12-31")), d("2027-02-01"), "31 Jan 2027 is a Sunday: Monday 1 Feb");
+        assert_eq!(
+            due_date(d("2026-12-31")),
+            d("2027-02-01"),
+            "31 Jan 2027 is a Sunday: Monday 1 Feb"
+        );
     }
 
     #[test]
     fn weekends_and_holidays_move_the_due_date_to_the_next_working_day() {
-        assert_eq!(due_date(d("2026-02-07")), d("2026-03-09"), "7 March 2026 is a Saturday");
-        assert_eq!(due_date(d("2026-04-01")), d("2026-05-04"), "1 May Friday holiday, then the weekend");
-        assert_eq!(due_date(d("2026-04-08")), d("2026-05-11"), "8 May holiday Friday, weekend");
-        assert_eq!(due_date(d("2026-04-14")), d("2026-05-15"), "14 May 2026 is Ascension Thursday");
-        assert_eq!(due_date(d("2026-06-14")), d("2026-07-15"), "14 July is a holiday");
+        assert_eq!(
+            due_date(d("2026-02-07")),
+            d("2026-03-09"),
+            "7 March 2026 is a Saturday"
+        );
+        assert_eq!(
+            due_date(d("2026-04-01")),
+            d("2026-05-04"),
+            "1 May Friday holiday, then the weekend"
+        );
+        assert_eq!(
+            due_date(d("2026-04-08")),
+            d("2026-05-11"),
+            "8 May holiday Friday, weekend"
+        );
+        assert_eq!(
+            due_date(d("2026-04-14")),
+            d("2026-05-15"),
+            "14 May 2026 is Ascension Thursday"
+        );
+        assert_eq!(
+            due_date(d("2026-06-14")),
+            d("2026-07-15"),
+            "14 July is a holiday"
+        );
     }
 
     #[test]
     fn an_extension_adds_two_more_months() {
         assert_eq!(extended_due_date(d("2026-03-10"), 3), d("2026-06-10"));
-        assert_eq!(extended_due_date(d("2026-11-30"), 3), d("2027-03-01"), "28 Feb 2027 is a Sunday");
+        assert_eq!(
+            extended_due_date(d("2026-11-30"), 3),
+            d("2027-03-01"),
+            "28 Feb 2027 is a Sunday"
+        );
     }
 
     #[test]
     fn the_paris_date_follows_winter_and_summer_time() {
         // 2026-03-29 is the switch to summer time.
         let ms = |date: &str, hour: i64| d(date).to_days() * MS_PER_DAY + hour * 3_600_000;
-        assert_eq!(Date::paris_of(ms("2026-01-15", 23)), d("2026-01-16"), "23:00 UTC is midnight in winter");
+        assert_eq!(
+            Date::paris_of(ms("2026-01-15", 23)),
+            d("2026-01-16"),
+            "23:00 UTC is midnight in winter"
+        );
         assert_eq!(Date::paris_of(ms("2026-01-15", 22)), d("2026-01-15"));
-        assert_eq!(Date::paris_of(ms("2026-07-15", 22)), d("2026-07-16"), "22:00 UTC is midnight in summer");
+        assert_eq!(
+            Date::paris_of(ms("2026-07-15", 22)),
+            d("2026-07-16"),
+            "22:00 UTC is midnight in summer"
+        );
         assert_eq!(Date::paris_of(ms("2026-07-15", 21)), d("2026-07-15"));
     }
 }

@@ -27,8 +27,14 @@ impl Reference {
     /// L for 1, with or without the dashes.
     pub fn parse(input: &str) -> Option<Self> {
         let trimmed = input.trim();
-        let explicit_prefix = trimmed.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("r-"));
-        let rest = if explicit_prefix { &trimmed[2..] } else { trimmed };
+        let explicit_prefix = trimmed
+            .get(..2)
+            .is_some_and(|p| p.eq_ignore_ascii_case("r-"));
+        let rest = if explicit_prefix {
+            &trimmed[2..]
+        } else {
+            trimmed
+        };
         let mut body: String = rest
             .chars()
             .filter(|c| !c.is_whitespace() && *c != '-')
@@ -79,7 +85,11 @@ mod tests {
         let s = reference.as_str();
         assert_eq!(s.len(), 11);
         assert!(s.starts_with("R-") && s.as_bytes()[6] == b'-');
-        assert!(s[2..].chars().all(|c| c == '-' || ALPHABET.contains(&(c as u8))));
+        assert!(
+            s[2..]
+                .chars()
+                .all(|c| c == '-' || ALPHABET.contains(&(c as u8)))
+        );
         assert_eq!(Reference::from_random([0; 5]).as_str(), "R-0000-0000");
         assert_eq!(Reference::from_random([0xff; 5]).as_str(), "R-ZZZZ-ZZZZ");
     }
@@ -90,9 +100,15 @@ mod tests {
         for typed in ["r-7k3m-9qx2", "R 7K3M 9QX2", "7K3M9QX2", "R-7K3M-9QX2 "] {
             assert_eq!(Reference::parse(typed).as_ref(), Some(&expected), "{typed}");
         }
-        assert_eq!(Reference::parse("R-OIL0-0000").unwrap().as_str(), "R-0110-0000");
+        assert_eq!(
+            Reference::parse("R-OIL0-0000").unwrap().as_str(),
+            "R-0110-0000"
+        );
         assert!(Reference::parse("R-7K3M-9QX").is_none());
-        assert!(Reference::parse("R-7K3M-9QXU").is_none(), "U is not in the alphabet");
+        assert!(
+            Reference::parse("R-7K3M-9QXU").is_none(),
+            "U is not in the alphabet"
+        );
         assert!(Reference::parse("€x").is_none() && Reference::parse("é").is_none());
     }
 }

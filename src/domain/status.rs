@@ -43,7 +43,10 @@ impl Status {
     }
 
     pub fn is_closed(self) -> bool {
-        matches!(self, Status::Completed | Status::Refused | Status::Withdrawn)
+        matches!(
+            self,
+            Status::Completed | Status::Refused | Status::Withdrawn
+        )
     }
 
     /// Whether the server accepts a move from `self` to `next`.
@@ -74,11 +77,22 @@ mod tests {
     #[test]
     fn closed_requests_cannot_move_and_open_ones_can_be_withdrawn() {
         for closed in [Status::Completed, Status::Refused, Status::Withdrawn] {
-            assert!(Status::ALL.iter().all(|next| !closed.can_become(*next)), "{closed:?}");
+            assert!(
+                Status::ALL.iter().all(|next| !closed.can_become(*next)),
+                "{closed:?}"
+            );
         }
-        for open in [Status::Received, Status::IdentityCheck, Status::InProgress, Status::AwaitingSubject] {
+        for open in [
+            Status::Received,
+            Status::IdentityCheck,
+            Status::InProgress,
+            Status::AwaitingSubject,
+        ] {
             assert!(open.can_become(Status::Withdrawn));
         }
-        assert!(!Status::Received.can_become(Status::Completed), "never completed unprocessed");
+        assert!(
+            !Status::Received.can_become(Status::Completed),
+            "never completed unprocessed"
+        );
     }
 }

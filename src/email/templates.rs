@@ -7,11 +7,19 @@ use crate::domain::{Date, Email, Reference, RightKind};
 use crate::i18n::{Lang, long_date, tr};
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// Paragraphs and an optional button, as text and as HTML.
-fn render(lang: Lang, title: &str, paragraphs: &[String], button: Option<(&str, &str)>) -> (String, String) {
+fn render(
+    lang: Lang,
+    title: &str,
+    paragraphs: &[String],
+    button: Option<(&str, &str)>,
+) -> (String, String) {
     let signature = tr(
         lang,
         "SOFACTO SAS, délégué à la protection des données\n256 rue de Thor, 34000 Montpellier — dpo@sofacto.com",
@@ -38,7 +46,10 @@ fn render(lang: Lang, title: &str, paragraphs: &[String], button: Option<(&str, 
         escape(title)
     );
     for paragraph in paragraphs {
-        html.push_str(&format!("<p>{}</p>", escape(paragraph).replace('\n', "<br>")));
+        html.push_str(&format!(
+            "<p>{}</p>",
+            escape(paragraph).replace('\n', "<br>")
+        ));
     }
     if let Some((label, url)) = button {
         html.push_str(&format!(
@@ -56,8 +67,19 @@ fn render(lang: Lang, title: &str, paragraphs: &[String], button: Option<(&str, 
     (text, html)
 }
 
-fn email(kind: &'static str, to: &Email, subject: String, (text, html): (String, String)) -> OutgoingEmail {
-    OutgoingEmail { kind, to: to.clone(), subject, text, html }
+fn email(
+    kind: &'static str,
+    to: &Email,
+    subject: String,
+    (text, html): (String, String),
+) -> OutgoingEmail {
+    OutgoingEmail {
+        kind,
+        to: to.clone(),
+        subject,
+        text,
+        html,
+    }
 }
 
 pub fn right_name(lang: Lang, right: RightKind) -> &'static str {
@@ -81,9 +103,24 @@ pub fn verification_code(lang: Lang, to: &Email, code: &str, link: &str) -> Outg
         )
         .to_owned(),
     ];
-    let button = (tr(lang, "Confirmer mon adresse", "Confirm my address"), link);
-    let subject = format!("{} {code}", tr(lang, "SOFACTO — votre code de vérification :", "SOFACTO — your verification code:"));
-    email("verification_code", to, subject, render(lang, title, &paragraphs, Some(button)))
+    let button = (
+        tr(lang, "Confirmer mon adresse", "Confirm my address"),
+        link,
+    );
+    let subject = format!(
+        "{} {code}",
+        tr(
+            lang,
+            "SOFACTO — votre code de vérification :",
+            "SOFACTO — your verification code:"
+        )
+    );
+    email(
+        "verification_code",
+        to,
+        subject,
+        render(lang, title, &paragraphs, Some(button)),
+    )
 }
 
 pub struct RequestFacts<'a> {
@@ -93,9 +130,18 @@ pub struct RequestFacts<'a> {
     pub due_on: Date,
 }
 
-pub fn acknowledgment(lang: Lang, to: &Email, facts: &RequestFacts, follow_link: &str) -> OutgoingEmail {
+pub fn acknowledgment(
+    lang: Lang,
+    to: &Email,
+    facts: &RequestFacts,
+    follow_link: &str,
+) -> OutgoingEmail {
     let right = right_name(lang, facts.right);
-    let title = tr(lang, "Nous avons bien reçu votre demande", "We have received your request");
+    let title = tr(
+        lang,
+        "Nous avons bien reçu votre demande",
+        "We have received your request",
+    );
     let paragraphs = [
         format!(
             "{} {}\n{} {right}\n{} {}\n{} {}",
@@ -120,13 +166,25 @@ pub fn acknowledgment(lang: Lang, to: &Email, facts: &RequestFacts, follow_link:
         )
         .to_owned(),
     ];
-    let button = (tr(lang, "Suivre ma demande", "Follow my request"), follow_link);
+    let button = (
+        tr(lang, "Suivre ma demande", "Follow my request"),
+        follow_link,
+    );
     let subject = format!(
         "{} {} — {right}",
-        tr(lang, "SOFACTO — demande reçue", "SOFACTO — request received"),
+        tr(
+            lang,
+            "SOFACTO — demande reçue",
+            "SOFACTO — request received"
+        ),
         facts.reference
     );
-    email("acknowledgment", to, subject, render(lang, title, &paragraphs, Some(button)))
+    email(
+        "acknowledgment",
+        to,
+        subject,
+        render(lang, title, &paragraphs, Some(button)),
+    )
 }
 
 /// To the DPO mailbox, in French: no personal content, only what is needed
@@ -140,16 +198,29 @@ pub fn dpo_new_request(to: &Email, facts: &RequestFacts, console_link: &str) -> 
         long_date(lang, facts.received_on),
         long_date(lang, facts.due_on)
     )];
-    let subject = format!("[Portail RGPD] Nouvelle demande {} — {right} — échéance {}", facts.reference, facts.due_on);
+    let subject = format!(
+        "[Portail RGPD] Nouvelle demande {} — {right} — échéance {}",
+        facts.reference, facts.due_on
+    );
     email(
         "dpo_new_request",
         to,
         subject,
-        render(lang, "Nouvelle demande à traiter", &paragraphs, Some(("Ouvrir dans la console", console_link))),
+        render(
+            lang,
+            "Nouvelle demande à traiter",
+            &paragraphs,
+            Some(("Ouvrir dans la console", console_link)),
+        ),
     )
 }
 
-pub fn dpo_withdrawn(to: &Email, reference: &Reference, right: RightKind, console_link: &str) -> OutgoingEmail {
+pub fn dpo_withdrawn(
+    to: &Email,
+    reference: &Reference,
+    right: RightKind,
+    console_link: &str,
+) -> OutgoingEmail {
     let lang = Lang::Fr;
     let right = right_name(lang, right);
     let paragraphs = [format!(
@@ -159,7 +230,12 @@ pub fn dpo_withdrawn(to: &Email, reference: &Reference, right: RightKind, consol
         "dpo_withdrawn",
         to,
         format!("[Portail RGPD] Demande {reference} retirée"),
-        render(lang, "Demande retirée", &paragraphs, Some(("Ouvrir dans la console", console_link))),
+        render(
+            lang,
+            "Demande retirée",
+            &paragraphs,
+            Some(("Ouvrir dans la console", console_link)),
+        ),
     )
 }
 
@@ -183,7 +259,9 @@ mod tests {
             let mail = verification_code(lang, &to, "012345", "https://p.example/verify/link/abc");
             assert!(mail.subject.ends_with("012345"));
             for body in [&mail.text, &mail.html] {
-                assert!(body.contains("012345") && body.contains("https://p.example/verify/link/abc"));
+                assert!(
+                    body.contains("012345") && body.contains("https://p.example/verify/link/abc")
+                );
             }
         }
     }
@@ -192,10 +270,17 @@ mod tests {
     fn the_dpo_notification_holds_no_personal_content() {
         let reference = Reference::parse("R-7K3M-9QX2").unwrap();
         let dpo = Email::parse("dpo@sofacto.com").unwrap();
-        let mail = dpo_new_request(&dpo, &facts(&reference), "https://p.example/dpo/requests/R-7K3M-9QX2");
+        let mail = dpo_new_request(
+            &dpo,
+            &facts(&reference),
+            "https://p.example/dpo/requests/R-7K3M-9QX2",
+        );
         assert!(mail.subject.contains("R-7K3M-9QX2") && mail.subject.contains("Effacement"));
         assert!(mail.text.contains("28 décembre 2026"));
-        assert!(!mail.text.contains('@') || mail.text.matches('@').count() == 1, "only the DPO signature address");
+        assert!(
+            !mail.text.contains('@') || mail.text.matches('@').count() == 1,
+            "only the DPO signature address"
+        );
     }
 
     #[test]

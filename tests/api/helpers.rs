@@ -63,7 +63,11 @@ impl TestApp {
     }
 
     /// Like `spawn`, with a last word on the configuration.
-    pub async fn spawn_with(backend: Backend, mail: Mail, adjust: impl FnOnce(&mut Config)) -> TestApp {
+    pub async fn spawn_with(
+        backend: Backend,
+        mail: Mail,
+        adjust: impl FnOnce(&mut Config),
+    ) -> TestApp {
         let data_dir = tempfile::tempdir().expect("temp dir");
         let database_url = match backend {
             Backend::Sqlite => format!("sqlite://{}", data_dir.path().join("portal.db").display()),

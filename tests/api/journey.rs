@@ -32,8 +32,15 @@ pub fn right_fields(right: &str) -> Vec<(&'static str, &'static str)> {
             ("form[rows][0][current]", "Martn"),
             ("form[rows][0][corrected]", "Martin"),
         ],
-        "erasure" => vec![("form[scope]", "some"), ("form[cat_prospect]", "on"), ("form[erasure_ground]", "consent_withdrawn")],
-        "restriction" => vec![("form[restriction_ground]", "accuracy_contested"), ("form[scope]", "all")],
+        "erasure" => vec![
+            ("form[scope]", "some"),
+            ("form[cat_prospect]", "on"),
+            ("form[erasure_ground]", "consent_withdrawn"),
+        ],
+        "restriction" => vec![
+            ("form[restriction_ground]", "accuracy_contested"),
+            ("form[scope]", "all"),
+        ],
         "portability" => vec![
             ("form[format]", "csv"),
             ("form[destination]", "organisation"),
@@ -45,7 +52,14 @@ pub fn right_fields(right: &str) -> Vec<(&'static str, &'static str)> {
     }
 }
 
-pub const RIGHTS: [&str; 6] = ["access", "rectification", "erasure", "restriction", "portability", "objection"];
+pub const RIGHTS: [&str; 6] = [
+    "access",
+    "rectification",
+    "erasure",
+    "restriction",
+    "portability",
+    "objection",
+];
 
 impl<'a> Subject<'a> {
     pub fn new(app: &'a TestApp, email: &str) -> Self {
@@ -54,11 +68,19 @@ impl<'a> Subject<'a> {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();
-        Subject { app, email: email.to_owned(), client }
+        Subject {
+            app,
+            email: email.to_owned(),
+            client,
+        }
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(format!("{}{path}", self.app.address)).send().await.unwrap()
+        self.client
+            .get(format!("{}{path}", self.app.address))
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
@@ -72,7 +94,11 @@ impl<'a> Subject<'a> {
     }
 
     pub async fn ask_code(&self, right: &str) -> reqwest::Response {
-        self.post("/verify", &[("form[email]", self.email.as_str()), ("form[right]", right)]).await
+        self.post(
+            "/verify",
+            &[("form[email]", self.email.as_str()), ("form[right]", right)],
+        )
+        .await
     }
 
     fn sink(&self) -> &crate::helpers::SmtpSink {
@@ -81,15 +107,31 @@ impl<'a> Subject<'a> {
 
     /// The code of the latest verification email.
     pub async fn latest_code(&self) -> String {
-        let text = self.sink().wait_for_text(&self.email, "/verify/link/").await;
-        let after = text.split("Code").nth(1).expect("the email states the code");
-        after.chars().filter(|c| c.is_ascii_digit()).take(6).collect()
+        let text = self
+            .sink()
+            .wait_for_text(&self.email, "/verify/link/")
+            .await;
+        let after = text
+            .split("Code")
+            .nth(1)
+            .expect("the email states the code");
+        after
+            .chars()
+            .filter(|c| c.is_ascii_digit())
+            .take(6)
+            .collect()
     }
 
     pub async fn latest_link_token(&self) -> String {
-        let text = self.sink().wait_for_text(&self.email, "/verify/link/").await;
+        let text = self
+            .sink()
+            .wait_for_text(&self.email, "/verify/link/")
+            .await;
         let after = text.split("/verify/link/").nth(1).unwrap();
-        after.chars().take_while(|c| c.is_ascii_hexdigit()).collect()
+        after
+            .chars()
+            .take_while(|c| c.is_ascii_hexdigit())
+            .collect()
     }
 
     pub async fn enter_code(&self, code: &str) -> reqwest::Response {
@@ -104,18 +146,34 @@ impl<'a> Subject<'a> {
         let code = self.latest_code().await;
         let entered = self.enter_code(&code).await;
         assert_eq!(entered.status(), 303, "{}", entered.text().await.unwrap());
-        assert_eq!(entered.headers()[header::LOCATION], format!("/request/new?right={right}").as_str());
+        assert_eq!(
+            entered.headers()[header::LOCATION],
+            format!("/request/new?right={right}").as_str()
+        );
     }
 
     /// Opens the form and returns its one-time submission key.
     pub async fn form_key(&self, right: &str) -> String {
-        let html = self.get(&format!("/request/new?right={right}")).await.text().await.unwrap();
+        let html = self
+            .get(&format!("/request/new?right={right}"))
+            .await
+            .text()
+            .await
+            .unwrap();
         let marker = r#"name="form[submission_key]" value=""#;
-        let start = html.find(marker).unwrap_or_else(|| panic!("no form in {html}")) + marker.len();
+        let start = html
+            .find(marker)
+            .unwrap_or_else(|| panic!("no form in {html}"))
+            + marker.len();
         html[start..].split('"').next().unwrap().to_owned()
     }
 
-    pub async fn submit(&self, right: &str, key: &str, extra: &[(&str, &str)]) -> reqwest::Response {
+    pub async fn submit(
+        &self,
+        right: &str,
+        key: &str,
+        extra: &[(&str, &str)],
+    ) -> reqwest::Response {
         let mut fields = vec![("form[submission_key]", key), ("form[right]", right)];
         fields.extend(common_fields());
         fields.extend(extra.iter().copied());
@@ -128,9 +186,18 @@ impl<'a> Subject<'a> {
         let key = self.form_key(right).await;
         let response = self.submit(right, &key, &right_fields(right)).await;
         assert_eq!(response.status(), 303, "{}", response.text().await.unwrap());
-        let location = response.headers()[header::LOCATION].to_str().unwrap().to_owned();
-        let reference = location.trim_start_matches("/my-requests/").trim_end_matches("?new=1").to_owned();
-        assert!(reference.starts_with("R-") && reference.len() == 11, "{location}");
+        let location = response.headers()[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let reference = location
+            .trim_start_matches("/my-requests/")
+            .trim_end_matches("?new=1")
+            .to_owned();
+        assert!(
+            reference.starts_with("R-") && reference.len() == 11,
+            "{location}"
+        );
         reference
     }
 }
@@ -146,29 +213,48 @@ async fn each_right_is_filed_acknowledged_and_sent_to_the_dpo(backend: Backend) 
         let subject = Subject::new(&app, &format!("person{i}@example.org"));
         let reference = subject.file(right).await;
 
-        let receipt = subject.get(&format!("/my-requests/{reference}?new=1")).await;
+        let receipt = subject
+            .get(&format!("/my-requests/{reference}?new=1"))
+            .await;
         assert_eq!(receipt.status(), 200);
         let html = receipt.text().await.unwrap();
-        assert!(html.contains(&reference) && html.contains("Demande envoyée"), "{right}");
+        assert!(
+            html.contains(&reference) && html.contains("Demande envoyée"),
+            "{right}"
+        );
 
         let ack = sink.wait_for_text(&subject.email, &reference).await;
         assert!(ack.contains("Réponse au plus tard le"), "{ack}");
         let dpo = sink.wait_for_text("dpo@sofacto.com", &reference).await;
         assert!(dpo.contains("/dpo/requests/"), "{dpo}");
-        assert!(!dpo.contains("Jeanne") && !dpo.contains("Martin") && !dpo.contains(&subject.email), "no personal content: {dpo}");
+        assert!(
+            !dpo.contains("Jeanne") && !dpo.contains("Martin") && !dpo.contains(&subject.email),
+            "no personal content: {dpo}"
+        );
 
         let list = subject.get("/my-requests").await.text().await.unwrap();
         assert!(list.contains(&reference));
     }
     assert_eq!(count(&app, "SELECT COUNT(*) FROM requests").await, 6);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM request_events WHERE kind = 'received'").await, 6);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM request_events WHERE kind = 'received'"
+        )
+        .await,
+        6
+    );
     let row = sqlx::query("SELECT status, due_on, received_on, details FROM requests WHERE right_kind = 'portability'")
         .fetch_one(&app.pool)
         .await
         .unwrap();
     assert_eq!(row.get::<String, _>("status"), "received");
-    let received = privacy_portal::domain::Date::parse_iso(&row.get::<String, _>("received_on")).unwrap();
-    assert_eq!(row.get::<String, _>("due_on"), privacy_portal::domain::due_date(received).iso());
+    let received =
+        privacy_portal::domain::Date::parse_iso(&row.get::<String, _>("received_on")).unwrap();
+    assert_eq!(
+        row.get::<String, _>("due_on"),
+        privacy_portal::domain::due_date(received).iso()
+    );
     assert!(row.get::<String, _>("details").contains("dpo@acme.example"));
 }
 
@@ -178,12 +264,28 @@ async fn a_double_submission_stores_one_request(backend: Backend) {
     subject.verify("erasure").await;
     let key = subject.form_key("erasure").await;
     let fields = right_fields("erasure");
-    let (first, second) = tokio::join!(subject.submit("erasure", &key, &fields), subject.submit("erasure", &key, &fields));
-    assert_eq!(first.headers()[header::LOCATION], second.headers()[header::LOCATION]);
+    let (first, second) = tokio::join!(
+        subject.submit("erasure", &key, &fields),
+        subject.submit("erasure", &key, &fields)
+    );
+    assert_eq!(
+        first.headers()[header::LOCATION],
+        second.headers()[header::LOCATION]
+    );
     let again = subject.submit("erasure", &key, &fields).await;
-    assert_eq!(again.headers()[header::LOCATION], first.headers()[header::LOCATION]);
+    assert_eq!(
+        again.headers()[header::LOCATION],
+        first.headers()[header::LOCATION]
+    );
     assert_eq!(count(&app, "SELECT COUNT(*) FROM requests").await, 1);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM outbox WHERE kind = 'dpo_new_request'").await, 1);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM outbox WHERE kind = 'dpo_new_request'"
+        )
+        .await,
+        1
+    );
 }
 
 async fn a_failure_after_the_insert_leaves_nothing(backend: Backend) {
@@ -216,14 +318,26 @@ async fn a_failure_after_the_insert_leaves_nothing(backend: Backend) {
     let subject = Subject::new(&app, "atomic@example.org");
     subject.verify("access").await;
     let key = subject.form_key("access").await;
-    let response = subject.submit("access", &key, &right_fields("access")).await;
+    let response = subject
+        .submit("access", &key, &right_fields("access"))
+        .await;
     assert_eq!(response.status(), 200, "the form comes back");
     let html = response.text().await.unwrap();
-    assert!(html.contains("Un problème est survenu de notre côté"), "{html}");
+    assert!(
+        html.contains("Un problème est survenu de notre côté"),
+        "{html}"
+    );
     assert!(html.contains(r#"value="Jeanne""#), "nothing typed is lost");
     assert_eq!(count(&app, "SELECT COUNT(*) FROM requests").await, 0);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM request_events").await, 0);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM outbox WHERE kind <> 'verification_code'").await, 0);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM outbox WHERE kind <> 'verification_code'"
+        )
+        .await,
+        0
+    );
 }
 
 async fn another_address_cannot_reach_a_request(backend: Backend) {
@@ -233,17 +347,44 @@ async fn another_address_cannot_reach_a_request(backend: Backend) {
 
     let other = Subject::new(&app, "other@example.org");
     other.verify("access").await;
-    let page = other.get(&format!("/my-requests/{reference}")).await.text().await.unwrap();
+    let page = other
+        .get(&format!("/my-requests/{reference}"))
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("Demande introuvable"), "{page}");
-    assert!(!other.get("/my-requests").await.text().await.unwrap().contains(&reference));
-    let withdraw = other.post(&format!("/my-requests/{reference}/withdraw"), &[("form[reference]", reference.as_str())]).await;
+    assert!(
+        !other
+            .get("/my-requests")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains(&reference)
+    );
+    let withdraw = other
+        .post(
+            &format!("/my-requests/{reference}/withdraw"),
+            &[("form[reference]", reference.as_str())],
+        )
+        .await;
     assert_ne!(withdraw.status(), 303);
-    let status: String = sqlx::query("SELECT status FROM requests").fetch_one(&app.pool).await.unwrap().get(0);
+    let status: String = sqlx::query("SELECT status FROM requests")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+        .get(0);
     assert_eq!(status, "received");
 
     // Without any session, nothing is shown either.
     let stranger = Subject::new(&app, "stranger@example.org");
-    let page = stranger.get(&format!("/my-requests/{reference}")).await.text().await.unwrap();
+    let page = stranger
+        .get(&format!("/my-requests/{reference}"))
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("confirmez d'abord votre adresse") && !page.contains("Jeanne"));
 }
 
@@ -251,14 +392,50 @@ async fn withdrawing_a_request_closes_it_and_tells_the_dpo(backend: Backend) {
     let app = TestApp::spawn(backend, Mail::Smtp).await;
     let subject = Subject::new(&app, "withdraw@example.org");
     let reference = subject.file("objection").await;
-    let response = subject.post(&format!("/my-requests/{reference}/withdraw"), &[("form[reference]", reference.as_str())]).await;
+    let response = subject
+        .post(
+            &format!("/my-requests/{reference}/withdraw"),
+            &[("form[reference]", reference.as_str())],
+        )
+        .await;
     assert_eq!(response.status(), 303);
-    let page = subject.get(&format!("/my-requests/{reference}")).await.text().await.unwrap();
-    assert!(page.contains("Retirée") && page.contains("Demande retirée par vous"), "{page}");
-    app.smtp.as_ref().unwrap().wait_for_text("dpo@sofacto.com", &format!("a retiré sa demande {reference}")).await;
-    let again = subject.post(&format!("/my-requests/{reference}/withdraw"), &[("form[reference]", reference.as_str())]).await;
-    assert_eq!(again.status(), 200, "a closed request cannot be withdrawn twice");
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM request_events WHERE kind = 'withdrawn'").await, 1);
+    let page = subject
+        .get(&format!("/my-requests/{reference}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Retirée") && page.contains("Demande retirée par vous"),
+        "{page}"
+    );
+    app.smtp
+        .as_ref()
+        .unwrap()
+        .wait_for_text(
+            "dpo@sofacto.com",
+            &format!("a retiré sa demande {reference}"),
+        )
+        .await;
+    let again = subject
+        .post(
+            &format!("/my-requests/{reference}/withdraw"),
+            &[("form[reference]", reference.as_str())],
+        )
+        .await;
+    assert_eq!(
+        again.status(),
+        200,
+        "a closed request cannot be withdrawn twice"
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM request_events WHERE kind = 'withdrawn'"
+        )
+        .await,
+        1
+    );
 }
 
 on_both_databases!(
@@ -286,15 +463,31 @@ async fn an_invalid_form_comes_back_with_translated_errors_and_what_was_typed() 
     let response = subject.post("/request/new", &fields).await;
     assert_eq!(response.status(), 200);
     let html = response.text().await.unwrap();
-    assert!(html.contains("Ce champ est obligatoire."), "the reason is required outside direct marketing");
-    assert!(html.contains("Ce texte est trop long."), "201 characters in a name");
-    assert!(html.contains(r#"value="Jeanne""#) && html.contains(r#"value="statistics" checked"#), "{html}");
+    assert!(
+        html.contains("Ce champ est obligatoire."),
+        "the reason is required outside direct marketing"
+    );
+    assert!(
+        html.contains("Ce texte est trop long."),
+        "201 characters in a name"
+    );
+    assert!(
+        html.contains(r#"value="Jeanne""#) && html.contains(r#"value="statistics" checked"#),
+        "{html}"
+    );
     assert_eq!(count(&app, "SELECT COUNT(*) FROM requests").await, 0);
 
     // In English, the same errors in English.
     assert_eq!(subject.get("/lang/en?next=/").await.status(), 303);
     let response = subject
-        .post("/request/new", &[("form[submission_key]", key.as_str()), ("form[right]", "objection"), ("form[processing]", "statistics")])
+        .post(
+            "/request/new",
+            &[
+                ("form[submission_key]", key.as_str()),
+                ("form[right]", "objection"),
+                ("form[processing]", "statistics"),
+            ],
+        )
         .await;
     let html = response.text().await.unwrap();
     assert!(html.contains("This field is required."), "{html}");
@@ -305,7 +498,9 @@ async fn a_request_body_over_64_kib_is_refused() {
     let app = TestApp::spawn(Backend::Sqlite, Mail::Files).await;
     let subject = Subject::new(&app, "big@example.org");
     let huge = "x".repeat(70 * 1024);
-    let response = subject.post("/request/new", &[("form[details]", huge.as_str())]).await;
+    let response = subject
+        .post("/request/new", &[("form[details]", huge.as_str())])
+        .await;
     assert_eq!(response.status(), 413);
 }
 
@@ -323,6 +518,9 @@ async fn the_server_functions_answer_the_wasm_with_json() {
         .unwrap();
     assert_eq!(response.status(), 200);
     let body = response.text().await.unwrap();
-    assert!(body.contains("Invalid") && body.contains("invalid_email"), "{body}");
+    assert!(
+        body.contains("Invalid") && body.contains("invalid_email"),
+        "{body}"
+    );
     let _ = Duration::ZERO;
 }

@@ -8,6 +8,6 @@ mod cli;
 mod health;
 mod home;
 mod journey;
-mod verification;
 mod outbox;
 mod static_files;
+mod verification;

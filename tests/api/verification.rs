@@ -10,7 +10,11 @@ use std::time::Duration;
 fn without_nonces(html: &str) -> String {
     let mut out = String::new();
     let mut rest = html;
-    while let Some(i) = ["nonce=\"", "crossorigin=\""].iter().filter_map(|attr| rest.find(attr)).min() {
+    while let Some(i) = ["nonce=\"", "crossorigin=\""]
+        .iter()
+        .filter_map(|attr| rest.find(attr))
+        .min()
+    {
         let (head, tail) = rest.split_at(i);
         out.push_str(head);
         let value_start = tail.find('"').unwrap() + 1;
@@ -46,13 +50,28 @@ async fn five_wrong_codes_end_the_code_even_the_right_one() {
     let wrong = if code == "000000" { "111111" } else { "000000" };
     for attempt in 1..=5 {
         let html = page(subject.enter_code(wrong).await).await;
-        let expected = if attempt < 5 { "Ce code ne correspond pas" } else { "Trop d'essais" };
+        let expected = if attempt < 5 {
+            "Ce code ne correspond pas"
+        } else {
+            "Trop d'essais"
+        };
         assert!(html.contains(expected), "attempt {attempt}");
-        assert!(html.contains(r#"value="000000""#) || html.contains(r#"value="111111""#), "the typed code is kept");
+        assert!(
+            html.contains(r#"value="000000""#) || html.contains(r#"value="111111""#),
+            "the typed code is kept"
+        );
     }
     let html = page(subject.enter_code(&code).await).await;
     assert!(html.contains("Trop d'essais"), "{html}");
-    assert!(subject.get("/my-requests").await.text().await.unwrap().contains("confirmez d'abord"));
+    assert!(
+        subject
+            .get("/my-requests")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("confirmez d'abord")
+    );
 }
 
 #[tokio::test]
@@ -62,7 +81,11 @@ async fn a_malformed_code_is_refused_without_using_a_try() {
     subject.ask_code("access").await;
     let html = page(subject.enter_code("12 34").await).await;
     assert!(html.contains("Le code comporte 6 chiffres."));
-    let attempts: i64 = sqlx::query("SELECT attempts FROM verifications").fetch_one(&app.pool).await.unwrap().get(0);
+    let attempts: i64 = sqlx::query("SELECT attempts FROM verifications")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+        .get(0);
     assert_eq!(attempts, 0);
 }
 
@@ -77,9 +100,20 @@ async fn a_code_and_its_link_work_once() {
     assert_eq!(subject.enter_code(&code).await.status(), 303);
 
     let html = page(subject.enter_code(&code).await).await;
-    assert!(html.contains("Aucune vérification n'est en cours"), "{html}");
+    assert!(
+        html.contains("Aucune vérification n'est en cours"),
+        "{html}"
+    );
     let stranger = Subject::new(&app, "once@example.org");
-    let html = page(stranger.post(&format!("/verify/link/{token}"), &[("form[token]", token.as_str())]).await).await;
+    let html = page(
+        stranger
+            .post(
+                &format!("/verify/link/{token}"),
+                &[("form[token]", token.as_str())],
+            )
+            .await,
+    )
+    .await;
     assert!(html.contains("Ce lien n'est plus valable"), "{html}");
 }
 
@@ -94,14 +128,35 @@ async fn opening_the_link_changes_nothing_until_the_button_is_pressed() {
     let elsewhere = Subject::new(&app, "click@example.org");
     let html = page(elsewhere.get(&format!("/verify/link/{token}")).await).await;
     assert!(html.contains("Confirmer mon adresse"));
-    let consumed: Option<i64> = sqlx::query("SELECT consumed_at FROM verifications").fetch_one(&app.pool).await.unwrap().get(0);
+    let consumed: Option<i64> = sqlx::query("SELECT consumed_at FROM verifications")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+        .get(0);
     assert!(consumed.is_none(), "a GET consumes nothing");
 
-    let confirmed = elsewhere.post(&format!("/verify/link/{token}"), &[("form[token]", token.as_str())]).await;
+    let confirmed = elsewhere
+        .post(
+            &format!("/verify/link/{token}"),
+            &[("form[token]", token.as_str())],
+        )
+        .await;
     assert_eq!(confirmed.status(), 303);
-    assert_eq!(confirmed.headers()[header::LOCATION], "/request/new?right=portability");
-    let cookie = confirmed.headers().get_all(header::SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_owned()).find(|c| c.starts_with("portal_session=")).unwrap();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert_eq!(
+        confirmed.headers()[header::LOCATION],
+        "/request/new?right=portability"
+    );
+    let cookie = confirmed
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("portal_session="))
+        .unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
     let form = page(elsewhere.get("/request/new?right=portability").await).await;
     assert!(form.contains("c***@example.org") && form.contains("form[submission_key]"));
 }
@@ -114,7 +169,10 @@ async fn resending_waits_a_minute_then_replaces_the_code_without_a_second_verifi
     let first = subject.latest_code().await;
 
     let html = page(subject.post("/verify/code/resend", &[]).await).await;
-    assert!(html.contains("Patientez") && html.contains("secondes"), "{html}");
+    assert!(
+        html.contains("Patientez") && html.contains("secondes"),
+        "{html}"
+    );
     // Asking again from the address form in the cooldown sends nothing more.
     assert_eq!(subject.ask_code("access").await.status(), 303);
     assert_eq!(app.smtp.as_ref().unwrap().count_to(&subject.email), 1);
@@ -123,16 +181,25 @@ async fn resending_waits_a_minute_then_replaces_the_code_without_a_second_verifi
     let html = page(subject.post("/verify/code/resend", &[]).await).await;
     assert!(html.contains("Un nouveau code est parti"), "{html}");
     let sink = app.smtp.as_ref().unwrap();
-    crate::helpers::eventually(Duration::from_secs(10), || async { (sink.count_to(&subject.email) == 2).then_some(()) })
-        .await
-        .expect("a second email");
+    crate::helpers::eventually(Duration::from_secs(10), || async {
+        (sink.count_to(&subject.email) == 2).then_some(())
+    })
+    .await
+    .expect("a second email");
     let second = subject.latest_code().await;
-    let rows: i64 = sqlx::query("SELECT COUNT(*) FROM verifications").fetch_one(&app.pool).await.unwrap().get(0);
+    let rows: i64 = sqlx::query("SELECT COUNT(*) FROM verifications")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+        .get(0);
     assert_eq!(rows, 1, "never a second pending verification");
 
     if first != second {
         let html = page(subject.enter_code(&first).await).await;
-        assert!(html.contains("Ce code ne correspond pas"), "the old code no longer works");
+        assert!(
+            html.contains("Ce code ne correspond pas"),
+            "the old code no longer works"
+        );
     }
     assert_eq!(subject.enter_code(&second).await.status(), 303);
 }
@@ -144,14 +211,22 @@ async fn an_address_gets_three_codes_an_hour() {
     subject.ask_code("access").await;
     for _ in 0..2 {
         app.clock.advance(Duration::from_secs(61));
-        assert!(page(subject.post("/verify/code/resend", &[]).await).await.contains("Un nouveau code est parti"));
+        assert!(
+            page(subject.post("/verify/code/resend", &[]).await)
+                .await
+                .contains("Un nouveau code est parti")
+        );
     }
     app.clock.advance(Duration::from_secs(61));
     let html = page(subject.post("/verify/code/resend", &[]).await).await;
     assert!(html.contains("Trop de codes ont été demandés"), "{html}");
     // Another browser asking for the same address is limited too.
     let other = Subject::new(&app, "bombed@example.org");
-    assert!(page(other.ask_code("access").await).await.contains("Trop de codes"));
+    assert!(
+        page(other.ask_code("access").await)
+            .await
+            .contains("Trop de codes")
+    );
     // An hour later, it works again.
     app.clock.advance(Duration::from_secs(3600));
     assert_eq!(other.ask_code("access").await.status(), 303);
@@ -159,7 +234,10 @@ async fn an_address_gets_three_codes_an_hour() {
 
 #[tokio::test]
 async fn a_connection_gets_a_limited_number_of_codes_an_hour() {
-    let app = TestApp::spawn_with(Backend::Sqlite, Mail::Smtp, |config| config.codes_per_ip_per_hour = 2).await;
+    let app = TestApp::spawn_with(Backend::Sqlite, Mail::Smtp, |config| {
+        config.codes_per_ip_per_hour = 2
+    })
+    .await;
     for (i, expected) in [303, 303, 200].into_iter().enumerate() {
         let subject = Subject::new(&app, &format!("ip{i}@example.org"));
         let response = subject.ask_code("access").await;
@@ -192,9 +270,11 @@ async fn known_and_unknown_addresses_get_the_same_answer() {
     );
     let sink = app.smtp.as_ref().unwrap();
     sink.wait_for_text("unknown@example.org", "Code").await;
-    crate::helpers::eventually(Duration::from_secs(10), || async { (sink.count_to("known@example.org") == 3).then_some(()) })
-        .await
-        .expect("both addresses got a code");
+    crate::helpers::eventually(Duration::from_secs(10), || async {
+        (sink.count_to("known@example.org") == 3).then_some(())
+    })
+    .await
+    .expect("both addresses got a code");
 }
 
 #[tokio::test]

@@ -54,7 +54,9 @@ pub struct WithdrawForm {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum WithdrawOutcome {
-    Withdrawn { reference: String },
+    Withdrawn {
+        reference: String,
+    },
     /// Already closed: nothing to withdraw.
     NotWithdrawable,
     SignInFirst,
@@ -75,7 +77,11 @@ pub fn status_label(lang: Lang, status: Status) -> &'static str {
         Status::Received => tr(lang, "Reçue", "Received"),
         Status::IdentityCheck => tr(lang, "Vérification d'identité", "Identity check"),
         Status::InProgress => tr(lang, "En cours de traitement", "In progress"),
-        Status::AwaitingSubject => tr(lang, "En attente de votre réponse", "Waiting for your answer"),
+        Status::AwaitingSubject => tr(
+            lang,
+            "En attente de votre réponse",
+            "Waiting for your answer",
+        ),
         Status::Completed => tr(lang, "Traitée", "Completed"),
         Status::Refused => tr(lang, "Refusée", "Refused"),
         Status::Withdrawn => tr(lang, "Retirée", "Withdrawn"),

@@ -91,7 +91,10 @@ pub fn RequestPage() -> impl IntoView {
             }
         }
     });
-    let detail = Resource::new(move || (reference(), withdraw.version().get()), |(reference, _)| my_request(reference));
+    let detail = Resource::new(
+        move || (reference(), withdraw.version().get()),
+        |(reference, _)| my_request(reference),
+    );
 
     view! {
         <Suspense fallback=|| ()>
@@ -114,7 +117,11 @@ pub fn RequestPage() -> impl IntoView {
 }
 
 #[component]
-fn RequestDetailView(detail: RequestDetail, is_new: bool, withdraw: ServerAction<WithdrawRequest>) -> impl IntoView {
+fn RequestDetailView(
+    detail: RequestDetail,
+    is_new: bool,
+    withdraw: ServerAction<WithdrawRequest>,
+) -> impl IntoView {
     let lang = use_lang();
     let s = detail.summary.clone();
     let withdrawable = s.status.can_become(Status::Withdrawn);

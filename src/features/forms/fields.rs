@@ -16,7 +16,10 @@ pub fn input_name(field: &str) -> String {
 
 /// A usable HTML id for a field key.
 pub fn input_id(field: &str) -> String {
-    field.replace(['[', ']'], "-").trim_end_matches('-').to_owned()
+    field
+        .replace(['[', ']'], "-")
+        .trim_end_matches('-')
+        .to_owned()
 }
 
 #[component]
@@ -181,4 +184,3 @@ pub fn SelectField(
 pub fn lang_choices() -> &'static [Choice] {
     &[("fr", "Français", "French"), ("en", "Anglais", "English")]
 }
-

@@ -43,13 +43,21 @@ impl ErrorCode {
                 "Saisissez un numéro de téléphone (chiffres, espaces, +, -, points, parenthèses).",
                 "Enter a phone number (digits, spaces, +, -, dots, brackets).",
             ),
-            ErrorCode::InvalidChoice => tr(lang, "Choisissez une des options proposées.", "Choose one of the options."),
+            ErrorCode::InvalidChoice => tr(
+                lang,
+                "Choisissez une des options proposées.",
+                "Choose one of the options.",
+            ),
             ErrorCode::ChooseCategory => tr(
                 lang,
                 "Cochez au moins une catégorie de données, ou choisissez « toutes mes données ».",
                 "Tick at least one category of data, or choose \"all my data\".",
             ),
-            ErrorCode::CodeFormat => tr(lang, "Le code comporte 6 chiffres.", "The code has 6 digits."),
+            ErrorCode::CodeFormat => tr(
+                lang,
+                "Le code comporte 6 chiffres.",
+                "The code has 6 digits.",
+            ),
             ErrorCode::CodeWrong => tr(
                 lang,
                 "Ce code ne correspond pas. Vérifiez le dernier e-mail reçu.",
@@ -86,7 +94,10 @@ impl FieldErrors {
     }
 
     pub fn get(&self, field: &str) -> Option<ErrorCode> {
-        self.0.iter().find(|(f, _)| f == field).map(|(_, code)| *code)
+        self.0
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, code)| *code)
     }
 
     pub fn is_empty(&self) -> bool {

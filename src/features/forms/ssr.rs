@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Response};
 use leptos::prelude::*;
 use leptos::reactive::owner::Owner;
 use leptos_axum::ResponseOptions;
-use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use std::future::Future;
 
 /// Answers a plain (JavaScript-off) form post: decodes the body as the
@@ -42,7 +42,8 @@ where
     let response_options = ResponseOptions::default();
     let owner = Owner::new();
     let outcome = {
-        let (parts, response_options, state) = (parts.clone(), response_options.clone(), state.clone());
+        let (parts, response_options, state) =
+            (parts.clone(), response_options.clone(), state.clone());
         owner
             .with(|| {
                 provide_context(parts);
@@ -52,7 +53,11 @@ where
             })
             .await
     };
-    let headers = response_options.0.read().map(|r| r.headers.clone()).unwrap_or_default();
+    let headers = response_options
+        .0
+        .read()
+        .map(|r| r.headers.clone())
+        .unwrap_or_default();
 
     let mut response = match outcome.as_ref().ok().and_then(FormOutcome::redirect_to) {
         Some(next) => {
@@ -72,7 +77,9 @@ where
             let path = page_path(parts.uri.path());
             let mut page = Request::from_parts(parts, Body::empty());
             *page.method_mut() = axum::http::Method::GET;
-            *page.uri_mut() = path.parse().unwrap_or_else(|_| axum::http::Uri::from_static("/"));
+            *page.uri_mut() = path
+                .parse()
+                .unwrap_or_else(|_| axum::http::Uri::from_static("/"));
             render(page).await.into_response()
         }
     };

@@ -22,10 +22,22 @@ pub type Choice = (&'static str, &'static str, &'static str);
 
 pub const RELATIONS: &[Choice] = &[
     ("visitor", "Visiteur du site internet", "Website visitor"),
-    ("prospect", "Prospect (demande de documentation, d'essai…)", "Prospect (asked for documentation, a trial…)"),
+    (
+        "prospect",
+        "Prospect (demande de documentation, d'essai…)",
+        "Prospect (asked for documentation, a trial…)",
+    ),
     ("client", "Client", "Client"),
-    ("client_staff", "Membre du personnel d'un client", "Member of a client's staff"),
-    ("occasional_contact", "Contact occasionnel", "Occasional contact"),
+    (
+        "client_staff",
+        "Membre du personnel d'un client",
+        "Member of a client's staff",
+    ),
+    (
+        "occasional_contact",
+        "Contact occasionnel",
+        "Occasional contact",
+    ),
     ("regular_contact", "Contact régulier", "Regular contact"),
 ];
 
@@ -70,15 +82,39 @@ pub const CATEGORIES: &[(&str, &str, &str, &str, &str)] = &[
 ];
 
 pub const ERASURE_GROUNDS: &[Choice] = &[
-    ("no_longer_necessary", "Les données ne sont plus nécessaires", "The data is no longer needed"),
-    ("consent_withdrawn", "Je retire mon consentement", "I withdraw my consent"),
-    ("objection", "Je m'oppose au traitement", "I object to the processing"),
-    ("unlawful", "Le traitement est illicite", "The processing is unlawful"),
-    ("legal_obligation", "Une obligation légale impose l'effacement", "A legal obligation requires erasure"),
+    (
+        "no_longer_necessary",
+        "Les données ne sont plus nécessaires",
+        "The data is no longer needed",
+    ),
+    (
+        "consent_withdrawn",
+        "Je retire mon consentement",
+        "I withdraw my consent",
+    ),
+    (
+        "objection",
+        "Je m'oppose au traitement",
+        "I object to the processing",
+    ),
+    (
+        "unlawful",
+        "Le traitement est illicite",
+        "The processing is unlawful",
+    ),
+    (
+        "legal_obligation",
+        "Une obligation légale impose l'effacement",
+        "A legal obligation requires erasure",
+    ),
 ];
 
 pub const RESTRICTION_GROUNDS: &[Choice] = &[
-    ("accuracy_contested", "Je conteste l'exactitude des données", "I contest the accuracy of the data"),
+    (
+        "accuracy_contested",
+        "Je conteste l'exactitude des données",
+        "I contest the accuracy of the data",
+    ),
     (
         "unlawful_no_erasure",
         "Le traitement est illicite mais je ne veux pas l'effacement",
@@ -89,19 +125,35 @@ pub const RESTRICTION_GROUNDS: &[Choice] = &[
         "J'en ai besoin pour constater, exercer ou défendre des droits en justice",
         "I need the data for legal claims",
     ),
-    ("objection_pending", "Mon opposition est en cours d'examen", "My objection is being examined"),
+    (
+        "objection_pending",
+        "Mon opposition est en cours d'examen",
+        "My objection is being examined",
+    ),
 ];
 
 pub const FORMATS: &[Choice] = &[("json", "JSON", "JSON"), ("csv", "CSV", "CSV")];
 
 pub const DESTINATIONS: &[Choice] = &[
     ("me", "À moi", "To me"),
-    ("organisation", "Directement à un autre organisme", "Directly to another organisation"),
+    (
+        "organisation",
+        "Directement à un autre organisme",
+        "Directly to another organisation",
+    ),
 ];
 
 pub const PROCESSINGS: &[Choice] = &[
-    ("prospecting", "La prospection commerciale", "Direct marketing"),
-    ("statistics", "Les statistiques et la segmentation", "Statistics and segmentation"),
+    (
+        "prospecting",
+        "La prospection commerciale",
+        "Direct marketing",
+    ),
+    (
+        "statistics",
+        "Les statistiques et la segmentation",
+        "Statistics and segmentation",
+    ),
     (
         "other_legitimate_interest",
         "Un autre traitement fondé sur l'intérêt légitime de SOFACTO",
@@ -185,7 +237,9 @@ impl RequestForm {
     }
 
     pub fn has_category(&self, category: &str) -> bool {
-        self.category_boxes().iter().any(|(c, on)| *c == category && *on)
+        self.category_boxes()
+            .iter()
+            .any(|(c, on)| *c == category && *on)
     }
 }
 
@@ -225,12 +279,33 @@ pub enum Destination {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "right", rename_all = "snake_case")]
 pub enum RightDetails {
-    Access { scope: Scope, details: Option<String> },
-    Rectification { rows: Vec<Rectification>, statement: Option<String> },
-    Erasure { scope: Scope, ground: Option<String>, details: Option<String> },
-    Restriction { ground: String, scope: Scope, details: Option<String> },
-    Portability { format: String, destination: Destination, details: Option<String> },
-    Objection { processing: String, reason: Option<String> },
+    Access {
+        scope: Scope,
+        details: Option<String>,
+    },
+    Rectification {
+        rows: Vec<Rectification>,
+        statement: Option<String>,
+    },
+    Erasure {
+        scope: Scope,
+        ground: Option<String>,
+        details: Option<String>,
+    },
+    Restriction {
+        ground: String,
+        scope: Scope,
+        details: Option<String>,
+    },
+    Portability {
+        format: String,
+        destination: Destination,
+        details: Option<String>,
+    },
+    Objection {
+        processing: String,
+        reason: Option<String>,
+    },
 }
 
 /// A request that passed every check.
@@ -259,15 +334,21 @@ fn choice(errors: &mut FieldErrors, field: &str, choices: &[Choice], value: &str
 fn is_phone(value: &str) -> bool {
     let digits = value.chars().filter(char::is_ascii_digit).count();
     (6..=20).contains(&digits)
-        && value.chars().all(|c| c.is_ascii_digit() || " +-.()/".contains(c))
+        && value
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-.()/".contains(c))
 }
 
 fn scope(form: &RequestForm, errors: &mut FieldErrors) -> Scope {
     match form.scope.trim() {
         "all" => Scope::All,
         "some" => {
-            let chosen: Vec<String> =
-                form.category_boxes().iter().filter(|(_, on)| *on).map(|(c, _)| (*c).to_owned()).collect();
+            let chosen: Vec<String> = form
+                .category_boxes()
+                .iter()
+                .filter(|(_, on)| *on)
+                .map(|(c, _)| (*c).to_owned())
+                .collect();
             if chosen.is_empty() {
                 errors.add("categories", ErrorCode::ChooseCategory);
             }
@@ -316,7 +397,9 @@ impl TryFrom<&RequestForm> for ValidRequest {
                 }
                 ReplyChannel::Phone { number }
             }
-            "postal" => ReplyChannel::Postal { address: required(e, "reply_postal", &form.reply_postal, 1000) },
+            "postal" => ReplyChannel::Postal {
+                address: required(e, "reply_postal", &form.reply_postal, 1000),
+            },
             "in_person" => ReplyChannel::InPerson,
             _ => ReplyChannel::Email,
         };
@@ -324,20 +407,35 @@ impl TryFrom<&RequestForm> for ValidRequest {
             e.add("lang", ErrorCode::InvalidChoice);
             Lang::Fr
         });
-        let details = if has_details { optional(e, "details", &form.details, MAX_TEXT_CHARS) } else { None };
+        let details = if has_details {
+            optional(e, "details", &form.details, MAX_TEXT_CHARS)
+        } else {
+            None
+        };
 
         let right_details = match right.unwrap_or(RightKind::Access) {
-            RightKind::Access => RightDetails::Access { scope: scope(form, e), details },
+            RightKind::Access => RightDetails::Access {
+                scope: scope(form, e),
+                details,
+            },
             RightKind::Rectification => {
                 let mut rows = Vec::new();
                 for (i, row) in form.rows.iter().enumerate() {
-                    if row.item.trim().is_empty() && row.current.trim().is_empty() && row.corrected.trim().is_empty() {
+                    if row.item.trim().is_empty()
+                        && row.current.trim().is_empty()
+                        && row.corrected.trim().is_empty()
+                    {
                         continue;
                     }
                     let item = required(e, &format!("rows[{i}][item]"), &row.item, MAX_LINE_CHARS);
                     let current = optional(e, &format!("rows[{i}][current]"), &row.current, 1000);
-                    let corrected = required(e, &format!("rows[{i}][corrected]"), &row.corrected, 1000);
-                    rows.push(Rectification { item, current, corrected });
+                    let corrected =
+                        required(e, &format!("rows[{i}][corrected]"), &row.corrected, 1000);
+                    rows.push(Rectification {
+                        item,
+                        current,
+                        corrected,
+                    });
                 }
                 if rows.is_empty() {
                     e.add("rows[0][item]", ErrorCode::Required);
@@ -356,33 +454,51 @@ impl TryFrom<&RequestForm> for ValidRequest {
                 } else {
                     Some(choice(e, "erasure_ground", ERASURE_GROUNDS, ground))
                 };
-                RightDetails::Erasure { scope: scope(form, e), ground, details }
+                RightDetails::Erasure {
+                    scope: scope(form, e),
+                    ground,
+                    details,
+                }
             }
             RightKind::Restriction => {
-                let ground = choice(e, "restriction_ground", RESTRICTION_GROUNDS, &form.restriction_ground);
-                RightDetails::Restriction { ground, scope: scope(form, e), details }
+                let ground = choice(
+                    e,
+                    "restriction_ground",
+                    RESTRICTION_GROUNDS,
+                    &form.restriction_ground,
+                );
+                RightDetails::Restriction {
+                    ground,
+                    scope: scope(form, e),
+                    details,
+                }
             }
             RightKind::Portability => {
                 let format = choice(e, "format", FORMATS, &form.format);
-                let destination = match choice(e, "destination", DESTINATIONS, &form.destination).as_str() {
-                    "organisation" => {
-                        let name = required(e, "org_name", &form.org_name, MAX_LINE_CHARS);
-                        let email = match Email::parse(&form.org_email) {
-                            Ok(email) => email.as_str().to_owned(),
-                            Err(crate::domain::EmailError::Empty) => {
-                                e.add("org_email", ErrorCode::Required);
-                                String::new()
-                            }
-                            Err(_) => {
-                                e.add("org_email", ErrorCode::InvalidEmail);
-                                String::new()
-                            }
-                        };
-                        Destination::Organisation { name, email }
-                    }
-                    _ => Destination::Subject,
-                };
-                RightDetails::Portability { format, destination, details }
+                let destination =
+                    match choice(e, "destination", DESTINATIONS, &form.destination).as_str() {
+                        "organisation" => {
+                            let name = required(e, "org_name", &form.org_name, MAX_LINE_CHARS);
+                            let email = match Email::parse(&form.org_email) {
+                                Ok(email) => email.as_str().to_owned(),
+                                Err(crate::domain::EmailError::Empty) => {
+                                    e.add("org_email", ErrorCode::Required);
+                                    String::new()
+                                }
+                                Err(_) => {
+                                    e.add("org_email", ErrorCode::InvalidEmail);
+                                    String::new()
+                                }
+                            };
+                            Destination::Organisation { name, email }
+                        }
+                        _ => Destination::Subject,
+                    };
+                RightDetails::Portability {
+                    format,
+                    destination,
+                    details,
+                }
             }
             RightKind::Objection => {
                 let processing = choice(e, "processing", PROCESSINGS, &form.processing);
@@ -414,7 +530,9 @@ impl TryFrom<&RequestForm> for ValidRequest {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SubmitOutcome {
     /// Stored (or already stored by an earlier click): show its receipt.
-    Submitted { reference: String },
+    Submitted {
+        reference: String,
+    },
     Invalid(FieldErrors),
     /// The form changed shape (a row added without JavaScript): show it again.
     Edited,
@@ -425,7 +543,9 @@ pub enum SubmitOutcome {
 impl FormOutcome for SubmitOutcome {
     fn redirect_to(&self) -> Option<String> {
         match self {
-            SubmitOutcome::Submitted { reference } => Some(format!("/my-requests/{reference}?new=1")),
+            SubmitOutcome::Submitted { reference } => {
+                Some(format!("/my-requests/{reference}?new=1"))
+            }
             _ => None,
         }
     }

@@ -1,8 +1,8 @@
 use super::*;
 use crate::db::new_id;
 use crate::domain::{Date, Reference, Status, due_date};
-use crate::email::templates::{self, RequestFacts};
 use crate::email::outbox;
+use crate::email::templates::{self, RequestFacts};
 use crate::features::session::ssr::{current, request_context};
 use crate::secure::{random_bytes, random_token};
 use crate::startup::AppState;
@@ -34,16 +34,26 @@ pub async fn submit(form: RequestForm) -> Result<SubmitOutcome, AppError> {
     };
     let key = form.submission_key.trim();
     if key.is_empty() || key.len() > 128 {
-        return Err(AppError::internal("request: submission key missing or too long", key.len()));
+        return Err(AppError::internal(
+            "request: submission key missing or too long",
+            key.len(),
+        ));
     }
     let reference = store(&state, &email, &valid, key).await?;
-    Ok(SubmitOutcome::Submitted { reference: reference.to_string() })
+    Ok(SubmitOutcome::Submitted {
+        reference: reference.to_string(),
+    })
 }
 
 /// Stores the request, its first event and its two emails in one
 /// transaction. A second submission of the same form returns the first
 /// one's reference and stores nothing.
-pub async fn store(state: &AppState, email: &Email, valid: &ValidRequest, submission_key: &str) -> Result<Reference, AppError> {
+pub async fn store(
+    state: &AppState,
+    email: &Email,
+    valid: &ValidRequest,
+    submission_key: &str,
+) -> Result<Reference, AppError> {
     if let Some(existing) = existing_submission(state, email, submission_key).await? {
         return Ok(existing);
     }
@@ -51,7 +61,8 @@ pub async fn store(state: &AppState, email: &Email, valid: &ValidRequest, submis
     let received_on = Date::paris_of(now);
     let due_on = due_date(received_on);
     let id = new_id();
-    let details = serde_json::to_string(&valid.details).map_err(|e| AppError::internal("request: details as JSON", e))?;
+    let details = serde_json::to_string(&valid.details)
+        .map_err(|e| AppError::internal("request: details as JSON", e))?;
     let (phone, postal) = match &valid.reply {
         ReplyChannel::Phone { number } => (Some(number.as_str()), None),
         ReplyChannel::Postal { address } => (None, Some(address.as_str())),
@@ -114,7 +125,12 @@ pub async fn store(state: &AppState, email: &Email, valid: &ValidRequest, submis
         .await
         .map_err(db_error)?;
 
-        let facts = RequestFacts { reference: &reference, right: valid.right, received_on, due_on };
+        let facts = RequestFacts {
+            reference: &reference,
+            right: valid.right,
+            received_on,
+            due_on,
+        };
         let follow = state.config.link(&format!("/my-requests/{reference}"));
         let console = state.config.link(&format!("/dpo/requests/{reference}"));
         for message in [
@@ -130,15 +146,23 @@ pub async fn store(state: &AppState, email: &Email, valid: &ValidRequest, submis
         tracing::info!(right = valid.right.slug(), "request received");
         return Ok(reference);
     }
-    Err(AppError::internal("request: no free reference after 5 draws", "collisions"))
+    Err(AppError::internal(
+        "request: no free reference after 5 draws",
+        "collisions",
+    ))
 }
 
-async fn existing_submission(state: &AppState, email: &Email, key: &str) -> Result<Option<Reference>, AppError> {
-    let row = sqlx::query("SELECT reference FROM requests WHERE submission_key = $1 AND email = $2")
-        .bind(key)
-        .bind(email.as_str())
-        .fetch_optional(&state.pool)
-        .await
-        .map_err(db_error)?;
+async fn existing_submission(
+    state: &AppState,
+    email: &Email,
+    key: &str,
+) -> Result<Option<Reference>, AppError> {
+    let row =
+        sqlx::query("SELECT reference FROM requests WHERE submission_key = $1 AND email = $2")
+            .bind(key)
+            .bind(email.as_str())
+            .fetch_optional(&state.pool)
+            .await
+            .map_err(db_error)?;
     Ok(row.and_then(|row| Reference::parse(&row.get::<String, _>("reference"))))
 }

@@ -95,7 +95,11 @@ fn RequestFormBody(
     let local = RwSignal::new(FieldErrors::default());
     let errors = Signal::derive(move || {
         let local = local.get();
-        if local.is_empty() { outcome_errors(&action.value().get()) } else { local }
+        if local.is_empty() {
+            outcome_errors(&action.value().get())
+        } else {
+            local
+        }
     });
     let navigate = use_navigate();
     Effect::new(move |_| {
@@ -184,11 +188,19 @@ fn RequestFormBody(
     }
 }
 
-fn scope_fields(form: &RequestForm, errors: Signal<FieldErrors>, legend: (&'static str, &'static str)) -> impl IntoView {
+fn scope_fields(
+    form: &RequestForm,
+    errors: Signal<FieldErrors>,
+    legend: (&'static str, &'static str),
+) -> impl IntoView {
     let lang = use_lang();
     let scope_choices: &'static [Choice] = &[
         ("all", "Toutes mes données", "All my data"),
-        ("some", "Certaines catégories seulement", "Only some categories"),
+        (
+            "some",
+            "Certaines catégories seulement",
+            "Only some categories",
+        ),
     ];
     let f = form.clone();
     view! {
@@ -218,7 +230,12 @@ fn details_field(form: &RequestForm, errors: Signal<FieldErrors>) -> impl IntoVi
     }
 }
 
-fn right_fields(right: RightKind, form: &RequestForm, errors: Signal<FieldErrors>, rows: RwSignal<usize>) -> AnyView {
+fn right_fields(
+    right: RightKind,
+    form: &RequestForm,
+    errors: Signal<FieldErrors>,
+    rows: RwSignal<usize>,
+) -> AnyView {
     let lang = use_lang();
     match right {
         RightKind::Access => view! {

@@ -15,8 +15,10 @@ pub const SESSION_TTL_MS: Millis = 60 * 60 * 1000;
 /// The application state and request of the current server function or
 /// render.
 pub fn request_context() -> Result<(AppState, Parts), AppError> {
-    let state = use_context::<AppState>().ok_or_else(|| AppError::internal("no AppState in context", "missing"))?;
-    let parts = use_context::<Parts>().ok_or_else(|| AppError::internal("no request parts in context", "missing"))?;
+    let state = use_context::<AppState>()
+        .ok_or_else(|| AppError::internal("no AppState in context", "missing"))?;
+    let parts = use_context::<Parts>()
+        .ok_or_else(|| AppError::internal("no request parts in context", "missing"))?;
     Ok((state, parts))
 }
 
@@ -50,13 +52,16 @@ pub async fn open(state: &AppState, email: &Email) -> Result<(), AppError> {
 
 /// The verified address of this request's session, if it has a live one.
 pub async fn current(state: &AppState, parts: &Parts) -> Result<Option<Email>, AppError> {
-    let Some(token) = cookie(parts, SESSION_COOKIE) else { return Ok(None) };
-    let row = sqlx::query("SELECT email FROM subject_sessions WHERE token_hash = $1 AND expires_at > $2")
-        .bind(sha256_hex(&["session", token]))
-        .bind(state.clock.now())
-        .fetch_optional(&state.pool)
-        .await
-        .map_err(|e| AppError::internal("cannot read a subject session", e))?;
+    let Some(token) = cookie(parts, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let row =
+        sqlx::query("SELECT email FROM subject_sessions WHERE token_hash = $1 AND expires_at > $2")
+            .bind(sha256_hex(&["session", token]))
+            .bind(state.clock.now())
+            .fetch_optional(&state.pool)
+            .await
+            .map_err(|e| AppError::internal("cannot read a subject session", e))?;
     Ok(row.and_then(|row| Email::parse(row.get::<String, _>("email").as_str()).ok()))
 }
 
@@ -75,6 +80,11 @@ pub async fn close(state: &AppState, parts: &Parts) -> Result<(), AppError> {
             .await
             .map_err(|e| AppError::internal("cannot close a subject session", e))?;
     }
-    add_response_cookie(set_cookie(SESSION_COOKIE, "", 0, state.config.cookies_secure()));
+    add_response_cookie(set_cookie(
+        SESSION_COOKIE,
+        "",
+        0,
+        state.config.cookies_secure(),
+    ));
     Ok(())
 }

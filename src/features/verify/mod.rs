@@ -131,10 +131,19 @@ mod tests {
 
     #[test]
     fn the_browser_check_matches_the_domain_rule() {
-        assert!(check_email_form(&EmailForm { email: "jane@example.org".into(), right: String::new() }).is_empty());
+        assert!(
+            check_email_form(&EmailForm {
+                email: "jane@example.org".into(),
+                right: String::new()
+            })
+            .is_empty()
+        );
         let errors = check_email_form(&EmailForm::default());
         assert_eq!(errors.get("email"), Some(ErrorCode::Required));
-        let errors = check_email_form(&EmailForm { email: "jane@".into(), right: String::new() });
+        let errors = check_email_form(&EmailForm {
+            email: "jane@".into(),
+            right: String::new(),
+        });
         assert_eq!(errors.get("email"), Some(ErrorCode::InvalidEmail));
     }
 }

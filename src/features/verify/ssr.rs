@@ -6,7 +6,9 @@ use crate::email::{outbox, templates};
 use crate::features::language::initial_lang;
 use crate::features::session::ssr::{add_response_cookie, open as open_session, request_context};
 use crate::i18n::Lang;
-use crate::secure::{client_ip_hash, constant_time_eq, cookie, random_code, random_token, set_cookie, sha256_hex};
+use crate::secure::{
+    client_ip_hash, constant_time_eq, cookie, random_code, random_token, set_cookie, sha256_hex,
+};
 use crate::startup::AppState;
 use sqlx::Row;
 
@@ -45,16 +47,22 @@ fn pending_from_row(row: sqlx::any::AnyRow) -> Pending {
 const PENDING_COLUMNS: &str = "id, email, right_kind, sent_at, expires_at, attempts, consumed_at";
 
 async fn pending_by_id(state: &AppState, id: &str) -> Result<Option<Pending>, AppError> {
-    sqlx::query(&format!("SELECT {PENDING_COLUMNS} FROM verifications WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(&state.pool)
-        .await
-        .map(|row| row.map(pending_from_row))
-        .map_err(db_error)
+    sqlx::query(&format!(
+        "SELECT {PENDING_COLUMNS} FROM verifications WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&state.pool)
+    .await
+    .map(|row| row.map(pending_from_row))
+    .map_err(db_error)
 }
 
 /// The live verification of an address, if one is pending.
-async fn pending_for_email(state: &AppState, email: &Email, now: Millis) -> Result<Option<Pending>, AppError> {
+async fn pending_for_email(
+    state: &AppState,
+    email: &Email,
+    now: Millis,
+) -> Result<Option<Pending>, AppError> {
     sqlx::query(&format!(
         "SELECT {PENDING_COLUMNS} FROM verifications \
          WHERE email = $1 AND consumed_at IS NULL AND expires_at > $2 ORDER BY created_at DESC LIMIT 1"
@@ -68,7 +76,10 @@ async fn pending_for_email(state: &AppState, email: &Email, now: Millis) -> Resu
 }
 
 /// The verification this browser is in the middle of.
-async fn pending_in_browser(state: &AppState, parts: &axum::http::request::Parts) -> Result<Option<Pending>, AppError> {
+async fn pending_in_browser(
+    state: &AppState,
+    parts: &axum::http::request::Parts,
+) -> Result<Option<Pending>, AppError> {
     match cookie(parts, PENDING_COOKIE) {
         Some(id) => pending_by_id(state, id).await,
         None => Ok(None),
@@ -76,30 +87,51 @@ async fn pending_in_browser(state: &AppState, parts: &axum::http::request::Parts
 }
 
 fn remember_pending(state: &AppState, id: &str) {
-    add_response_cookie(set_cookie(PENDING_COOKIE, id, 3600, state.config.cookies_secure()));
+    add_response_cookie(set_cookie(
+        PENDING_COOKIE,
+        id,
+        3600,
+        state.config.cookies_secure(),
+    ));
 }
 
 fn forget_pending(state: &AppState) {
-    add_response_cookie(set_cookie(PENDING_COOKIE, "", 0, state.config.cookies_secure()));
+    add_response_cookie(set_cookie(
+        PENDING_COOKIE,
+        "",
+        0,
+        state.config.cookies_secure(),
+    ));
 }
 
 /// Whether another code may be sent to this address from this connection.
-async fn within_limits(state: &AppState, email_hash: &str, ip_hash: &str, now: Millis) -> Result<bool, AppError> {
+async fn within_limits(
+    state: &AppState,
+    email_hash: &str,
+    ip_hash: &str,
+    now: Millis,
+) -> Result<bool, AppError> {
     let count = |column: &'static str, value: String, since: Millis| {
         let pool = state.pool.clone();
         async move {
-            sqlx::query(&format!("SELECT COUNT(*) AS n FROM verification_sends WHERE {column} = $1 AND sent_at > $2"))
-                .bind(value)
-                .bind(since)
-                .fetch_one(&pool)
-                .await
-                .map(|row| row.get::<i64, _>("n"))
-                .map_err(db_error)
+            sqlx::query(&format!(
+                "SELECT COUNT(*) AS n FROM verification_sends WHERE {column} = $1 AND sent_at > $2"
+            ))
+            .bind(value)
+            .bind(since)
+            .fetch_one(&pool)
+            .await
+            .map(|row| row.get::<i64, _>("n"))
+            .map_err(db_error)
         }
     };
-    Ok(count("email_hash", email_hash.to_owned(), now - HOUR_MS).await? < PER_ADDRESS_PER_HOUR
-        && count("email_hash", email_hash.to_owned(), now - 24 * HOUR_MS).await? < PER_ADDRESS_PER_DAY
-        && count("ip_hash", ip_hash.to_owned(), now - HOUR_MS).await? < state.config.codes_per_ip_per_hour)
+    Ok(
+        count("email_hash", email_hash.to_owned(), now - HOUR_MS).await? < PER_ADDRESS_PER_HOUR
+            && count("email_hash", email_hash.to_owned(), now - 24 * HOUR_MS).await?
+                < PER_ADDRESS_PER_DAY
+            && count("ip_hash", ip_hash.to_owned(), now - HOUR_MS).await?
+                < state.config.codes_per_ip_per_hour,
+    )
 }
 
 fn seconds_left(sent_at: Millis, now: Millis) -> Option<u64> {
@@ -160,14 +192,16 @@ async fn send_fresh_code(
         .await
         .map_err(db_error)?;
     }
-    sqlx::query("INSERT INTO verification_sends (id, email_hash, ip_hash, sent_at) VALUES ($1, $2, $3, $4)")
-        .bind(new_id())
-        .bind(email_hash)
-        .bind(ip_hash)
-        .bind(now)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
+    sqlx::query(
+        "INSERT INTO verification_sends (id, email_hash, ip_hash, sent_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(new_id())
+    .bind(email_hash)
+    .bind(ip_hash)
+    .bind(now)
+    .execute(&mut *tx)
+    .await
+    .map_err(db_error)?;
     let link = state.config.link(&format!("/verify/link/{token}"));
     let message = templates::verification_code(lang, email, &code, &link);
     outbox::enqueue(&mut tx, &message, &state.config.mail_from, None, now)
@@ -184,7 +218,8 @@ pub async fn request_code(form: EmailForm) -> Result<VerifyOutcome, AppError> {
     if !errors.is_empty() {
         return Ok(VerifyOutcome::Invalid(errors));
     }
-    let email = Email::parse(&form.email).map_err(|e| AppError::internal("verification: checked email", e))?;
+    let email = Email::parse(&form.email)
+        .map_err(|e| AppError::internal("verification: checked email", e))?;
     let right = RightKind::parse(&form.right);
     let lang = initial_lang();
     let now = state.clock.now();
@@ -203,7 +238,16 @@ pub async fn request_code(form: EmailForm) -> Result<VerifyOutcome, AppError> {
     if !within_limits(&state, &email_hash, &ip_hash, now).await? {
         return Ok(VerifyOutcome::Limited);
     }
-    let id = send_fresh_code(&state, &email, right, lang, existing.as_ref(), &email_hash, &ip_hash).await?;
+    let id = send_fresh_code(
+        &state,
+        &email,
+        right,
+        lang,
+        existing.as_ref(),
+        &email_hash,
+        &ip_hash,
+    )
+    .await?;
     remember_pending(&state, &id);
     Ok(VerifyOutcome::Next("/verify/code".into()))
 }
@@ -211,20 +255,34 @@ pub async fn request_code(form: EmailForm) -> Result<VerifyOutcome, AppError> {
 pub async fn resend_code() -> Result<VerifyOutcome, AppError> {
     let (state, parts) = request_context()?;
     let now = state.clock.now();
-    let Some(pending) = pending_in_browser(&state, &parts).await?.filter(|p| !p.consumed) else {
+    let Some(pending) = pending_in_browser(&state, &parts)
+        .await?
+        .filter(|p| !p.consumed)
+    else {
         return Ok(VerifyOutcome::Restart);
     };
     if let Some(seconds) = seconds_left(pending.sent_at, now) {
         return Ok(VerifyOutcome::Wait(seconds));
     }
-    let Ok(email) = Email::parse(&pending.email) else { return Ok(VerifyOutcome::Restart) };
+    let Ok(email) = Email::parse(&pending.email) else {
+        return Ok(VerifyOutcome::Restart);
+    };
     let email_hash = sha256_hex(&["email", email.as_str()]);
     let ip_hash = client_ip_hash(&parts);
     if !within_limits(&state, &email_hash, &ip_hash, now).await? {
         return Ok(VerifyOutcome::Limited);
     }
     let right = pending.right_kind.as_deref().and_then(RightKind::parse);
-    send_fresh_code(&state, &email, right, initial_lang(), Some(&pending), &email_hash, &ip_hash).await?;
+    send_fresh_code(
+        &state,
+        &email,
+        right,
+        initial_lang(),
+        Some(&pending),
+        &email_hash,
+        &ip_hash,
+    )
+    .await?;
     Ok(VerifyOutcome::Resent)
 }
 
@@ -237,7 +295,10 @@ fn invalid_code(code: ErrorCode) -> VerifyOutcome {
 pub async fn check_code(form: CodeForm) -> Result<VerifyOutcome, AppError> {
     let (state, parts) = request_context()?;
     let now = state.clock.now();
-    let Some(pending) = pending_in_browser(&state, &parts).await?.filter(|p| !p.consumed) else {
+    let Some(pending) = pending_in_browser(&state, &parts)
+        .await?
+        .filter(|p| !p.consumed)
+    else {
         return Ok(VerifyOutcome::Restart);
     };
     let Some(code) = normalize_code(&form.code) else {
@@ -260,7 +321,9 @@ pub async fn check_code(form: CodeForm) -> Result<VerifyOutcome, AppError> {
     .fetch_optional(&state.pool)
     .await
     .map_err(db_error)?;
-    let Some(row) = counted else { return Ok(invalid_code(ErrorCode::CodeTooManyTries)) };
+    let Some(row) = counted else {
+        return Ok(invalid_code(ErrorCode::CodeTooManyTries));
+    };
     let stored: String = row.get("code_hash");
     if !constant_time_eq(&stored, &sha256_hex(&["code", &pending.id, &code])) {
         let attempts: i64 = row.get("attempts");
@@ -285,36 +348,49 @@ pub async fn confirm_link(form: LinkForm) -> Result<VerifyOutcome, AppError> {
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return invalid();
     }
-    let pending = sqlx::query(&format!("SELECT {PENDING_COLUMNS} FROM verifications WHERE link_hash = $1"))
-        .bind(sha256_hex(&["link", token]))
-        .fetch_optional(&state.pool)
-        .await
-        .map_err(db_error)?
-        .map(pending_from_row);
+    let pending = sqlx::query(&format!(
+        "SELECT {PENDING_COLUMNS} FROM verifications WHERE link_hash = $1"
+    ))
+    .bind(sha256_hex(&["link", token]))
+    .fetch_optional(&state.pool)
+    .await
+    .map_err(db_error)?
+    .map(pending_from_row);
     match pending {
-        Some(pending) if !pending.consumed && pending.expires_at > now => verified(&state, &pending, now).await,
+        Some(pending) if !pending.consumed && pending.expires_at > now => {
+            verified(&state, &pending, now).await
+        }
         _ => invalid(),
     }
 }
 
 /// Consumes the verification (once, even under a race) and opens the session.
-async fn verified(state: &AppState, pending: &Pending, now: Millis) -> Result<VerifyOutcome, AppError> {
-    let consumed = sqlx::query("UPDATE verifications SET consumed_at = $1 WHERE id = $2 AND consumed_at IS NULL")
-        .bind(now)
-        .bind(&pending.id)
-        .execute(&state.pool)
-        .await
-        .map_err(db_error)?;
+async fn verified(
+    state: &AppState,
+    pending: &Pending,
+    now: Millis,
+) -> Result<VerifyOutcome, AppError> {
+    let consumed = sqlx::query(
+        "UPDATE verifications SET consumed_at = $1 WHERE id = $2 AND consumed_at IS NULL",
+    )
+    .bind(now)
+    .bind(&pending.id)
+    .execute(&state.pool)
+    .await
+    .map_err(db_error)?;
     if consumed.rows_affected() != 1 {
         return Ok(VerifyOutcome::Restart);
     }
-    let email = Email::parse(&pending.email).map_err(|e| AppError::internal("verification: stored email", e))?;
+    let email = Email::parse(&pending.email)
+        .map_err(|e| AppError::internal("verification: stored email", e))?;
     open_session(state, &email).await?;
     forget_pending(state);
-    Ok(VerifyOutcome::Next(match pending.right_kind.as_deref().and_then(RightKind::parse) {
-        Some(right) => format!("/request/new?right={}", right.slug()),
-        None => "/my-requests".into(),
-    }))
+    Ok(VerifyOutcome::Next(
+        match pending.right_kind.as_deref().and_then(RightKind::parse) {
+            Some(right) => format!("/request/new?right={}", right.slug()),
+            None => "/my-requests".into(),
+        },
+    ))
 }
 
 pub async fn pending_code() -> Result<Option<CodeTarget>, AppError> {
@@ -323,5 +399,7 @@ pub async fn pending_code() -> Result<Option<CodeTarget>, AppError> {
         .await?
         .filter(|p| !p.consumed)
         .and_then(|p| Email::parse(&p.email).ok())
-        .map(|email| CodeTarget { masked_email: email.masked() }))
+        .map(|email| CodeTarget {
+            masked_email: email.masked(),
+        }))
 }

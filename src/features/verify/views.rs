@@ -7,7 +7,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 /// Messages for outcomes that are not about one field.
-fn outcome_message(lang: Lang, outcome: &Option<Result<VerifyOutcome, AppError>>) -> Option<String> {
+fn outcome_message(
+    lang: Lang,
+    outcome: &Option<Result<VerifyOutcome, AppError>>,
+) -> Option<String> {
     match outcome {
         Some(Ok(VerifyOutcome::Wait(seconds))) => Some(match lang {
             Lang::Fr => format!("Un code vient d'être envoyé. Patientez {seconds} secondes avant d'en demander un autre."),
@@ -75,17 +78,24 @@ pub fn VerifyPage() -> impl IntoView {
     let posted = SharedValue::new(posted::<EmailForm, VerifyOutcome>).into_inner();
     let action = ServerAction::<RequestCode>::new();
     let query = use_query_map();
-    let form = posted.as_ref().map(|p| p.form.clone()).unwrap_or_else(|| EmailForm {
-        email: String::new(),
-        right: query.with_untracked(|q| q.get("right").unwrap_or_default()),
-    });
+    let form = posted
+        .as_ref()
+        .map(|p| p.form.clone())
+        .unwrap_or_else(|| EmailForm {
+            email: String::new(),
+            right: query.with_untracked(|q| q.get("right").unwrap_or_default()),
+        });
     if let Some(Posted { outcome, .. }) = posted {
         action.value().set(Some(outcome));
     }
     let local = RwSignal::new(FieldErrors::default());
     let errors = Memo::new(move |_| {
         let local = local.get();
-        if local.is_empty() { field_errors(&action.value().get()) } else { local }
+        if local.is_empty() {
+            field_errors(&action.value().get())
+        } else {
+            local
+        }
     });
     follow_next(Signal::derive(move || action.value().get()));
     let right = RightKind::parse(&form.right);
@@ -152,7 +162,10 @@ pub fn CodePage() -> impl IntoView {
     let posted_resend = SharedValue::new(posted::<ResendCode, VerifyOutcome>).into_inner();
     let check = ServerAction::<CheckCode>::new();
     let resend = ServerAction::<ResendCode>::new();
-    let typed = posted_check.as_ref().map(|p| p.form.code.clone()).unwrap_or_default();
+    let typed = posted_check
+        .as_ref()
+        .map(|p| p.form.code.clone())
+        .unwrap_or_default();
     if let Some(Posted { outcome, .. }) = posted_check {
         check.value().set(Some(outcome));
     }
@@ -163,7 +176,11 @@ pub fn CodePage() -> impl IntoView {
     let local = RwSignal::new(FieldErrors::default());
     let errors = Memo::new(move |_| {
         let local = local.get();
-        if local.is_empty() { field_errors(&check.value().get()) } else { local }
+        if local.is_empty() {
+            field_errors(&check.value().get())
+        } else {
+            local
+        }
     });
     follow_next(Signal::derive(move || check.value().get()));
 

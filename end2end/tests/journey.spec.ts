@@ -1,0 +1,189 @@
+import { expect, Page, test } from "@playwright/test";
+import { codeFor, shot, uniqueEmail, waitForMail } from "./mail";
+
+type Right = "access" | "rectification" | "erasure" | "restriction" | "portability" | "objection";
+
+const START_LINK: Record<Right, string> = {
+  access: "Demander l'accès",
+  rectification: "Demander une rectification",
+  erasure: "Demander l'effacement",
+  restriction: "Demander une limitation",
+  portability: "Demander la portabilité",
+  objection: "M'opposer à un traitement",
+};
+
+/** From the home page to the form, verifying the address with the emailed code. */
+async function verify(page: Page, right: Right, email: string, project: string, js: boolean) {
+  await page.goto("/");
+  if (js) await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  await page.getByRole("link", { name: START_LINK[right] }).click();
+  await expect(page).toHaveURL(new RegExp(`/verify\\?right=${right}$`));
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Vérifier votre adresse e-mail");
+  await page.getByLabel("Votre adresse e-mail").fill(email);
+  await shot(page, `${right}-1-email`, project);
+  await page.getByRole("button", { name: "Recevoir un code" }).click();
+
+  await expect(page).toHaveURL(/\/verify\/code$/);
+  await expect(page.getByText("Nous avons envoyé un code à 6 chiffres")).toBeVisible();
+  const code = await codeFor(email);
+  await page.getByLabel("Code à 6 chiffres").fill(code);
+  await shot(page, `${right}-2-code`, project);
+  await page.getByRole("button", { name: "Vérifier", exact: true }).click();
+  await expect(page).toHaveURL(new RegExp(`/request/new\\?right=${right}$`));
+}
+
+async function fillCommon(page: Page) {
+  await page.getByLabel("Prénom", { exact: true }).fill("Jeanne");
+  await page.getByLabel("Nom", { exact: true }).fill("Martin");
+  await page.getByLabel("Votre lien avec SOFACTO").selectOption("prospect");
+}
+
+async function fillRight(page: Page, right: Right) {
+  switch (right) {
+    case "access":
+      await page.getByLabel("Certaines catégories seulement").check();
+      await page.getByLabel(/Données client/).check();
+      break;
+    case "rectification":
+      await page.getByLabel("Donnée concernée").first().fill("Nom");
+      await page.getByLabel("Valeur actuelle").first().fill("Martn");
+      await page.getByLabel("Valeur corrigée").first().fill("Martin");
+      await page.getByRole("button", { name: "Ajouter une correction" }).click();
+      await page.getByLabel("Donnée concernée").nth(1).fill("Ville");
+      await page.getByLabel("Valeur corrigée").nth(1).fill("Montpellier");
+      break;
+    case "erasure":
+      await page.getByLabel("Motif", { exact: true }).selectOption("consent_withdrawn");
+      break;
+    case "restriction":
+      await page.getByLabel("Motif de la limitation").selectOption("accuracy_contested");
+      break;
+    case "portability":
+      await page.getByLabel("CSV").check();
+      await page.getByLabel("Directement à un autre organisme").check();
+      await page.getByLabel("Nom de l'organisme").fill("Acme");
+      await page.getByLabel("E-mail de contact de l'organisme").fill("dpo@acme.example");
+      break;
+    case "objection":
+      await page.getByLabel("Les statistiques et la segmentation").check();
+      await page.getByLabel("Vos raisons").fill("Je ne souhaite pas être profilée.");
+      break;
+  }
+}
+
+/** Submits, checks the receipt, the two emails and the follow page. */
+async function submitAndFollow(page: Page, right: Right, email: string, project: string) {
+  await shot(page, `${right}-3-form`, project);
+  await page.getByRole("button", { name: "Envoyer ma demande" }).click();
+  await expect(page.getByRole("heading", { name: "Demande envoyée" })).toBeVisible();
+  const reference = (await page.locator(".reference").textContent())!.trim();
+  expect(reference).toMatch(/^R-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
+  await expect(page.getByText("Réponse au plus tard le")).toBeVisible();
+  await shot(page, `${right}-4-receipt`, project);
+
+  const dpo = await waitForMail("dpo@sofacto.com", reference);
+  expect(dpo.subject).toContain(reference);
+  expect(dpo.text).not.toContain("Jeanne");
+  const ack = await waitForMail(email, reference);
+  expect(ack.text).toContain("Réponse au plus tard le");
+
+  await page.getByRole("link", { name: "Toutes mes demandes" }).click();
+  await expect(page.getByRole("link", { name: reference })).toBeVisible();
+  await shot(page, `${right}-5-follow`, project);
+  return reference;
+}
+
+for (const right of ["access", "rectification", "erasure", "restriction", "portability"] as Right[]) {
+  test(`${right}: verify, fill, submit, receipt, emails and follow page, without a reload`, async ({ page }, info) => {
+    const email = uniqueEmail(`${right}-${info.project.name}`);
+    await verify(page, right, email, info.project.name, true);
+    await page.evaluate(() => ((window as any).__sameDocument = true));
+    await fillCommon(page);
+    await fillRight(page, right);
+    await submitAndFollow(page, right, email, info.project.name);
+    expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
+  });
+}
+
+test("objection: a missing field is shown beside it, nothing typed is lost, then it goes through", async ({ page }, info) => {
+  const email = uniqueEmail(`objection-${info.project.name}`);
+  await verify(page, "objection", email, info.project.name, true);
+  await fillCommon(page);
+  await page.getByLabel("Les statistiques et la segmentation").check();
+  await page.getByRole("button", { name: "Envoyer ma demande" }).click();
+  const reason = page.getByLabel("Vos raisons");
+  await expect(reason).toHaveAttribute("aria-invalid", "true");
+  await expect(page.locator("#reason-error")).toHaveText("Ce champ est obligatoire.");
+  await expect(page.getByLabel("Prénom", { exact: true })).toHaveValue("Jeanne");
+  await shot(page, "objection-3b-error", info.project.name);
+  await reason.fill("Je ne souhaite pas être profilée.");
+  await submitAndFollow(page, "objection", email, info.project.name);
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("rectification: the whole journey works with forms that post", async ({ page }, info) => {
+    const email = uniqueEmail(`nojs-${info.project.name}`);
+    await verify(page, "rectification", email, `${info.project.name}-nojs`, false);
+    await fillCommon(page);
+    // Without JavaScript the extra row comes from the server, keeping what was typed.
+    await page.getByLabel("Donnée concernée").first().fill("Nom");
+    await page.getByLabel("Valeur corrigée").first().fill("Martin");
+    await page.getByRole("button", { name: "Ajouter une correction" }).click();
+    await expect(page.getByLabel("Donnée concernée")).toHaveCount(2);
+    await expect(page.getByLabel("Prénom", { exact: true })).toHaveValue("Jeanne");
+    await expect(page.getByLabel("Donnée concernée").first()).toHaveValue("Nom");
+    await page.getByLabel("Donnée concernée").nth(1).fill("Ville");
+    // A phone reply needs a number: the server says so next to the field.
+    await page.getByLabel("Par téléphone").check();
+    await page.getByRole("button", { name: "Envoyer ma demande" }).click();
+    await expect(page.locator("#reply_phone-error")).toHaveText("Ce champ est obligatoire.");
+    await expect(page.locator("#rows-1--corrected--error")).toHaveText("Ce champ est obligatoire.");
+    await expect(page.getByLabel("Donnée concernée").nth(1)).toHaveValue("Ville");
+    await page.getByLabel("Numéro de téléphone").fill("+33 4 67 00 00 00");
+    await page.getByLabel("Valeur corrigée").nth(1).fill("Montpellier");
+    await submitAndFollow(page, "rectification", email, `${info.project.name}-nojs`);
+  });
+});
+
+test("one journey in English", async ({ page }, info) => {
+  const email = uniqueEmail(`english-${info.project.name}`);
+  await page.goto("/");
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  await page.getByRole("link", { name: "Read this site in English" }).click();
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  await page.getByRole("link", { name: "Ask for erasure" }).click();
+  await page.getByLabel("Your email address").fill(email);
+  await page.getByRole("button", { name: "Send me a code" }).click();
+  await expect(page.getByText("We sent a 6-digit code to")).toBeVisible();
+  await page.getByLabel("6-digit code").fill(await codeFor(email));
+  await page.getByRole("button", { name: "Verify", exact: true }).click();
+  await page.getByLabel("First name").fill("Jane");
+  await page.getByLabel("Last name").fill("Martin");
+  await page.getByLabel("Your relation to SOFACTO").selectOption("client");
+  await page.getByLabel("Language of our answers").selectOption("en");
+  await page.getByLabel("Only some categories").check();
+  await page.getByRole("button", { name: "Send my request" }).click();
+  await expect(page.locator("#categories-error")).toHaveText(/Tick at least one category/);
+  await page.getByLabel(/Prospect data/).check();
+  await shot(page, "english-form", info.project.name);
+  await page.getByRole("button", { name: "Send my request" }).click();
+  await expect(page.getByRole("heading", { name: "Request sent" })).toBeVisible();
+  const reference = (await page.locator(".reference").textContent())!.trim();
+  const ack = await waitForMail(email, reference);
+  expect(ack.text).toContain("Answer due by");
+  await shot(page, "english-receipt", info.project.name);
+});
+
+test("a request can be withdrawn from its page, and the DPO is told", async ({ page }, info) => {
+  const email = uniqueEmail(`withdraw-${info.project.name}`);
+  await verify(page, "access", email, `${info.project.name}-withdraw`, true);
+  await fillCommon(page);
+  await page.getByRole("button", { name: "Envoyer ma demande" }).click();
+  const reference = (await page.locator(".reference").textContent())!.trim();
+  await page.getByRole("button", { name: "Retirer ma demande" }).click();
+  await expect(page.locator(".facts")).toContainText("Retirée");
+  await expect(page.getByRole("button", { name: "Retirer ma demande" })).toHaveCount(0);
+  await waitForMail("dpo@sofacto.com", `a retiré sa demande ${reference}`);
+});
