@@ -41,7 +41,7 @@ unit-and-api:
 	cargo test --release $(SSR)
 
 e2e:
-	rm -rf target/e2e
+	rm -rf target/e2e && mkdir -p target/e2e/screenshots
 	cd end2end && npx playwright test
 
 bench: tools build

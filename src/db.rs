@@ -16,12 +16,12 @@ pub async fn connect(url: &DatabaseUrl) -> anyhow::Result<Pool> {
     sqlx::any::install_default_drivers();
     let mut connect_url = url.expose().to_owned();
     if url.is_sqlite() {
-        if let Some(parent) = url.sqlite_path().as_deref().and_then(|p| p.parent()) {
-            if !parent.as_os_str().is_empty() {
-                std::fs::create_dir_all(parent).with_context(|| {
-                    format!("cannot create the database folder {}", parent.display())
-                })?;
-            }
+        if let Some(path) = url.sqlite_path()
+            && let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(parent).with_context(|| {
+                format!("cannot create the database folder {}", parent.display())
+            })?;
         }
         if !connect_url.contains("mode=") {
             connect_url.push_str(if connect_url.contains('?') {

@@ -256,6 +256,41 @@ pub static EN: Texts = Texts {
     back_home: "Back to the home page",
 };
 
+const MONTHS_FR: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// "28 décembre 2026" / "28 December 2026".
+pub fn long_date(lang: Lang, date: crate::domain::Date) -> String {
+    let month = lang.pick(MONTHS_FR, MONTHS_EN)[(date.month as usize).saturating_sub(1) % 12];
+    format!("{} {month} {}", date.day, date.year)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -297,39 +332,4 @@ mod tests {
             ]
         );
     }
-}
-
-const MONTHS_FR: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-/// "28 décembre 2026" / "28 December 2026".
-pub fn long_date(lang: Lang, date: crate::domain::Date) -> String {
-    let month = lang.pick(MONTHS_FR, MONTHS_EN)[(date.month as usize).saturating_sub(1) % 12];
-    format!("{} {month} {}", date.day, date.year)
 }

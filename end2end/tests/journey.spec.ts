@@ -53,7 +53,7 @@ async function fillRight(page: Page, right: Right) {
       await page.getByLabel("Valeur corrigée").nth(1).fill("Montpellier");
       break;
     case "erasure":
-      await page.getByLabel("Motif", { exact: true }).selectOption("consent_withdrawn");
+      await page.getByLabel("Motif (facultatif)").selectOption("consent_withdrawn");
       break;
     case "restriction":
       await page.getByLabel("Motif de la limitation").selectOption("accuracy_contested");

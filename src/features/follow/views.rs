@@ -1,10 +1,10 @@
 use super::*;
-use crate::features::forms::{Posted, dispatch_on_submit, posted};
+use crate::features::forms::{Posted, dispatch_on_submit, follow_redirects, posted};
 use crate::features::home::CNIL_COMPLAINT_URL;
 use crate::features::language::use_lang;
 use crate::i18n::long_date;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 fn SignInFirst() -> impl IntoView {
@@ -83,14 +83,7 @@ pub fn RequestPage() -> impl IntoView {
     if let Some(Posted { outcome, .. }) = posted {
         withdraw.value().set(Some(outcome));
     }
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(outcome)) = withdraw.value().get() {
-            if let Some(next) = outcome.redirect_to() {
-                navigate(&next, Default::default());
-            }
-        }
-    });
+    follow_redirects(Signal::derive(move || withdraw.value().get()));
     let detail = Resource::new(
         move || (reference(), withdraw.version().get()),
         |(reference, _)| my_request(reference),

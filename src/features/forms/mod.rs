@@ -192,3 +192,20 @@ where
 pub fn error_id(field: &str) -> String {
     format!("{}-error", field.replace(['[', ']', '.'], "-"))
 }
+
+/// Once an action's outcome names the next page, goes there (browser only:
+/// without JavaScript the server answers with a redirect instead).
+pub fn follow_redirects<O>(outcome: leptos::prelude::Signal<Option<Result<O, AppError>>>)
+where
+    O: FormOutcome + Clone + Send + Sync + 'static,
+{
+    use leptos::prelude::Get;
+    let navigate = leptos_router::hooks::use_navigate();
+    leptos::prelude::Effect::new(move |_| {
+        if let Some(Ok(outcome)) = outcome.get()
+            && let Some(next) = outcome.redirect_to()
+        {
+            navigate(&next, Default::default());
+        }
+    });
+}

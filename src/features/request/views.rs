@@ -1,10 +1,10 @@
 use super::*;
 use crate::features::forms::fields::{RadioGroup, SelectField, TextField, lang_choices};
-use crate::features::forms::{Posted, dispatch_on_submit, error_id, posted};
+use crate::features::forms::{Posted, dispatch_on_submit, error_id, follow_redirects, posted};
 use crate::features::language::use_lang;
 use crate::i18n::tr;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 /// `/request/new?right=…`: the request form for one right, for a verified
 /// address.
@@ -101,14 +101,7 @@ fn RequestFormBody(
             local
         }
     });
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(outcome)) = action.value().get() {
-            if let Some(next) = outcome.redirect_to() {
-                navigate(&next, Default::default());
-            }
-        }
-    });
+    follow_redirects(Signal::derive(move || action.value().get()));
     let rows = RwSignal::new(form.rows.len().max(1) + added);
     let texts = move || lang.get().texts().right(right);
     let has_errors = move || !errors.get().is_empty();

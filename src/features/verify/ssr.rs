@@ -225,13 +225,13 @@ pub async fn request_code(form: EmailForm) -> Result<VerifyOutcome, AppError> {
     let now = state.clock.now();
 
     let existing = pending_for_email(&state, &email, now).await?;
-    if let Some(pending) = &existing {
-        if seconds_left(pending.sent_at, now).is_some() {
-            // A code went out a moment ago (a double click, a back button):
-            // send no other, just go on to typing it.
-            remember_pending(&state, &pending.id);
-            return Ok(VerifyOutcome::Next("/verify/code".into()));
-        }
+    if let Some(pending) = &existing
+        && seconds_left(pending.sent_at, now).is_some()
+    {
+        // A code went out a moment ago (a double click, a back button):
+        // send no other, just go on to typing it.
+        remember_pending(&state, &pending.id);
+        return Ok(VerifyOutcome::Next("/verify/code".into()));
     }
     let email_hash = sha256_hex(&["email", email.as_str()]);
     let ip_hash = client_ip_hash(&parts);

@@ -1,10 +1,10 @@
 use super::*;
 use crate::domain::RightKind;
-use crate::features::forms::{Posted, dispatch_on_submit, error_id, posted};
+use crate::features::forms::{Posted, dispatch_on_submit, error_id, follow_redirects, posted};
 use crate::features::language::use_lang;
 use crate::i18n::{Lang, tr};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// Messages for outcomes that are not about one field.
 fn outcome_message(
@@ -59,18 +59,6 @@ fn field_errors(outcome: &Option<Result<VerifyOutcome, AppError>>) -> FieldError
     }
 }
 
-/// Takes the person on once an action says where to go.
-fn follow_next(value: Signal<Option<Result<VerifyOutcome, AppError>>>) {
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(outcome)) = value.get() {
-            if let Some(next) = outcome.redirect_to() {
-                navigate(&next, Default::default());
-            }
-        }
-    });
-}
-
 /// `/verify`: the address to verify.
 #[component]
 pub fn VerifyPage() -> impl IntoView {
@@ -97,7 +85,7 @@ pub fn VerifyPage() -> impl IntoView {
             local
         }
     });
-    follow_next(Signal::derive(move || action.value().get()));
+    follow_redirects(Signal::derive(move || action.value().get()));
     let right = RightKind::parse(&form.right);
 
     view! {
@@ -182,7 +170,7 @@ pub fn CodePage() -> impl IntoView {
             local
         }
     });
-    follow_next(Signal::derive(move || check.value().get()));
+    follow_redirects(Signal::derive(move || check.value().get()));
 
     view! {
         <section class="page narrow">
@@ -273,7 +261,7 @@ pub fn LinkPage() -> impl IntoView {
     let token = params.with_untracked(|p| p.get("token").unwrap_or_default());
     let action_url = format!("/verify/link/{token}");
     let invalid = Memo::new(move |_| field_errors(&action.value().get()).get("token"));
-    follow_next(Signal::derive(move || action.value().get()));
+    follow_redirects(Signal::derive(move || action.value().get()));
 
     view! {
         <section class="page narrow">
