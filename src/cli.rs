@@ -29,6 +29,9 @@ enum Command {
     Serve,
     /// Apply the database migrations and exit.
     Migrate,
+    /// Delete expired verifications and sessions now (the server also does
+    /// it every hour).
+    Purge,
     /// Manage DPO console accounts.
     Dpo {
         #[command(subcommand)]
@@ -72,6 +75,16 @@ pub fn main() -> ExitCode {
                 let pool = db::connect(&config.database_url).await?;
                 db::migrate(&pool).await?;
                 println!("migrations applied");
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Purge => {
+                let pool = db::connect(&config.database_url).await?;
+                db::migrate(&pool).await?;
+                let purged = crate::purge::purge(&pool, SystemClock.now()).await?;
+                println!(
+                    "deleted {} verifications, {} send records, {} sessions",
+                    purged.verifications, purged.verification_sends, purged.sessions
+                );
                 Ok(ExitCode::SUCCESS)
             }
             Command::Dpo {

@@ -18,6 +18,8 @@ pub mod db;
 #[cfg(feature = "ssr")]
 pub mod email;
 #[cfg(feature = "ssr")]
+pub mod purge;
+#[cfg(feature = "ssr")]
 pub mod secure;
 #[cfg(feature = "ssr")]
 pub mod startup;

@@ -12,6 +12,9 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Notify, watch};
 
+/// The worker also deletes what has expired, this often.
+const PURGE_EVERY_MS: i64 = 3_600_000;
+
 pub struct OutboxWorker {
     pub pool: Pool,
     pub mailer: Arc<Mailer>,
@@ -26,7 +29,17 @@ impl OutboxWorker {
     /// is finished; the others stay queued for the next start.
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
         tracing::info!(transport = self.mailer.describe(), "email worker started");
+        let mut next_purge = self.clock.now();
         loop {
+            if self.clock.now() >= next_purge {
+                next_purge = self.clock.now() + PURGE_EVERY_MS;
+                match crate::purge::purge(&self.pool, self.clock.now()).await {
+                    Ok(purged) => {
+                        tracing::info!(?purged, "expired verifications and sessions deleted")
+                    }
+                    Err(e) => tracing::error!(error = %e, "cannot purge expired verifications"),
+                }
+            }
             while !*stop.borrow() {
                 match outbox::claim_next(&self.pool, self.clock.now()).await {
                     Ok(Some(claimed)) => self.deliver(claimed).await,

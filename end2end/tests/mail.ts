@@ -56,8 +56,11 @@ export function uniqueEmail(label: string): string {
   return `${label}.${Date.now()}.${Math.floor(Math.random() * 1e6)}@example.org`.toLowerCase();
 }
 
-/** A full-page screenshot under target/e2e/screenshots. */
+/** A full-page screenshot under target/e2e/screenshots, after checking that
+ * nothing is wider than the screen. */
 export async function shot(page: Page, name: string, project: string): Promise<void> {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow, `${name}: the page is wider than the screen`).toBeLessThanOrEqual(0);
   await page.screenshot({
     path: path.resolve(__dirname, "..", "..", "target", "e2e", "screenshots", `${project}-${name}.png`),
     fullPage: true,

@@ -114,3 +114,14 @@ fn a_bad_setting_stops_the_program_with_one_line_naming_the_variable() {
     );
     assert!(!stderr.contains("hunter2"), "the secret is not printed");
 }
+
+#[test]
+fn purge_runs_on_its_own_and_says_what_it_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = portal(dir.path(), &["purge"], "", &[]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).trim(),
+        "deleted 0 verifications, 0 send records, 0 sessions"
+    );
+}

@@ -290,3 +290,35 @@ async fn a_bad_address_is_refused_with_the_typed_value_kept() {
     let html = page(Subject::new(&app, &long).ask_code("access").await).await;
     assert!(html.contains("Saisissez une adresse e-mail valide"));
 }
+
+#[tokio::test]
+async fn verifications_are_forgotten_after_a_day_and_sessions_when_they_end() {
+    let app = TestApp::spawn(Backend::Sqlite, Mail::Smtp).await;
+    let subject = Subject::new(&app, "forget@example.org");
+    subject.verify("access").await;
+    let other = Subject::new(&app, "abandoned@example.org");
+    other.ask_code("access").await;
+
+    let now = privacy_portal::clock::Clock::now(app.clock.as_ref());
+    let purged = privacy_portal::purge::purge(&app.pool, now).await.unwrap();
+    assert_eq!(
+        (purged.verifications, purged.sessions),
+        (0, 0),
+        "nothing is due yet"
+    );
+
+    app.clock.advance(Duration::from_secs(24 * 3600 + 1));
+    let now = privacy_portal::clock::Clock::now(app.clock.as_ref());
+    let purged = privacy_portal::purge::purge(&app.pool, now).await.unwrap();
+    assert_eq!(purged.verifications, 2);
+    assert_eq!(purged.verification_sends, 2);
+    assert_eq!(purged.sessions, 1);
+    for table in ["verifications", "verification_sends", "subject_sessions"] {
+        let n: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(&app.pool)
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(n, 0, "{table}");
+    }
+}
