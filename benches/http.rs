@@ -99,7 +99,9 @@ async fn main() {
         use privacy_portal::app::shell;
         let options = options();
         let router = axum::Router::new()
-            .fallback(leptos_axum::file_and_error_handler(shell))
+            .fallback(leptos_axum::file_and_error_handler::<LeptosOptions, _>(
+                shell,
+            ))
             .with_state(options);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();

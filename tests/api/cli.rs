@@ -119,7 +119,11 @@ fn a_bad_setting_stops_the_program_with_one_line_naming_the_variable() {
 fn purge_runs_on_its_own_and_says_what_it_deleted() {
     let dir = tempfile::tempdir().unwrap();
     let output = portal(dir.path(), &["purge"], "", &[]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert_eq!(
         String::from_utf8_lossy(&output.stdout).trim(),
         "deleted 0 verifications, 0 send records, 0 sessions"
