@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs a command with PORTAL_TEST_POSTGRES_URL set: the caller's, or a
-# throwaway PostgreSQL cluster under target/ started here and removed after.
+# throwaway PostgreSQL cluster in a temporary folder, started here and
+# removed after. (Not under the checkout: as root the cluster runs as the
+# postgres user, who may not be able to reach the checkout's folder.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,10 +11,9 @@ if [ -n "${PORTAL_TEST_POSTGRES_URL:-}" ]; then
 fi
 
 bindir=$(dirname "$(command -v initdb 2>/dev/null || ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n1)")
-cluster=$PWD/target/test-postgres
-port=${PORTAL_TEST_POSTGRES_PORT:-55432}
-rm -rf "$cluster"
-mkdir -p "$cluster"
+cluster=$(mktemp -d "${TMPDIR:-/tmp}/portal-test-postgres.XXXXXX")
+chmod 755 "$cluster"
+port=${PORTAL_TEST_POSTGRES_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 
 # PostgreSQL refuses to run as root: use its own account when we are root.
 run_pg() {
