@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! `make bench`: throughput of the pages and files a data subject loads,
 //! the size of what the browser downloads, and the server's memory.
 //! Figures, not pass/fail: compare them between changes.

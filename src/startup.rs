@@ -183,6 +183,7 @@ fn router(state: AppState) -> Router {
             move || shell(options.clone())
         })
         .fallback_service(public_files)
+        .layer(axum::middleware::from_fn(refuse_cross_site_posts))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(security_headers())
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
@@ -278,6 +279,35 @@ fn plain_form_routes() -> Router<AppState> {
                 )
             }),
         )
+}
+
+/// Every state-changing request must come from the portal's own pages:
+/// another site's form must not withdraw a request or plant its own
+/// verified session in a visitor's browser. Browsers send `Origin` with
+/// every POST; `Sec-Fetch-Site` covers the rare ones that do not.
+async fn refuse_cross_site_posts(request: Request<Body>, next: axum::middleware::Next) -> Response {
+    let method = request.method();
+    if method != axum::http::Method::GET && method != axum::http::Method::HEAD {
+        let headers = request.headers();
+        let value = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+        let host = value(header::HOST);
+        let cross_site = match value(header::ORIGIN) {
+            Some(origin) => {
+                origin.split_once("://").map(|(_, authority)| authority) != host || host.is_none()
+            }
+            None => {
+                headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site")
+            }
+        };
+        if cross_site {
+            return (
+                StatusCode::FORBIDDEN,
+                "Requête refusée : elle vient d'un autre site. / Request refused: it comes from another site.",
+            )
+                .into_response();
+        }
+    }
+    next.run(request).await
 }
 
 fn same_page(path: &str) -> String {

@@ -90,3 +90,38 @@ async fn responses_carry_protective_headers() {
     assert_eq!(response.headers()[header::REFERRER_POLICY], "same-origin");
     assert_eq!(response.headers()[header::X_FRAME_OPTIONS], "DENY");
 }
+
+#[tokio::test]
+async fn posts_from_another_site_are_refused() {
+    let app = TestApp::spawn(Backend::Sqlite, Mail::Files).await;
+    let post = |origin: Option<&str>, fetch_site: Option<&str>| {
+        let mut request = app.http.post(format!("{}/verify", app.address)).form(&[
+            ("form[email]", "jane@example.org"),
+            ("form[right]", "access"),
+        ]);
+        if let Some(origin) = origin {
+            request = request.header(header::ORIGIN, origin);
+        }
+        if let Some(site) = fetch_site {
+            request = request.header("sec-fetch-site", site);
+        }
+        request.send()
+    };
+    assert_eq!(
+        post(Some("https://evil.example"), None)
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    assert_eq!(post(Some("null"), None).await.unwrap().status(), 403);
+    assert_eq!(post(None, Some("cross-site")).await.unwrap().status(), 403);
+    let same = app.address.clone();
+    assert_eq!(
+        post(Some(&same), Some("same-origin"))
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+}

@@ -59,7 +59,12 @@ pub async fn switch_language(
 /// Only paths on this site: an open redirect would let anyone dress a
 /// phishing link in the portal's address.
 fn is_local_path(next: &str) -> bool {
-    next.starts_with('/') && !next.starts_with("//") && !next.contains('\\')
+    // Browsers drop tabs and newlines from a Location, so `/\t/evil` would
+    // become `//evil`: no control characters or spaces at all.
+    next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(|c| c.is_control() || c.is_whitespace())
 }
 
 #[cfg(test)]
@@ -73,6 +78,8 @@ mod tests {
         assert!(!is_local_path("//evil.example"));
         assert!(!is_local_path("https://evil.example"));
         assert!(!is_local_path("/\\evil.example"));
+        assert!(!is_local_path("/\t/evil.example"));
+        assert!(!is_local_path("/\n/evil.example"));
     }
 
     #[test]
