@@ -1,11 +1,13 @@
 -- The data subject's journey: address verification, sessions, requests and
 -- their timeline.
 
--- One pending verification per address at most; codes and link tokens are
--- stored only as SHA-256 hashes. Deleted 24 hours after creation.
+-- One verification per address, ever: asking again replaces it, so there is
+-- never a second pending one. Codes and link tokens are stored only as
+-- SHA-256 hashes. Deleted 24 hours after the last code was sent.
 CREATE TABLE verifications (
-    id TEXT PRIMARY KEY,
-    email TEXT NOT NULL,
+    email TEXT PRIMARY KEY,
+    -- What the browser's cookie names; kept across resends.
+    id TEXT NOT NULL UNIQUE,
     right_kind TEXT,
     lang TEXT NOT NULL,
     code_hash TEXT NOT NULL,
@@ -16,18 +18,16 @@ CREATE TABLE verifications (
     expires_at BIGINT NOT NULL,
     consumed_at BIGINT
 );
-CREATE INDEX verifications_email ON verifications (email, expires_at);
 
--- Each code sent, for the per-address and per-connection limits. Holds
--- hashes only; deleted after 24 hours.
-CREATE TABLE verification_sends (
-    id TEXT PRIMARY KEY,
-    email_hash TEXT NOT NULL,
-    ip_hash TEXT NOT NULL,
-    sent_at BIGINT NOT NULL
+-- Codes sent per address and per connection, in fixed windows, for the
+-- limits; incremented atomically so parallel requests cannot slip through.
+-- Keys are hashes. Deleted two days after their window.
+CREATE TABLE send_counters (
+    counter TEXT NOT NULL,
+    window_start BIGINT NOT NULL,
+    sends BIGINT NOT NULL,
+    PRIMARY KEY (counter, window_start)
 );
-CREATE INDEX verification_sends_email ON verification_sends (email_hash, sent_at);
-CREATE INDEX verification_sends_ip ON verification_sends (ip_hash, sent_at);
 
 -- A verified address: the session cookie holds the token, this table its hash.
 CREATE TABLE subject_sessions (

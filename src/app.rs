@@ -1,6 +1,8 @@
 use crate::features::follow::{MyRequestsPage, RequestPage};
 use crate::features::home::HomePage;
-use crate::features::language::{LanguageSwitch, initial_lang, provide_lang, use_lang};
+use crate::features::language::{
+    LanguageSwitch, initial_lang, provide_lang, use_lang, use_lang_arc,
+};
 use crate::features::request::RequestFormPage;
 use crate::features::verify::{CodePage, LinkPage, VerifyPage};
 use leptos::prelude::*;
@@ -48,7 +50,10 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Stylesheet id="leptos" href="/pkg/privacy_portal.css" />
-        <Title text=move || lang.get().texts().site_name />
+        <Title text={
+            let lang = use_lang_arc();
+            move || lang.get().texts().site_name
+        } />
         <Router>
             <a class="skip-link" href="#main">
                 {move || lang.get().texts().skip_to_content}

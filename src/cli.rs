@@ -82,8 +82,8 @@ pub fn main() -> ExitCode {
                 db::migrate(&pool).await?;
                 let purged = crate::purge::purge(&pool, SystemClock.now()).await?;
                 println!(
-                    "deleted {} verifications, {} send records, {} sessions",
-                    purged.verifications, purged.verification_sends, purged.sessions
+                    "deleted {} verifications, {} code emails, {} send counters, {} sessions",
+                    purged.verifications, purged.code_emails, purged.send_counters, purged.sessions
                 );
                 Ok(ExitCode::SUCCESS)
             }

@@ -1,5 +1,6 @@
-//! Forgets what the portal no longer needs (SPEC §6): verifications and
-//! their send records after 24 hours, ended sessions at once.
+//! Forgets what the portal no longer needs (SPEC §6): verifications, their
+//! code emails and the send counters after a day or two, ended sessions at
+//! once.
 
 use crate::clock::Millis;
 use crate::db::Pool;
@@ -10,29 +11,31 @@ const DAY_MS: Millis = 24 * 3_600_000;
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Purged {
     pub verifications: u64,
-    pub verification_sends: u64,
+    pub code_emails: u64,
+    pub send_counters: u64,
     pub sessions: u64,
 }
 
 pub async fn purge(pool: &Pool, now: Millis) -> sqlx::Result<Purged> {
-    let verifications = sqlx::query("DELETE FROM verifications WHERE created_at < $1")
-        .bind(now - DAY_MS)
-        .execute(pool)
-        .await?
-        .rows_affected();
-    let verification_sends = sqlx::query("DELETE FROM verification_sends WHERE sent_at < $1")
-        .bind(now - DAY_MS)
-        .execute(pool)
-        .await?
-        .rows_affected();
-    let sessions = sqlx::query("DELETE FROM subject_sessions WHERE expires_at < $1")
-        .bind(now)
-        .execute(pool)
-        .await?
-        .rows_affected();
+    let delete = |sql: &'static str, before: Millis| async move {
+        sqlx::query(sql)
+            .bind(before)
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected())
+    };
     Ok(Purged {
-        verifications,
-        verification_sends,
-        sessions,
+        verifications: delete("DELETE FROM verifications WHERE sent_at < $1", now - DAY_MS).await?,
+        code_emails: delete(
+            "DELETE FROM outbox WHERE kind = 'verification_code' AND created_at < $1",
+            now - DAY_MS,
+        )
+        .await?,
+        send_counters: delete(
+            "DELETE FROM send_counters WHERE window_start < $1",
+            now - 2 * DAY_MS,
+        )
+        .await?,
+        sessions: delete("DELETE FROM subject_sessions WHERE expires_at < $1", now).await?,
     })
 }

@@ -63,7 +63,16 @@ impl OutboxWorker {
     }
 
     async fn deliver(&self, claimed: Claimed) {
+        let expired_code = claimed.kind == "verification_code"
+            && claimed.created_at + crate::features::verify::CODE_TTL_SECS * 1000
+                < self.clock.now();
         let result = match envelope(&self.from, &claimed.recipient) {
+            // After an outage, a code that has already expired would only
+            // confuse: it is not sent.
+            _ if expired_code => Err(crate::email::DeliveryError {
+                permanent: true,
+                summary: "the code expired before it could be delivered".to_owned(),
+            }),
             Some(envelope) => {
                 self.mailer
                     .deliver(&envelope, claimed.message.as_bytes())

@@ -50,6 +50,7 @@ pub struct Claimed {
     pub recipient: String,
     pub message: String,
     pub attempts: i64,
+    pub created_at: Millis,
     pub lease_id: String,
 }
 
@@ -63,7 +64,7 @@ pub async fn claim_next(pool: &Pool, now: Millis) -> sqlx::Result<Option<Claimed
                        AND (lease_until IS NULL OR lease_until < $3) \
                      ORDER BY next_attempt_at LIMIT 1) \
            AND status = 'pending' AND (lease_until IS NULL OR lease_until < $3) \
-         RETURNING id, kind, recipient, message, attempts",
+         RETURNING id, kind, recipient, message, attempts, created_at",
     )
     .bind(&lease_id)
     .bind(now + LEASE.as_millis() as Millis)
@@ -76,13 +77,17 @@ pub async fn claim_next(pool: &Pool, now: Millis) -> sqlx::Result<Option<Claimed
         recipient: row.get("recipient"),
         message: row.get("message"),
         attempts: row.get("attempts"),
+        created_at: row.get("created_at"),
         lease_id,
     }))
 }
 
+/// A sent code email is emptied at once: it held a live code and link,
+/// which must not sit in the database in clear.
 pub async fn mark_sent(pool: &Pool, claimed: &Claimed, now: Millis) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE outbox SET status = 'sent', sent_at = $1, lease_id = NULL, lease_until = NULL, last_error = NULL \
+        "UPDATE outbox SET status = 'sent', sent_at = $1, lease_id = NULL, lease_until = NULL, last_error = NULL, \
+         message = CASE WHEN kind = 'verification_code' THEN '' ELSE message END \
          WHERE id = $2 AND lease_id = $3",
     )
     .bind(now)

@@ -126,6 +126,6 @@ fn purge_runs_on_its_own_and_says_what_it_deleted() {
     );
     assert_eq!(
         String::from_utf8_lossy(&output.stdout).trim(),
-        "deleted 0 verifications, 0 send records, 0 sessions"
+        "deleted 0 verifications, 0 code emails, 0 send counters, 0 sessions"
     );
 }

@@ -5,6 +5,7 @@
 mod helpers;
 
 mod cli;
+mod concurrency;
 mod health;
 mod home;
 mod journey;

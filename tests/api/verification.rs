@@ -298,22 +298,20 @@ async fn verifications_are_forgotten_after_a_day_and_sessions_when_they_end() {
     subject.verify("access").await;
     let other = Subject::new(&app, "abandoned@example.org");
     other.ask_code("access").await;
+    other.latest_code().await;
 
     let now = privacy_portal::clock::Clock::now(app.clock.as_ref());
     let purged = privacy_portal::purge::purge(&app.pool, now).await.unwrap();
-    assert_eq!(
-        (purged.verifications, purged.sessions),
-        (0, 0),
-        "nothing is due yet"
-    );
+    assert_eq!(purged, Default::default(), "nothing is due yet");
 
-    app.clock.advance(Duration::from_secs(24 * 3600 + 1));
+    app.clock.advance(Duration::from_secs(2 * 24 * 3600 + 1));
     let now = privacy_portal::clock::Clock::now(app.clock.as_ref());
     let purged = privacy_portal::purge::purge(&app.pool, now).await.unwrap();
     assert_eq!(purged.verifications, 2);
-    assert_eq!(purged.verification_sends, 2);
+    assert_eq!(purged.code_emails, 2);
+    assert!(purged.send_counters >= 4, "{purged:?}");
     assert_eq!(purged.sessions, 1);
-    for table in ["verifications", "verification_sends", "subject_sessions"] {
+    for table in ["verifications", "send_counters", "subject_sessions"] {
         let n: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM {table}"))
             .fetch_one(&app.pool)
             .await
@@ -322,3 +320,67 @@ async fn verifications_are_forgotten_after_a_day_and_sessions_when_they_end() {
         assert_eq!(n, 0, "{table}");
     }
 }
+
+#[tokio::test]
+async fn a_sent_code_email_does_not_stay_readable_in_the_database() {
+    let app = TestApp::spawn(Backend::Sqlite, Mail::Smtp).await;
+    let subject = Subject::new(&app, "clear@example.org");
+    subject.ask_code("access").await;
+    let code = subject.latest_code().await;
+    let emptied = crate::helpers::eventually(Duration::from_secs(10), || async {
+        let row =
+            sqlx::query("SELECT status, message FROM outbox WHERE kind = 'verification_code'")
+                .fetch_one(&app.pool)
+                .await
+                .unwrap();
+        (row.get::<String, _>("status") == "sent").then(|| row.get::<String, _>("message"))
+    })
+    .await
+    .unwrap();
+    assert!(emptied.is_empty() && !emptied.contains(&code));
+}
+
+async fn parallel_requests_for_one_address_send_one_code(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Smtp).await;
+    let browsers: Vec<_> = (0..8)
+        .map(|_| Subject::new(&app, "racer@example.org"))
+        .collect();
+    let answers = futures::future::join_all(browsers.iter().map(|b| b.ask_code("access"))).await;
+    let sent = answers.iter().filter(|r| r.status() == 303).count();
+    assert!(sent >= 1);
+    let rows: i64 = sqlx::query("SELECT COUNT(*) FROM verifications")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(rows, 1, "never a second pending verification");
+    let queued: i64 = sqlx::query("SELECT COUNT(*) FROM outbox")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(queued, 1, "one code email");
+}
+
+#[tokio::test]
+async fn another_browser_cannot_join_a_code_sent_a_moment_ago() {
+    let app = TestApp::spawn(Backend::Sqlite, Mail::Smtp).await;
+    let owner = Subject::new(&app, "owner@example.org");
+    assert_eq!(owner.ask_code("access").await.status(), 303);
+    let intruder = Subject::new(&app, "owner@example.org");
+    let html = page(intruder.ask_code("access").await).await;
+    assert!(html.contains("Patientez"), "{html}");
+    assert!(
+        page(intruder.enter_code("000000").await)
+            .await
+            .contains("Aucune vérification n'est en cours")
+    );
+    let attempts: i64 = sqlx::query("SELECT attempts FROM verifications")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(attempts, 0, "the owner's tries are untouched");
+}
+
+crate::on_both_databases!(parallel_requests_for_one_address_send_one_code);

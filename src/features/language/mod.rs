@@ -10,8 +10,10 @@ use leptos_router::hooks::use_location;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
-#[derive(Clone, Copy)]
-struct CurrentLang(RwSignal<Lang>);
+/// The same signal twice: `RwSignal` (Copy, for views) and `ArcRwSignal`
+/// for what leptos_meta reads outside the render's arena (the title).
+#[derive(Clone)]
+struct CurrentLang(RwSignal<Lang>, ArcRwSignal<Lang>);
 
 /// The language of the request being rendered (server) or of the page being
 /// hydrated (browser), so both sides start from the same value.
@@ -39,7 +41,15 @@ pub fn initial_lang() -> Lang {
 }
 
 pub fn provide_lang() {
-    provide_context(CurrentLang(RwSignal::new(initial_lang())));
+    let shared = ArcRwSignal::new(initial_lang());
+    provide_context(CurrentLang(RwSignal::from(shared.clone()), shared));
+}
+
+/// The language as an `ArcRwSignal`, for the document title.
+pub fn use_lang_arc() -> ArcRwSignal<Lang> {
+    use_context::<CurrentLang>()
+        .map(|current| current.1)
+        .unwrap_or_else(|| ArcRwSignal::new(Lang::default()))
 }
 
 pub fn use_lang() -> RwSignal<Lang> {

@@ -57,18 +57,12 @@ async fn pending_by_id(state: &AppState, id: &str) -> Result<Option<Pending>, Ap
     .map_err(db_error)
 }
 
-/// The live verification of an address, if one is pending.
-async fn pending_for_email(
-    state: &AppState,
-    email: &Email,
-    now: Millis,
-) -> Result<Option<Pending>, AppError> {
+/// The verification of an address, live or not.
+async fn verification_of(state: &AppState, email: &Email) -> Result<Option<Pending>, AppError> {
     sqlx::query(&format!(
-        "SELECT {PENDING_COLUMNS} FROM verifications \
-         WHERE email = $1 AND consumed_at IS NULL AND expires_at > $2 ORDER BY created_at DESC LIMIT 1"
+        "SELECT {PENDING_COLUMNS} FROM verifications WHERE email = $1"
     ))
     .bind(email.as_str())
-    .bind(now)
     .fetch_optional(&state.pool)
     .await
     .map(|row| row.map(pending_from_row))
@@ -104,34 +98,45 @@ fn forget_pending(state: &AppState) {
     ));
 }
 
-/// Whether another code may be sent to this address from this connection.
-async fn within_limits(
+/// Counts one more code for this address and this connection, in the
+/// caller's transaction; `false` when a limit is passed. The upsert is
+/// atomic, so parallel requests are counted one by one.
+async fn count_send(
+    tx: &mut sqlx::AnyConnection,
     state: &AppState,
     email_hash: &str,
     ip_hash: &str,
     now: Millis,
 ) -> Result<bool, AppError> {
-    let count = |column: &'static str, value: String, since: Millis| {
-        let pool = state.pool.clone();
-        async move {
-            sqlx::query(&format!(
-                "SELECT COUNT(*) AS n FROM verification_sends WHERE {column} = $1 AND sent_at > $2"
-            ))
-            .bind(value)
-            .bind(since)
-            .fetch_one(&pool)
-            .await
-            .map(|row| row.get::<i64, _>("n"))
-            .map_err(db_error)
+    let day = 24 * HOUR_MS;
+    for (counter, window, limit) in [
+        (
+            format!("email-hour:{email_hash}"),
+            HOUR_MS,
+            PER_ADDRESS_PER_HOUR,
+        ),
+        (format!("email-day:{email_hash}"), day, PER_ADDRESS_PER_DAY),
+        (
+            format!("ip-hour:{ip_hash}"),
+            HOUR_MS,
+            state.config.codes_per_ip_per_hour,
+        ),
+    ] {
+        let sends: i64 = sqlx::query(
+            "INSERT INTO send_counters (counter, window_start, sends) VALUES ($1, $2, 1) \
+             ON CONFLICT (counter, window_start) DO UPDATE SET sends = send_counters.sends + 1 RETURNING sends",
+        )
+        .bind(counter)
+        .bind(now - now.rem_euclid(window))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_error)?
+        .get("sends");
+        if sends > limit {
+            return Ok(false);
         }
-    };
-    Ok(
-        count("email_hash", email_hash.to_owned(), now - HOUR_MS).await? < PER_ADDRESS_PER_HOUR
-            && count("email_hash", email_hash.to_owned(), now - 24 * HOUR_MS).await?
-                < PER_ADDRESS_PER_DAY
-            && count("ip_hash", ip_hash.to_owned(), now - HOUR_MS).await?
-                < state.config.codes_per_ip_per_hour,
-    )
+    }
+    Ok(true)
 }
 
 fn seconds_left(sent_at: Millis, now: Millis) -> Option<u64> {
@@ -139,69 +144,59 @@ fn seconds_left(sent_at: Millis, now: Millis) -> Option<u64> {
     (wait > 0).then(|| ((wait + 999) / 1000) as u64)
 }
 
-/// Issues a fresh code and link for `email`: refreshes the pending
-/// verification if there is one (never a second pending one), records the
-/// send for the limits and queues the email, all in one transaction.
+enum SendResult {
+    Queued,
+    /// Another code went out less than a minute ago.
+    TooSoon,
+    Limited,
+}
+
+/// Issues a fresh code and link for `email` under the verification `id`,
+/// replacing whatever the address had (so never two pending), counting the
+/// send for the limits and queueing the email, all in one transaction.
 async fn send_fresh_code(
     state: &AppState,
+    id: &str,
     email: &Email,
     right: Option<RightKind>,
     lang: Lang,
-    existing: Option<&Pending>,
-    email_hash: &str,
     ip_hash: &str,
-) -> Result<String, AppError> {
+) -> Result<SendResult, AppError> {
     let now = state.clock.now();
     let code = random_code();
     let token = random_token();
-    let id = existing.map(|p| p.id.clone()).unwrap_or_else(new_id);
-    let code_hash = sha256_hex(&["code", &id, &code]);
-    let link_hash = sha256_hex(&["link", &token]);
-    let expires_at = now + CODE_TTL_SECS * 1000;
+    let email_hash = sha256_hex(&["email", email.as_str()]);
 
     let mut tx = state.pool.begin().await.map_err(db_error)?;
-    if existing.is_some() {
-        sqlx::query(
-            "UPDATE verifications SET code_hash = $1, link_hash = $2, attempts = 0, sent_at = $3, expires_at = $4, \
-             lang = $5, right_kind = COALESCE($6, right_kind) WHERE id = $7",
-        )
-        .bind(&code_hash)
-        .bind(&link_hash)
-        .bind(now)
-        .bind(expires_at)
-        .bind(lang.code())
-        .bind(right.map(RightKind::slug))
-        .bind(&id)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
-    } else {
-        sqlx::query(
-            "INSERT INTO verifications (id, email, right_kind, lang, code_hash, link_hash, attempts, created_at, sent_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7, $8)",
-        )
-        .bind(&id)
-        .bind(email.as_str())
-        .bind(right.map(RightKind::slug))
-        .bind(lang.code())
-        .bind(&code_hash)
-        .bind(&link_hash)
-        .bind(now)
-        .bind(expires_at)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
+    if !count_send(&mut tx, state, &email_hash, ip_hash, now).await? {
+        tx.rollback().await.map_err(db_error)?;
+        return Ok(SendResult::Limited);
     }
-    sqlx::query(
-        "INSERT INTO verification_sends (id, email_hash, ip_hash, sent_at) VALUES ($1, $2, $3, $4)",
+    let written = sqlx::query(
+        "INSERT INTO verifications (email, id, right_kind, lang, code_hash, link_hash, attempts, created_at, sent_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7, $8) \
+         ON CONFLICT (email) DO UPDATE SET id = excluded.id, right_kind = excluded.right_kind, lang = excluded.lang, \
+           code_hash = excluded.code_hash, link_hash = excluded.link_hash, attempts = 0, created_at = excluded.created_at, \
+           sent_at = excluded.sent_at, expires_at = excluded.expires_at, consumed_at = NULL \
+         WHERE verifications.sent_at <= $9",
     )
-    .bind(new_id())
-    .bind(email_hash)
-    .bind(ip_hash)
+    .bind(email.as_str())
+    .bind(id)
+    .bind(right.map(RightKind::slug))
+    .bind(lang.code())
+    .bind(sha256_hex(&["code", id, &code]))
+    .bind(sha256_hex(&["link", &token]))
     .bind(now)
+    .bind(now + CODE_TTL_SECS * 1000)
+    .bind(now - RESEND_COOLDOWN_SECS * 1000)
     .execute(&mut *tx)
     .await
     .map_err(db_error)?;
+    if written.rows_affected() == 0 {
+        // A parallel request sent one a moment ago.
+        tx.rollback().await.map_err(db_error)?;
+        return Ok(SendResult::TooSoon);
+    }
     let link = state.config.link(&format!("/verify/link/{token}"));
     let message = templates::verification_code(lang, email, &code, &link);
     outbox::enqueue(&mut tx, &message, &state.config.mail_from, None, now)
@@ -209,7 +204,7 @@ async fn send_fresh_code(
         .map_err(|e| AppError::internal("verification: cannot queue the code email", e))?;
     tx.commit().await.map_err(db_error)?;
     state.outbox_wakeup.notify_one();
-    Ok(id)
+    Ok(SendResult::Queued)
 }
 
 pub async fn request_code(form: EmailForm) -> Result<VerifyOutcome, AppError> {
@@ -220,36 +215,40 @@ pub async fn request_code(form: EmailForm) -> Result<VerifyOutcome, AppError> {
     }
     let email = Email::parse(&form.email)
         .map_err(|e| AppError::internal("verification: checked email", e))?;
-    let right = RightKind::parse(&form.right);
-    let lang = initial_lang();
     let now = state.clock.now();
 
-    let existing = pending_for_email(&state, &email, now).await?;
-    if let Some(pending) = &existing
-        && seconds_left(pending.sent_at, now).is_some()
+    let existing = verification_of(&state, &email).await?;
+    let live = existing.filter(|v| !v.consumed && v.expires_at > now);
+    if let Some(live) = &live
+        && let Some(seconds) = seconds_left(live.sent_at, now)
     {
-        // A code went out a moment ago (a double click, a back button):
-        // send no other, just go on to typing it.
-        remember_pending(&state, &pending.id);
-        return Ok(VerifyOutcome::Next("/verify/code".into()));
+        // A code went out a moment ago. This browser asked for it (a double
+        // click, the back button): go on to typing it. Another browser must
+        // wait, so it cannot spend the owner's tries.
+        if cookie(&parts, PENDING_COOKIE) == Some(live.id.as_str()) {
+            return Ok(VerifyOutcome::Next("/verify/code".into()));
+        }
+        return Ok(VerifyOutcome::Wait(seconds));
     }
-    let email_hash = sha256_hex(&["email", email.as_str()]);
-    let ip_hash = client_ip_hash(&parts);
-    if !within_limits(&state, &email_hash, &ip_hash, now).await? {
-        return Ok(VerifyOutcome::Limited);
-    }
-    let id = send_fresh_code(
+    let id = live.map(|v| v.id).unwrap_or_else(new_id);
+    let right = RightKind::parse(&form.right);
+    match send_fresh_code(
         &state,
+        &id,
         &email,
         right,
-        lang,
-        existing.as_ref(),
-        &email_hash,
-        &ip_hash,
+        initial_lang(),
+        &client_ip_hash(&parts),
     )
-    .await?;
-    remember_pending(&state, &id);
-    Ok(VerifyOutcome::Next("/verify/code".into()))
+    .await?
+    {
+        SendResult::Queued => {
+            remember_pending(&state, &id);
+            Ok(VerifyOutcome::Next("/verify/code".into()))
+        }
+        SendResult::TooSoon => Ok(VerifyOutcome::Wait(RESEND_COOLDOWN_SECS as u64)),
+        SendResult::Limited => Ok(VerifyOutcome::Limited),
+    }
 }
 
 pub async fn resend_code() -> Result<VerifyOutcome, AppError> {
@@ -267,23 +266,21 @@ pub async fn resend_code() -> Result<VerifyOutcome, AppError> {
     let Ok(email) = Email::parse(&pending.email) else {
         return Ok(VerifyOutcome::Restart);
     };
-    let email_hash = sha256_hex(&["email", email.as_str()]);
-    let ip_hash = client_ip_hash(&parts);
-    if !within_limits(&state, &email_hash, &ip_hash, now).await? {
-        return Ok(VerifyOutcome::Limited);
-    }
     let right = pending.right_kind.as_deref().and_then(RightKind::parse);
-    send_fresh_code(
+    match send_fresh_code(
         &state,
+        &pending.id,
         &email,
         right,
         initial_lang(),
-        Some(&pending),
-        &email_hash,
-        &ip_hash,
+        &client_ip_hash(&parts),
     )
-    .await?;
-    Ok(VerifyOutcome::Resent)
+    .await?
+    {
+        SendResult::Queued => Ok(VerifyOutcome::Resent),
+        SendResult::TooSoon => Ok(VerifyOutcome::Wait(RESEND_COOLDOWN_SECS as u64)),
+        SendResult::Limited => Ok(VerifyOutcome::Limited),
+    }
 }
 
 fn invalid_code(code: ErrorCode) -> VerifyOutcome {
