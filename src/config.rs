@@ -29,6 +29,8 @@ pub struct Config {
     pub outbox_poll: Duration,
     /// Verification codes one IP address may ask for in an hour.
     pub codes_per_ip_per_hour: i64,
+    /// The header a trusted reverse proxy puts the client's address in.
+    pub client_ip_header: Option<String>,
 }
 
 /// A database URL; its Debug and Display hide any password.
@@ -151,6 +153,20 @@ impl Config {
             None => 20,
         };
 
+        let client_ip_header = match get("PORTAL_CLIENT_IP_HEADER") {
+            Some(name) => Some(
+                axum::http::HeaderName::from_bytes(name.as_bytes())
+                    .map_err(|_| {
+                        invalid(
+                            "PORTAL_CLIENT_IP_HEADER",
+                            "not an HTTP header name; example: X-Forwarded-For",
+                        )
+                    })?
+                    .to_string(),
+            ),
+            None => None,
+        };
+
         Ok(Config {
             database_url,
             public_url,
@@ -160,6 +176,7 @@ impl Config {
             data_dir,
             outbox_poll,
             codes_per_ip_per_hour,
+            client_ip_header,
         })
     }
 
@@ -308,6 +325,7 @@ mod tests {
             ("PORTAL_SMTP_URL", "http://mail.example.com"),
             ("PORTAL_OUTBOX_POLL_SECS", "0"),
             ("PORTAL_CODES_PER_IP_PER_HOUR", "many"),
+            ("PORTAL_CLIENT_IP_HEADER", "bad header"),
         ] {
             let error = config(&[(variable, value)]).unwrap_err();
             assert_eq!(error.variable, variable, "{value}");

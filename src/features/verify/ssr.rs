@@ -238,7 +238,7 @@ pub async fn request_code(form: EmailForm) -> Result<VerifyOutcome, AppError> {
         &email,
         right,
         initial_lang(),
-        &client_ip_hash(&parts),
+        &client_ip_hash(&parts, state.config.client_ip_header.as_deref()),
     )
     .await?
     {
@@ -273,7 +273,7 @@ pub async fn resend_code() -> Result<VerifyOutcome, AppError> {
         &email,
         right,
         initial_lang(),
-        &client_ip_hash(&parts),
+        &client_ip_hash(&parts, state.config.client_ip_header.as_deref()),
     )
     .await?
     {
