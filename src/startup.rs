@@ -199,7 +199,7 @@ fn router(state: AppState) -> Router {
 /// The JavaScript-off side of every form: the browser posts to the page's
 /// own URL, the same server function runs, and the page comes back.
 fn plain_form_routes() -> Router<AppState> {
-    use crate::features::follow::{WithdrawRequest, withdraw_request};
+    use crate::features::follow::{SignOut, WithdrawRequest, sign_out, withdraw_request};
     use crate::features::forms::ssr::plain_post;
     use crate::features::request::{SubmitRequest, submit_request};
     use crate::features::verify::{
@@ -264,6 +264,18 @@ fn plain_form_routes() -> Router<AppState> {
                     same_page,
                     |a: &SubmitRequest| a.form.clone(),
                     |a| submit_request(a.form),
+                )
+            }),
+        )
+        .route(
+            "/my-requests/sign-out",
+            post(|State(state): State<AppState>, request: Request<Body>| {
+                plain_post(
+                    state,
+                    request,
+                    |_| "/my-requests".into(),
+                    |a: &SignOut| a.clone(),
+                    |_| sign_out(),
                 )
             }),
         )

@@ -524,3 +524,48 @@ async fn the_server_functions_answer_the_wasm_with_json() {
     );
     let _ = Duration::ZERO;
 }
+
+#[tokio::test]
+async fn a_form_sent_after_the_session_ended_comes_back_whole() {
+    let app = TestApp::spawn(Backend::Sqlite, Mail::Smtp).await;
+    let subject = Subject::new(&app, "slow@example.org");
+    subject.verify("erasure").await;
+    let key = subject.form_key("erasure").await;
+    app.clock.advance(Duration::from_secs(3601));
+    let response = subject
+        .submit("erasure", &key, &right_fields("erasure"))
+        .await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Votre vérification a expiré"), "{html}");
+    assert!(
+        html.contains(r#"value="Jeanne""#) && html.contains(&key),
+        "what was typed is kept"
+    );
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM requests").await, 0);
+}
+
+#[tokio::test]
+async fn signing_out_ends_the_session_at_once() {
+    let app = TestApp::spawn(Backend::Sqlite, Mail::Smtp).await;
+    let subject = Subject::new(&app, "leaving@example.org");
+    let reference = subject.file("access").await;
+    assert!(
+        subject
+            .get("/my-requests")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains(&reference)
+    );
+    let response = subject.post("/my-requests/sign-out", &[]).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()[header::LOCATION], "/");
+    let page = subject.get("/my-requests").await.text().await.unwrap();
+    assert!(page.contains("confirmez d'abord votre adresse") && !page.contains(&reference));
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM subject_sessions").await,
+        0
+    );
+}

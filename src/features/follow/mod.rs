@@ -96,6 +96,24 @@ pub fn event_label(lang: Lang, kind: &str) -> &'static str {
     }
 }
 
+/// Signing out always ends on the home page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedOut;
+
+impl FormOutcome for SignedOut {
+    fn redirect_to(&self) -> Option<String> {
+        Some("/".into())
+    }
+}
+
+/// Ends the verified session at once (a shared phone, a library computer).
+#[leptos::server(prefix = "/api", endpoint = "sign_out")]
+pub async fn sign_out() -> Result<SignedOut, AppError> {
+    let (state, parts) = crate::features::session::ssr::request_context()?;
+    crate::features::session::ssr::close(&state, &parts).await?;
+    Ok(SignedOut)
+}
+
 #[leptos::server(prefix = "/api", endpoint = "my_requests")]
 pub async fn my_requests() -> Result<Access<Vec<RequestSummary>>, AppError> {
     ssr::list().await

@@ -18,6 +18,19 @@ fn SignInFirst() -> impl IntoView {
     }
 }
 
+/// "Sign out": forgets the verified address in this browser.
+#[component]
+fn SignOut() -> impl IntoView {
+    let lang = use_lang();
+    let action = ServerAction::<SignOut>::new();
+    follow_redirects(Signal::derive(move || action.value().get()));
+    view! {
+        <form method="post" action="/my-requests/sign-out" class="sign-out" on:submit=dispatch_on_submit(action, |_| true)>
+            <button type="submit" class="secondary">{move || tr(lang.get(), "Se déconnecter", "Sign out")}</button>
+        </form>
+    }
+}
+
 #[component]
 fn Trouble() -> impl IntoView {
     let lang = use_lang();
@@ -60,6 +73,7 @@ pub fn MyRequestsPage() -> impl IntoView {
                                 }.into_any()
                             }}
                             <p><a href="/#rights-title">{move || tr(lang.get(), "Faire une autre demande", "Make another request")}</a></p>
+                            <SignOut />
                         </section>
                     }.into_any(),
                     Ok(Access::SignInFirst) => view! { <SignInFirst /> }.into_any(),
@@ -165,6 +179,7 @@ fn RequestDetailView(
                 <a href=CNIL_COMPLAINT_URL rel="noopener noreferrer">"cnil.fr/fr/agir"</a>
             </p>
             <p><a href="/my-requests">{move || tr(lang.get(), "Toutes mes demandes", "All my requests")}</a></p>
+            <SignOut />
         </section>
         {withdrawable.then(|| view! {
             <section class="page">
@@ -173,6 +188,12 @@ fn RequestDetailView(
                 <div class="notice-area" role="status" aria-live="polite">
                     {move || matches!(withdraw.value().get(), Some(Ok(WithdrawOutcome::NotWithdrawable))).then(|| view! {
                         <p class="alert">{tr(lang.get(), "Cette demande est déjà close.", "This request is already closed.")}</p>
+                    })}
+                    {move || matches!(withdraw.value().get(), Some(Ok(WithdrawOutcome::SignInFirst | WithdrawOutcome::NotFound))).then(|| view! {
+                        <p class="alert alert--error">
+                            {tr(lang.get(), "Votre vérification a expiré (elle dure une heure) : rien n'a été retiré.", "Your verification has expired (it lasts one hour): nothing was withdrawn.")} " "
+                            <a href="/verify">{tr(lang.get(), "Vérifier à nouveau mon adresse", "Verify my address again")}</a>
+                        </p>
                     })}
                     {move || matches!(withdraw.value().get(), Some(Err(_))).then(|| view! {
                         <p class="alert alert--error">{tr(lang.get(), "Un problème est survenu de notre côté. Réessayez dans un instant.", "Something went wrong on our side. Try again in a moment.")}</p>

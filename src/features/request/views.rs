@@ -28,6 +28,14 @@ pub fn RequestFormPage() -> impl IntoView {
                     let right = RightKind::parse(&right_slug);
                     match (context.await, right) {
                         (Ok(Some(context)), Some(right)) => view! { <RequestFormBody right context posted /> }.into_any(),
+                        // The session ended while the form was being filled:
+                        // show it again with everything typed and the way
+                        // to verify again.
+                        (Ok(None), Some(right)) if posted.is_some() => {
+                            let key = posted.as_ref().map(|p| p.form.submission_key.clone()).unwrap_or_default();
+                            let context = FormContext { masked_email: String::new(), submission_key: key };
+                            view! { <RequestFormBody right context posted /> }.into_any()
+                        }
                         (Ok(None), _) => {
                             let href = format!("/verify?right={right_slug}");
                             view! {
@@ -111,10 +119,12 @@ fn RequestFormBody(
         <section class="page narrow">
             <p class="pill">{move || texts().name}</p>
             <h1>{move || tr(lang.get(), "Votre demande", "Your request")}</h1>
-            <p class="muted">
-                {move || tr(lang.get(), "Adresse vérifiée :", "Verified address:")} " "
-                <strong>{context.masked_email.clone()}</strong>
-            </p>
+            {(!context.masked_email.is_empty()).then(|| view! {
+                <p class="muted">
+                    {move || tr(lang.get(), "Adresse vérifiée :", "Verified address:")} " "
+                    <strong>{context.masked_email.clone()}</strong>
+                </p>
+            })}
             <p>{move || texts().summary}</p>
             <div class="notice-area" role="alert">
                 {move || has_errors().then(|| view! {
@@ -124,7 +134,7 @@ fn RequestFormBody(
                     Some(Ok(SubmitOutcome::SignInFirst)) => Some(view! {
                         <p class="alert alert--error">
                             {tr(lang.get(), "Votre vérification a expiré (elle dure une heure).", "Your verification has expired (it lasts one hour).")} " "
-                            <a href=format!("/verify?right={}", right.slug())>{tr(lang.get(), "Vérifier à nouveau mon adresse", "Verify my address again")}</a>
+                            <a href=format!("/verify?right={}", right.slug()) target="_blank">{tr(lang.get(), "Vérifier à nouveau mon adresse (dans un nouvel onglet, pour garder ce formulaire)", "Verify my address again (in a new tab, to keep this form)")}</a>
                         </p>
                     }.into_any()),
                     Some(Err(_)) => Some(view! {
