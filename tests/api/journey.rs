@@ -202,10 +202,6 @@ impl<'a> Subject<'a> {
     }
 }
 
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query(sql).fetch_one(&app.pool).await.unwrap().get(0)
-}
-
 async fn each_right_is_filed_acknowledged_and_sent_to_the_dpo(backend: Backend) {
     let app = TestApp::spawn(backend, Mail::Smtp).await;
     let sink = app.smtp.as_ref().unwrap();
@@ -235,13 +231,10 @@ async fn each_right_is_filed_acknowledged_and_sent_to_the_dpo(backend: Backend) 
         let list = subject.get("/my-requests").await.text().await.unwrap();
         assert!(list.contains(&reference));
     }
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM requests").await, 6);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM requests").await, 6);
     assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(*) FROM request_events WHERE kind = 'received'"
-        )
-        .await,
+        app.scalar("SELECT COUNT(*) FROM request_events WHERE kind = 'received'")
+            .await,
         6
     );
     let row = sqlx::query("SELECT status, due_on, received_on, details FROM requests WHERE right_kind = 'portability'")
@@ -277,13 +270,10 @@ async fn a_double_submission_stores_one_request(backend: Backend) {
         again.headers()[header::LOCATION],
         first.headers()[header::LOCATION]
     );
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM requests").await, 1);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM requests").await, 1);
     assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(*) FROM outbox WHERE kind = 'dpo_new_request'"
-        )
-        .await,
+        app.scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'dpo_new_request'")
+            .await,
         1
     );
 }
@@ -328,14 +318,11 @@ async fn a_failure_after_the_insert_leaves_nothing(backend: Backend) {
         "{html}"
     );
     assert!(html.contains(r#"value="Jeanne""#), "nothing typed is lost");
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM requests").await, 0);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM request_events").await, 0);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM requests").await, 0);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM request_events").await, 0);
     assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(*) FROM outbox WHERE kind <> 'verification_code'"
-        )
-        .await,
+        app.scalar("SELECT COUNT(*) FROM outbox WHERE kind <> 'verification_code'")
+            .await,
         0
     );
 }
@@ -429,11 +416,8 @@ async fn withdrawing_a_request_closes_it_and_tells_the_dpo(backend: Backend) {
         "a closed request cannot be withdrawn twice"
     );
     assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(*) FROM request_events WHERE kind = 'withdrawn'"
-        )
-        .await,
+        app.scalar("SELECT COUNT(*) FROM request_events WHERE kind = 'withdrawn'")
+            .await,
         1
     );
 }
@@ -475,7 +459,7 @@ async fn an_invalid_form_comes_back_with_translated_errors_and_what_was_typed() 
         html.contains(r#"value="Jeanne""#) && html.contains(r#"value="statistics" checked"#),
         "{html}"
     );
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM requests").await, 0);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM requests").await, 0);
 
     // In English, the same errors in English.
     assert_eq!(subject.get("/lang/en?next=/").await.status(), 303);
@@ -542,7 +526,7 @@ async fn a_form_sent_after_the_session_ended_comes_back_whole() {
         html.contains(r#"value="Jeanne""#) && html.contains(&key),
         "what was typed is kept"
     );
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM requests").await, 0);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM requests").await, 0);
 }
 
 #[tokio::test]
@@ -564,8 +548,5 @@ async fn signing_out_ends_the_session_at_once() {
     assert_eq!(response.headers()[header::LOCATION], "/");
     let page = subject.get("/my-requests").await.text().await.unwrap();
     assert!(page.contains("confirmez d'abord votre adresse") && !page.contains(&reference));
-    assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM subject_sessions").await,
-        0
-    );
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM subject_sessions").await, 0);
 }

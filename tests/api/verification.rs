@@ -81,11 +81,7 @@ async fn a_malformed_code_is_refused_without_using_a_try() {
     subject.ask_code("access").await;
     let html = page(subject.enter_code("12 34").await).await;
     assert!(html.contains("Le code comporte 6 chiffres."));
-    let attempts: i64 = sqlx::query("SELECT attempts FROM verifications")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
-        .get(0);
+    let attempts = app.scalar("SELECT attempts FROM verifications").await;
     assert_eq!(attempts, 0);
 }
 
@@ -187,11 +183,7 @@ async fn resending_waits_a_minute_then_replaces_the_code_without_a_second_verifi
     .await
     .expect("a second email");
     let second = subject.latest_code().await;
-    let rows: i64 = sqlx::query("SELECT COUNT(*) FROM verifications")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
-        .get(0);
+    let rows = app.scalar("SELECT COUNT(*) FROM verifications").await;
     assert_eq!(rows, 1, "never a second pending verification");
 
     if first != second {
@@ -312,11 +304,7 @@ async fn verifications_are_forgotten_after_a_day_and_sessions_when_they_end() {
     assert!(purged.send_counters >= 4, "{purged:?}");
     assert_eq!(purged.sessions, 1);
     for table in ["verifications", "send_counters", "subject_sessions"] {
-        let n: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM {table}"))
-            .fetch_one(&app.pool)
-            .await
-            .unwrap()
-            .get(0);
+        let n = app.scalar(&format!("SELECT COUNT(*) FROM {table}")).await;
         assert_eq!(n, 0, "{table}");
     }
 }
@@ -348,17 +336,9 @@ async fn parallel_requests_for_one_address_send_one_code(backend: Backend) {
     let answers = futures::future::join_all(browsers.iter().map(|b| b.ask_code("access"))).await;
     let sent = answers.iter().filter(|r| r.status() == 303).count();
     assert!(sent >= 1);
-    let rows: i64 = sqlx::query("SELECT COUNT(*) FROM verifications")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
-        .get(0);
+    let rows = app.scalar("SELECT COUNT(*) FROM verifications").await;
     assert_eq!(rows, 1, "never a second pending verification");
-    let queued: i64 = sqlx::query("SELECT COUNT(*) FROM outbox")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
-        .get(0);
+    let queued = app.scalar("SELECT COUNT(*) FROM outbox").await;
     assert_eq!(queued, 1, "one code email");
 }
 
@@ -375,11 +355,7 @@ async fn another_browser_cannot_join_a_code_sent_a_moment_ago() {
             .await
             .contains("Aucune vérification n'est en cours")
     );
-    let attempts: i64 = sqlx::query("SELECT attempts FROM verifications")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
-        .get(0);
+    let attempts = app.scalar("SELECT attempts FROM verifications").await;
     assert_eq!(attempts, 0, "the owner's tries are untouched");
 }
 

@@ -1,7 +1,7 @@
 use super::*;
-use crate::db::new_id;
 use crate::domain::{Email, Reference, paris_date_time};
 use crate::email::{outbox, templates};
+use crate::features::request::ssr::record_event;
 use crate::features::session::ssr::{current, request_context};
 use crate::startup::AppState;
 use sqlx::Row;
@@ -114,15 +114,9 @@ pub async fn withdraw(form: WithdrawForm) -> Result<WithdrawOutcome, AppError> {
         // Someone changed it meanwhile; let the person look again.
         return Ok(WithdrawOutcome::NotWithdrawable);
     }
-    sqlx::query(
-        "INSERT INTO request_events (id, request_id, at, actor, kind, visible_to_subject) VALUES ($1, $2, $3, 'subject', 'withdrawn', 1)",
-    )
-    .bind(new_id())
-    .bind(&id)
-    .bind(now)
-    .execute(&mut *tx)
-    .await
-    .map_err(db_error)?;
+    record_event(&mut tx, &id, now, "subject", "withdrawn")
+        .await
+        .map_err(db_error)?;
     let reference = Reference::parse(&summary.reference)
         .ok_or_else(|| AppError::internal("follow: stored reference", "unparsable"))?;
     let console = state.config.link(&format!("/dpo/requests/{reference}"));

@@ -115,15 +115,9 @@ pub async fn store(
             }
             continue;
         }
-        sqlx::query(
-            "INSERT INTO request_events (id, request_id, at, actor, kind, visible_to_subject) VALUES ($1, $2, $3, 'subject', 'received', 1)",
-        )
-        .bind(new_id())
-        .bind(&id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
+        record_event(&mut tx, &id, now, "subject", "received")
+            .await
+            .map_err(db_error)?;
 
         let facts = RequestFacts {
             reference: &reference,
@@ -150,6 +144,27 @@ pub async fn store(
         "request: no free reference after 5 draws",
         "collisions",
     ))
+}
+
+/// Adds a step to a request's timeline, shown to the subject.
+pub async fn record_event(
+    conn: &mut sqlx::AnyConnection,
+    request_id: &str,
+    at: crate::clock::Millis,
+    actor: &str,
+    kind: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO request_events (id, request_id, at, actor, kind, visible_to_subject) VALUES ($1, $2, $3, $4, $5, 1)",
+    )
+    .bind(new_id())
+    .bind(request_id)
+    .bind(at)
+    .bind(actor)
+    .bind(kind)
+    .execute(conn)
+    .await
+    .map(|_| ())
 }
 
 async fn existing_submission(

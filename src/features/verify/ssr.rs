@@ -151,6 +151,18 @@ enum SendResult {
     Limited,
 }
 
+impl From<SendResult> for VerifyOutcome {
+    /// What the person is told when no code went out.
+    fn from(result: SendResult) -> Self {
+        match result {
+            SendResult::Limited => VerifyOutcome::Limited,
+            SendResult::TooSoon | SendResult::Queued => {
+                VerifyOutcome::Wait(RESEND_COOLDOWN_SECS as u64)
+            }
+        }
+    }
+}
+
 /// Issues a fresh code and link for `email` under the verification `id`,
 /// replacing whatever the address had (so never two pending), counting the
 /// send for the limits and queueing the email, all in one transaction.
@@ -246,8 +258,7 @@ pub async fn request_code(form: EmailForm) -> Result<VerifyOutcome, AppError> {
             remember_pending(&state, &id);
             Ok(VerifyOutcome::Next("/verify/code".into()))
         }
-        SendResult::TooSoon => Ok(VerifyOutcome::Wait(RESEND_COOLDOWN_SECS as u64)),
-        SendResult::Limited => Ok(VerifyOutcome::Limited),
+        refused => Ok(refused.into()),
     }
 }
 
@@ -278,8 +289,7 @@ pub async fn resend_code() -> Result<VerifyOutcome, AppError> {
     .await?
     {
         SendResult::Queued => Ok(VerifyOutcome::Resent),
-        SendResult::TooSoon => Ok(VerifyOutcome::Wait(RESEND_COOLDOWN_SECS as u64)),
-        SendResult::Limited => Ok(VerifyOutcome::Limited),
+        refused => Ok(refused.into()),
     }
 }
 
