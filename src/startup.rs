@@ -130,8 +130,13 @@ impl Application {
         let (stop_tx, stop_rx) = watch::channel(false);
         let worker = tokio::spawn(self.worker.run(stop_rx));
         tracing::info!(address = %self.listener.local_addr()?, "portal listening");
+        // Files are written as headers then body: without TCP_NODELAY,
+        // Nagle's algorithm and delayed ACKs hold each small file ~40 ms.
+        let listener = axum::serve::ListenerExt::tap_io(self.listener, |tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         let served = axum::serve(
-            self.listener,
+            listener,
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
