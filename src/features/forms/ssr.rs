@@ -30,12 +30,24 @@ where
     Fut: Future<Output = Result<O, AppError>> + Send + 'static,
 {
     let (parts, body) = request.into_parts();
+    // Neither can come from the portal's own pages (their fields are
+    // limited far below 64 KiB): a short answer in both languages will do.
     let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {
-        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Formulaire trop volumineux (64 Kio au plus). / Form too large (64 KiB at most).",
+        )
+            .into_response();
     };
     let args: Args = match serde_qs::Config::new(5, false).deserialize_bytes(&bytes) {
         Ok(args) => args,
-        Err(_) => return (StatusCode::BAD_REQUEST, "This form could not be read.").into_response(),
+        Err(_) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                "Ce formulaire n'a pas pu être lu. / This form could not be read.",
+            )
+                .into_response();
+        }
     };
     let form = form_of(&args);
 
