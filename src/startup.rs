@@ -190,6 +190,9 @@ fn router(state: AppState) -> Router {
         .fallback_service(public_files)
         .layer(axum::middleware::from_fn(refuse_cross_site_posts))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // Server functions read their bodies themselves: refuse oversized
+        // ones before they are read, with 413 rather than a 500.
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(security_headers())
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(

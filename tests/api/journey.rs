@@ -550,3 +550,18 @@ async fn signing_out_ends_the_session_at_once() {
     assert!(page.contains("confirmez d'abord votre adresse") && !page.contains(&reference));
     assert_eq!(app.scalar("SELECT COUNT(*) FROM subject_sessions").await, 0);
 }
+
+#[tokio::test]
+async fn a_server_function_call_over_64_kib_is_refused_too() {
+    let app = TestApp::spawn(Backend::Sqlite, Mail::Files).await;
+    let huge = "x".repeat(200 * 1024);
+    let response = app
+        .http
+        .post(format!("{}/api/submit_request", app.address))
+        .header(header::ACCEPT, "application/json")
+        .form(&[("form[details]", huge.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+}
