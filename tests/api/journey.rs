@@ -93,6 +93,15 @@ impl<'a> Subject<'a> {
             .unwrap()
     }
 
+    /// Presses "withdraw" on the request's page.
+    pub async fn withdraw(&self, reference: &str) -> reqwest::Response {
+        self.post(
+            &format!("/my-requests/{reference}/withdraw"),
+            &[("form[reference]", reference)],
+        )
+        .await
+    }
+
     pub async fn ask_code(&self, right: &str) -> reqwest::Response {
         self.post(
             "/verify",
@@ -350,12 +359,7 @@ async fn another_address_cannot_reach_a_request(backend: Backend) {
             .unwrap()
             .contains(&reference)
     );
-    let withdraw = other
-        .post(
-            &format!("/my-requests/{reference}/withdraw"),
-            &[("form[reference]", reference.as_str())],
-        )
-        .await;
+    let withdraw = other.withdraw(&reference).await;
     assert_ne!(withdraw.status(), 303);
     let status: String = sqlx::query("SELECT status FROM requests")
         .fetch_one(&app.pool)
@@ -379,12 +383,7 @@ async fn withdrawing_a_request_closes_it_and_tells_the_dpo(backend: Backend) {
     let app = TestApp::spawn(backend, Mail::Smtp).await;
     let subject = Subject::new(&app, "withdraw@example.org");
     let reference = subject.file("objection").await;
-    let response = subject
-        .post(
-            &format!("/my-requests/{reference}/withdraw"),
-            &[("form[reference]", reference.as_str())],
-        )
-        .await;
+    let response = subject.withdraw(&reference).await;
     assert_eq!(response.status(), 303);
     let page = subject
         .get(&format!("/my-requests/{reference}"))
@@ -404,12 +403,7 @@ async fn withdrawing_a_request_closes_it_and_tells_the_dpo(backend: Backend) {
             &format!("a retiré sa demande {reference}"),
         )
         .await;
-    let again = subject
-        .post(
-            &format!("/my-requests/{reference}/withdraw"),
-            &[("form[reference]", reference.as_str())],
-        )
-        .await;
+    let again = subject.withdraw(&reference).await;
     assert_eq!(
         again.status(),
         200,

@@ -69,13 +69,14 @@ async fn verification_of(state: &AppState, email: &Email) -> Result<Option<Pendi
     .map_err(db_error)
 }
 
-/// The verification this browser is in the middle of.
+/// The verification this browser is in the middle of, unless it was
+/// already used.
 async fn pending_in_browser(
     state: &AppState,
     parts: &axum::http::request::Parts,
 ) -> Result<Option<Pending>, AppError> {
     match cookie(parts, PENDING_COOKIE) {
-        Some(id) => pending_by_id(state, id).await,
+        Some(id) => Ok(pending_by_id(state, id).await?.filter(|p| !p.consumed)),
         None => Ok(None),
     }
 }
@@ -265,10 +266,7 @@ pub async fn request_code(form: EmailForm) -> Result<VerifyOutcome, AppError> {
 pub async fn resend_code() -> Result<VerifyOutcome, AppError> {
     let (state, parts) = request_context()?;
     let now = state.clock.now();
-    let Some(pending) = pending_in_browser(&state, &parts)
-        .await?
-        .filter(|p| !p.consumed)
-    else {
+    let Some(pending) = pending_in_browser(&state, &parts).await? else {
         return Ok(VerifyOutcome::Restart);
     };
     if let Some(seconds) = seconds_left(pending.sent_at, now) {
@@ -302,10 +300,7 @@ fn invalid_code(code: ErrorCode) -> VerifyOutcome {
 pub async fn check_code(form: CodeForm) -> Result<VerifyOutcome, AppError> {
     let (state, parts) = request_context()?;
     let now = state.clock.now();
-    let Some(pending) = pending_in_browser(&state, &parts)
-        .await?
-        .filter(|p| !p.consumed)
-    else {
+    let Some(pending) = pending_in_browser(&state, &parts).await? else {
         return Ok(VerifyOutcome::Restart);
     };
     let Some(code) = normalize_code(&form.code) else {
@@ -404,7 +399,6 @@ pub async fn pending_code() -> Result<Option<CodeTarget>, AppError> {
     let (state, parts) = request_context()?;
     Ok(pending_in_browser(&state, &parts)
         .await?
-        .filter(|p| !p.consumed)
         .and_then(|p| Email::parse(&p.email).ok())
         .map(|email| CodeTarget {
             masked_email: email.masked(),
