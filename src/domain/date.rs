@@ -97,6 +97,14 @@ impl Date {
     }
 }
 
+/// Reads a stored ISO date back (`#[sqlx(try_from = "String")]`).
+impl TryFrom<String> for Date {
+    type Error = String;
+    fn try_from(iso: String) -> Result<Self, String> {
+        Date::parse_iso(&iso).ok_or_else(|| format!("not a date: {iso}"))
+    }
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.iso())
@@ -194,22 +202,26 @@ pub fn is_french_public_holiday(date: Date) -> bool {
             .any(|offset| easter + offset == date.to_days())
 }
 
-/// The date by which a request received on `received` must be answered
-/// (GDPR Art. 12(3)): one calendar month later, on the month's last day when
-/// that day does not exist, moved to the next working day when it falls on a
-/// Saturday, Sunday or French public holiday.
-pub fn due_date(received: Date) -> Date {
-    extended_due_date(received, 1)
-}
-
-/// The same rule for `months` months (3 once extended by two months).
-pub fn extended_due_date(received: Date, months: u32) -> Date {
-    received.add_months(months).next_french_working_day()
+/// The date by which a request must be answered (GDPR Art. 12(3)): the
+/// next working day on or after `received` + (1 + `extension_months`)
+/// calendar months + `paused_days` calendar days. Calendar months keep the
+/// day number, or take the month's last day when that day does not exist;
+/// the shift to a working day (not a weekend, not a French public holiday)
+/// happens once, at the end. The page, the emails and the queue all use it.
+pub fn due_date(received: Date, extension_months: u32, paused_days: i64) -> Date {
+    received
+        .add_months(1 + extension_months)
+        .add_days(paused_days)
+        .next_french_working_day()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn due_date_of(received: Date) -> Date {
+        due_date(received, 0, 0)
+    }
 
     fn d(s: &str) -> Date {
         Date::parse_iso(s).unwrap()
@@ -256,9 +268,9 @@ mod tests {
 
     #[test]
     fn the_due_date_is_one_calendar_month_later_on_the_same_day() {
-        assert_eq!(due_date(d("2026-03-10")), d("2026-04-10"), "a Friday");
+        assert_eq!(due_date_of(d("2026-03-10")), d("2026-04-10"), "a Friday");
         assert_eq!(
-            due_date(d("2026-11-26")),
+            due_date_of(d("2026-11-26")),
             d("2026-12-28"),
             "26 Dec is a Saturday after Christmas: Monday 28"
         );
@@ -275,13 +287,13 @@ mod tests {
             d("2028-02-29")
         );
         assert_eq!(
-            due_date(d("2026-01-31")),
+            due_date_of(d("2026-01-31")),
             d("2026-03-02"),
             "28 Feb 2026 is a Saturday"
         );
-        assert_eq!(due_date(d("2025-08-31")), d("2025-09-30"), "a Tuesday");
+        assert_eq!(due_date_of(d("2025-08-31")), d("2025-09-30"), "a Tuesday");
         assert_eq!(
-            due_date(d("2026-12-31")),
+            due_date_of(d("2026-12-31")),
             d("2027-02-01"),
             "31 Jan 2027 is a Sunday: Monday 1 Feb"
         );
@@ -290,27 +302,27 @@ mod tests {
     #[test]
     fn weekends_and_holidays_move_the_due_date_to_the_next_working_day() {
         assert_eq!(
-            due_date(d("2026-02-07")),
+            due_date_of(d("2026-02-07")),
             d("2026-03-09"),
             "7 March 2026 is a Saturday"
         );
         assert_eq!(
-            due_date(d("2026-04-01")),
+            due_date_of(d("2026-04-01")),
             d("2026-05-04"),
             "1 May Friday holiday, then the weekend"
         );
         assert_eq!(
-            due_date(d("2026-04-08")),
+            due_date_of(d("2026-04-08")),
             d("2026-05-11"),
             "8 May holiday Friday, weekend"
         );
         assert_eq!(
-            due_date(d("2026-04-14")),
+            due_date_of(d("2026-04-14")),
             d("2026-05-15"),
             "14 May 2026 is Ascension Thursday"
         );
         assert_eq!(
-            due_date(d("2026-06-14")),
+            due_date_of(d("2026-06-14")),
             d("2026-07-15"),
             "14 July is a holiday"
         );
@@ -318,9 +330,9 @@ mod tests {
 
     #[test]
     fn an_extension_adds_two_more_months() {
-        assert_eq!(extended_due_date(d("2026-03-10"), 3), d("2026-06-10"));
+        assert_eq!(due_date(d("2026-03-10"), 2, 0), d("2026-06-10"));
         assert_eq!(
-            extended_due_date(d("2026-11-30"), 3),
+            due_date(d("2026-11-30"), 2, 0),
             d("2027-03-01"),
             "28 Feb 2027 is a Sunday"
         );

@@ -1,47 +1,21 @@
-use serde::{Deserialize, Serialize};
+use super::choice::choice_enum;
 
-/// Where a request stands. `received → identity_check → in_progress →
-/// completed`, with `awaiting_subject` (the legal clock paused), `refused`
-/// and `withdrawn`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Received,
-    IdentityCheck,
-    InProgress,
-    AwaitingSubject,
-    Completed,
-    Refused,
-    Withdrawn,
+choice_enum! {
+    /// Where a request stands. `received → identity_check → in_progress →
+    /// completed`, with `awaiting_subject` (the legal clock paused), `refused`
+    /// and `withdrawn`.
+    pub enum Status {
+        Received = "received",
+        IdentityCheck = "identity_check",
+        InProgress = "in_progress",
+        AwaitingSubject = "awaiting_subject",
+        Completed = "completed",
+        Refused = "refused",
+        Withdrawn = "withdrawn",
+    }
 }
 
 impl Status {
-    pub const ALL: [Status; 7] = [
-        Status::Received,
-        Status::IdentityCheck,
-        Status::InProgress,
-        Status::AwaitingSubject,
-        Status::Completed,
-        Status::Refused,
-        Status::Withdrawn,
-    ];
-
-    pub fn slug(self) -> &'static str {
-        match self {
-            Status::Received => "received",
-            Status::IdentityCheck => "identity_check",
-            Status::InProgress => "in_progress",
-            Status::AwaitingSubject => "awaiting_subject",
-            Status::Completed => "completed",
-            Status::Refused => "refused",
-            Status::Withdrawn => "withdrawn",
-        }
-    }
-
-    pub fn parse(slug: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.slug() == slug)
-    }
-
     pub fn is_closed(self) -> bool {
         matches!(
             self,
@@ -57,7 +31,8 @@ impl Status {
             (Received, IdentityCheck | InProgress | AwaitingSubject | Refused) => true,
             (IdentityCheck, InProgress | AwaitingSubject | Refused) => true,
             (InProgress, AwaitingSubject | Completed | Refused) => true,
-            (AwaitingSubject, IdentityCheck | InProgress | Refused) => true,
+            // The subject answers: back to where it was, whichever.
+            (AwaitingSubject, Received | IdentityCheck | InProgress | Refused) => true,
             _ => false,
         }
     }
@@ -70,7 +45,7 @@ mod tests {
     #[test]
     fn slugs_round_trip() {
         for status in Status::ALL {
-            assert_eq!(Status::parse(status.slug()), Some(status));
+            assert_eq!(Status::parse(status.slug()), Some(*status));
         }
     }
 
@@ -94,5 +69,12 @@ mod tests {
             !Status::Received.can_become(Status::Completed),
             "never completed unprocessed"
         );
+        for before in [Status::Received, Status::IdentityCheck, Status::InProgress] {
+            assert!(before.can_become(Status::AwaitingSubject));
+            assert!(
+                Status::AwaitingSubject.can_become(before),
+                "the subject's answer goes back to {before:?}"
+            );
+        }
     }
 }

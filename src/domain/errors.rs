@@ -1,0 +1,72 @@
+//! Why a field of a form was refused: a code per field, translated where it
+//! is shown. The same codes come from the browser's checks and the server's.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    Required,
+    TooLong,
+    InvalidEmail,
+    InvalidPhone,
+    InvalidChoice,
+    ChooseCategory,
+    CodeFormat,
+    CodeWrong,
+    CodeExpired,
+    CodeTooManyTries,
+    LinkInvalid,
+    InvalidDate,
+    /// A deadline is extended once only.
+    AlreadyExtended,
+    /// An extension comes before the due date, not after.
+    PastDue,
+}
+
+/// The refused fields of one form, in the order they were found.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldErrors(pub Vec<(String, ErrorCode)>);
+
+impl FieldErrors {
+    /// Records the first reason for `field`; later ones are ignored.
+    pub fn add(&mut self, field: impl Into<String>, code: ErrorCode) {
+        let field = field.into();
+        if self.get(&field).is_none() {
+            self.0.push((field, code));
+        }
+    }
+
+    pub fn get(&self, field: &str) -> Option<ErrorCode> {
+        self.0
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, code)| *code)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn into_result(self) -> Result<(), FieldErrors> {
+        if self.is_empty() { Ok(()) } else { Err(self) }
+    }
+
+    pub fn single(field: &str, code: ErrorCode) -> Self {
+        FieldErrors(vec![(field.to_owned(), code)])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_reason_for_a_field_is_kept() {
+        let mut errors = FieldErrors::default();
+        errors.add("name", ErrorCode::Required);
+        errors.add("name", ErrorCode::TooLong);
+        assert_eq!(errors.get("name"), Some(ErrorCode::Required));
+        assert!(errors.into_result().is_err());
+    }
+}

@@ -1,0 +1,32 @@
+use super::choice::choice_enum;
+
+choice_enum! {
+    /// What happened to a request, as its timeline records it.
+    pub enum EventKind {
+        Received = "received",
+        Withdrawn = "withdrawn",
+        IdentityCheckStarted = "identity_check_started",
+        ProcessingStarted = "processing_started",
+        InformationRequested = "information_requested",
+        SubjectAnswered = "subject_answered",
+        SubjectMessage = "subject_message",
+        DpoMessage = "dpo_message",
+        Extended = "extended",
+        Completed = "completed",
+        Refused = "refused",
+        Assigned = "assigned",
+        NoteAdded = "note_added",
+        FileAttached = "file_attached",
+        Reminded = "reminded",
+    }
+}
+
+choice_enum! {
+    /// Who made a change: the data subject, a DPO (whose account is stored
+    /// beside), or the portal itself.
+    pub enum Actor {
+        Subject = "subject",
+        Dpo = "dpo",
+        System = "system",
+    }
+}

@@ -1,0 +1,486 @@
+//! A request as typed in the form, and the same request once every rule has
+//! passed. `ValidRequest::parse` is the one place those rules live; the
+//! browser runs it before sending and the server again before storing.
+
+use super::choice::{
+    Category, Channel, DataFormat, DestinationChoice, ErasureGround, Processing, Relation,
+    RestrictionGround, ScopeChoice,
+};
+use super::errors::{ErrorCode, FieldErrors};
+use super::{Email, EmailError, Lang, RightKind};
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use validator::{Validate, ValidationErrorsKind};
+
+/// Free text limit of every text area.
+pub const MAX_TEXT_CHARS: usize = 5000;
+/// Limit of one-line fields (names, customer number, data item…).
+pub const MAX_LINE_CHARS: usize = 200;
+/// Limit of the values of a rectification row and of a postal address.
+pub const MAX_VALUE_CHARS: usize = 1000;
+/// Rows of one rectification request.
+pub const MAX_ROWS: usize = 50;
+
+/// The form as typed: every value a string, so that it can be shown again
+/// exactly as it was. The length limits are declared here, once.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[serde(default)]
+pub struct RequestForm {
+    /// One per form display, so a double submission stores one request.
+    pub submission_key: String,
+    pub right: String,
+    #[validate(length(max = 200))]
+    pub first_name: String,
+    #[validate(length(max = 200))]
+    pub last_name: String,
+    pub relation: String,
+    #[validate(length(max = 200))]
+    pub customer_number: String,
+    pub reply_channel: String,
+    #[validate(length(max = 40))]
+    pub reply_phone: String,
+    #[validate(length(max = 1000))]
+    pub reply_postal: String,
+    pub lang: String,
+    /// `all` or `some` (then the `cat_*` boxes).
+    pub scope: String,
+    pub cat_navigation: Option<String>,
+    pub cat_prospect: Option<String>,
+    pub cat_client: Option<String>,
+    pub cat_contact: Option<String>,
+    #[validate(nested)]
+    pub rows: Vec<RectificationRow>,
+    #[validate(length(max = 5000))]
+    pub statement: String,
+    /// The "add a row" button, without JavaScript.
+    pub add_row: Option<String>,
+    pub erasure_ground: String,
+    pub restriction_ground: String,
+    pub format: String,
+    pub destination: String,
+    #[validate(length(max = 200))]
+    pub org_name: String,
+    pub org_email: String,
+    pub processing: String,
+    #[validate(length(max = 5000))]
+    pub reason: String,
+    #[validate(length(max = 5000))]
+    pub details: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[serde(default)]
+pub struct RectificationRow {
+    #[validate(length(max = 200))]
+    pub item: String,
+    #[validate(length(max = 1000))]
+    pub current: String,
+    #[validate(length(max = 1000))]
+    pub corrected: String,
+}
+
+impl RequestForm {
+    /// Whether the box of `category` is ticked.
+    pub fn has_category(&self, category: Category) -> bool {
+        match category {
+            Category::Navigation => self.cat_navigation.is_some(),
+            Category::Prospect => self.cat_prospect.is_some(),
+            Category::Client => self.cat_client.is_some(),
+            Category::Contact => self.cat_contact.is_some(),
+        }
+    }
+
+    /// A blank form for `right`, with the usual choices made.
+    pub fn blank(right: RightKind, submission_key: String, lang: Lang) -> Self {
+        RequestForm {
+            submission_key,
+            right: right.slug().into(),
+            reply_channel: Channel::Email.slug().into(),
+            lang: lang.code().into(),
+            scope: ScopeChoice::All.slug().into(),
+            destination: DestinationChoice::Me.slug().into(),
+            format: DataFormat::Json.slug().into(),
+            ..Default::default()
+        }
+    }
+}
+
+/// How the person wants the answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "channel", rename_all = "snake_case")]
+pub enum ReplyChannel {
+    Email,
+    Phone { number: String },
+    Postal { address: String },
+    InPerson,
+}
+
+impl ReplyChannel {
+    pub fn channel(&self) -> Channel {
+        match self {
+            ReplyChannel::Email => Channel::Email,
+            ReplyChannel::Phone { .. } => Channel::Phone,
+            ReplyChannel::Postal { .. } => Channel::Postal,
+            ReplyChannel::InPerson => Channel::InPerson,
+        }
+    }
+}
+
+/// All the data, or some categories.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    All,
+    Categories(Vec<Category>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rectification {
+    pub item: String,
+    pub current: Option<String>,
+    pub corrected: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Destination {
+    Subject,
+    Organisation { name: String, email: String },
+}
+
+/// What each right asks for, once checked. Stored as JSON.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "right", rename_all = "snake_case")]
+pub enum RightDetails {
+    Access {
+        scope: Scope,
+        details: Option<String>,
+    },
+    Rectification {
+        rows: Vec<Rectification>,
+        statement: Option<String>,
+    },
+    Erasure {
+        scope: Scope,
+        ground: Option<ErasureGround>,
+        details: Option<String>,
+    },
+    Restriction {
+        ground: RestrictionGround,
+        scope: Scope,
+        details: Option<String>,
+    },
+    Portability {
+        format: DataFormat,
+        destination: Destination,
+        details: Option<String>,
+    },
+    Objection {
+        processing: Processing,
+        reason: Option<String>,
+    },
+}
+
+/// A request that passed every check.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValidRequest {
+    pub right: RightKind,
+    pub first_name: String,
+    pub last_name: String,
+    pub relation: Relation,
+    pub customer_number: Option<String>,
+    pub reply: ReplyChannel,
+    pub lang: Lang,
+    pub details: RightDetails,
+}
+
+impl ValidRequest {
+    /// Every rule of the form, the same in the browser and on the server.
+    /// Only the fields the right's form shows can carry an error.
+    pub fn parse(form: &RequestForm) -> Result<ValidRequest, FieldErrors> {
+        let mut p = Parser::new(form);
+        let right = p.choice("right", &form.right, RightKind::parse);
+        let first_name = p.required("first_name", &form.first_name);
+        let last_name = p.required("last_name", &form.last_name);
+        let relation = p.choice("relation", &form.relation, Relation::parse);
+        let customer_number = p.optional("customer_number", &form.customer_number);
+        let reply = reply_channel(&mut p, form);
+        let lang = p.choice("lang", &form.lang, Lang::parse);
+        let details = match right {
+            Some(RightKind::Access) => access(&mut p, form),
+            Some(RightKind::Rectification) => rectification(&mut p, form),
+            Some(RightKind::Erasure) => erasure(&mut p, form),
+            Some(RightKind::Restriction) => restriction(&mut p, form),
+            Some(RightKind::Portability) => portability(&mut p, form),
+            Some(RightKind::Objection) => objection(&mut p, form),
+            None => None,
+        };
+        match (right, first_name, last_name, relation, reply, lang, details) {
+            (
+                Some(right),
+                Some(first_name),
+                Some(last_name),
+                Some(relation),
+                Some(reply),
+                Some(lang),
+                Some(details),
+            ) if p.errors.is_empty() => Ok(ValidRequest {
+                right,
+                first_name,
+                last_name,
+                relation,
+                customer_number,
+                reply,
+                lang,
+                details,
+            }),
+            _ => {
+                if p.errors.is_empty() {
+                    p.errors.add("right", ErrorCode::InvalidChoice);
+                }
+                Err(p.errors)
+            }
+        }
+    }
+}
+
+/// Collects the errors of one form. Lengths come from the `validate`
+/// rules of `RequestForm`; a field is only reported when its right uses it.
+struct Parser {
+    errors: FieldErrors,
+    too_long: HashSet<String>,
+}
+
+impl Parser {
+    fn new(form: &RequestForm) -> Self {
+        let mut too_long = HashSet::new();
+        if let Err(errors) = form.validate() {
+            for (field, kind) in errors.errors() {
+                match kind {
+                    ValidationErrorsKind::Field(_) => {
+                        too_long.insert(field.to_string());
+                    }
+                    ValidationErrorsKind::List(rows) => {
+                        for (i, row) in rows {
+                            for sub in row.errors().keys() {
+                                too_long.insert(format!("{field}[{i}][{sub}]"));
+                            }
+                        }
+                    }
+                    ValidationErrorsKind::Struct(_) => {}
+                }
+            }
+        }
+        Parser {
+            errors: FieldErrors::default(),
+            too_long,
+        }
+    }
+
+    fn check_length(&mut self, field: &str) {
+        if self.too_long.contains(field) {
+            self.errors.add(field, ErrorCode::TooLong);
+        }
+    }
+
+    fn required(&mut self, field: &str, value: &str) -> Option<String> {
+        let value = value.trim();
+        if value.is_empty() {
+            self.errors.add(field, ErrorCode::Required);
+            return None;
+        }
+        self.check_length(field);
+        Some(value.to_owned())
+    }
+
+    fn optional(&mut self, field: &str, value: &str) -> Option<String> {
+        self.check_length(field);
+        let value = value.trim();
+        (!value.is_empty()).then(|| value.to_owned())
+    }
+
+    fn choice<T>(&mut self, field: &str, value: &str, parse: fn(&str) -> Option<T>) -> Option<T> {
+        let value = value.trim();
+        if value.is_empty() {
+            self.errors.add(field, ErrorCode::Required);
+            return None;
+        }
+        let parsed = parse(value);
+        if parsed.is_none() {
+            self.errors.add(field, ErrorCode::InvalidChoice);
+        }
+        parsed
+    }
+
+    /// A choice that may be left blank.
+    fn optional_choice<T>(
+        &mut self,
+        field: &str,
+        value: &str,
+        parse: fn(&str) -> Option<T>,
+    ) -> Result<Option<T>, ()> {
+        if value.trim().is_empty() {
+            return Ok(None);
+        }
+        self.choice(field, value, parse).map(Some).ok_or(())
+    }
+
+    fn email(&mut self, field: &str, value: &str) -> Option<Email> {
+        match Email::parse(value) {
+            Ok(email) => Some(email),
+            Err(EmailError::Empty) => {
+                self.errors.add(field, ErrorCode::Required);
+                None
+            }
+            Err(_) => {
+                self.errors.add(field, ErrorCode::InvalidEmail);
+                None
+            }
+        }
+    }
+}
+
+fn is_phone(value: &str) -> bool {
+    let digits = value.chars().filter(char::is_ascii_digit).count();
+    (6..=20).contains(&digits)
+        && value
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-.()/".contains(c))
+}
+
+fn reply_channel(p: &mut Parser, form: &RequestForm) -> Option<ReplyChannel> {
+    match p.choice("reply_channel", &form.reply_channel, Channel::parse)? {
+        Channel::Email => Some(ReplyChannel::Email),
+        Channel::InPerson => Some(ReplyChannel::InPerson),
+        Channel::Phone => {
+            let number = p.required("reply_phone", &form.reply_phone)?;
+            if !is_phone(&number) {
+                p.errors.add("reply_phone", ErrorCode::InvalidPhone);
+                return None;
+            }
+            Some(ReplyChannel::Phone { number })
+        }
+        Channel::Postal => Some(ReplyChannel::Postal {
+            address: p.required("reply_postal", &form.reply_postal)?,
+        }),
+    }
+}
+
+fn scope(p: &mut Parser, form: &RequestForm) -> Option<Scope> {
+    match p.choice("scope", &form.scope, ScopeChoice::parse)? {
+        ScopeChoice::All => Some(Scope::All),
+        ScopeChoice::Some => {
+            let chosen: Vec<Category> = Category::ALL
+                .iter()
+                .copied()
+                .filter(|c| form.has_category(*c))
+                .collect();
+            if chosen.is_empty() {
+                p.errors.add("categories", ErrorCode::ChooseCategory);
+                return None;
+            }
+            Some(Scope::Categories(chosen))
+        }
+    }
+}
+
+fn access(p: &mut Parser, form: &RequestForm) -> Option<RightDetails> {
+    let details = p.optional("details", &form.details);
+    Some(RightDetails::Access {
+        scope: scope(p, form)?,
+        details,
+    })
+}
+
+fn rectification(p: &mut Parser, form: &RequestForm) -> Option<RightDetails> {
+    if form.rows.len() > MAX_ROWS {
+        p.errors.add("rows", ErrorCode::TooLong);
+        return None;
+    }
+    let mut rows = Vec::new();
+    for (i, row) in form.rows.iter().enumerate() {
+        // A row left blank is simply not used.
+        if [&row.item, &row.current, &row.corrected]
+            .iter()
+            .all(|v| v.trim().is_empty())
+        {
+            continue;
+        }
+        let item = p.required(&format!("rows[{i}][item]"), &row.item);
+        let current = p.optional(&format!("rows[{i}][current]"), &row.current);
+        let corrected = p.required(&format!("rows[{i}][corrected]"), &row.corrected);
+        if let (Some(item), Some(corrected)) = (item, corrected) {
+            rows.push(Rectification {
+                item,
+                current,
+                corrected,
+            });
+        }
+    }
+    let statement = p.optional("statement", &form.statement);
+    if rows.is_empty() && p.errors.is_empty() {
+        p.errors.add("rows[0][item]", ErrorCode::Required);
+        p.errors.add("rows[0][corrected]", ErrorCode::Required);
+    }
+    (!rows.is_empty()).then_some(RightDetails::Rectification { rows, statement })
+}
+
+fn erasure(p: &mut Parser, form: &RequestForm) -> Option<RightDetails> {
+    let ground = p.optional_choice("erasure_ground", &form.erasure_ground, ErasureGround::parse);
+    let details = p.optional("details", &form.details);
+    Some(RightDetails::Erasure {
+        scope: scope(p, form)?,
+        ground: ground.ok()?,
+        details,
+    })
+}
+
+fn restriction(p: &mut Parser, form: &RequestForm) -> Option<RightDetails> {
+    let ground = p.choice(
+        "restriction_ground",
+        &form.restriction_ground,
+        RestrictionGround::parse,
+    );
+    let details = p.optional("details", &form.details);
+    Some(RightDetails::Restriction {
+        scope: scope(p, form)?,
+        ground: ground?,
+        details,
+    })
+}
+
+fn portability(p: &mut Parser, form: &RequestForm) -> Option<RightDetails> {
+    let format = p.choice("format", &form.format, DataFormat::parse);
+    let details = p.optional("details", &form.details);
+    let destination = match p.choice("destination", &form.destination, DestinationChoice::parse)? {
+        DestinationChoice::Me => Destination::Subject,
+        DestinationChoice::Organisation => {
+            let name = p.required("org_name", &form.org_name);
+            let email = p.email("org_email", &form.org_email);
+            Destination::Organisation {
+                name: name?,
+                email: email?.as_str().to_owned(),
+            }
+        }
+    };
+    Some(RightDetails::Portability {
+        format: format?,
+        destination,
+        details,
+    })
+}
+
+fn objection(p: &mut Parser, form: &RequestForm) -> Option<RightDetails> {
+    let processing = p.choice("processing", &form.processing, Processing::parse)?;
+    // Direct marketing can be refused without a reason (GDPR Art. 21(2));
+    // every other objection needs one.
+    let reason = if processing == Processing::Prospecting {
+        p.optional("reason", &form.reason)
+    } else {
+        Some(p.required("reason", &form.reason)?)
+    };
+    Some(RightDetails::Objection { processing, reason })
+}
+
+#[cfg(test)]
+mod tests;
