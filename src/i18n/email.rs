@@ -1,0 +1,64 @@
+//! The emails. Server only: none of this reaches a browser. Emails to the
+//! DPO mailbox are written in French, the controller's language.
+
+use super::texts;
+
+texts! {
+    SIGNATURE: "{name}, délégué à la protection des données\n{address}, {country} — {email}" | "{name}, data protection officer\n{address}, {country} — {email}";
+    LINE_REFERENCE: "Référence : {value}" | "Reference: {value}";
+    LINE_RIGHT: "Droit exercé : {value}" | "Right: {value}";
+    LINE_RECEIVED: "Reçue le : {value}" | "Received on: {value}";
+    LINE_DUE: "Réponse au plus tard le : {value}" | "Answer due by: {value}";
+    LINE_LEGAL_DUE: "Échéance légale : {value}" | "Legal deadline: {value}";
+    COMPLAINT: "Vous pouvez à tout moment adresser une réclamation à la CNIL : {url}" | "You may lodge a complaint with the CNIL at any time: {url}";
+
+    CODE_SUBJECT: "SOFACTO — votre code de vérification" | "SOFACTO — your verification code";
+    CODE_TITLE: "Votre code de vérification" | "Your verification code";
+    CODE_LINE: "Code : {code}" | "Code: {code}";
+    CODE_HOW: "Saisissez ce code sur la page ouverte dans votre navigateur, ou utilisez le bouton ci-dessous. Il est valable 10 minutes et ne sert qu'une fois." | "Type this code on the page open in your browser, or use the button below. It is valid for 10 minutes and works once.";
+    CODE_IGNORE: "Si vous n'avez rien demandé, ignorez ce message : sans ce code, personne ne peut agir en votre nom." | "If you did not ask for anything, ignore this message: without this code nobody can act in your name.";
+    CODE_BUTTON: "Confirmer mon adresse" | "Confirm my address";
+
+    ACK_SUBJECT: "SOFACTO — demande reçue {reference} — {right}" | "SOFACTO — request received {reference} — {right}";
+    ACK_TITLE: "Nous avons bien reçu votre demande" | "We have received your request";
+    ACK_NEXT: "Notre délégué à la protection des données vérifie d'abord votre identité, puis traite la demande. S'il lui manque une information, il vous écrit ; le délai est alors suspendu jusqu'à votre réponse. Pour une demande complexe, il peut prolonger le délai de deux mois en vous expliquant pourquoi." | "Our data protection officer first checks your identity, then handles the request. If anything is missing, they will write to you; the deadline is then paused until you answer. For a complex request they may extend the deadline by two months and will tell you why.";
+    ACK_BUTTON: "Suivre ma demande" | "Follow my request";
+
+    OPEN_IN_CONSOLE: "Ouvrir dans la console" | "Open in the console";
+    DPO_NEW_SUBJECT: "[Portail RGPD] Nouvelle demande {reference} — {right} — échéance {due}" | "[GDPR portal] New request {reference} — {right} — due {due}";
+    DPO_NEW_TITLE: "Nouvelle demande à traiter" | "New request to handle";
+    DPO_WITHDRAWN_SUBJECT: "[Portail RGPD] Demande {reference} retirée" | "[GDPR portal] Request {reference} withdrawn";
+    DPO_WITHDRAWN_TITLE: "Demande retirée" | "Request withdrawn";
+    DPO_WITHDRAWN_BODY: "La personne concernée a retiré sa demande {reference} ({right}). Aucune autre action n'est attendue." | "The data subject withdrew request {reference} ({right}). No further action is expected.";
+    FOLLOW_BUTTON: "Voir ma demande" | "See my request";
+    INFO_SUBJECT: "SOFACTO — une information est nécessaire pour votre demande {reference}" | "SOFACTO — we need information for your request {reference}";
+    INFO_TITLE: "Nous avons besoin d'une information" | "We need some information";
+    INFO_INTRO: "Pour traiter votre demande {reference}, notre délégué à la protection des données vous demande :" | "To handle your request {reference}, our data protection officer asks:";
+    INFO_HOW: "Répondez depuis la page de votre demande. Le délai de réponse est suspendu jusqu'à votre réponse." | "Answer from your request's page. The deadline is paused until you answer.";
+    REMINDER_SUBJECT: "SOFACTO — rappel : votre demande {reference} attend votre réponse" | "SOFACTO — reminder: your request {reference} awaits your answer";
+    REMINDER_TITLE: "Votre demande attend votre réponse" | "Your request awaits your answer";
+    REMINDER_BODY: "Il y a deux semaines, notre délégué vous a demandé une information pour traiter votre demande {reference}. Tant que vous n'avez pas répondu, elle reste en attente." | "Two weeks ago, our officer asked you for information to handle your request {reference}. Until you answer, it stays on hold.";
+    MESSAGE_SUBJECT: "SOFACTO — message au sujet de votre demande {reference}" | "SOFACTO — a message about your request {reference}";
+    MESSAGE_TITLE: "Un message de notre délégué" | "A message from our officer";
+    MESSAGE_INTRO: "Au sujet de votre demande {reference} :" | "About your request {reference}:";
+    EXTENDED_SUBJECT: "SOFACTO — délai prolongé pour votre demande {reference}" | "SOFACTO — deadline extended for your request {reference}";
+    EXTENDED_TITLE: "Le délai de réponse est prolongé" | "The deadline is extended";
+    EXTENDED_BODY: "Le délai de réponse à votre demande {reference} est prolongé de {months} mois : nous vous répondrons au plus tard le {due}. Voici pourquoi :" | "The deadline for your request {reference} is extended by {months} month(s): we will answer by {due} at the latest. Here is why:";
+    EXTENDED_RIGHT: "Le RGPD permet cette prolongation pour les demandes complexes ou nombreuses (article 12, paragraphe 3)." | "The GDPR allows this extension for complex or numerous requests (Article 12(3)).";
+    COMPLETED_SUBJECT: "SOFACTO — votre demande {reference} est traitée" | "SOFACTO — your request {reference} is completed";
+    COMPLETED_TITLE: "Votre demande est traitée" | "Your request is completed";
+    COMPLETED_INTRO: "Notre délégué a traité votre demande {reference} :" | "Our officer has completed your request {reference}:";
+    COMPLETED_FILES: "{count} fichier(s) vous attend(ent) sur la page de votre demande, pendant 7 jours." | "{count} file(s) await you on your request's page, for 7 days.";
+    REFUSED_SUBJECT: "SOFACTO — réponse à votre demande {reference}" | "SOFACTO — answer to your request {reference}";
+    REFUSED_TITLE: "Nous ne pouvons pas donner suite à votre demande" | "We cannot act on your request";
+    REFUSED_INTRO: "Après examen, notre délégué ne peut pas donner suite à votre demande {reference}." | "After examining it, our officer cannot act on your request {reference}.";
+    REFUSED_REASON: "Motif : {reason}" | "Reason: {reason}";
+    REFUSED_REMEDIES: "Vous pouvez introduire une réclamation auprès de la CNIL ({url}) et former un recours juridictionnel devant les tribunaux compétents (RGPD, articles 77 et 79)." | "You may lodge a complaint with the CNIL ({url}) and seek a judicial remedy before the competent courts (GDPR Articles 77 and 79).";
+    WITHDRAWN_SUBJECT: "SOFACTO — votre demande {reference} est retirée" | "SOFACTO — your request {reference} is withdrawn";
+    WITHDRAWN_TITLE: "Votre demande est retirée" | "Your request is withdrawn";
+    WITHDRAWN_BODY: "Comme vous l'avez demandé, votre demande {reference} est retirée : son traitement s'arrête. Vous pouvez en déposer une nouvelle à tout moment." | "As you asked, your request {reference} is withdrawn: its handling stops. You may file a new one at any time.";
+    DPO_ANSWERED_TITLE: "[Portail RGPD] La personne a répondu" | "[GDPR portal] The subject answered";
+    DPO_ANSWERED_BODY: "La personne concernée a répondu à votre demande d'information sur {reference}. Le délai reprend." | "The data subject answered your request for information on {reference}. The clock runs again.";
+    DPO_WROTE_TITLE: "[Portail RGPD] Nouveau message" | "[GDPR portal] New message";
+    DPO_WROTE_BODY: "La personne concernée a écrit au sujet de sa demande {reference}." | "The data subject wrote about their request {reference}.";
+}

@@ -1,0 +1,64 @@
+//! The layout, the home page and the texts every page may use.
+
+use super::{Text, texts};
+
+texts! {
+    SITE_NAME: "Vos données chez SOFACTO" | "Your data at SOFACTO";
+    CONTROLLER_LINE: "Portail des demandes relatives aux données personnelles" | "Personal data request portal";
+    SKIP_TO_CONTENT: "Aller au contenu" | "Skip to content";
+    /// The other language's name, written in that language.
+    SWITCH_TO: "English" | "Français";
+    SWITCH_TO_LABEL: "Read this site in English" | "Lire ce site en français";
+    FOOTER: "Responsable du traitement : {name}, {address}, {country} — {registration}." | "Controller: {name}, {address}, {country} — {registration}.";
+
+    HOME_TITLE: "Exercer vos droits sur vos données personnelles" | "Exercise your rights over your personal data";
+    HOME_INTRO: "SOFACTO traite des données sur les visiteurs de son site, ses prospects, ses clients et leurs équipes. Ce portail vous permet de nous demander, en quelques minutes, ce que le RGPD vous autorise à demander, et de suivre la réponse jusqu'au bout." | "SOFACTO processes data about visitors to its website, its prospects, its clients and their staff. This portal lets you ask us, in a few minutes, for anything the GDPR entitles you to, and follow the answer to the end.";
+    HOME_STEPS_TITLE: "Comment ça se passe" | "How it works";
+    HOME_STEP_1: "Vous choisissez un droit et confirmez votre adresse e-mail avec un code à 6 chiffres." | "Choose a right and confirm your email address with a 6-digit code.";
+    HOME_STEP_2: "Vous décrivez votre demande ; vous recevez aussitôt un accusé de réception avec sa référence et sa date limite de réponse." | "Describe your request; you immediately get an acknowledgment with its reference and the date by which we must answer.";
+    HOME_STEP_3: "Notre délégué à la protection des données vous répond dans un délai d'un mois, prolongeable de deux mois pour les demandes complexes, et vous prévient à chaque étape." | "Our data protection officer answers within one month, which can be extended by two months for complex requests, and keeps you informed at every step.";
+    RIGHTS_TITLE: "Vos six droits" | "Your six rights";
+    ARTICLE_OF_GDPR: "Article {article} du RGPD" | "GDPR Article {article}";
+    PORTAL_DATA_TITLE: "Ce que ce portail fait de vos données" | "What this portal does with your data";
+    PORTAL_DATA_1: "Nous ne collectons que ce qu'il faut pour traiter votre demande : votre adresse e-mail, votre nom, votre lien avec SOFACTO et le contenu de la demande." | "We collect only what is needed to handle your request: your email address, your name, your relation to SOFACTO and what you ask.";
+    PORTAL_DATA_2: "Les vérifications d'adresse non abouties sont effacées après 24 heures ; les demandes closes sont anonymisées après 3 ans." | "Unfinished address checks are deleted after 24 hours; closed requests are anonymised after 3 years.";
+    PORTAL_DATA_3: "Seuls des cookies strictement nécessaires sont déposés (session, sécurité des formulaires, langue) ; aucun traceur, aucune ressource tierce." | "Only strictly necessary cookies are set (session, form security, language); no trackers, nothing loaded from third parties.";
+    PORTAL_DATA_4: "Vos données ne servent qu'à répondre à votre demande et à prouver que nous y avons répondu." | "Your data is used only to answer your request and to prove that we did.";
+    COMPLAINT_TITLE: "Si vous n'êtes pas satisfait" | "If you are not satisfied";
+    COMPLAINT_BODY: "Vous pouvez à tout moment adresser une réclamation à la Commission nationale de l'informatique et des libertés (CNIL), autorité de contrôle française, sans avoir à passer d'abord par ce portail." | "You may lodge a complaint with the CNIL, the French data protection authority, at any time, without having to use this portal first.";
+    COMPLAINT_LINK: "Adresser une réclamation à la CNIL" | "Lodge a complaint with the CNIL";
+    OTHER_CHANNELS: "Vous préférez écrire ? {name}, délégué à la protection des données, {address}, {country}, ou {email}." | "Prefer to write? {name}, data protection officer, {address}, {country}, or {email}.";
+
+    NOT_FOUND_TITLE: "Page introuvable" | "Page not found";
+    NOT_FOUND_BODY: "Cette adresse ne correspond à aucune page du portail." | "This address does not match any page of the portal.";
+    BACK_HOME: "Retour à l'accueil" | "Back to the home page";
+
+    /// Something failed on the server; nothing was typed.
+    TROUBLE: "Un problème est survenu de notre côté. Réessayez dans un instant." | "Something went wrong on our side. Try again in a moment.";
+    /// Something failed on the server while a form was sent.
+    TROUBLE_KEPT: "Un problème est survenu de notre côté. Ce que vous avez saisi est conservé : réessayez dans un instant." | "Something went wrong on our side. What you typed is kept: try again in a moment.";
+    /// A form came back with refused fields.
+    ERRORS_SUMMARY: "Certains champs sont à compléter ou à corriger : voyez les messages ci-dessous." | "Some fields need your attention: see the messages below.";
+    OPTIONAL: "(facultatif)" | "(optional)";
+    CHOOSE: "— Choisir —" | "— Choose —";
+    /// A button while its form is being sent.
+    SENDING: "Envoi…" | "Sending…";
+
+    MONTH_1: "janvier" | "January";
+    MONTH_2: "février" | "February";
+    MONTH_3: "mars" | "March";
+    MONTH_4: "avril" | "April";
+    MONTH_5: "mai" | "May";
+    MONTH_6: "juin" | "June";
+    MONTH_7: "juillet" | "July";
+    MONTH_8: "août" | "August";
+    MONTH_9: "septembre" | "September";
+    MONTH_10: "octobre" | "October";
+    MONTH_11: "novembre" | "November";
+    MONTH_12: "décembre" | "December";
+}
+
+pub const MONTHS: [Text; 12] = [
+    MONTH_1, MONTH_2, MONTH_3, MONTH_4, MONTH_5, MONTH_6, MONTH_7, MONTH_8, MONTH_9, MONTH_10,
+    MONTH_11, MONTH_12,
+];
