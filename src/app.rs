@@ -1,22 +1,30 @@
+//! The HTML document and the routes. Rendered on the server only: the
+//! browser hydrates nothing but the islands inside the pages.
+
+use crate::features::dpo::{
+    AccountPage, ConsoleRequestPage, LoginPage, QueuePage, RecordPage, SecondFactorPage,
+};
 use crate::features::follow::{MyRequestsPage, RequestPage};
 use crate::features::home::HomePage;
-use crate::features::language::{
-    LanguageSwitch, initial_lang, provide_lang, use_lang, use_lang_arc,
-};
+use crate::features::language::LanguageSwitch;
 use crate::features::request::RequestFormPage;
 use crate::features::verify::{CodePage, LinkPage, VerifyPage};
+use crate::i18n::{current_lang, site};
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::{
     SsrMode, StaticSegment,
     components::{Route, Router, Routes},
     path,
 };
 
-/// The HTML document. Rendered on the server only; `App` below is what
-/// hydrates.
+/// The HTML document.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    let lang = initial_lang();
+    // Islands mode: nothing outside an island is serialised for hydration.
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
+    let lang = current_lang();
     view! {
         <!DOCTYPE html>
         <html lang=lang.code()>
@@ -25,7 +33,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <HydrationScripts options />
+                <HashedStylesheet options id="leptos" />
                 <MetaTags />
             </head>
             <body>
@@ -38,52 +46,53 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    provide_lang();
-    let lang = use_lang();
-
-    // Tells people and browser tests that the WASM has taken over the page.
-    Effect::new(move |_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
+    let lang = current_lang();
+    let footer = use_context::<crate::state::AppState>().map(|state| {
+        let c = state.config.controller();
+        site::FOOTER.with(
+            lang,
+            &[
+                ("name", &c.name),
+                ("address", &c.address),
+                ("country", &c.country),
+                ("registration", &c.registration),
+            ],
+        )
     });
-
     view! {
-        <Stylesheet id="leptos" href="/pkg/privacy_portal.css" />
-        <Title text={
-            let lang = use_lang_arc();
-            move || lang.get().texts().site_name
-        } />
+        <Title text=site::SITE_NAME.get(lang) />
         <Router>
-            <a class="skip-link" href="#main">
-                {move || lang.get().texts().skip_to_content}
-            </a>
+            <a class="skip-link" href="#main">{site::SKIP_TO_CONTENT.get(lang)}</a>
             <header class="site-header">
                 <div class="site-header__inner">
                     <a class="brand" href="/">
                         <span class="brand__name">"SOFACTO"</span>
-                        <span class="brand__line">
-                            {move || lang.get().texts().controller_line}
-                        </span>
+                        <span class="brand__line">{site::CONTROLLER_LINE.get(lang)}</span>
                     </a>
                     <LanguageSwitch />
                 </div>
             </header>
             <main id="main" tabindex="-1">
+                // Every page renders whole before it is sent, so that it
+                // works without JavaScript.
                 <Routes fallback=NotFound>
-                    <Route path=StaticSegment("") view=HomePage />
-                    // Pages with data render whole before they are sent, so
-                    // they work without JavaScript.
+                    <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::Async />
                     <Route path=path!("/verify/code") view=CodePage ssr=SsrMode::Async />
                     <Route path=path!("/verify/link/:token") view=LinkPage ssr=SsrMode::Async />
                     <Route path=path!("/request/new") view=RequestFormPage ssr=SsrMode::Async />
                     <Route path=path!("/my-requests") view=MyRequestsPage ssr=SsrMode::Async />
                     <Route path=path!("/my-requests/:reference") view=RequestPage ssr=SsrMode::Async />
+                    <Route path=path!("/dpo") view=QueuePage ssr=SsrMode::Async />
+                    <Route path=path!("/dpo/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/dpo/login/code") view=SecondFactorPage ssr=SsrMode::Async />
+                    <Route path=path!("/dpo/requests/:reference") view=ConsoleRequestPage ssr=SsrMode::Async />
+                    <Route path=path!("/dpo/new") view=RecordPage ssr=SsrMode::Async />
+                    <Route path=path!("/dpo/account") view=AccountPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <footer class="site-footer">
-                <p>{move || lang.get().texts().footer_dpo}</p>
+                <p>{footer}</p>
             </footer>
         </Router>
     }
@@ -91,17 +100,16 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn NotFound() -> impl IntoView {
-    #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(axum::http::StatusCode::NOT_FOUND);
     }
-    let lang = use_lang();
+    let lang = current_lang();
     view! {
         <section class="page">
-            <h1>{move || lang.get().texts().not_found_title}</h1>
-            <p>{move || lang.get().texts().not_found_body}</p>
+            <h1>{site::NOT_FOUND_TITLE.get(lang)}</h1>
+            <p>{site::NOT_FOUND_BODY.get(lang)}</p>
             <p>
-                <a href="/">{move || lang.get().texts().back_home}</a>
+                <a href="/">{site::BACK_HOME.get(lang)}</a>
             </p>
         </section>
     }

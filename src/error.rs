@@ -1,5 +1,7 @@
 //! The one error type that crosses the wire to the browser. It carries no
-//! cause: causes are logged on the server, people get a plain message.
+//! cause: the cause is logged once on the server, people get a plain
+//! message. Expected outcomes (not found, invalid, too many tries) are
+//! data, not errors.
 
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
@@ -10,23 +12,18 @@ use std::fmt;
 pub enum AppError {
     /// Something broke on our side; the cause is in the server log.
     Internal,
-    NotFound,
-    /// No valid session for what was asked.
-    Unauthorized,
-    /// Too many attempts; try again after this many seconds.
-    RateLimited {
-        retry_after_secs: u64,
-    },
     /// The call itself failed (network, encoding): the server never saw it
     /// or could not read it.
     Transport(String),
 }
 
-impl AppError {
-    /// Logs the cause chain and returns the opaque error shown to people.
-    #[cfg(feature = "ssr")]
-    pub fn internal(context: &str, cause: impl fmt::Display) -> Self {
-        tracing::error!(error = %cause, "{context}");
+/// `?` on anything with `.context("…")`: the cause chain is logged here,
+/// once, and never reaches the browser. There is deliberately no
+/// `From<sqlx::Error>`: a raw database error must be given a context.
+#[cfg(feature = "ssr")]
+impl From<anyhow::Error> for AppError {
+    fn from(error: anyhow::Error) -> Self {
+        tracing::error!(error = format!("{error:#}"), "internal error");
         AppError::Internal
     }
 }
@@ -35,11 +32,6 @@ impl fmt::Display for AppError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             AppError::Internal => f.write_str("internal error"),
-            AppError::NotFound => f.write_str("not found"),
-            AppError::Unauthorized => f.write_str("unauthorized"),
-            AppError::RateLimited { retry_after_secs } => {
-                write!(f, "rate limited for {retry_after_secs} s")
-            }
             AppError::Transport(message) => write!(f, "transport error: {message}"),
         }
     }

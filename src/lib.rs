@@ -1,12 +1,16 @@
+#![recursion_limit = "256"]
 //! SOFACTO's privacy-request portal: one crate built twice, as the server
-//! binary (`ssr`) and as the WASM bundle that hydrates its pages (`hydrate`).
+//! binary (`ssr`), which renders every page, and as the WASM bundle
+//! (`hydrate`), which brings the pages' islands (the forms) to life.
 
-pub mod app;
 pub mod domain;
 pub mod error;
 pub mod features;
 pub mod i18n;
+pub mod web;
 
+#[cfg(feature = "ssr")]
+pub mod app;
 #[cfg(feature = "ssr")]
 pub mod cli;
 #[cfg(feature = "ssr")]
@@ -18,11 +22,19 @@ pub mod db;
 #[cfg(feature = "ssr")]
 pub mod email;
 #[cfg(feature = "ssr")]
+pub mod files;
+#[cfg(feature = "ssr")]
+pub mod limits;
+#[cfg(feature = "ssr")]
 pub mod purge;
+#[cfg(feature = "ssr")]
+pub mod requests;
 #[cfg(feature = "ssr")]
 pub mod secure;
 #[cfg(feature = "ssr")]
 pub mod startup;
+#[cfg(feature = "ssr")]
+pub mod state;
 #[cfg(feature = "ssr")]
 pub mod telemetry;
 #[cfg(feature = "ssr")]
@@ -32,5 +44,5 @@ pub mod worker;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_islands();
 }

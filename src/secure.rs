@@ -1,8 +1,7 @@
-//! Random secrets, their hashes and cookies. Secrets are stored only as
-//! SHA-256 hashes and compared in constant time.
+//! Random secrets and their hashes. Secrets are stored only as SHA-256
+//! hashes and compared in constant time.
 
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, header};
 use rand::{Rng, RngCore};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -34,35 +33,18 @@ pub fn sha256_hex(parts: &[&str]) -> String {
     hex(&hasher.finalize())
 }
 
+/// The SHA-256 of a file's bytes, as 64 hex digits.
+pub fn sha256_bytes_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
 pub fn constant_time_eq(a: &str, b: &str) -> bool {
     a.as_bytes().ct_eq(b.as_bytes()).into()
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Lower-case hexadecimal, two digits a byte.
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// The value of cookie `name` in the request, if any.
-pub fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
-    parts
-        .headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value)
-}
-
-/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, Secure over https.
-/// `max_age_secs = 0` deletes the cookie.
-pub fn set_cookie(name: &str, value: &str, max_age_secs: u64, secure: bool) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{name}={value}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite=Lax{secure}"
-    ))
-    .unwrap_or(HeaderValue::from_static("invalid=1; Max-Age=0"))
 }
 
 /// A hash of the client's network, for per-connection limits without

@@ -6,15 +6,20 @@ use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::db::{self, Pool};
 use crate::email::Mailer;
-use crate::features::language::ssr::switch_language;
+use crate::features;
+use crate::state::{AppState, ExtraContext, RenderPage};
+use crate::web::assets::{Assets, find_hash_file};
+use crate::web::lang::request_lang;
+use crate::web::plain_post::MAX_BODY_BYTES;
 use crate::worker::OutboxWorker;
 use anyhow::Context;
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, FromRef, MatchedPath, State};
+use axum::extract::{DefaultBodyLimit, MatchedPath, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::net::SocketAddr;
@@ -23,24 +28,11 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
+use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
-
-/// Largest request body accepted: a form with every free-text field full
-/// fits well within it.
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
-
-#[derive(Clone, FromRef)]
-pub struct AppState {
-    pub leptos_options: LeptosOptions,
-    pub pool: Pool,
-    pub config: Arc<Config>,
-    /// Wakes the email worker as soon as a message is queued.
-    pub outbox_wakeup: Arc<Notify>,
-    pub clock: SharedClock,
-}
 
 pub struct Application {
     listener: TcpListener,
@@ -57,12 +49,29 @@ pub fn leptos_options_from_env() -> anyhow::Result<LeptosOptions> {
     let site_addr: SocketAddr = var("LEPTOS_SITE_ADDR", "127.0.0.1:3000")
         .parse()
         .context("configuration error: LEPTOS_SITE_ADDR: not an IP:port such as 127.0.0.1:3000")?;
-    Ok(LeptosOptions::builder()
-        .output_name(var("LEPTOS_OUTPUT_NAME", "privacy_portal"))
-        .site_root(var("LEPTOS_SITE_ROOT", "target/site"))
-        .site_pkg_dir(var("LEPTOS_SITE_PKG_DIR", "pkg"))
+    Ok(leptos_options(
+        &var("LEPTOS_SITE_ROOT", "target/site"),
+        site_addr,
+    ))
+}
+
+/// Options for the site built under `site_root`. The build hashes the file
+/// names; the hash file is looked for wherever the binary was started from
+/// and given to Leptos by its absolute path.
+pub fn leptos_options(site_root: &str, site_addr: SocketAddr) -> LeptosOptions {
+    let hash_file = find_hash_file(Path::new(site_root));
+    LeptosOptions::builder()
+        .output_name("privacy_portal")
+        .site_root(site_root)
+        .site_pkg_dir("pkg")
         .site_addr(site_addr)
-        .build())
+        .hash_files(hash_file.is_some())
+        .hash_file(Arc::<str>::from(
+            hash_file
+                .map(|path| path.display().to_string())
+                .unwrap_or_else(|| "hash.txt".into()),
+        ))
+        .build()
 }
 
 impl Application {
@@ -86,12 +95,21 @@ impl Application {
                 )
             })?;
 
+        let assets = Arc::new(Assets::load(
+            &leptos_options.output_name,
+            &leptos_options.site_pkg_dir,
+            leptos_options
+                .hash_files
+                .then(|| Path::new(leptos_options.hash_file.as_ref())),
+        ));
         let state = AppState {
             leptos_options,
             pool: pool.clone(),
             config: config.clone(),
             outbox_wakeup: outbox_wakeup.clone(),
             clock: clock.clone(),
+            assets,
+            render_page: render_page(),
         };
         let worker = OutboxWorker {
             pool,
@@ -100,6 +118,7 @@ impl Application {
             clock,
             wakeup: outbox_wakeup,
             poll: config.outbox_poll,
+            state: state.clone(),
         };
         let router = router(state.clone());
         Ok(Application {
@@ -150,51 +169,119 @@ impl Application {
     }
 }
 
+/// What every page render and server function gets: the state, and the
+/// language of the request.
+fn provide_request_context(state: &AppState) {
+    provide_context(state.clone());
+    provide_context(state.assets.clone());
+    if let Some(parts) = use_context::<Parts>() {
+        provide_context(request_lang(&parts));
+    }
+}
+
+fn render_page() -> RenderPage {
+    Arc::new(
+        |state: AppState, request: Request<Body>, extra: ExtraContext| {
+            Box::pin(async move {
+                let options = state.leptos_options.clone();
+                let handler = leptos_axum::render_app_async_with_context(
+                    move || {
+                        provide_request_context(&state);
+                        extra();
+                    },
+                    move || shell(options.clone()),
+                );
+                handler(request).await.into_response()
+            })
+        },
+    )
+}
+
 fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     let site_root = Path::new(options.site_root.as_ref()).to_path_buf();
     let pkg_dir = site_root.join(options.site_pkg_dir.as_ref());
-    drop_stale_compressed_files(&pkg_dir);
 
     let context = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || provide_request_context(&state)
     };
     let routes = generate_route_list(App);
 
-    // Built files are served by tower-http, precompressed by the build; the
-    // leptos_axum file handler is far slower.
+    // The build's files, precompressed by the build. Hashed names never
+    // change content, so browsers keep them; anything else is revalidated.
+    let assets = state.assets.clone();
     let pkg = Router::new()
         .fallback_service(
             ServeDir::new(&pkg_dir)
-                .precompressed_gzip()
-                .precompressed_br(),
+                .precompressed_br()
+                .precompressed_gzip(),
         )
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("public, max-age=3600"),
+        .layer(axum::middleware::from_fn(
+            move |request: Request<Body>, next: axum::middleware::Next| {
+                let hashed = assets.is_hashed(request.uri().path().trim_start_matches('/'));
+                async move {
+                    let mut response = next.run(request).await;
+                    if response.status().is_success() {
+                        let value = if hashed {
+                            HeaderValue::from_static("public, max-age=31536000, immutable")
+                        } else {
+                            HeaderValue::from_static("no-cache")
+                        };
+                        response.headers_mut().insert(header::CACHE_CONTROL, value);
+                    }
+                    response
+                }
+            },
         ));
     let public_files = ServeDir::new(&site_root)
+        .precompressed_br()
         .precompressed_gzip()
         .not_found_service(axum::handler::Handler::with_state(not_found, state.clone()));
 
-    Router::new()
+    // Every route but the uploads: bodies of 64 KiB at most, 30 seconds.
+    let pages = Router::new()
         .route("/health", get(health))
-        .route("/lang/{code}", get(switch_language))
-        .merge(plain_form_routes())
+        .merge(features::language::plain_routes())
+        .merge(features::verify::plain_routes())
+        .merge(features::request::plain_routes())
+        .merge(features::follow::plain_routes())
+        .merge(features::dpo::plain_routes())
         .nest("/pkg", pkg)
         .leptos_routes_with_context(&state, routes, context, {
             let options = options.clone();
             move || shell(options.clone())
         })
         .fallback_service(public_files)
-        .layer(axum::middleware::from_fn(refuse_cross_site_posts))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         // Server functions read their bodies themselves: refuse oversized
         // ones before they are read, with 413 rather than a 500.
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            MAX_BODY_BYTES,
+        ))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ));
+    // The routes that take a file: PORTAL_MAX_FILE_MB and some room for
+    // the form around it, and time for a slow connection.
+    let upload_limit = state.config.max_file_bytes() + MAX_BODY_BYTES;
+    let uploads = features::dpo::upload_routes()
+        .merge(features::follow::upload_routes())
+        .layer(DefaultBodyLimit::max(upload_limit))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(upload_limit))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(300),
+        ));
+
+    pages
+        .merge(uploads)
+        .layer(axum::middleware::from_fn(refuse_cross_site_posts))
+        // Pages and server-function answers; the built files are already
+        // compressed, and are left as they are.
+        .layer(CompressionLayer::new())
         .layer(security_headers())
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
                 let route = request.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned());
@@ -202,103 +289,6 @@ fn router(state: AppState) -> Router {
             }),
         )
         .with_state(state)
-}
-
-/// The JavaScript-off side of every form: the browser posts to the page's
-/// own URL, the same server function runs, and the page comes back.
-fn plain_form_routes() -> Router<AppState> {
-    use crate::features::follow::{SignOut, WithdrawRequest, sign_out, withdraw_request};
-    use crate::features::forms::ssr::plain_post;
-    use crate::features::request::{SubmitRequest, submit_request};
-    use crate::features::verify::{
-        CheckCode, ConfirmLink, RequestCode, ResendCode, check_code, confirm_link, request_code,
-        resend_code,
-    };
-    Router::new()
-        .route(
-            "/verify",
-            post(|State(state): State<AppState>, request: Request<Body>| {
-                plain_post(
-                    state,
-                    request,
-                    same_page,
-                    |a: &RequestCode| a.form.clone(),
-                    |a| request_code(a.form),
-                )
-            }),
-        )
-        .route(
-            "/verify/code",
-            post(|State(state): State<AppState>, request: Request<Body>| {
-                plain_post(
-                    state,
-                    request,
-                    same_page,
-                    |a: &CheckCode| a.form.clone(),
-                    |a| check_code(a.form),
-                )
-            }),
-        )
-        .route(
-            "/verify/code/resend",
-            post(|State(state): State<AppState>, request: Request<Body>| {
-                plain_post(
-                    state,
-                    request,
-                    |_| "/verify/code".into(),
-                    |a: &ResendCode| a.clone(),
-                    |_| resend_code(),
-                )
-            }),
-        )
-        .route(
-            "/verify/link/{token}",
-            post(|State(state): State<AppState>, request: Request<Body>| {
-                plain_post(
-                    state,
-                    request,
-                    same_page,
-                    |a: &ConfirmLink| a.form.clone(),
-                    |a| confirm_link(a.form),
-                )
-            }),
-        )
-        .route(
-            "/request/new",
-            post(|State(state): State<AppState>, request: Request<Body>| {
-                plain_post(
-                    state,
-                    request,
-                    same_page,
-                    |a: &SubmitRequest| a.form.clone(),
-                    |a| submit_request(a.form),
-                )
-            }),
-        )
-        .route(
-            "/my-requests/sign-out",
-            post(|State(state): State<AppState>, request: Request<Body>| {
-                plain_post(
-                    state,
-                    request,
-                    |_| "/my-requests".into(),
-                    |a: &SignOut| a.clone(),
-                    |_| sign_out(),
-                )
-            }),
-        )
-        .route(
-            "/my-requests/{reference}/withdraw",
-            post(|State(state): State<AppState>, request: Request<Body>| {
-                plain_post(
-                    state,
-                    request,
-                    |path| path.trim_end_matches("/withdraw").to_owned(),
-                    |a: &WithdrawRequest| a.form.clone(),
-                    |a| withdraw_request(a.form),
-                )
-            }),
-        )
 }
 
 /// Every state-changing request must come from the portal's own pages:
@@ -328,10 +318,6 @@ async fn refuse_cross_site_posts(request: Request<Body>, next: axum::middleware:
         }
     }
     next.run(request).await
-}
-
-fn same_page(path: &str) -> String {
-    path.to_owned()
 }
 
 fn security_headers() -> tower::layer::util::Stack<
@@ -383,37 +369,7 @@ async fn health(State(pool): State<Pool>) -> Response {
 
 /// Anything that is neither a page nor a file: the portal's own 404 page.
 async fn not_found(State(state): State<AppState>, request: Request<Body>) -> Response {
-    let options = state.leptos_options.clone();
-    let handler = leptos_axum::render_app_to_stream_with_context(
-        move || provide_context(state.clone()),
-        move || shell(options.clone()),
-    );
-    handler(request).await.into_response()
-}
-
-/// A `.gz` or `.br` older than its source is from an earlier build; serving it
-/// would hand browsers stale code.
-fn drop_stale_compressed_files(dir: &Path) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let Some(ext) = path.extension().and_then(|e| e.to_str()) else {
-            continue;
-        };
-        if ext != "gz" && ext != "br" {
-            continue;
-        }
-        let source = path.with_extension("");
-        let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-        if modified(&source)
-            .zip(modified(&path))
-            .is_none_or(|(src, packed)| packed < src)
-        {
-            let _ = std::fs::remove_file(&path);
-        }
-    }
+    state.render(request, Arc::new(|| ())).await
 }
 
 /// Completes on ctrl-c or SIGTERM.

@@ -1,11 +1,14 @@
-//! Product features: each holds its shared types, server functions and views,
-//! with the server-only part in an `ssr` module beside them.
+//! Product features: each holds its server functions and islands (built
+//! for both sides), its server-rendered pages (`views`) and its server-only
+//! part (`ssr`), and registers its own JavaScript-off routes.
 
-pub mod dpo;
 pub mod follow;
-pub mod forms;
-pub mod home;
-pub mod language;
 pub mod request;
-pub mod session;
 pub mod verify;
+
+#[cfg(feature = "ssr")]
+pub mod dpo;
+#[cfg(feature = "ssr")]
+pub mod home;
+#[cfg(feature = "ssr")]
+pub mod language;

@@ -1,151 +1,161 @@
 use super::*;
-use crate::domain::{Email, Reference, paris_date_time};
-use crate::email::{outbox, templates};
-use crate::features::request::ssr::record_event;
-use crate::features::session::ssr::{current, request_context};
-use crate::startup::AppState;
-use sqlx::Row;
+use crate::domain::{Actor, Date, Email, EventKind, Reference, Status};
+use crate::email::templates;
+use crate::i18n::{current_lang, subject};
+use crate::requests::{
+    self, Change, ChangeError, EVENT_COLUMNS, EventRow, REQUEST_COLUMNS, RequestRow,
+};
+use crate::state::{AppState, request_context};
+use crate::web::form::Notice;
+use crate::web::session;
+use anyhow::Context;
 
-fn db_error(e: sqlx::Error) -> AppError {
-    AppError::internal("follow: database error", e)
+/// What the follow pages can show.
+pub enum Access<T> {
+    /// No verified session: verify the address first.
+    SignInFirst,
+    /// Not one of this address's requests (or no such request: the same).
+    NotFound,
+    Found(T),
 }
 
-fn summary_from_row(row: &sqlx::any::AnyRow) -> Option<RequestSummary> {
-    Some(RequestSummary {
-        reference: row.get("reference"),
-        right: RightKind::parse(&row.get::<String, _>("right_kind"))?,
-        status: Status::parse(&row.get::<String, _>("status"))?,
-        received_on: Date::parse_iso(&row.get::<String, _>("received_on"))?,
-        due_on: Date::parse_iso(&row.get::<String, _>("due_on"))?,
-    })
-}
-
-const SUMMARY_COLUMNS: &str = "id, reference, right_kind, status, received_on, due_on";
-
-pub async fn list() -> Result<Access<Vec<RequestSummary>>, AppError> {
+pub async fn list() -> Result<Access<Vec<RequestRow>>, AppError> {
     let (state, parts) = request_context()?;
-    let Some(email) = current(&state, &parts).await? else {
+    let Some(email) = session::current(&state, &parts).await? else {
         return Ok(Access::SignInFirst);
     };
-    let rows = sqlx::query(&format!(
-        "SELECT {SUMMARY_COLUMNS} FROM requests WHERE email = $1 ORDER BY received_at DESC LIMIT 200"
+    let rows = sqlx::query_as::<_, RequestRow>(&format!(
+        "SELECT {REQUEST_COLUMNS} FROM requests WHERE email = $1 ORDER BY received_at DESC LIMIT 200"
     ))
     .bind(email.as_str())
     .fetch_all(&state.pool)
     .await
-    .map_err(db_error)?;
-    Ok(Access::Found(
-        rows.iter().filter_map(summary_from_row).collect(),
-    ))
+    .context("follow: list the requests")?;
+    Ok(Access::Found(rows))
 }
 
-async fn owned(
+/// The request `reference` if it belongs to `email`.
+pub async fn owned(
     state: &AppState,
     email: &Email,
     reference: &str,
-) -> Result<Option<(String, RequestSummary)>, AppError> {
+) -> anyhow::Result<Option<RequestRow>> {
     let Some(reference) = Reference::parse(reference) else {
         return Ok(None);
     };
-    let row = sqlx::query(&format!(
-        "SELECT {SUMMARY_COLUMNS} FROM requests WHERE reference = $1 AND email = $2"
+    sqlx::query_as::<_, RequestRow>(&format!(
+        "SELECT {REQUEST_COLUMNS} FROM requests WHERE reference = $1 AND email = $2"
     ))
     .bind(reference.as_str())
     .bind(email.as_str())
     .fetch_optional(&state.pool)
     .await
-    .map_err(db_error)?;
-    Ok(row.and_then(|row| Some((row.get("id"), summary_from_row(&row)?))))
+    .context("follow: read a request")
 }
 
-pub async fn detail(reference: String) -> Result<Access<RequestDetail>, AppError> {
+pub struct Detail {
+    pub request: RequestRow,
+    pub masked_email: String,
+    pub timeline: Vec<EventRow>,
+    /// The DPO's reply files, once shared.
+    pub files: Vec<SharedFile>,
+    pub today: Date,
+    pub now: crate::clock::Millis,
+}
+
+#[derive(sqlx::FromRow)]
+pub struct SharedFile {
+    pub id: String,
+    pub name: String,
+    pub shared_at: crate::clock::Millis,
+}
+
+pub async fn detail(reference: String) -> Result<Access<Detail>, AppError> {
     let (state, parts) = request_context()?;
-    let Some(email) = current(&state, &parts).await? else {
+    let Some(email) = session::current(&state, &parts).await? else {
         return Ok(Access::SignInFirst);
     };
-    let Some((id, summary)) = owned(&state, &email, &reference).await? else {
+    let Some(request) = owned(&state, &email, &reference).await? else {
         return Ok(Access::NotFound);
     };
-    let events = sqlx::query(
-        "SELECT kind, at FROM request_events WHERE request_id = $1 AND visible_to_subject = 1 ORDER BY at, id",
-    )
-    .bind(&id)
+    let timeline = sqlx::query_as::<_, EventRow>(&format!(
+        "SELECT {EVENT_COLUMNS} FROM request_events WHERE request_id = $1 AND visible_to_subject = 1 ORDER BY at, id"
+    ))
+    .bind(&request.id)
     .fetch_all(&state.pool)
     .await
-    .map_err(db_error)?;
-    let timeline = events
-        .iter()
-        .map(|row| TimelineEntry {
-            kind: row.get("kind"),
-            at: paris_date_time(row.get("at")),
-        })
-        .collect();
-    Ok(Access::Found(RequestDetail {
-        summary,
+    .context("follow: read the timeline")?;
+    let files = sqlx::query_as::<_, SharedFile>(
+        "SELECT id, name, shared_at FROM request_files \
+         WHERE request_id = $1 AND direction = 'to_subject' AND shared_at IS NOT NULL ORDER BY created_at, id",
+    )
+    .bind(&request.id)
+    .fetch_all(&state.pool)
+    .await
+    .context("follow: read the reply files")?;
+    let now = state.clock.now();
+    Ok(Access::Found(Detail {
+        request,
         masked_email: email.masked(),
         timeline,
+        files,
+        today: Date::paris_of(now),
+        now,
     }))
 }
 
-pub async fn withdraw(form: WithdrawForm) -> Result<WithdrawOutcome, AppError> {
+pub async fn withdraw(form: WithdrawForm) -> Result<FormReply, AppError> {
     let (state, parts) = request_context()?;
-    let Some(email) = current(&state, &parts).await? else {
-        return Ok(WithdrawOutcome::SignInFirst);
+    let lang = current_lang();
+    let expired = || {
+        FormReply::notice(
+            Notice::error(subject::SESSION_EXPIRED_WITHDRAW.get(lang)).with_link(
+                "/verify",
+                subject::VERIFY_AGAIN.get(lang),
+                false,
+            ),
+        )
     };
-    let Some((id, summary)) = owned(&state, &email, &form.reference).await? else {
-        return Ok(WithdrawOutcome::NotFound);
+    let Some(email) = session::current(&state, &parts).await? else {
+        return Ok(expired());
     };
-    if !summary.status.can_become(Status::Withdrawn) {
-        return Ok(WithdrawOutcome::NotWithdrawable);
+    let Some(request) = owned(&state, &email, &form.reference).await? else {
+        return Ok(expired());
+    };
+    let controller = state.config.controller();
+    let console = state
+        .config
+        .link(&format!("/dpo/requests/{}", request.reference));
+    let follow = state
+        .config
+        .link(&format!("/my-requests/{}", request.reference));
+    let mut change = Change::event(EventKind::Withdrawn, Actor::Subject);
+    change.to = Some(Status::Withdrawn);
+    change.emails = vec![
+        templates::withdrawn(
+            templates::About {
+                lang: request.lang,
+                reference: &request.reference,
+                right: request.right,
+                follow_link: follow,
+                controller: &controller,
+            },
+            &email,
+        ),
+        templates::dpo_withdrawn(&request.reference, request.right, &console, &controller),
+    ];
+    match requests::apply(&state, &request, change).await {
+        Ok(_) => Ok(FormReply::go(format!("/my-requests/{}", request.reference))),
+        Err(ChangeError::NotAllowed { .. } | ChangeError::ChangedMeanwhile) => Ok(
+            FormReply::notice(Notice::info(subject::ALREADY_CLOSED.get(lang))),
+        ),
+        Err(ChangeError::Failed(e)) => Err(e),
     }
-    let now = state.clock.now();
-    let mut tx = state.pool.begin().await.map_err(db_error)?;
-    let changed = sqlx::query(
-        "UPDATE requests SET status = $1, closed_at = $2 WHERE id = $3 AND status = $4",
-    )
-    .bind(Status::Withdrawn.slug())
-    .bind(now)
-    .bind(&id)
-    .bind(summary.status.slug())
-    .execute(&mut *tx)
-    .await
-    .map_err(db_error)?;
-    if changed.rows_affected() != 1 {
-        // Someone changed it meanwhile; let the person look again.
-        return Ok(WithdrawOutcome::NotWithdrawable);
-    }
-    record_event(&mut tx, &id, now, "subject", "withdrawn")
-        .await
-        .map_err(db_error)?;
-    let reference = Reference::parse(&summary.reference)
-        .ok_or_else(|| AppError::internal("follow: stored reference", "unparsable"))?;
-    let console = state.config.link(&format!("/dpo/requests/{reference}"));
-    let message =
-        templates::dpo_withdrawn(&state.config.dpo_email, &reference, summary.right, &console);
-    outbox::enqueue(&mut tx, &message, &state.config.mail_from, Some(&id), now)
-        .await
-        .map_err(|e| AppError::internal("follow: cannot queue the withdrawal email", e))?;
-    tx.commit().await.map_err(db_error)?;
-    state.outbox_wakeup.notify_one();
-    Ok(WithdrawOutcome::Withdrawn {
-        reference: reference.to_string(),
-    })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn times_are_shown_in_paris_time() {
-        let at = |date: &str, h: i64, m: i64| {
-            Date::parse_iso(date).unwrap().to_days() * 86_400_000 + (h * 60 + m) * 60_000
-        };
-        assert_eq!(paris_date_time(at("2026-01-15", 13, 5)), "2026-01-15 14:05");
-        assert_eq!(paris_date_time(at("2026-07-15", 13, 5)), "2026-07-15 15:05");
-        assert_eq!(
-            paris_date_time(at("2026-07-15", 22, 30)),
-            "2026-07-16 00:30"
-        );
-    }
+/// Ends the verified session at once (a shared phone, a library computer).
+pub async fn sign_out() -> Result<FormReply, AppError> {
+    let (state, parts) = request_context()?;
+    session::close(&state, &parts).await?;
+    Ok(FormReply::go("/"))
 }

@@ -1,78 +1,116 @@
+use super::ssr::{Access, Detail};
 use super::*;
-use crate::features::forms::{Posted, dispatch_on_submit, follow_redirects, posted};
-use crate::features::home::CNIL_COMPLAINT_URL;
-use crate::features::language::use_lang;
-use crate::i18n::long_date;
-use leptos::prelude::*;
+use crate::domain::{CNIL_COMPLAINT_URL, Date, Status, paris_date_time};
+use crate::i18n::{Label, current_lang, long_date, site, subject};
+use crate::requests::RequestRow;
+use crate::state::AppState;
+use crate::web::fields::TextField;
+use crate::web::form::posted;
+use crate::web::islands::{FormNotice, FormStateProvider, SubmitButton};
+use crate::web::plain_post::plain_post;
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::Request;
+use axum::routing::post;
 use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// Marks a sign-out post (it has no fields).
+#[derive(Clone, serde::Deserialize)]
+struct SignOutForm {}
+
+pub fn plain_routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/my-requests/{reference}/files/{id}",
+            axum::routing::get(super::message::download),
+        )
+        .route(
+            "/my-requests/sign-out",
+            post(|State(state): State<AppState>, request: Request<Body>| {
+                plain_post(
+                    state,
+                    request,
+                    |_| "/my-requests".into(),
+                    |_: &SignOutForm| (),
+                    |_| ssr::sign_out(),
+                )
+            }),
+        )
+        .route(
+            "/my-requests/{reference}/withdraw",
+            post(|State(state): State<AppState>, request: Request<Body>| {
+                plain_post(
+                    state,
+                    request,
+                    |path| path.trim_end_matches("/withdraw").to_owned(),
+                    |call: &WithdrawRequest| call.form.clone(),
+                    |call| ssr::withdraw(call.form),
+                )
+            }),
+        )
+}
 
 #[component]
 fn SignInFirst() -> impl IntoView {
-    let lang = use_lang();
+    let lang = current_lang();
     view! {
         <section class="page narrow">
-            <h1>{move || tr(lang.get(), "Suivre mes demandes", "Follow my requests")}</h1>
-            <p>{move || tr(lang.get(), "Pour voir vos demandes, confirmez d'abord votre adresse e-mail avec un code à 6 chiffres.", "To see your requests, first confirm your email address with a 6-digit code.")}</p>
-            <p><a class="button" href="/verify">{move || tr(lang.get(), "Vérifier mon adresse", "Verify my address")}</a></p>
+            <h1>{subject::FOLLOW_TITLE.get(lang)}</h1>
+            <p>{subject::SIGN_IN_FIRST_BODY.get(lang)}</p>
+            <p><a class="button" href="/verify">{subject::VERIFY_MY_ADDRESS.get(lang)}</a></p>
         </section>
     }
 }
 
-/// "Sign out": forgets the verified address in this browser.
+/// "Sign out": forgets the verified address in this browser. A plain form:
+/// its answer is the home page anyway.
 #[component]
 fn SignOut() -> impl IntoView {
-    let lang = use_lang();
-    let action = ServerAction::<SignOut>::new();
-    follow_redirects(Signal::derive(move || action.value().get()));
+    let lang = current_lang();
     view! {
-        <form method="post" action="/my-requests/sign-out" class="sign-out" on:submit=dispatch_on_submit(action, |_| true)>
-            <button type="submit" class="secondary">{move || tr(lang.get(), "Se déconnecter", "Sign out")}</button>
+        <form method="post" action="/my-requests/sign-out" class="sign-out">
+            <button type="submit" class="secondary">{subject::SIGN_OUT.get(lang)}</button>
         </form>
     }
 }
 
 #[component]
 fn Trouble() -> impl IntoView {
-    let lang = use_lang();
     view! {
         <section class="page narrow">
-            <p class="alert alert--error">{move || tr(lang.get(), "Un problème est survenu de notre côté. Réessayez dans un instant.", "Something went wrong on our side. Try again in a moment.")}</p>
+            <p class="alert alert--error">{site::TROUBLE.get(current_lang())}</p>
         </section>
+    }
+}
+
+fn status_badge(status: Status) -> impl IntoView {
+    view! {
+        <span class=format!("status status--{}", status.slug())>{status.label().get(current_lang())}</span>
     }
 }
 
 /// `/my-requests`: every request of the verified address.
 #[component]
 pub fn MyRequestsPage() -> impl IntoView {
-    let lang = use_lang();
-    let list = Resource::new(|| (), |_| my_requests());
+    let lang = current_lang();
     view! {
         <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match list.await {
+            {Suspend::new(async move {
+                match ssr::list().await {
                     Ok(Access::Found(requests)) => view! {
                         <section class="page">
-                            <h1>{move || tr(lang.get(), "Mes demandes", "My requests")}</h1>
+                            <h1>{subject::MY_REQUESTS.get(lang)}</h1>
                             {if requests.is_empty() {
-                                view! { <p>{move || tr(lang.get(), "Aucune demande pour cette adresse.", "No request for this address.")}</p> }.into_any()
+                                view! { <p>{subject::NO_REQUESTS.get(lang)}</p> }.into_any()
                             } else {
                                 view! {
                                     <ul class="request-list">
-                                        {requests.into_iter().map(|r| {
-                                            let href = format!("/my-requests/{}", r.reference);
-                                            view! {
-                                                <li class="request-item">
-                                                    <a href=href class="request-item__ref">{r.reference.clone()}</a>
-                                                    <span>{move || lang.get().texts().right(r.right).name}</span>
-                                                    <span class=format!("status status--{}", r.status.slug())>{move || status_label(lang.get(), r.status)}</span>
-                                                    <span class="muted">{move || tr(lang.get(), "Réponse au plus tard le", "Answer due by")} " " {move || long_date(lang.get(), r.due_on)}</span>
-                                                </li>
-                                            }
-                                        }).collect_view()}
+                                        {requests.into_iter().map(|r| view! { <RequestItem request=r /> }).collect_view()}
                                     </ul>
                                 }.into_any()
                             }}
-                            <p><a href="/#rights-title">{move || tr(lang.get(), "Faire une autre demande", "Make another request")}</a></p>
+                            <p><a href="/#rights-title">{subject::ANOTHER_REQUEST.get(lang)}</a></p>
                             <SignOut />
                         </section>
                     }.into_any(),
@@ -84,128 +122,198 @@ pub fn MyRequestsPage() -> impl IntoView {
     }
 }
 
+#[component]
+fn RequestItem(request: RequestRow) -> impl IntoView {
+    let lang = current_lang();
+    view! {
+        <li class="request-item">
+            <a href=format!("/my-requests/{}", request.reference) class="request-item__ref">{request.reference.to_string()}</a>
+            <span>{request.right.label().get(lang)}</span>
+            {status_badge(request.status)}
+            <span class="muted">
+                {match request.due_on.0 {
+                    Some(due) => subject::ANSWER_DUE_BY.with(lang, &[("date", &long_date(lang, due))]),
+                    None => subject::DUE_PAUSED.get(lang).to_owned(),
+                }}
+            </span>
+        </li>
+    }
+}
+
 /// `/my-requests/:reference`: one request; with `?new=1`, its receipt.
 #[component]
 pub fn RequestPage() -> impl IntoView {
-    let lang = use_lang();
-    let params = use_params_map();
-    let query = use_query_map();
-    let reference = move || params.with(|p| p.get("reference").unwrap_or_default());
-    let is_new = move || query.with(|q| q.get("new").is_some());
-    let posted = SharedValue::new(posted::<WithdrawForm, WithdrawOutcome>).into_inner();
-    let withdraw = ServerAction::<WithdrawRequest>::new();
-    if let Some(Posted { outcome, .. }) = posted {
-        withdraw.value().set(Some(outcome));
-    }
-    follow_redirects(Signal::derive(move || withdraw.value().get()));
-    let detail = Resource::new(
-        move || (reference(), withdraw.version().get()),
-        |(reference, _)| my_request(reference),
-    );
-
+    let lang = current_lang();
+    let reference = use_params_map().with_untracked(|p| p.get("reference").unwrap_or_default());
+    let is_new = use_query_map().with_untracked(|q| q.get("new").is_some());
+    let sent = use_query_map().with_untracked(|q| q.get("sent").is_some());
     view! {
         <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match detail.await {
-                    Ok(Access::Found(detail)) => view! { <RequestDetailView detail is_new=is_new() withdraw /> }.into_any(),
+            {Suspend::new(async move {
+                match ssr::detail(reference).await {
+                    Ok(Access::Found(detail)) => view! { <RequestDetailView detail is_new sent /> }.into_any(),
                     Ok(Access::SignInFirst) => view! { <SignInFirst /> }.into_any(),
                     Ok(Access::NotFound) => view! {
                         <section class="page narrow">
-                            <h1>{move || tr(lang.get(), "Demande introuvable", "Request not found")}</h1>
-                            <p>{move || tr(lang.get(), "Aucune demande de votre adresse ne porte cette référence.", "None of your address's requests has this reference.")}</p>
-                            <p><a href="/my-requests">{move || tr(lang.get(), "Voir mes demandes", "See my requests")}</a></p>
+                            <h1>{subject::REQUEST_NOT_FOUND_TITLE.get(lang)}</h1>
+                            <p>{subject::REQUEST_NOT_FOUND_BODY.get(lang)}</p>
+                            <p><a href="/my-requests">{subject::SEE_MY_REQUESTS.get(lang)}</a></p>
                         </section>
                     }.into_any(),
                     Err(_) => view! { <Trouble /> }.into_any(),
                 }
             })}
         </Suspense>
+        <crate::web::assets::IslandScripts />
     }
 }
 
 #[component]
-fn RequestDetailView(
-    detail: RequestDetail,
-    is_new: bool,
-    withdraw: ServerAction<WithdrawRequest>,
-) -> impl IntoView {
-    let lang = use_lang();
-    let s = detail.summary.clone();
-    let withdrawable = s.status.can_become(Status::Withdrawn);
-    let action_url = format!("/my-requests/{}/withdraw", s.reference);
+fn RequestDetailView(detail: Detail, is_new: bool, sent: bool) -> impl IntoView {
+    let lang = current_lang();
+    let r = detail.request;
+    let reference = r.reference.to_string();
+    let open = !r.status.is_closed();
+    let awaiting = r.status == Status::AwaitingSubject;
+    let withdraw_reply = posted::<WithdrawForm>().map(|p| p.shown_reply(lang));
+    let confirm_open = withdraw_reply.is_some();
+    let message_reply = posted::<()>().map(|p| p.shown_reply(lang));
+    let today = detail.today;
+    let due = if r.due_on.0.is_none() && open {
+        subject::DUE_PAUSED.get(lang).to_owned()
+    } else {
+        long_date(lang, r.shown_due(today))
+    };
     view! {
         {is_new.then(|| view! {
             <section class="page notice notice--ok" role="status">
-                <h1>{move || tr(lang.get(), "Demande envoyée", "Request sent")}</h1>
-                <p>{move || tr(lang.get(), "Nous l'avons bien reçue et vous avons envoyé un accusé de réception par e-mail. Notez sa référence :", "We have received it and sent you an acknowledgment by email. Note its reference:")}</p>
-                <p class="reference">{s.reference.clone()}</p>
+                <h1>{subject::REQUEST_SENT_TITLE.get(lang)}</h1>
+                <p>{subject::REQUEST_SENT_BODY.get(lang)}</p>
+                <p class="reference">{reference.clone()}</p>
             </section>
         })}
         <section class="page">
             {if is_new {
-                view! { <h2>{move || tr(lang.get(), "Votre demande", "Your request")} " " {s.reference.clone()}</h2> }.into_any()
+                view! { <h2>{subject::YOUR_REQUEST_HEADING.with(lang, &[("reference", &reference)])}</h2> }.into_any()
             } else {
-                view! { <h1>{move || tr(lang.get(), "Demande", "Request")} " " {s.reference.clone()}</h1> }.into_any()
+                view! { <h1>{subject::REQUEST_HEADING.with(lang, &[("reference", &reference)])}</h1> }.into_any()
             }}
+            {sent.then(|| view! { <p class="alert" role="status">{subject::MESSAGE_SENT.get(lang)}</p> })}
             <dl class="facts">
-                <dt>{move || tr(lang.get(), "Référence", "Reference")}</dt>
-                <dd class="reference-inline">{s.reference.clone()}</dd>
-                <dt>{move || tr(lang.get(), "Droit exercé", "Right")}</dt>
-                <dd>{move || lang.get().texts().right(s.right).name}</dd>
-                <dt>{move || tr(lang.get(), "État", "Status")}</dt>
-                <dd><span class=format!("status status--{}", s.status.slug())>{move || status_label(lang.get(), s.status)}</span></dd>
-                <dt>{move || tr(lang.get(), "Reçue le", "Received on")}</dt>
-                <dd>{move || long_date(lang.get(), s.received_on)}</dd>
-                <dt>{move || tr(lang.get(), "Réponse au plus tard le", "Answer due by")}</dt>
-                <dd>{move || long_date(lang.get(), s.due_on)}</dd>
-                <dt>{move || tr(lang.get(), "Adresse", "Address")}</dt>
-                <dd>{detail.masked_email.clone()}</dd>
+                <dt>{subject::FACT_REFERENCE.get(lang)}</dt>
+                <dd class="reference-inline">{reference.clone()}</dd>
+                <dt>{subject::FACT_RIGHT.get(lang)}</dt>
+                <dd>{r.right.label().get(lang)}</dd>
+                <dt>{subject::FACT_STATUS.get(lang)}</dt>
+                <dd>{status_badge(r.status)}</dd>
+                <dt>{subject::FACT_RECEIVED.get(lang)}</dt>
+                <dd>{long_date(lang, r.received_on)}</dd>
+                <dt>{subject::FACT_DUE.get(lang)}</dt>
+                <dd>{due}</dd>
+                <dt>{subject::FACT_ADDRESS.get(lang)}</dt>
+                <dd>{detail.masked_email}</dd>
             </dl>
-            <h2>{move || tr(lang.get(), "Et ensuite ?", "What happens next?")}</h2>
-            <ol class="steps">
-                <li>{move || tr(lang.get(), "Notre délégué à la protection des données vérifie votre identité ; s'il lui faut une information de plus, il vous écrit et le délai est suspendu jusqu'à votre réponse.", "Our data protection officer checks your identity; if they need more information they write to you, and the deadline is paused until you answer.")}</li>
-                <li>{move || tr(lang.get(), "Il traite la demande et vous répond au plus tard à la date indiquée ; pour une demande complexe, il peut prolonger ce délai de deux mois en vous expliquant pourquoi.", "They handle the request and answer by the date shown; for a complex request they may extend it by two months and tell you why.")}</li>
-                <li>{move || tr(lang.get(), "Chaque étape vous est signalée par e-mail et apparaît ici.", "Every step is emailed to you and shown here.")}</li>
-            </ol>
-            <h2>{move || tr(lang.get(), "Historique", "Timeline")}</h2>
+            {(!is_new && !r.status.is_closed()).then(|| view! {
+                <h2>{subject::NEXT_TITLE.get(lang)}</h2>
+                <ol class="steps">
+                    {[subject::NEXT_1, subject::NEXT_2, subject::NEXT_3].map(|line| view! { <li>{line.get(lang)}</li> })}
+                </ol>
+            })}
+            <h2>{subject::TIMELINE_TITLE.get(lang)}</h2>
             <ol class="timeline">
-                {detail.timeline.iter().map(|entry| {
-                    let kind = entry.kind.clone();
-                    view! { <li><time>{entry.at.clone()}</time> " — " {move || event_label(lang.get(), &kind)}</li> }
+                {detail.timeline.into_iter().map(|event| view! {
+                    <li>
+                        <time datetime=iso_instant(event.at)>{paris_date_time(event.at)}</time>
+                        " — " {event.kind.label().get(lang)}
+                        {event.note.map(|note| view! { <p class="pre">{note}</p> })}
+                    </li>
                 }).collect_view()}
             </ol>
+        </section>
+
+        {(!detail.files.is_empty()).then(|| view! {
+            <section class="page">
+                <h2>{subject::FILES_TITLE.get(lang)}</h2>
+                <ul class="plain-list">
+                    {detail.files.into_iter().map(|file| {
+                        let until = file.shared_at + super::message::DOWNLOAD_DAYS * 86_400_000;
+                        let available = detail.now < until;
+                        view! {
+                            <li>
+                                {if available {
+                                    view! { <a href=format!("/my-requests/{}/files/{}", reference, file.id)>{file.name.clone()}</a> " — " {subject::FILE_UNTIL.with(lang, &[("date", &paris_date_time(until))])} }.into_any()
+                                } else {
+                                    view! { {file.name.clone()} " — " {subject::FILE_EXPIRED.get(lang)} }.into_any()
+                                }}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
+
+        {open.then(|| { let reference = reference.clone(); view! {
+            <section class="page">
+                <h2>{if awaiting { subject::ANSWER_TITLE.get(lang) } else { subject::WRITE_TITLE.get(lang) }}</h2>
+                <p>{if awaiting { subject::ANSWER_HINT.get(lang) } else { subject::WRITE_HINT.get(lang) }}</p>
+                <FormStateProvider reply=message_reply>
+                    <form method="post" action=format!("/my-requests/{reference}/message") enctype="multipart/form-data">
+                        <FormNotice />
+                        <TextField field="message" label=subject::MESSAGE_LABEL value=String::new() multiline=true maxlength=super::message::MAX_MESSAGE_CHARS />
+                        <div class="field">
+                            <label for="file">{subject::FILE_LABEL.get(lang)} " " <span class="optional">{site::OPTIONAL.get(lang)}</span></label>
+                            <p class="hint" id="file-hint">{subject::FILE_HINT.get(lang)}</p>
+                            <input id="file" name="file" type="file" aria-describedby="file-hint" accept=".pdf,.json,.csv,.txt,.zip,.png,.jpg,.jpeg" />
+                        </div>
+                        <button type="submit">{if awaiting { subject::SEND_ANSWER.get(lang) } else { subject::SEND_MESSAGE.get(lang) }}</button>
+                    </form>
+                </FormStateProvider>
+            </section>
+        }})}
+
+        <section class="page">
             <p class="muted">
-                {move || tr(lang.get(), "Vous pouvez à tout moment adresser une réclamation à la CNIL :", "You may complain to the CNIL at any time:")} " "
+                {subject::COMPLAINT_ANYTIME.get(lang)} " "
                 <a href=CNIL_COMPLAINT_URL rel="noopener noreferrer">"cnil.fr/fr/agir"</a>
             </p>
-            <p><a href="/my-requests">{move || tr(lang.get(), "Toutes mes demandes", "All my requests")}</a></p>
+            <p><a href="/my-requests">{subject::ALL_MY_REQUESTS.get(lang)}</a></p>
             <SignOut />
         </section>
-        {withdrawable.then(|| view! {
+
+        {(open || confirm_open).then(|| view! {
             <section class="page">
-                <h2>{move || tr(lang.get(), "Retirer la demande", "Withdraw the request")}</h2>
-                <p>{move || tr(lang.get(), "Si vous n'en avez plus besoin, vous pouvez la retirer. Le délégué en sera informé et le traitement s'arrêtera.", "If you no longer need it, you can withdraw it. The officer will be told and processing will stop.")}</p>
-                <div class="notice-area" role="status" aria-live="polite">
-                    {move || matches!(withdraw.value().get(), Some(Ok(WithdrawOutcome::NotWithdrawable))).then(|| view! {
-                        <p class="alert">{tr(lang.get(), "Cette demande est déjà close.", "This request is already closed.")}</p>
-                    })}
-                    {move || matches!(withdraw.value().get(), Some(Ok(WithdrawOutcome::SignInFirst | WithdrawOutcome::NotFound))).then(|| view! {
-                        <p class="alert alert--error">
-                            {tr(lang.get(), "Votre vérification a expiré (elle dure une heure) : rien n'a été retiré.", "Your verification has expired (it lasts one hour): nothing was withdrawn.")} " "
-                            <a href="/verify">{tr(lang.get(), "Vérifier à nouveau mon adresse", "Verify my address again")}</a>
-                        </p>
-                    })}
-                    {move || matches!(withdraw.value().get(), Some(Err(_))).then(|| view! {
-                        <p class="alert alert--error">{tr(lang.get(), "Un problème est survenu de notre côté. Réessayez dans un instant.", "Something went wrong on our side. Try again in a moment.")}</p>
-                    })}
-                </div>
-                <form method="post" action=action_url on:submit=dispatch_on_submit(withdraw, |_| true)>
-                    <input type="hidden" name="form[reference]" value=s.reference.clone() />
-                    <button type="submit" class="danger" disabled=move || withdraw.pending().get()>
-                        {move || tr(lang.get(), "Retirer ma demande", "Withdraw my request")}
-                    </button>
-                </form>
+                <h2>{subject::WITHDRAW_TITLE.get(lang)}</h2>
+                <details class="confirm" open=confirm_open>
+                    <summary class="button danger">{subject::WITHDRAW_BUTTON.get(lang)}</summary>
+                    <p>{subject::WITHDRAW_BODY.get(lang)}</p>
+                    <WithdrawEntry action=format!("/my-requests/{reference}/withdraw") reply=withdraw_reply>
+                        <FormNotice />
+                        <input type="hidden" name="form[reference]" value=reference.clone() />
+                        <SubmitButton label=subject::WITHDRAW_CONFIRM.get(lang).to_owned() class="danger".to_owned() />
+                    </WithdrawEntry>
+                </details>
             </section>
         })}
     }
+}
+
+/// `2026-11-26T14:05:00Z`, for `<time datetime>`.
+fn iso_instant(millis: i64) -> String {
+    let day = Date::from_days(millis.div_euclid(86_400_000));
+    let seconds = millis.rem_euclid(86_400_000) / 1000;
+    format!(
+        "{}T{:02}:{:02}:{:02}Z",
+        day.iso(),
+        seconds / 3600,
+        seconds / 60 % 60,
+        seconds % 60
+    )
+}
+
+/// The routes that take files: their own body limit and timeout.
+pub fn upload_routes() -> Router<AppState> {
+    Router::new().route(
+        "/my-requests/{reference}/message",
+        post(super::message::post_message),
+    )
 }

@@ -2,15 +2,22 @@
 //! 6-digit code and a one-click link out; the code or the link opens a short
 //! session bound to that address.
 
+use crate::domain::{Email, EmailError, ErrorCode, FieldErrors};
 use crate::error::AppError;
-use crate::features::forms::{ErrorCode, FieldErrors, FormOutcome};
+use crate::web::form::FormReply;
+use crate::web::form::input_name;
+use crate::web::islands::{Fields, FromFields, enhanced_form};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 pub mod ssr;
+#[cfg(feature = "ssr")]
 mod views;
 
-pub use views::{CodePage, LinkPage, VerifyPage};
+#[cfg(feature = "ssr")]
+pub use views::{CodePage, LinkPage, VerifyPage, plain_routes};
 
 /// A code is valid this long.
 pub const CODE_TTL_SECS: i64 = 10 * 60;
@@ -40,49 +47,13 @@ pub struct LinkForm {
     pub token: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum VerifyOutcome {
-    /// Go on to `next`.
-    Next(String),
-    Invalid(FieldErrors),
-    /// A code was sent less than a minute ago: wait this many seconds.
-    Wait(u64),
-    /// Too many codes for this address or from this connection.
-    Limited,
-    /// A new code is on its way.
-    Resent,
-    /// Nothing is pending in this browser: start again from the address.
-    Restart,
-}
-
-impl FormOutcome for VerifyOutcome {
-    fn redirect_to(&self) -> Option<String> {
-        match self {
-            VerifyOutcome::Next(next) => Some(next.clone()),
-            _ => None,
-        }
-    }
-}
-
-/// What the code page shows about the pending verification.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CodeTarget {
-    pub masked_email: String,
-}
-
-/// Browser-side echo of the server's check of the address field.
+/// The address field, checked as the server checks it.
 pub fn check_email_form(form: &EmailForm) -> FieldErrors {
-    let mut errors = FieldErrors::default();
-    if let Err(e) = crate::domain::Email::parse(&form.email) {
-        errors.add(
-            "email",
-            match e {
-                crate::domain::EmailError::Empty => ErrorCode::Required,
-                _ => ErrorCode::InvalidEmail,
-            },
-        );
+    match Email::parse(&form.email) {
+        Ok(_) => FieldErrors::default(),
+        Err(EmailError::Empty) => FieldErrors::single("email", ErrorCode::Required),
+        Err(_) => FieldErrors::single("email", ErrorCode::InvalidEmail),
     }
-    errors
 }
 
 /// A code as typed: spaces are forgiven, anything but 6 digits is not.
@@ -91,29 +62,100 @@ pub fn normalize_code(code: &str) -> Option<String> {
     (digits.len() == 6 && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits)
 }
 
-#[leptos::server(prefix = "/api", endpoint = "request_code")]
-pub async fn request_code(form: EmailForm) -> Result<VerifyOutcome, AppError> {
+fn check_code_form(form: &CodeForm) -> FieldErrors {
+    match normalize_code(&form.code) {
+        Some(_) => FieldErrors::default(),
+        None => FieldErrors::single("code", ErrorCode::CodeFormat),
+    }
+}
+
+#[server(prefix = "/api", endpoint = "request_code")]
+pub async fn request_code(form: EmailForm) -> Result<FormReply, AppError> {
     ssr::request_code(form).await
 }
 
-#[leptos::server(prefix = "/api", endpoint = "check_code")]
-pub async fn check_code(form: CodeForm) -> Result<VerifyOutcome, AppError> {
+#[server(prefix = "/api", endpoint = "check_code")]
+pub async fn check_code(form: CodeForm) -> Result<FormReply, AppError> {
     ssr::check_code(form).await
 }
 
-#[leptos::server(prefix = "/api", endpoint = "resend_code")]
-pub async fn resend_code() -> Result<VerifyOutcome, AppError> {
+#[server(prefix = "/api", endpoint = "resend_code")]
+pub async fn resend_code() -> Result<FormReply, AppError> {
     ssr::resend_code().await
 }
 
-#[leptos::server(prefix = "/api", endpoint = "confirm_link")]
-pub async fn confirm_link(form: LinkForm) -> Result<VerifyOutcome, AppError> {
+#[server(prefix = "/api", endpoint = "confirm_link")]
+pub async fn confirm_link(form: LinkForm) -> Result<FormReply, AppError> {
     ssr::confirm_link(form).await
 }
 
-#[leptos::server(prefix = "/api", endpoint = "pending_code")]
-pub async fn pending_code() -> Result<Option<CodeTarget>, AppError> {
-    ssr::pending_code().await
+impl FromFields for EmailForm {
+    fn from_fields(fields: &Fields) -> Self {
+        EmailForm {
+            email: fields.get(&input_name("email")),
+            right: fields.get(&input_name("right")),
+        }
+    }
+}
+
+impl FromFields for CodeForm {
+    fn from_fields(fields: &Fields) -> Self {
+        CodeForm {
+            code: fields.get(&input_name("code")),
+        }
+    }
+}
+
+fn nothing_to_check(_: &()) -> FieldErrors {
+    FieldErrors::default()
+}
+
+#[island]
+pub fn EmailEntry(reply: Option<FormReply>, children: Children) -> impl IntoView {
+    enhanced_form(
+        "/verify".into(),
+        RequestCode::PATH,
+        "",
+        reply,
+        check_email_form,
+        children,
+    )
+}
+
+#[island]
+pub fn CodeEntry(reply: Option<FormReply>, children: Children) -> impl IntoView {
+    enhanced_form(
+        "/verify/code".into(),
+        CheckCode::PATH,
+        "",
+        reply,
+        check_code_form,
+        children,
+    )
+}
+
+#[island]
+pub fn CodeResend(reply: Option<FormReply>, children: Children) -> impl IntoView {
+    enhanced_form(
+        "/verify/code/resend".into(),
+        ResendCode::PATH,
+        "",
+        reply,
+        nothing_to_check,
+        children,
+    )
+}
+
+#[island]
+pub fn LinkConfirm(action: String, reply: Option<FormReply>, children: Children) -> impl IntoView {
+    enhanced_form(
+        action,
+        ConfirmLink::PATH,
+        "",
+        reply,
+        nothing_to_check,
+        children,
+    )
 }
 
 #[cfg(test)]
@@ -131,19 +173,18 @@ mod tests {
 
     #[test]
     fn the_browser_check_matches_the_domain_rule() {
-        assert!(
-            check_email_form(&EmailForm {
-                email: "jane@example.org".into(),
-                right: String::new()
-            })
-            .is_empty()
-        );
-        let errors = check_email_form(&EmailForm::default());
-        assert_eq!(errors.get("email"), Some(ErrorCode::Required));
-        let errors = check_email_form(&EmailForm {
-            email: "jane@".into(),
+        let form = |email: &str| EmailForm {
+            email: email.into(),
             right: String::new(),
-        });
-        assert_eq!(errors.get("email"), Some(ErrorCode::InvalidEmail));
+        };
+        assert!(check_email_form(&form("jane@example.org")).is_empty());
+        assert_eq!(
+            check_email_form(&form("")).get("email"),
+            Some(ErrorCode::Required)
+        );
+        assert_eq!(
+            check_email_form(&form("jane@")).get("email"),
+            Some(ErrorCode::InvalidEmail)
+        );
     }
 }

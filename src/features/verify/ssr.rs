@@ -1,15 +1,16 @@
 use super::*;
 use crate::clock::Millis;
 use crate::db::new_id;
-use crate::domain::{Email, RightKind};
+use crate::domain::RightKind;
 use crate::email::{outbox, templates};
-use crate::features::language::initial_lang;
-use crate::features::session::ssr::{add_response_cookie, open as open_session, request_context};
-use crate::i18n::Lang;
-use crate::secure::{
-    client_ip_hash, constant_time_eq, cookie, random_code, random_token, set_cookie, sha256_hex,
-};
-use crate::startup::AppState;
+use crate::i18n::{Label, Lang, current_lang, subject};
+use crate::secure::{client_ip_hash, constant_time_eq, random_code, random_token, sha256_hex};
+use crate::state::{AppState, add_response_header, request_context};
+use crate::web::cookies;
+use crate::web::form::Notice;
+use crate::web::session;
+use anyhow::Context;
+use axum::http::header::SET_COOKIE;
 use sqlx::Row;
 
 /// Remembers, in this browser, which verification the code page is about.
@@ -18,10 +19,7 @@ const HOUR_MS: Millis = 3_600_000;
 const PER_ADDRESS_PER_HOUR: i64 = 3;
 const PER_ADDRESS_PER_DAY: i64 = 10;
 
-fn db_error(e: sqlx::Error) -> AppError {
-    AppError::internal("verification: database error", e)
-}
-
+#[derive(sqlx::FromRow)]
 struct Pending {
     id: String,
     email: String,
@@ -29,44 +27,33 @@ struct Pending {
     sent_at: Millis,
     expires_at: Millis,
     attempts: i64,
-    consumed: bool,
+    consumed_at: Option<Millis>,
 }
 
-fn pending_from_row(row: sqlx::any::AnyRow) -> Pending {
-    Pending {
-        id: row.get("id"),
-        email: row.get("email"),
-        right_kind: row.get("right_kind"),
-        sent_at: row.get("sent_at"),
-        expires_at: row.get("expires_at"),
-        attempts: row.get("attempts"),
-        consumed: row.get::<Option<i64>, _>("consumed_at").is_some(),
+impl Pending {
+    fn consumed(&self) -> bool {
+        self.consumed_at.is_some()
+    }
+
+    fn right(&self) -> Option<RightKind> {
+        self.right_kind.as_deref().and_then(RightKind::parse)
     }
 }
 
 const PENDING_COLUMNS: &str = "id, email, right_kind, sent_at, expires_at, attempts, consumed_at";
 
-async fn pending_by_id(state: &AppState, id: &str) -> Result<Option<Pending>, AppError> {
-    sqlx::query(&format!(
-        "SELECT {PENDING_COLUMNS} FROM verifications WHERE id = $1"
+async fn pending_where(
+    state: &AppState,
+    column: &str,
+    value: &str,
+) -> anyhow::Result<Option<Pending>> {
+    sqlx::query_as::<_, Pending>(&format!(
+        "SELECT {PENDING_COLUMNS} FROM verifications WHERE {column} = $1"
     ))
-    .bind(id)
+    .bind(value)
     .fetch_optional(&state.pool)
     .await
-    .map(|row| row.map(pending_from_row))
-    .map_err(db_error)
-}
-
-/// The verification of an address, live or not.
-async fn verification_of(state: &AppState, email: &Email) -> Result<Option<Pending>, AppError> {
-    sqlx::query(&format!(
-        "SELECT {PENDING_COLUMNS} FROM verifications WHERE email = $1"
-    ))
-    .bind(email.as_str())
-    .fetch_optional(&state.pool)
-    .await
-    .map(|row| row.map(pending_from_row))
-    .map_err(db_error)
+    .context("verification: read")
 }
 
 /// The verification this browser is in the middle of, unless it was
@@ -74,29 +61,27 @@ async fn verification_of(state: &AppState, email: &Email) -> Result<Option<Pendi
 async fn pending_in_browser(
     state: &AppState,
     parts: &axum::http::request::Parts,
-) -> Result<Option<Pending>, AppError> {
-    match cookie(parts, PENDING_COOKIE) {
-        Some(id) => Ok(pending_by_id(state, id).await?.filter(|p| !p.consumed)),
+) -> anyhow::Result<Option<Pending>> {
+    match cookies::read(parts, PENDING_COOKIE) {
+        Some(id) => Ok(pending_where(state, "id", id)
+            .await?
+            .filter(|p| !p.consumed())),
         None => Ok(None),
     }
 }
 
 fn remember_pending(state: &AppState, id: &str) {
-    add_response_cookie(set_cookie(
-        PENDING_COOKIE,
-        id,
-        3600,
-        state.config.cookies_secure(),
-    ));
+    add_response_header(
+        SET_COOKIE,
+        cookies::set(PENDING_COOKIE, id, 3600, state.config.cookies_secure()),
+    );
 }
 
 fn forget_pending(state: &AppState) {
-    add_response_cookie(set_cookie(
-        PENDING_COOKIE,
-        "",
-        0,
-        state.config.cookies_secure(),
-    ));
+    add_response_header(
+        SET_COOKIE,
+        cookies::remove(PENDING_COOKIE, state.config.cookies_secure()),
+    );
 }
 
 /// Counts one more code for this address and this connection, in the
@@ -108,7 +93,7 @@ async fn count_send(
     email_hash: &str,
     ip_hash: &str,
     now: Millis,
-) -> Result<bool, AppError> {
+) -> anyhow::Result<bool> {
     let day = 24 * HOUR_MS;
     for (counter, window, limit) in [
         (
@@ -131,7 +116,7 @@ async fn count_send(
         .bind(now - now.rem_euclid(window))
         .fetch_one(&mut *tx)
         .await
-        .map_err(db_error)?
+        .context("verification: count a send")?
         .get("sends");
         if sends > limit {
             return Ok(false);
@@ -145,6 +130,20 @@ fn seconds_left(sent_at: Millis, now: Millis) -> Option<u64> {
     (wait > 0).then(|| ((wait + 999) / 1000) as u64)
 }
 
+fn wait_notice(lang: Lang, seconds: u64) -> FormReply {
+    FormReply::notice(Notice::info(
+        subject::NOTICE_WAIT.with(lang, &[("seconds", &seconds)]),
+    ))
+}
+
+fn limited_notice(lang: Lang) -> FormReply {
+    FormReply::notice(Notice::error(subject::NOTICE_LIMITED.get(lang)))
+}
+
+fn restart_notice(lang: Lang) -> FormReply {
+    FormReply::notice(Notice::info(subject::NOTICE_RESTART.get(lang)))
+}
+
 enum SendResult {
     Queued,
     /// Another code went out less than a minute ago.
@@ -152,13 +151,13 @@ enum SendResult {
     Limited,
 }
 
-impl From<SendResult> for VerifyOutcome {
+impl SendResult {
     /// What the person is told when no code went out.
-    fn from(result: SendResult) -> Self {
-        match result {
-            SendResult::Limited => VerifyOutcome::Limited,
+    fn refusal(self, lang: Lang) -> FormReply {
+        match self {
+            SendResult::Limited => limited_notice(lang),
             SendResult::TooSoon | SendResult::Queued => {
-                VerifyOutcome::Wait(RESEND_COOLDOWN_SECS as u64)
+                wait_notice(lang, RESEND_COOLDOWN_SECS as u64)
             }
         }
     }
@@ -174,15 +173,15 @@ async fn send_fresh_code(
     right: Option<RightKind>,
     lang: Lang,
     ip_hash: &str,
-) -> Result<SendResult, AppError> {
+) -> anyhow::Result<SendResult> {
     let now = state.clock.now();
     let code = random_code();
     let token = random_token();
     let email_hash = sha256_hex(&["email", email.as_str()]);
 
-    let mut tx = state.pool.begin().await.map_err(db_error)?;
+    let mut tx = state.pool.begin().await.context("verification: begin")?;
     if !count_send(&mut tx, state, &email_hash, ip_hash, now).await? {
-        tx.rollback().await.map_err(db_error)?;
+        tx.rollback().await.context("verification: roll back")?;
         return Ok(SendResult::Limited);
     }
     let written = sqlx::query(
@@ -204,113 +203,103 @@ async fn send_fresh_code(
     .bind(now - RESEND_COOLDOWN_SECS * 1000)
     .execute(&mut *tx)
     .await
-    .map_err(db_error)?;
+    .context("verification: store the code")?;
     if written.rows_affected() == 0 {
         // A parallel request sent one a moment ago.
-        tx.rollback().await.map_err(db_error)?;
+        tx.rollback().await.context("verification: roll back")?;
         return Ok(SendResult::TooSoon);
     }
     let link = state.config.link(&format!("/verify/link/{token}"));
-    let message = templates::verification_code(lang, email, &code, &link);
+    let message =
+        templates::verification_code(lang, email, &code, &link, &state.config.controller());
     outbox::enqueue(&mut tx, &message, &state.config.mail_from, None, now)
         .await
-        .map_err(|e| AppError::internal("verification: cannot queue the code email", e))?;
-    tx.commit().await.map_err(db_error)?;
+        .context("verification: queue the code email")?;
+    tx.commit().await.context("verification: commit")?;
     state.outbox_wakeup.notify_one();
     Ok(SendResult::Queued)
 }
 
-pub async fn request_code(form: EmailForm) -> Result<VerifyOutcome, AppError> {
+pub async fn request_code(form: EmailForm) -> Result<FormReply, AppError> {
     let (state, parts) = request_context()?;
+    let lang = current_lang();
     let errors = check_email_form(&form);
-    if !errors.is_empty() {
-        return Ok(VerifyOutcome::Invalid(errors));
-    }
-    let email = Email::parse(&form.email)
-        .map_err(|e| AppError::internal("verification: checked email", e))?;
+    let Ok(email) = Email::parse(&form.email) else {
+        return Ok(FormReply::invalid(errors));
+    };
     let now = state.clock.now();
 
-    let existing = verification_of(&state, &email).await?;
-    let live = existing.filter(|v| !v.consumed && v.expires_at > now);
+    let existing = pending_where(&state, "email", email.as_str()).await?;
+    let live = existing.filter(|v| !v.consumed() && v.expires_at > now);
     if let Some(live) = &live
         && let Some(seconds) = seconds_left(live.sent_at, now)
     {
         // A code went out a moment ago. This browser asked for it (a double
         // click, the back button): go on to typing it. Another browser must
         // wait, so it cannot spend the owner's tries.
-        if cookie(&parts, PENDING_COOKIE) == Some(live.id.as_str()) {
-            return Ok(VerifyOutcome::Next("/verify/code".into()));
+        if cookies::read(&parts, PENDING_COOKIE) == Some(live.id.as_str()) {
+            return Ok(FormReply::go("/verify/code"));
         }
-        return Ok(VerifyOutcome::Wait(seconds));
+        return Ok(wait_notice(lang, seconds));
     }
     let id = live.map(|v| v.id).unwrap_or_else(new_id);
-    let right = RightKind::parse(&form.right);
+    let ip_hash = client_ip_hash(&parts, state.config.client_ip_header.as_deref());
     match send_fresh_code(
         &state,
         &id,
         &email,
-        right,
-        initial_lang(),
-        &client_ip_hash(&parts, state.config.client_ip_header.as_deref()),
+        RightKind::parse(&form.right),
+        lang,
+        &ip_hash,
     )
     .await?
     {
         SendResult::Queued => {
             remember_pending(&state, &id);
-            Ok(VerifyOutcome::Next("/verify/code".into()))
+            Ok(FormReply::go("/verify/code"))
         }
-        refused => Ok(refused.into()),
+        refused => Ok(refused.refusal(lang)),
     }
 }
 
-pub async fn resend_code() -> Result<VerifyOutcome, AppError> {
+pub async fn resend_code() -> Result<FormReply, AppError> {
     let (state, parts) = request_context()?;
+    let lang = current_lang();
     let now = state.clock.now();
     let Some(pending) = pending_in_browser(&state, &parts).await? else {
-        return Ok(VerifyOutcome::Restart);
+        return Ok(restart_notice(lang));
     };
     if let Some(seconds) = seconds_left(pending.sent_at, now) {
-        return Ok(VerifyOutcome::Wait(seconds));
+        return Ok(wait_notice(lang, seconds));
     }
     let Ok(email) = Email::parse(&pending.email) else {
-        return Ok(VerifyOutcome::Restart);
+        return Ok(restart_notice(lang));
     };
-    let right = pending.right_kind.as_deref().and_then(RightKind::parse);
-    match send_fresh_code(
-        &state,
-        &pending.id,
-        &email,
-        right,
-        initial_lang(),
-        &client_ip_hash(&parts, state.config.client_ip_header.as_deref()),
-    )
-    .await?
-    {
-        SendResult::Queued => Ok(VerifyOutcome::Resent),
-        refused => Ok(refused.into()),
+    let ip_hash = client_ip_hash(&parts, state.config.client_ip_header.as_deref());
+    match send_fresh_code(&state, &pending.id, &email, pending.right(), lang, &ip_hash).await? {
+        SendResult::Queued => Ok(FormReply::notice(Notice::info(
+            subject::NOTICE_RESENT.get(lang),
+        ))),
+        refused => Ok(refused.refusal(lang)),
     }
 }
 
-fn invalid_code(code: ErrorCode) -> VerifyOutcome {
-    let mut errors = FieldErrors::default();
-    errors.add("code", code);
-    VerifyOutcome::Invalid(errors)
-}
-
-pub async fn check_code(form: CodeForm) -> Result<VerifyOutcome, AppError> {
+pub async fn check_code(form: CodeForm) -> Result<FormReply, AppError> {
     let (state, parts) = request_context()?;
+    let lang = current_lang();
     let now = state.clock.now();
     let Some(pending) = pending_in_browser(&state, &parts).await? else {
-        return Ok(VerifyOutcome::Restart);
+        return Ok(restart_notice(lang));
     };
+    let invalid = |code| Ok(FormReply::invalid(FieldErrors::single("code", code)));
     let Some(code) = normalize_code(&form.code) else {
-        return Ok(invalid_code(ErrorCode::CodeFormat));
+        return invalid(ErrorCode::CodeFormat);
     };
     if pending.expires_at <= now {
-        return Ok(invalid_code(ErrorCode::CodeExpired));
+        return invalid(ErrorCode::CodeExpired);
     }
     if pending.attempts >= MAX_CODE_TRIES {
-        return Ok(invalid_code(ErrorCode::CodeTooManyTries));
+        return invalid(ErrorCode::CodeTooManyTries);
     }
     // Count the try before comparing, atomically, so parallel guesses
     // cannot exceed the limit.
@@ -322,85 +311,83 @@ pub async fn check_code(form: CodeForm) -> Result<VerifyOutcome, AppError> {
     .bind(MAX_CODE_TRIES)
     .fetch_optional(&state.pool)
     .await
-    .map_err(db_error)?;
+    .context("verification: count a try")?;
     let Some(row) = counted else {
-        return Ok(invalid_code(ErrorCode::CodeTooManyTries));
+        return invalid(ErrorCode::CodeTooManyTries);
     };
     let stored: String = row.get("code_hash");
     if !constant_time_eq(&stored, &sha256_hex(&["code", &pending.id, &code])) {
         let attempts: i64 = row.get("attempts");
-        return Ok(invalid_code(if attempts >= MAX_CODE_TRIES {
+        return invalid(if attempts >= MAX_CODE_TRIES {
             ErrorCode::CodeTooManyTries
         } else {
             ErrorCode::CodeWrong
-        }));
+        });
     }
-    verified(&state, &pending, now).await
+    verified(&state, &pending, now, lang).await
 }
 
-pub async fn confirm_link(form: LinkForm) -> Result<VerifyOutcome, AppError> {
+pub async fn confirm_link(form: LinkForm) -> Result<FormReply, AppError> {
     let (state, _) = request_context()?;
+    let lang = current_lang();
     let now = state.clock.now();
     let token = form.token.trim();
     let invalid = || {
-        let mut errors = FieldErrors::default();
-        errors.add("token", ErrorCode::LinkInvalid);
-        Ok(VerifyOutcome::Invalid(errors))
+        Ok(FormReply::notice(
+            Notice::error(ErrorCode::LinkInvalid.label().get(lang)).with_link(
+                "/verify",
+                subject::GET_NEW_CODE.get(lang),
+                false,
+            ),
+        ))
     };
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return invalid();
     }
-    let pending = sqlx::query(&format!(
-        "SELECT {PENDING_COLUMNS} FROM verifications WHERE link_hash = $1"
-    ))
-    .bind(sha256_hex(&["link", token]))
-    .fetch_optional(&state.pool)
-    .await
-    .map_err(db_error)?
-    .map(pending_from_row);
-    match pending {
-        Some(pending) if !pending.consumed && pending.expires_at > now => {
-            verified(&state, &pending, now).await
+    match pending_where(&state, "link_hash", &sha256_hex(&["link", token])).await? {
+        Some(pending) if !pending.consumed() && pending.expires_at > now => {
+            verified(&state, &pending, now, lang).await
         }
         _ => invalid(),
     }
 }
 
-/// Consumes the verification (once, even under a race) and opens the session.
+/// Consumes the verification (once, even under a race) and opens the
+/// session, in one transaction: a code is never spent without a session.
 async fn verified(
     state: &AppState,
     pending: &Pending,
     now: Millis,
-) -> Result<VerifyOutcome, AppError> {
+    lang: Lang,
+) -> Result<FormReply, AppError> {
+    let email = Email::parse(&pending.email).context("verification: stored email")?;
+    let mut tx = state.pool.begin().await.context("verification: begin")?;
     let consumed = sqlx::query(
         "UPDATE verifications SET consumed_at = $1 WHERE id = $2 AND consumed_at IS NULL",
     )
     .bind(now)
     .bind(&pending.id)
-    .execute(&state.pool)
+    .execute(&mut *tx)
     .await
-    .map_err(db_error)?;
+    .context("verification: consume")?;
     if consumed.rows_affected() != 1 {
-        return Ok(VerifyOutcome::Restart);
+        return Ok(restart_notice(lang));
     }
-    let email = Email::parse(&pending.email)
-        .map_err(|e| AppError::internal("verification: stored email", e))?;
-    open_session(state, &email).await?;
+    session::open(&mut tx, state, &email).await?;
+    tx.commit().await.context("verification: commit")?;
     forget_pending(state);
-    Ok(VerifyOutcome::Next(
-        match pending.right_kind.as_deref().and_then(RightKind::parse) {
-            Some(right) => format!("/request/new?right={}", right.slug()),
-            None => "/my-requests".into(),
-        },
-    ))
+    Ok(FormReply::go(match pending.right() {
+        Some(right) => format!("/request/new?right={}", right.slug()),
+        None => "/my-requests".into(),
+    }))
 }
 
-pub async fn pending_code() -> Result<Option<CodeTarget>, AppError> {
+/// The masked address the code page talks about, if this browser is in the
+/// middle of a verification.
+pub async fn pending_code() -> Result<Option<String>, AppError> {
     let (state, parts) = request_context()?;
     Ok(pending_in_browser(&state, &parts)
         .await?
         .and_then(|p| Email::parse(&p.email).ok())
-        .map(|email| CodeTarget {
-            masked_email: email.masked(),
-        }))
+        .map(|email| email.masked()))
 }

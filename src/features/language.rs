@@ -1,40 +1,62 @@
-use crate::i18n::{LANG_COOKIE, LANG_COOKIE_MAX_AGE_SECS, Lang};
-use crate::startup::AppState;
+//! Switching between French and English: a plain link on every page, which
+//! sets the one language cookie and comes back to the same page.
+
+use crate::i18n::{current_lang, site};
+use crate::state::AppState;
+use crate::web::form::encode_query_value;
+use crate::web::lang::lang_cookie;
+use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
 use serde::Deserialize;
 
-pub fn language_cookie(lang: Lang, secure: bool) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{LANG_COOKIE}={}; Path=/; Max-Age={LANG_COOKIE_MAX_AGE_SECS}; SameSite=Lax; HttpOnly{secure}",
-        lang.code()
-    ))
-    .expect("a cookie made of ASCII constants is a valid header value")
-}
-
-/// Adds the language cookie to the response of the current server function.
-pub fn remember_language(lang: Lang) {
-    let secure = use_context::<AppState>().is_some_and(|state| state.config.cookies_secure());
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.append_header(header::SET_COOKIE, language_cookie(lang, secure));
+/// The link to the other language, back to the same page.
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let lang = current_lang();
+    let other = lang.other();
+    let location = use_location();
+    // The router's `search` comes without its `?`.
+    let search = location.search.get_untracked();
+    let next = if search.is_empty() {
+        location.pathname.get_untracked()
+    } else {
+        format!("{}?{search}", location.pathname.get_untracked())
+    };
+    let href = format!("/lang/{}?next={}", other.code(), encode_query_value(&next));
+    view! {
+        <a
+            class="lang-switch"
+            href=href
+            hreflang=other.code()
+            lang=other.code()
+            aria-label=site::SWITCH_TO_LABEL.get(lang)
+        >
+            {site::SWITCH_TO.get(lang)}
+        </a>
     }
 }
 
+pub fn plain_routes() -> Router<AppState> {
+    Router::new().route("/lang/{code}", get(switch_language))
+}
+
 #[derive(Deserialize)]
-pub struct SwitchQuery {
+struct SwitchQuery {
     next: Option<String>,
 }
 
-/// `GET /lang/{code}?next=/path`: the language switch without JavaScript.
-pub async fn switch_language(
+/// `GET /lang/{code}?next=/path`: remembers the language, goes back.
+async fn switch_language(
     State(state): State<AppState>,
     Path(code): Path<String>,
     Query(query): Query<SwitchQuery>,
 ) -> Response {
-    let Some(lang) = Lang::parse(&code) else {
+    let Some(lang) = crate::domain::Lang::parse(&code) else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let next = query
@@ -49,7 +71,7 @@ pub async fn switch_language(
             (header::LOCATION, location),
             (
                 header::SET_COOKIE,
-                language_cookie(lang, state.config.cookies_secure()),
+                lang_cookie(lang, state.config.cookies_secure()),
             ),
         ],
     )
@@ -80,23 +102,5 @@ mod tests {
         assert!(!is_local_path("/\\evil.example"));
         assert!(!is_local_path("/\t/evil.example"));
         assert!(!is_local_path("/\n/evil.example"));
-    }
-
-    #[test]
-    fn the_cookie_is_secure_only_over_https() {
-        let plain = language_cookie(Lang::En, false);
-        assert!(
-            plain
-                .to_str()
-                .unwrap()
-                .starts_with("portal_lang=en; Path=/")
-        );
-        assert!(!plain.to_str().unwrap().contains("Secure"));
-        assert!(
-            language_cookie(Lang::Fr, true)
-                .to_str()
-                .unwrap()
-                .ends_with("; Secure")
-        );
     }
 }

@@ -1,0 +1,177 @@
+//! The subject's messages and answers, with an optional file, and the
+//! download of the DPO's reply files.
+
+use super::ssr::owned;
+use crate::domain::{Actor, EventKind, Status};
+use crate::email::templates;
+use crate::error::AppError;
+use crate::files::{Upload, UploadError, kind_of};
+use crate::i18n::subject;
+use crate::requests::change::NewFile;
+use crate::requests::{self, Change, ChangeError, ClockEffect};
+use crate::state::AppState;
+use crate::web::form::{FormReply, Notice};
+use crate::web::lang::request_lang;
+use crate::web::session;
+use anyhow::Context;
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+
+/// A reply file stays downloadable this long after it is shared.
+pub const DOWNLOAD_DAYS: i64 = 7;
+pub const MAX_MESSAGE_CHARS: usize = 5000;
+
+/// `POST /my-requests/{reference}/message`: a multipart form (the text and
+/// an optional file). While the request awaits the subject, it is the
+/// answer, and the clock runs again.
+pub async fn post_message(
+    State(state): State<AppState>,
+    Path(reference): Path<String>,
+    parts: Parts,
+    multipart: Multipart,
+) -> Response {
+    let reply = message(&state, &parts, &reference, multipart).await;
+    let page = format!("/my-requests/{reference}");
+    crate::web::plain_post::answer(&state, parts, &page, reply, ()).await
+}
+
+async fn message(
+    state: &AppState,
+    parts: &Parts,
+    reference: &str,
+    multipart: Multipart,
+) -> Result<FormReply, AppError> {
+    let lang = request_lang(parts);
+    let upload: Upload = match crate::files::read(multipart, state.config.max_file_bytes()).await {
+        Ok(upload) => upload,
+        Err(UploadError::TooLarge) => {
+            return Ok(FormReply::notice(Notice::error(
+                subject::FILE_TOO_LARGE.with(lang, &[("mb", &state.config.max_file_mb)]),
+            )));
+        }
+        Err(UploadError::Unreadable) => {
+            return Ok(FormReply::notice(Notice::error(
+                subject::MESSAGE_EMPTY.get(lang),
+            )));
+        }
+    };
+    let Some(email) = session::current(state, parts).await? else {
+        return Ok(FormReply::notice(
+            Notice::error(subject::SESSION_EXPIRED_MESSAGE.get(lang)).with_link(
+                "/verify",
+                subject::VERIFY_AGAIN.get(lang),
+                true,
+            ),
+        ));
+    };
+    let Some(request) = owned(state, &email, reference).await? else {
+        return Ok(FormReply::notice(Notice::error(
+            subject::REQUEST_NOT_FOUND_BODY.get(lang),
+        )));
+    };
+    let text = upload.field("form[message]").trim().to_owned();
+    if text.chars().count() > MAX_MESSAGE_CHARS {
+        return Ok(FormReply::invalid(crate::domain::FieldErrors::single(
+            "message",
+            crate::domain::ErrorCode::TooLong,
+        )));
+    }
+    if text.is_empty() && upload.file.is_none() {
+        return Ok(FormReply::invalid(crate::domain::FieldErrors::single(
+            "message",
+            crate::domain::ErrorCode::Required,
+        )));
+    }
+    let answering = request.status == Status::AwaitingSubject;
+    let mut change = Change::event(
+        if answering {
+            EventKind::SubjectAnswered
+        } else {
+            EventKind::SubjectMessage
+        },
+        Actor::Subject,
+    );
+    if answering {
+        change.clock = ClockEffect::Resume;
+    }
+    if let Some((name, data)) = upload.file {
+        let Some(content_type) = kind_of(&name, &data) else {
+            return Ok(FormReply::notice(Notice::error(
+                subject::FILE_REFUSED_TYPE.get(lang),
+            )));
+        };
+        change.files.push(NewFile {
+            direction: "from_subject",
+            name,
+            content_type,
+            data,
+        });
+    }
+    change.note = (!text.is_empty()).then_some(text);
+    let console = state
+        .config
+        .link(&format!("/dpo/requests/{}", request.reference));
+    change.emails.push(templates::dpo_subject_wrote(
+        &request.reference,
+        answering,
+        &console,
+        &state.config.controller(),
+    ));
+    match requests::apply(state, &request, change).await {
+        Ok(_) => Ok(FormReply::go(format!(
+            "/my-requests/{}?sent=1",
+            request.reference
+        ))),
+        Err(ChangeError::NotAllowed { .. } | ChangeError::ChangedMeanwhile) => Ok(
+            FormReply::notice(Notice::info(subject::ALREADY_CLOSED.get(lang))),
+        ),
+        Err(ChangeError::Failed(e)) => Err(e),
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct SharedFile {
+    name: String,
+    content_type: String,
+    data: Vec<u8>,
+    shared_at: Option<i64>,
+}
+
+/// `GET /my-requests/{reference}/files/{id}`: the verified owner only,
+/// for 7 days after the file was shared.
+pub async fn download(
+    State(state): State<AppState>,
+    Path((reference, id)): Path<(String, String)>,
+    parts: Parts,
+) -> Response {
+    let found = async {
+        let Some(email) = session::current(&state, &parts).await? else {
+            return Ok::<_, AppError>(None);
+        };
+        let Some(request) = owned(&state, &email, &reference).await? else {
+            return Ok(None);
+        };
+        let file = sqlx::query_as::<_, SharedFile>(
+            "SELECT name, content_type, data, shared_at FROM request_files \
+             WHERE id = $1 AND request_id = $2 AND direction = 'to_subject'",
+        )
+        .bind(&id)
+        .bind(&request.id)
+        .fetch_optional(&state.pool)
+        .await
+        .context("follow: read a reply file")?;
+        let now = state.clock.now();
+        Ok(file.filter(|f| {
+            f.shared_at
+                .is_some_and(|at| now < at + DOWNLOAD_DAYS * 86_400_000)
+        }))
+    }
+    .await;
+    match found {
+        Ok(Some(file)) => crate::files::download(&file.name, &file.content_type, file.data),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}

@@ -1,0 +1,89 @@
+//! `/`: the six rights in plain words, how the portal treats the data it
+//! collects, and the right to complain to the CNIL. No script at all.
+
+use crate::domain::RightKind;
+use crate::i18n::{current_lang, right_texts, site};
+use leptos::prelude::*;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let lang = current_lang();
+    let controller = use_context::<crate::state::AppState>().map(|state| state.config.controller());
+    let other_channels = controller.map(|c| {
+        site::OTHER_CHANNELS.with(
+            lang,
+            &[
+                ("name", &c.name),
+                ("address", &c.address),
+                ("country", &c.country),
+                ("email", &c.dpo_email.as_str()),
+            ],
+        )
+    });
+    view! {
+        <section class="hero">
+            <h1>{site::HOME_TITLE.get(lang)}</h1>
+            <p class="lead">{site::HOME_INTRO.get(lang)}</p>
+        </section>
+
+        <section class="page" aria-labelledby="rights-title">
+            <h2 id="rights-title">{site::RIGHTS_TITLE.get(lang)}</h2>
+            <ul class="rights">
+                {RightKind::ALL.iter().map(|right| view! { <RightCard right=*right /> }).collect_view()}
+            </ul>
+        </section>
+
+        <section class="page" aria-labelledby="steps-title">
+            <h2 id="steps-title">{site::HOME_STEPS_TITLE.get(lang)}</h2>
+            <ol class="steps">
+                {[site::HOME_STEP_1, site::HOME_STEP_2, site::HOME_STEP_3]
+                    .map(|step| view! { <li>{step.get(lang)}</li> })}
+            </ol>
+        </section>
+
+        <section class="page" aria-labelledby="portal-data-title">
+            <h2 id="portal-data-title">{site::PORTAL_DATA_TITLE.get(lang)}</h2>
+            <ul class="plain-list">
+                {[site::PORTAL_DATA_1, site::PORTAL_DATA_2, site::PORTAL_DATA_3, site::PORTAL_DATA_4]
+                    .map(|line| view! { <li>{line.get(lang)}</li> })}
+            </ul>
+        </section>
+
+        <section class="page notice" aria-labelledby="complaint-title">
+            <h2 id="complaint-title">{site::COMPLAINT_TITLE.get(lang)}</h2>
+            <p>{site::COMPLAINT_BODY.get(lang)}</p>
+            <p>
+                <a href=crate::domain::CNIL_COMPLAINT_URL rel="noopener noreferrer">
+                    {site::COMPLAINT_LINK.get(lang)}
+                </a>
+            </p>
+            <p class="muted">{other_channels}</p>
+        </section>
+    }
+}
+
+#[component]
+fn RightCard(right: RightKind) -> impl IntoView {
+    let lang = current_lang();
+    let text = right_texts(right);
+    let title_id = format!("right-{}", right.slug());
+    view! {
+        <li class="right-card" id=right.slug()>
+            <h3 id=title_id.clone()>{text.name.get(lang)}</h3>
+            <p>{text.summary.get(lang)}</p>
+            <p class="muted">{text.example.get(lang)}</p>
+            <p class="right-card__footer">
+                <span class="muted">
+                    {site::ARTICLE_OF_GDPR.with(lang, &[("article", &right.article())])}
+                </span>
+                <a
+                    class="button"
+                    href=format!("/verify?right={}", right.slug())
+                    aria-describedby=title_id
+                >
+                    {text.start.get(lang)}
+                </a>
+            </p>
+        </li>
+    }
+}
