@@ -1,14 +1,14 @@
-//! The command line: serving is the default; `dpo add` creates a console
-//! account. Configuration errors end the program with one line and exit 2.
+//! The command line: serving is the default; `dpo …` manages console
+//! accounts. Configuration errors end the program with one line and exit 2.
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::domain::Email;
-use crate::features::dpo::accounts::{self, CreateAccountError};
+use crate::features::dpo::accounts::{self, AccountError};
 use crate::startup::{Application, leptos_options_from_env, shutdown_signal};
 use crate::{db, telemetry};
 use clap::{Parser, Subcommand};
-use std::io::BufRead;
+use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -29,8 +29,7 @@ enum Command {
     Serve,
     /// Apply the database migrations and exit.
     Migrate,
-    /// Delete expired verifications and sessions now (the server also does
-    /// it every hour).
+    /// Delete what has expired now (the server also does it every hour).
     Purge,
     /// Manage DPO console accounts.
     Dpo {
@@ -41,11 +40,21 @@ enum Command {
 
 #[derive(Subcommand)]
 enum DpoCommand {
-    /// Create a DPO account; the password is read from standard input.
+    /// Create a DPO account; the password (15 to 128 characters) is read
+    /// from standard input, without echo on a terminal.
     Add {
         /// The DPO's email address, used to sign in.
         email: String,
     },
+    /// List the accounts, with their second factor and state.
+    List,
+    /// Stop an account from signing in; its sessions end at once.
+    Disable { email: String },
+    /// Set a new password (read like `add`); unlocks and enables the
+    /// account and ends its sessions.
+    ResetPassword { email: String },
+    /// Remove the second factor (a lost phone); ends the sessions.
+    ResetTotp { email: String },
 }
 
 pub fn main() -> ExitCode {
@@ -87,9 +96,7 @@ pub fn main() -> ExitCode {
                 );
                 Ok(ExitCode::SUCCESS)
             }
-            Command::Dpo {
-                command: DpoCommand::Add { email },
-            } => add_dpo(config, &email).await,
+            Command::Dpo { command } => dpo(config, command).await,
         }
     });
     match result {
@@ -108,29 +115,94 @@ async fn serve(config: Config) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn add_dpo(config: Config, email: &str) -> anyhow::Result<ExitCode> {
-    let email = match Email::parse(email) {
-        Ok(email) => email,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Ok(ExitCode::from(2));
-        }
-    };
-    let mut password = String::new();
-    std::io::stdin().lock().read_line(&mut password)?;
-    let password = password.trim_end_matches(['\r', '\n']);
+/// A password from standard input: prompted without echo on a terminal,
+/// read as a line otherwise (a file or a pipe).
+fn read_password() -> anyhow::Result<String> {
+    if std::io::stdin().is_terminal() {
+        Ok(rpassword::prompt_password(
+            "Password (15 to 128 characters): ",
+        )?)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+    }
+}
 
+async fn dpo(config: Config, command: DpoCommand) -> anyhow::Result<ExitCode> {
+    let email = |raw: &str| Email::parse(raw).map_err(|e| anyhow::anyhow!("{e}"));
     let pool = db::connect(&config.database_url).await?;
     db::migrate(&pool).await?;
-    match accounts::create_account(&pool, &email, password, SystemClock.now()).await {
-        Ok(()) => {
-            println!(
-                "DPO account created; it can sign in at {}",
-                config.link("/dpo")
-            );
+    let outcome = match command {
+        DpoCommand::Add { email: raw } => {
+            let address = match Email::parse(&raw) {
+                Ok(address) => address,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            let password = read_password()?;
+            accounts::create_account(&pool, &address, &password, SystemClock.now())
+                .await
+                .map(|_| {
+                    format!(
+                        "DPO account created; it can sign in at {}",
+                        config.link("/dpo")
+                    )
+                })
+        }
+        DpoCommand::List => {
+            for line in accounts::list(&pool).await? {
+                let mut state = vec![if line.totp_secret.is_some() {
+                    "second factor on"
+                } else {
+                    "second factor off"
+                }];
+                if line.disabled_at.is_some() {
+                    state.push("disabled");
+                }
+                if line
+                    .locked_until
+                    .is_some_and(|until| until > SystemClock.now())
+                {
+                    state.push("locked");
+                }
+                println!("{}\t{}", line.email, state.join(", "));
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        DpoCommand::Disable { email: raw } => match email(&raw) {
+            Ok(address) => accounts::disable(&pool, &address, SystemClock.now())
+                .await
+                .map(|_| "account disabled; its sessions ended".to_owned()),
+            Err(_) => Err(AccountError::NotFound),
+        },
+        DpoCommand::ResetPassword { email: raw } => match email(&raw) {
+            Ok(address) => {
+                let password = read_password()?;
+                accounts::reset_password(&pool, &address, &password)
+                    .await
+                    .map(|_| {
+                        "password changed; the account is unlocked and its sessions ended"
+                            .to_owned()
+                    })
+            }
+            Err(_) => Err(AccountError::NotFound),
+        },
+        DpoCommand::ResetTotp { email: raw } => match email(&raw) {
+            Ok(address) => accounts::reset_totp(&pool, &address)
+                .await
+                .map(|_| "second factor removed; its sessions ended".to_owned()),
+            Err(_) => Err(AccountError::NotFound),
+        },
+    };
+    match outcome {
+        Ok(message) => {
+            println!("{message}");
             Ok(ExitCode::SUCCESS)
         }
-        Err(CreateAccountError::Unexpected(e)) => Err(e),
+        Err(AccountError::Unexpected(e)) => Err(e),
         Err(e) => {
             eprintln!("error: {e}");
             Ok(ExitCode::from(2))

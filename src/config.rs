@@ -31,6 +31,10 @@ pub struct Config {
     pub codes_per_ip_per_hour: i64,
     /// The header a trusted reverse proxy puts the client's address in.
     pub client_ip_header: Option<String>,
+    /// Console sign-in attempts one client may make in an hour.
+    pub logins_per_ip_per_hour: i64,
+    /// The largest file a DPO or a subject may attach, in MiB.
+    pub max_file_mb: u64,
 }
 
 /// A database URL; its Debug and Display hide any password.
@@ -167,6 +171,10 @@ impl Config {
             None => None,
         };
 
+        let logins_per_ip_per_hour =
+            number(&get, "PORTAL_LOGINS_PER_IP_PER_HOUR", 30, 1..=100_000)?;
+        let max_file_mb = number(&get, "PORTAL_MAX_FILE_MB", 20, 1..=1024)? as u64;
+
         Ok(Config {
             database_url,
             public_url,
@@ -177,7 +185,19 @@ impl Config {
             outbox_poll,
             codes_per_ip_per_hour,
             client_ip_header,
+            logins_per_ip_per_hour,
+            max_file_mb,
         })
+    }
+
+    /// `PORTAL_MAX_FILE_MB` in bytes.
+    pub fn max_file_bytes(&self) -> usize {
+        (self.max_file_mb as usize) * 1024 * 1024
+    }
+
+    /// The controller's facts, with the configured DPO address.
+    pub fn controller(&self) -> crate::domain::Controller {
+        crate::domain::Controller::sofacto(self.dpo_email.clone())
     }
 
     /// Cookies get `Secure` when the portal is reached over https.
@@ -192,6 +212,32 @@ impl Config {
     /// An absolute link for emails, from a path such as `/my-requests`.
     pub fn link(&self, path: &str) -> String {
         format!("{}{}", self.public_url.as_str().trim_end_matches('/'), path)
+    }
+}
+
+/// A whole number setting within `range`, or `default` when unset.
+fn number(
+    get: &impl Fn(&str) -> Option<String>,
+    variable: &'static str,
+    default: i64,
+    range: std::ops::RangeInclusive<i64>,
+) -> Result<i64, ConfigError> {
+    match get(variable) {
+        Some(value) => value
+            .parse::<i64>()
+            .ok()
+            .filter(|n| range.contains(n))
+            .ok_or_else(|| {
+                invalid(
+                    variable,
+                    format!(
+                        "must be a whole number between {} and {}",
+                        range.start(),
+                        range.end()
+                    ),
+                )
+            }),
+        None => Ok(default),
     }
 }
 
@@ -326,6 +372,8 @@ mod tests {
             ("PORTAL_OUTBOX_POLL_SECS", "0"),
             ("PORTAL_CODES_PER_IP_PER_HOUR", "many"),
             ("PORTAL_CLIENT_IP_HEADER", "bad header"),
+            ("PORTAL_MAX_FILE_MB", "0"),
+            ("PORTAL_LOGINS_PER_IP_PER_HOUR", "lots"),
         ] {
             let error = config(&[(variable, value)]).unwrap_err();
             assert_eq!(error.variable, variable, "{value}");

@@ -5,7 +5,6 @@
 
 use crate::config::DatabaseUrl;
 use anyhow::Context;
-use rand::RngCore;
 use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyPool, Executor};
 use std::time::Duration;
@@ -66,9 +65,7 @@ pub async fn migrate(pool: &Pool) -> anyhow::Result<()> {
 
 /// A random, unguessable row id: 128 bits as 32 hex digits.
 pub fn new_id() -> String {
-    let mut bytes = [0u8; 16];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    crate::secure::hex(&crate::secure::random_bytes::<16>())
 }
 
 #[cfg(test)]

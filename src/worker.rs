@@ -3,8 +3,12 @@
 
 use crate::clock::SharedClock;
 use crate::db::Pool;
+use crate::domain::{Actor, Date, EventKind};
 use crate::email::Mailer;
 use crate::email::outbox::{self, Claimed};
+use crate::requests::{self, Change, ChangeError, REQUEST_COLUMNS, RequestRow};
+use crate::state::AppState;
+use anyhow::Context;
 use lettre::Address;
 use lettre::address::Envelope;
 use lettre::message::Mailbox;
@@ -22,6 +26,8 @@ pub struct OutboxWorker {
     pub clock: SharedClock,
     pub wakeup: Arc<Notify>,
     pub poll: Duration,
+    /// For the hourly jobs that change requests (reminders).
+    pub state: AppState,
 }
 
 impl OutboxWorker {
@@ -38,6 +44,15 @@ impl OutboxWorker {
                         tracing::info!(?purged, "expired verifications and sessions deleted")
                     }
                     Err(e) => tracing::error!(error = %e, "cannot purge expired verifications"),
+                }
+                match send_reminders(&self.state).await {
+                    Ok(0) => {}
+                    Ok(sent) => {
+                        tracing::info!(sent, "reminders sent to subjects who have not answered")
+                    }
+                    Err(e) => {
+                        tracing::error!(error = format!("{e:#}"), "cannot send the reminders")
+                    }
                 }
             }
             while !*stop.borrow() {
@@ -112,4 +127,35 @@ impl OutboxWorker {
 fn envelope(from: &Mailbox, recipient: &str) -> Option<Envelope> {
     let to: Address = recipient.parse().ok()?;
     Envelope::new(Some(from.email.clone()), vec![to]).ok()
+}
+
+/// A request awaiting the subject this long gets one reminder.
+pub const REMIND_AFTER_DAYS: i64 = 14;
+
+/// Reminds subjects who have not answered a request for information for 14
+/// days, once per pause, through the one door for changes.
+pub async fn send_reminders(state: &AppState) -> anyhow::Result<usize> {
+    let today = Date::paris_of(state.clock.now());
+    let due = sqlx::query_as::<_, RequestRow>(&format!(
+        "SELECT {REQUEST_COLUMNS} FROM requests WHERE status = 'awaiting_subject' \
+         AND reminded_at IS NULL AND paused_since <= $1"
+    ))
+    .bind(today.add_days(-REMIND_AFTER_DAYS).iso())
+    .fetch_all(&state.pool)
+    .await
+    .context("reminders: find the requests")?;
+    let mut sent = 0;
+    for request in &due {
+        let mut change = Change::event(EventKind::Reminded, Actor::System);
+        change
+            .emails
+            .extend(crate::features::dpo::reminder_email(state, request));
+        match requests::apply(state, request, change).await {
+            Ok(_) => sent += 1,
+            // Answered or closed meanwhile: nothing to remind.
+            Err(ChangeError::ChangedMeanwhile | ChangeError::NotAllowed { .. }) => {}
+            Err(ChangeError::Failed(_)) => anyhow::bail!("reminders: a change failed"),
+        }
+    }
+    Ok(sent)
 }

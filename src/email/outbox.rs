@@ -14,8 +14,11 @@ use std::time::Duration;
 pub const LEASE: Duration = Duration::from_secs(120);
 /// Retry delays double from this one...
 const FIRST_RETRY: Duration = Duration::from_secs(5);
-/// ...up to this one, and go on until the message is sent.
+/// ...up to this one...
 const MAX_RETRY: Duration = Duration::from_secs(3600);
+/// ...for a day at most: then the message has failed for good, and the
+/// console shows it.
+pub const GIVE_UP_AFTER: Duration = Duration::from_secs(24 * 3600);
 
 /// Queues `email` on `conn`, which should be inside the caller's transaction.
 /// Returns the outbox id.
@@ -108,6 +111,7 @@ pub async fn mark_failed(
     now: Millis,
 ) -> sqlx::Result<()> {
     let next = now + retry_delay(claimed.attempts).as_millis() as Millis;
+    let permanent = permanent || now - claimed.created_at >= GIVE_UP_AFTER.as_millis() as Millis;
     sqlx::query(
         "UPDATE outbox SET status = $1, next_attempt_at = $2, last_error = $3, lease_id = NULL, lease_until = NULL \
          WHERE id = $4 AND lease_id = $5",

@@ -1,126 +1,152 @@
-//! Every email the portal sends, in French and English, as plain text and
-//! HTML. Emails to the DPO carry the reference, the right, the due date and
-//! a link, never the request's personal content.
+//! Every email the portal sends, in the request's language, as plain text
+//! and HTML of the same content. The HTML comes from the view layer, which
+//! escapes what it quotes. Emails to the DPO carry the reference, the
+//! right, the due date and a link, never the request's personal content.
 
 use super::OutgoingEmail;
-use crate::domain::{Date, Email, Reference, RightKind};
-use crate::i18n::{Lang, long_date, tr};
+use crate::domain::{Controller, Date, Email, Lang, Reference, RightKind};
+use crate::i18n::email::*;
+use crate::i18n::{Label, long_date};
+use leptos::prelude::*;
+use leptos::tachys::view::RenderHtml;
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+/// The content of one email: a title, paragraphs (each a list of lines),
+/// and an optional button.
+struct Body {
+    title: String,
+    paragraphs: Vec<Vec<String>>,
+    button: Option<(String, String)>,
 }
 
-/// Paragraphs and an optional button, as text and as HTML.
-fn render(
+impl Body {
+    fn new(lang: Lang, title: crate::i18n::Text) -> Self {
+        Body {
+            title: title.get(lang).to_owned(),
+            paragraphs: Vec::new(),
+            button: None,
+        }
+    }
+
+    fn paragraph(mut self, text: impl Into<String>) -> Self {
+        self.paragraphs
+            .push(text.into().lines().map(str::to_owned).collect());
+        self
+    }
+
+    fn button(mut self, label: &str, url: &str) -> Self {
+        self.button = Some((label.to_owned(), url.to_owned()));
+        self
+    }
+
+    fn signature(lang: Lang, controller: &Controller) -> String {
+        SIGNATURE.with(
+            lang,
+            &[
+                ("name", &controller.name),
+                ("address", &controller.address),
+                ("country", &controller.country),
+                ("email", &controller.dpo_email.as_str()),
+            ],
+        )
+    }
+
+    fn text(&self, lang: Lang, controller: &Controller) -> String {
+        let mut text = format!("{}\n\n", self.title);
+        for paragraph in &self.paragraphs {
+            text.push_str(&paragraph.join("\n"));
+            text.push_str("\n\n");
+        }
+        if let Some((label, url)) = &self.button {
+            text.push_str(&format!(
+                "{label}{} {url}\n\n",
+                if lang == Lang::Fr { " :" } else { ":" }
+            ));
+        }
+        text.push_str("-- \n");
+        text.push_str(&Self::signature(lang, controller));
+        text.push('\n');
+        text
+    }
+
+    fn html(&self, lang: Lang, controller: &Controller) -> String {
+        let title = self.title.clone();
+        let paragraphs = self.paragraphs.clone();
+        let button = self.button.clone();
+        let signature: Vec<String> = Self::signature(lang, controller)
+            .lines()
+            .map(str::to_owned)
+            .collect();
+        let muted = "font-size:.85rem;color:#4a5563";
+        let page = view! {
+            <html lang=lang.code()>
+                <head>
+                    <meta charset="utf-8" />
+                    <title>{title.clone()}</title>
+                </head>
+                <body style="font-family:Arial,sans-serif;color:#1b1f24;line-height:1.5;max-width:36rem;margin:0 auto;padding:1rem">
+                    <h1 style="font-size:1.3rem;color:#0b4f8a">{title}</h1>
+                    {paragraphs.into_iter().map(|lines| view! { <p>{lines_with_breaks(lines)}</p> }).collect_view()}
+                    {button.map(|(label, url)| view! {
+                        <p>
+                            <a href=url.clone() style="display:inline-block;background:#0b4f8a;color:#fff;padding:.6rem 1rem;border-radius:.4rem;text-decoration:none">{label}</a>
+                        </p>
+                        <p style=muted>{url}</p>
+                    })}
+                    <hr style="border:0;border-top:1px solid #d5dbe3" />
+                    <p style=muted>{lines_with_breaks(signature)}</p>
+                </body>
+            </html>
+        };
+        format!("<!DOCTYPE html>{}", page.to_html())
+    }
+
+    fn email(
+        self,
+        lang: Lang,
+        kind: &'static str,
+        to: &Email,
+        subject: String,
+        controller: &Controller,
+    ) -> OutgoingEmail {
+        OutgoingEmail {
+            kind,
+            to: to.clone(),
+            subject,
+            text: self.text(lang, controller),
+            html: self.html(lang, controller),
+        }
+    }
+}
+
+fn lines_with_breaks(lines: Vec<String>) -> impl IntoView {
+    lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, line)| view! { {(i > 0).then(|| view! { <br /> })} {line} })
+        .collect_view()
+}
+
+pub fn verification_code(
     lang: Lang,
-    title: &str,
-    paragraphs: &[String],
-    button: Option<(&str, &str)>,
-) -> (String, String) {
-    let signature = tr(
-        lang,
-        "SOFACTO SAS, délégué à la protection des données\n256 rue de Thor, 34000 Montpellier — dpo@sofacto.com",
-        "SOFACTO SAS, data protection officer\n256 rue de Thor, 34000 Montpellier, France — dpo@sofacto.com",
-    );
-    let mut text = format!("{title}\n\n");
-    for paragraph in paragraphs {
-        text.push_str(paragraph);
-        text.push_str("\n\n");
-    }
-    if let Some((label, url)) = button {
-        text.push_str(&format!("{label}{} {url}\n\n", lang.pick(" :", ":")));
-    }
-    text.push_str("-- \n");
-    text.push_str(signature);
-    text.push('\n');
-
-    let mut html = format!(
-        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title></head>\
-         <body style=\"font-family:Arial,sans-serif;color:#1b1f24;line-height:1.5;max-width:36rem;margin:0 auto;padding:1rem\">\
-         <h1 style=\"font-size:1.3rem;color:#0b4f8a\">{}</h1>",
-        lang.code(),
-        escape(title),
-        escape(title)
-    );
-    for paragraph in paragraphs {
-        html.push_str(&format!(
-            "<p>{}</p>",
-            escape(paragraph).replace('\n', "<br>")
-        ));
-    }
-    if let Some((label, url)) = button {
-        html.push_str(&format!(
-            "<p><a href=\"{}\" style=\"display:inline-block;background:#0b4f8a;color:#fff;padding:.6rem 1rem;border-radius:.4rem;text-decoration:none\">{}</a></p>\
-             <p style=\"font-size:.85rem;color:#4a5563\">{}</p>",
-            escape(url),
-            escape(label),
-            escape(url)
-        ));
-    }
-    html.push_str(&format!(
-        "<hr style=\"border:0;border-top:1px solid #d5dbe3\"><p style=\"font-size:.85rem;color:#4a5563\">{}</p></body></html>",
-        escape(signature).replace('\n', "<br>")
-    ));
-    (text, html)
-}
-
-fn email(
-    kind: &'static str,
     to: &Email,
-    subject: String,
-    (text, html): (String, String),
+    code: &str,
+    link: &str,
+    controller: &Controller,
 ) -> OutgoingEmail {
-    OutgoingEmail {
-        kind,
-        to: to.clone(),
-        subject,
-        text,
-        html,
-    }
-}
-
-pub fn right_name(lang: Lang, right: RightKind) -> &'static str {
-    lang.texts().right(right).name
-}
-
-pub fn verification_code(lang: Lang, to: &Email, code: &str, link: &str) -> OutgoingEmail {
-    let title = tr(lang, "Votre code de vérification", "Your verification code");
-    let paragraphs = [
-        format!("{} {code}", tr(lang, "Code :", "Code:")),
-        tr(
+    Body::new(lang, CODE_TITLE)
+        .paragraph(CODE_LINE.with(lang, &[("code", &code)]))
+        .paragraph(CODE_HOW.get(lang))
+        .paragraph(CODE_IGNORE.get(lang))
+        .button(CODE_BUTTON.get(lang), link)
+        // The code is never in the subject: lock screens and mail logs show
+        // subjects.
+        .email(
             lang,
-            "Saisissez ce code sur la page ouverte dans votre navigateur, ou utilisez le bouton ci-dessous. Il est valable 10 minutes et ne sert qu'une fois.",
-            "Type this code on the page open in your browser, or use the button below. It is valid for 10 minutes and works once.",
+            "verification_code",
+            to,
+            CODE_SUBJECT.get(lang).to_owned(),
+            controller,
         )
-        .to_owned(),
-        tr(
-            lang,
-            "Si vous n'avez rien demandé, ignorez ce message : sans ce code, personne ne peut agir en votre nom.",
-            "If you did not ask for anything, ignore this message: without this code nobody can act in your name.",
-        )
-        .to_owned(),
-    ];
-    let button = (
-        tr(lang, "Confirmer mon adresse", "Confirm my address"),
-        link,
-    );
-    let subject = format!(
-        "{} {code}",
-        tr(
-            lang,
-            "SOFACTO — votre code de vérification :",
-            "SOFACTO — your verification code:"
-        )
-    );
-    email(
-        "verification_code",
-        to,
-        subject,
-        render(lang, title, &paragraphs, Some(button)),
-    )
 }
 
 pub struct RequestFacts<'a> {
@@ -135,113 +161,236 @@ pub fn acknowledgment(
     to: &Email,
     facts: &RequestFacts,
     follow_link: &str,
+    controller: &Controller,
 ) -> OutgoingEmail {
-    let right = right_name(lang, facts.right);
-    let title = tr(
-        lang,
-        "Nous avons bien reçu votre demande",
-        "We have received your request",
-    );
-    let paragraphs = [
-        format!(
-            "{} {}\n{} {right}\n{} {}\n{} {}",
-            tr(lang, "Référence :", "Reference:"),
-            facts.reference,
-            tr(lang, "Droit exercé :", "Right:"),
-            tr(lang, "Reçue le :", "Received on:"),
-            long_date(lang, facts.received_on),
-            tr(lang, "Réponse au plus tard le :", "Answer due by:"),
-            long_date(lang, facts.due_on),
-        ),
-        tr(
-            lang,
-            "Notre délégué à la protection des données vérifie d'abord votre identité, puis traite la demande. S'il lui manque une information, il vous écrit ; le délai est alors suspendu jusqu'à votre réponse. Pour une demande complexe, il peut prolonger le délai de deux mois en vous expliquant pourquoi.",
-            "Our data protection officer first checks your identity, then handles the request. If anything is missing, they will write to you; the deadline is then paused until you answer. For a complex request they may extend the deadline by two months and will tell you why.",
-        )
-        .to_owned(),
-        tr(
-            lang,
-            "Vous pouvez à tout moment adresser une réclamation à la CNIL : https://www.cnil.fr/fr/agir",
-            "You may lodge a complaint with the CNIL at any time: https://www.cnil.fr/fr/agir",
-        )
-        .to_owned(),
-    ];
-    let button = (
-        tr(lang, "Suivre ma demande", "Follow my request"),
-        follow_link,
-    );
-    let subject = format!(
-        "{} {} — {right}",
-        tr(
-            lang,
-            "SOFACTO — demande reçue",
-            "SOFACTO — request received"
-        ),
-        facts.reference
-    );
-    email(
-        "acknowledgment",
-        to,
-        subject,
-        render(lang, title, &paragraphs, Some(button)),
-    )
+    let right = facts.right.label().get(lang);
+    let facts_lines = [
+        LINE_REFERENCE.with(lang, &[("value", facts.reference)]),
+        LINE_RIGHT.with(lang, &[("value", &right)]),
+        LINE_RECEIVED.with(lang, &[("value", &long_date(lang, facts.received_on))]),
+        LINE_DUE.with(lang, &[("value", &long_date(lang, facts.due_on))]),
+    ]
+    .join("\n");
+    let subject = ACK_SUBJECT.with(lang, &[("reference", facts.reference), ("right", &right)]);
+    Body::new(lang, ACK_TITLE)
+        .paragraph(facts_lines)
+        .paragraph(ACK_NEXT.get(lang))
+        .paragraph(COMPLAINT.with(lang, &[("url", &controller.complaint_url)]))
+        .button(ACK_BUTTON.get(lang), follow_link)
+        .email(lang, "acknowledgment", to, subject, controller)
 }
 
-/// To the DPO mailbox, in French: no personal content, only what is needed
-/// to find the request in the console.
-pub fn dpo_new_request(to: &Email, facts: &RequestFacts, console_link: &str) -> OutgoingEmail {
+/// To the DPO mailbox: only what is needed to find the request.
+pub fn dpo_new_request(
+    facts: &RequestFacts,
+    console_link: &str,
+    controller: &Controller,
+) -> OutgoingEmail {
     let lang = Lang::Fr;
-    let right = right_name(lang, facts.right);
-    let paragraphs = [format!(
-        "Référence : {}\nDroit : {right}\nReçue le : {}\nÉchéance légale : {}",
-        facts.reference,
-        long_date(lang, facts.received_on),
-        long_date(lang, facts.due_on)
-    )];
-    let subject = format!(
-        "[Portail RGPD] Nouvelle demande {} — {right} — échéance {}",
-        facts.reference, facts.due_on
+    let right = facts.right.label().get(lang);
+    let lines = [
+        LINE_REFERENCE.with(lang, &[("value", facts.reference)]),
+        LINE_RIGHT.with(lang, &[("value", &right)]),
+        LINE_RECEIVED.with(lang, &[("value", &long_date(lang, facts.received_on))]),
+        LINE_LEGAL_DUE.with(lang, &[("value", &long_date(lang, facts.due_on))]),
+    ]
+    .join("\n");
+    let subject = DPO_NEW_SUBJECT.with(
+        lang,
+        &[
+            ("reference", facts.reference),
+            ("right", &right),
+            ("due", &facts.due_on),
+        ],
     );
-    email(
-        "dpo_new_request",
-        to,
-        subject,
-        render(
+    Body::new(lang, DPO_NEW_TITLE)
+        .paragraph(lines)
+        .button(OPEN_IN_CONSOLE.get(lang), console_link)
+        .email(
             lang,
-            "Nouvelle demande à traiter",
-            &paragraphs,
-            Some(("Ouvrir dans la console", console_link)),
-        ),
-    )
+            "dpo_new_request",
+            &controller.dpo_email,
+            subject,
+            controller,
+        )
 }
 
 pub fn dpo_withdrawn(
-    to: &Email,
     reference: &Reference,
     right: RightKind,
     console_link: &str,
+    controller: &Controller,
 ) -> OutgoingEmail {
     let lang = Lang::Fr;
-    let right = right_name(lang, right);
-    let paragraphs = [format!(
-        "La personne concernée a retiré sa demande {reference} ({right}). Aucune autre action n'est attendue."
-    )];
-    email(
-        "dpo_withdrawn",
-        to,
-        format!("[Portail RGPD] Demande {reference} retirée"),
-        render(
+    let right = right.label().get(lang);
+    Body::new(lang, DPO_WITHDRAWN_TITLE)
+        .paragraph(DPO_WITHDRAWN_BODY.with(lang, &[("reference", reference), ("right", &right)]))
+        .button(OPEN_IN_CONSOLE.get(lang), console_link)
+        .email(
             lang,
-            "Demande retirée",
-            &paragraphs,
-            Some(("Ouvrir dans la console", console_link)),
-        ),
-    )
+            "dpo_withdrawn",
+            &controller.dpo_email,
+            DPO_WITHDRAWN_SUBJECT.with(lang, &[("reference", reference)]),
+            controller,
+        )
+}
+
+/// What every email about one request needs.
+pub struct About<'a> {
+    pub lang: Lang,
+    pub reference: &'a Reference,
+    pub right: RightKind,
+    pub follow_link: String,
+    pub controller: &'a Controller,
+}
+
+impl About<'_> {
+    fn subject(&self, text: crate::i18n::Text) -> String {
+        text.with(
+            self.lang,
+            &[
+                ("reference", self.reference),
+                ("right", &self.right.label().get(self.lang)),
+            ],
+        )
+    }
+
+    fn send(
+        self,
+        body: Body,
+        kind: &'static str,
+        to: &Email,
+        subject: crate::i18n::Text,
+    ) -> OutgoingEmail {
+        let subject = self.subject(subject);
+        body.button(FOLLOW_BUTTON.get(self.lang), &self.follow_link)
+            .email(self.lang, kind, to, subject, self.controller)
+    }
+}
+
+/// The DPO needs something from the subject; the clock is paused.
+pub fn information_requested(about: About, to: &Email, reason: &str) -> OutgoingEmail {
+    let lang = about.lang;
+    let body = Body::new(lang, INFO_TITLE)
+        .paragraph(INFO_INTRO.with(lang, &[("reference", about.reference)]))
+        .paragraph(reason)
+        .paragraph(INFO_HOW.get(lang));
+    about.send(body, "information_requested", to, INFO_SUBJECT)
+}
+
+/// A reminder after 14 days without an answer.
+pub fn information_reminder(about: About, to: &Email) -> OutgoingEmail {
+    let lang = about.lang;
+    let body = Body::new(lang, REMINDER_TITLE)
+        .paragraph(REMINDER_BODY.with(lang, &[("reference", about.reference)]))
+        .paragraph(INFO_HOW.get(lang));
+    about.send(body, "information_reminder", to, REMINDER_SUBJECT)
+}
+
+pub fn dpo_message(about: About, to: &Email, message: &str) -> OutgoingEmail {
+    let lang = about.lang;
+    let body = Body::new(lang, MESSAGE_TITLE)
+        .paragraph(MESSAGE_INTRO.with(lang, &[("reference", about.reference)]))
+        .paragraph(message);
+    about.send(body, "dpo_message", to, MESSAGE_SUBJECT)
+}
+
+pub fn extended(about: About, to: &Email, months: u32, due: Date, reason: &str) -> OutgoingEmail {
+    let lang = about.lang;
+    let body = Body::new(lang, EXTENDED_TITLE)
+        .paragraph(EXTENDED_BODY.with(
+            lang,
+            &[
+                ("reference", about.reference),
+                ("months", &months),
+                ("due", &long_date(lang, due)),
+            ],
+        ))
+        .paragraph(reason)
+        .paragraph(EXTENDED_RIGHT.get(lang))
+        .paragraph(COMPLAINT.with(lang, &[("url", &about.controller.complaint_url)]));
+    about.send(body, "extended", to, EXTENDED_SUBJECT)
+}
+
+/// The request is done: the summary, what the GDPR says goes with it, and
+/// the files to download.
+pub fn completed(
+    about: About,
+    to: &Email,
+    summary: &str,
+    details: Vec<String>,
+    files: usize,
+) -> OutgoingEmail {
+    let lang = about.lang;
+    let mut body = Body::new(lang, COMPLETED_TITLE)
+        .paragraph(COMPLETED_INTRO.with(lang, &[("reference", about.reference)]))
+        .paragraph(summary);
+    for detail in details {
+        body = body.paragraph(detail);
+    }
+    if files > 0 {
+        body = body.paragraph(COMPLETED_FILES.with(lang, &[("count", &files)]));
+    }
+    body = body.paragraph(COMPLAINT.with(lang, &[("url", &about.controller.complaint_url)]));
+    about.send(body, "completed", to, COMPLETED_SUBJECT)
+}
+
+/// A refusal always states the right to complain to the CNIL and to seek
+/// a judicial remedy (GDPR Art. 12(4)).
+pub fn refused(about: About, to: &Email, reason: &str, explanation: &str) -> OutgoingEmail {
+    let lang = about.lang;
+    let body = Body::new(lang, REFUSED_TITLE)
+        .paragraph(REFUSED_INTRO.with(lang, &[("reference", about.reference)]))
+        .paragraph(REFUSED_REASON.with(lang, &[("reason", &reason)]))
+        .paragraph(explanation)
+        .paragraph(REFUSED_REMEDIES.with(lang, &[("url", &about.controller.complaint_url)]));
+    about.send(body, "refused", to, REFUSED_SUBJECT)
+}
+
+/// The subject withdrew: their confirmation.
+pub fn withdrawn(about: About, to: &Email) -> OutgoingEmail {
+    let lang = about.lang;
+    let body = Body::new(lang, WITHDRAWN_TITLE)
+        .paragraph(WITHDRAWN_BODY.with(lang, &[("reference", about.reference)]));
+    about.send(body, "withdrawn", to, WITHDRAWN_SUBJECT)
+}
+
+/// To the DPO mailbox: the subject answered or wrote; no content, a link.
+pub fn dpo_subject_wrote(
+    reference: &Reference,
+    answered: bool,
+    console_link: &str,
+    controller: &Controller,
+) -> OutgoingEmail {
+    let lang = Lang::Fr;
+    let (title, body) = if answered {
+        (DPO_ANSWERED_TITLE, DPO_ANSWERED_BODY)
+    } else {
+        (DPO_WROTE_TITLE, DPO_WROTE_BODY)
+    };
+    Body::new(lang, title)
+        .paragraph(body.with(lang, &[("reference", reference)]))
+        .button(OPEN_IN_CONSOLE.get(lang), console_link)
+        .email(
+            lang,
+            if answered {
+                "dpo_subject_answered"
+            } else {
+                "dpo_subject_wrote"
+            },
+            &controller.dpo_email,
+            title.get(lang).to_owned() + " " + reference.as_str(),
+            controller,
+        )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn controller() -> Controller {
+        Controller::sofacto(Email::parse("privacy@sofacto.example").unwrap())
+    }
 
     fn facts(reference: &Reference) -> RequestFacts<'_> {
         RequestFacts {
@@ -253,39 +402,81 @@ mod tests {
     }
 
     #[test]
-    fn the_code_email_carries_the_code_and_the_link_in_both_parts() {
+    fn the_code_email_carries_the_code_and_the_link_in_both_parts_but_not_in_its_subject() {
         let to = Email::parse("jane@example.org").unwrap();
         for lang in [Lang::Fr, Lang::En] {
-            let mail = verification_code(lang, &to, "012345", "https://p.example/verify/link/abc");
-            assert!(mail.subject.ends_with("012345"));
+            let mail = verification_code(
+                lang,
+                &to,
+                "012345",
+                "https://p.example/verify/link/abc",
+                &controller(),
+            );
+            assert!(!mail.subject.contains("012345"), "{}", mail.subject);
             for body in [&mail.text, &mail.html] {
                 assert!(
-                    body.contains("012345") && body.contains("https://p.example/verify/link/abc")
+                    body.contains("012345") && body.contains("https://p.example/verify/link/abc"),
+                    "{body}"
                 );
             }
         }
     }
 
     #[test]
-    fn the_dpo_notification_holds_no_personal_content() {
+    fn the_dpo_notification_holds_no_personal_content_and_goes_to_the_configured_mailbox() {
         let reference = Reference::parse("R-7K3M-9QX2").unwrap();
-        let dpo = Email::parse("dpo@sofacto.com").unwrap();
         let mail = dpo_new_request(
-            &dpo,
             &facts(&reference),
             "https://p.example/dpo/requests/R-7K3M-9QX2",
+            &controller(),
         );
+        assert_eq!(mail.to.as_str(), "privacy@sofacto.example");
         assert!(mail.subject.contains("R-7K3M-9QX2") && mail.subject.contains("Effacement"));
         assert!(mail.text.contains("28 décembre 2026"));
         assert!(
-            !mail.text.contains('@') || mail.text.matches('@').count() == 1,
+            mail.text.contains("privacy@sofacto.example"),
+            "the signature names the configured DPO address"
+        );
+        assert_eq!(
+            mail.text.matches('@').count(),
+            1,
             "only the DPO signature address"
         );
     }
 
     #[test]
-    fn html_parts_escape_what_they_quote() {
-        let (_, html) = render(Lang::En, "<b>", &["a & b".to_owned()], None);
-        assert!(html.contains("&lt;b&gt;") && html.contains("a &amp; b"));
+    fn the_html_part_escapes_what_it_quotes() {
+        let body = Body::new(Lang::En, ACK_TITLE).paragraph("<b>a & b</b>");
+        let html = body.html(Lang::En, &controller());
+        assert!(html.contains("&lt;b&gt;a &amp; b&lt;/b&gt;"), "{html}");
+        assert!(
+            html.starts_with("<!DOCTYPE html><html lang=\"en\""),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn the_acknowledgment_is_in_the_request_language() {
+        let reference = Reference::parse("R-7K3M-9QX2").unwrap();
+        let to = Email::parse("jane@example.org").unwrap();
+        let mail = acknowledgment(
+            Lang::En,
+            &to,
+            &facts(&reference),
+            "https://p.example/my-requests/R-7K3M-9QX2",
+            &controller(),
+        );
+        assert!(
+            mail.subject
+                .contains("request received R-7K3M-9QX2 — Erasure"),
+            "{}",
+            mail.subject
+        );
+        assert!(
+            mail.text.contains("Answer due by: 28 December 2026"),
+            "{}",
+            mail.text
+        );
+        assert!(mail.text.contains("https://www.cnil.fr/fr/agir"));
     }
 }

@@ -1,40 +1,89 @@
-//! DPO accounts: an email and an argon2id password hash.
+//! DPO accounts: an email, an argon2id password hash, an optional second
+//! factor. Created and managed from the command line.
 
 use crate::clock::Millis;
 use crate::db::{Pool, new_id};
 use crate::domain::Email;
+use anyhow::Context;
 use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
-use argon2::{Argon2, PasswordHash, PasswordVerifier};
+use argon2::{Algorithm, Argon2, Params, PasswordHash, PasswordVerifier, Version};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 
-pub const MIN_PASSWORD_CHARS: usize = 12;
-pub const MAX_PASSWORD_BYTES: usize = 1024;
+pub const MIN_PASSWORD_CHARS: usize = 15;
+pub const MAX_PASSWORD_CHARS: usize = 128;
+
+/// OWASP's argon2id settings: 19 MiB, 2 passes, 1 lane.
+pub const ARGON2_MEMORY_KIB: u32 = 19_456;
+pub const ARGON2_PASSES: u32 = 2;
+pub const ARGON2_LANES: u32 = 1;
 
 #[derive(Debug, thiserror::Error)]
-pub enum CreateAccountError {
+pub enum AccountError {
     #[error("the password must have at least {MIN_PASSWORD_CHARS} characters")]
     PasswordTooShort,
-    #[error("the password must be at most {MAX_PASSWORD_BYTES} bytes")]
+    #[error("the password must have at most {MAX_PASSWORD_CHARS} characters")]
     PasswordTooLong,
     #[error("a DPO account already exists for this address")]
     AlreadyExists,
+    #[error("no DPO account has this address")]
+    NotFound,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
 
+fn argon2() -> Argon2<'static> {
+    let params = Params::new(ARGON2_MEMORY_KIB, ARGON2_PASSES, ARGON2_LANES, None)
+        .expect("constant argon2 parameters are valid");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+pub fn check_password(password: &str) -> Result<(), AccountError> {
+    let chars = password.chars().count();
+    if chars < MIN_PASSWORD_CHARS {
+        return Err(AccountError::PasswordTooShort);
+    }
+    if chars > MAX_PASSWORD_CHARS {
+        return Err(AccountError::PasswordTooLong);
+    }
+    Ok(())
+}
+
 pub fn hash_password(password: &str) -> anyhow::Result<String> {
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
+    argon2()
         .hash_password(password.as_bytes(), &salt)
         .map(|hash| hash.to_string())
         .map_err(|e| anyhow::anyhow!("cannot hash the password: {e}"))
 }
 
 pub fn verify_password(password: &str, stored_hash: &str) -> bool {
-    PasswordHash::new(stored_hash).is_ok_and(|hash| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &hash)
-            .is_ok()
+    PasswordHash::new(stored_hash)
+        .is_ok_and(|hash| argon2().verify_password(password.as_bytes(), &hash).is_ok())
+}
+
+/// How many sign-ins checked a password against the dummy hash: an unknown
+/// address costs the same argon2 work as a known one, so the time an
+/// answer takes tells nothing. Read by the tests.
+pub static DUMMY_VERIFICATIONS: AtomicU64 = AtomicU64::new(0);
+
+/// Checks `password` against the account's hash, or against a dummy hash
+/// when there is no such account, off the async runtime.
+pub async fn verify_password_off_runtime(password: String, stored_hash: Option<String>) -> bool {
+    static DUMMY_HASH: OnceLock<String> = OnceLock::new();
+    tokio::task::spawn_blocking(move || match stored_hash {
+        Some(hash) => verify_password(&password, &hash),
+        None => {
+            let dummy = DUMMY_HASH.get_or_init(|| {
+                hash_password("no account has this password, ever").unwrap_or_default()
+            });
+            DUMMY_VERIFICATIONS.fetch_add(1, Ordering::Relaxed);
+            let _ = verify_password(&password, dummy);
+            false
+        }
     })
+    .await
+    .unwrap_or(false)
 }
 
 pub async fn create_account(
@@ -42,29 +91,138 @@ pub async fn create_account(
     email: &Email,
     password: &str,
     now: Millis,
-) -> Result<(), CreateAccountError> {
-    if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(CreateAccountError::PasswordTooShort);
-    }
-    if password.len() > MAX_PASSWORD_BYTES {
-        return Err(CreateAccountError::PasswordTooLong);
-    }
+) -> Result<String, AccountError> {
+    check_password(password)?;
     let hash = hash_password(password)?;
+    let id = new_id();
     let inserted = sqlx::query(
         "INSERT INTO dpo_accounts (id, email, password_hash, created_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (email) DO NOTHING",
     )
-    .bind(new_id())
+    .bind(&id)
     .bind(email.as_str())
     .bind(hash)
     .bind(now)
     .execute(pool)
     .await
-    .map_err(anyhow::Error::from)?;
+    .context("accounts: create")?;
     if inserted.rows_affected() == 0 {
-        return Err(CreateAccountError::AlreadyExists);
+        return Err(AccountError::AlreadyExists);
     }
+    Ok(id)
+}
+
+/// One account as `dpo list` shows it.
+#[derive(Debug, sqlx::FromRow)]
+pub struct AccountLine {
+    pub id: String,
+    pub email: String,
+    pub totp_secret: Option<String>,
+    pub disabled_at: Option<Millis>,
+    pub locked_until: Option<Millis>,
+    pub created_at: Millis,
+}
+
+pub async fn list(pool: &Pool) -> anyhow::Result<Vec<AccountLine>> {
+    sqlx::query_as::<_, AccountLine>(
+        "SELECT id, email, totp_secret, disabled_at, locked_until, created_at FROM dpo_accounts ORDER BY email",
+    )
+    .fetch_all(pool)
+    .await
+    .context("accounts: list")
+}
+
+/// Whether `id` names an account that can work (for an assignment).
+pub async fn exists(pool: &Pool, id: &str) -> anyhow::Result<bool> {
+    let found = sqlx::query("SELECT id FROM dpo_accounts WHERE id = $1 AND disabled_at IS NULL")
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+        .context("accounts: find by id")?;
+    Ok(found.is_some())
+}
+
+/// Ends every live session of the account.
+async fn end_sessions(conn: &mut sqlx::AnyConnection, account_id: &str) -> anyhow::Result<()> {
+    sqlx::query("DELETE FROM dpo_sessions WHERE account_id = $1")
+        .bind(account_id)
+        .execute(conn)
+        .await
+        .context("accounts: end the sessions")?;
     Ok(())
+}
+
+async fn account_id(conn: &mut sqlx::AnyConnection, email: &Email) -> Result<String, AccountError> {
+    use sqlx::Row;
+    let row = sqlx::query("SELECT id FROM dpo_accounts WHERE email = $1")
+        .bind(email.as_str())
+        .fetch_optional(conn)
+        .await
+        .context("accounts: find")?;
+    row.map(|row| row.get::<String, _>("id"))
+        .ok_or(AccountError::NotFound)
+}
+
+/// The account can no longer sign in; its sessions end at once.
+pub async fn disable(pool: &Pool, email: &Email, now: Millis) -> Result<String, AccountError> {
+    let mut tx = pool.begin().await.context("accounts: begin")?;
+    let id = account_id(&mut tx, email).await?;
+    sqlx::query("UPDATE dpo_accounts SET disabled_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(&id)
+        .execute(&mut *tx)
+        .await
+        .context("accounts: disable")?;
+    end_sessions(&mut tx, &id).await?;
+    tx.commit().await.context("accounts: commit")?;
+    Ok(id)
+}
+
+/// A new password; the account is unlocked and enabled again, and its
+/// sessions end at once.
+pub async fn reset_password(
+    pool: &Pool,
+    email: &Email,
+    password: &str,
+) -> Result<String, AccountError> {
+    check_password(password)?;
+    let hash = hash_password(password)?;
+    let mut tx = pool.begin().await.context("accounts: begin")?;
+    let id = account_id(&mut tx, email).await?;
+    sqlx::query(
+        "UPDATE dpo_accounts SET password_hash = $1, failed_logins = 0, locked_until = NULL, \
+         next_login_at = NULL, disabled_at = NULL WHERE id = $2",
+    )
+    .bind(hash)
+    .bind(&id)
+    .execute(&mut *tx)
+    .await
+    .context("accounts: reset the password")?;
+    end_sessions(&mut tx, &id).await?;
+    tx.commit().await.context("accounts: commit")?;
+    Ok(id)
+}
+
+/// Removes the second factor (a lost phone, no recovery code left); the
+/// account enrols again after signing in. Its sessions end at once.
+pub async fn reset_totp(pool: &Pool, email: &Email) -> Result<String, AccountError> {
+    let mut tx = pool.begin().await.context("accounts: begin")?;
+    let id = account_id(&mut tx, email).await?;
+    sqlx::query(
+        "UPDATE dpo_accounts SET totp_secret = NULL, totp_pending_secret = NULL, totp_last_step = NULL WHERE id = $1",
+    )
+    .bind(&id)
+    .execute(&mut *tx)
+    .await
+    .context("accounts: reset the second factor")?;
+    sqlx::query("DELETE FROM dpo_recovery_codes WHERE account_id = $1")
+        .bind(&id)
+        .execute(&mut *tx)
+        .await
+        .context("accounts: delete the recovery codes")?;
+    end_sessions(&mut tx, &id).await?;
+    tx.commit().await.context("accounts: commit")?;
+    Ok(id)
 }
 
 #[cfg(test)]
@@ -72,11 +230,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_hash_is_argon2id_and_verifies_only_its_password() {
-        let hash = hash_password("correct horse battery").unwrap();
-        assert!(hash.starts_with("$argon2id$"));
-        assert!(verify_password("correct horse battery", &hash));
-        assert!(!verify_password("correct horse battery!", &hash));
+    fn a_hash_is_argon2id_with_the_owasp_parameters_and_verifies_only_its_password() {
+        let hash = hash_password("correct horse battery staple").unwrap();
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
+        assert!(verify_password("correct horse battery staple", &hash));
+        assert!(!verify_password("correct horse battery staple!", &hash));
         assert!(!verify_password("anything", "not a hash"));
+    }
+
+    #[test]
+    fn passwords_have_15_to_128_characters() {
+        assert!(matches!(
+            check_password(&"a".repeat(14)),
+            Err(AccountError::PasswordTooShort)
+        ));
+        assert!(check_password(&"é".repeat(15)).is_ok());
+        assert!(check_password(&"a".repeat(128)).is_ok());
+        assert!(matches!(
+            check_password(&"a".repeat(129)),
+            Err(AccountError::PasswordTooLong)
+        ));
     }
 }

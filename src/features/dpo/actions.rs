@@ -1,0 +1,452 @@
+//! The DPO's decisions on one request. Each is a form posted to
+//! `/dpo/requests/{reference}/{action}` (no JavaScript needed), checked
+//! here, and applied through `requests::apply`, the one door for changes.
+
+use super::emails;
+use super::session::{Dpo, require_dpo};
+use crate::domain::choice::Channel;
+use crate::domain::outcome::{
+    AccessInformation, NotifiedRecipient, Outcome, RefusalReason, SentTo,
+};
+use crate::domain::{Actor, Date, ErrorCode, EventKind, FieldErrors, Reference, RightKind, Status};
+use crate::error::AppError;
+use crate::i18n::{console, current_lang};
+use crate::requests::{self, Change, ChangeError, ClockEffect, REQUEST_COLUMNS, RequestRow};
+use crate::state::{AppState, request_context};
+use crate::web::form::{FormReply, Notice};
+use anyhow::Context;
+use serde::{Deserialize, Serialize};
+
+/// Free text of the console's forms.
+pub const MAX_TEXT: usize = 5000;
+
+/// Every action's fields: one form type, so that a refused form comes back
+/// whole whichever it was.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ActionForm {
+    /// Which action this form was posted to (set by the route, not read
+    /// from the form), so that its page shows the errors beside it.
+    #[serde(skip_deserializing)]
+    pub action: String,
+    /// The status the DPO saw: a change made meanwhile is not overwritten.
+    pub seen: String,
+    pub info_reason: String,
+    pub extend_months: String,
+    pub extend_reason: String,
+    pub message: String,
+    pub note: String,
+    pub assignee: String,
+    pub summary: String,
+    pub access_purposes: String,
+    pub access_categories: String,
+    pub access_recipients: String,
+    pub access_retention: String,
+    pub access_rights: String,
+    pub access_source: String,
+    pub access_automated: String,
+    pub recipients: Vec<RecipientRow>,
+    pub sent_to: String,
+    pub sent_on: String,
+    pub answered_by: String,
+    pub refuse_reason: String,
+    pub refuse_explanation: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RecipientRow {
+    pub name: String,
+    pub on: String,
+}
+
+/// The actions, as named in their addresses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    CheckIdentity,
+    Start,
+    AskInformation,
+    Extend,
+    Message,
+    Note,
+    Assign,
+    Complete,
+    Refuse,
+}
+
+impl Action {
+    pub fn parse(slug: &str) -> Option<Self> {
+        Some(match slug {
+            "check-identity" => Action::CheckIdentity,
+            "start" => Action::Start,
+            "ask-information" => Action::AskInformation,
+            "extend" => Action::Extend,
+            "message" => Action::Message,
+            "note" => Action::Note,
+            "assign" => Action::Assign,
+            "complete" => Action::Complete,
+            "refuse" => Action::Refuse,
+            _ => return None,
+        })
+    }
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Action::CheckIdentity => "check-identity",
+            Action::Start => "start",
+            Action::AskInformation => "ask-information",
+            Action::Extend => "extend",
+            Action::Message => "message",
+            Action::Note => "note",
+            Action::Assign => "assign",
+            Action::Complete => "complete",
+            Action::Refuse => "refuse",
+        }
+    }
+
+    pub const ALL: [Action; 9] = [
+        Action::CheckIdentity,
+        Action::Start,
+        Action::AskInformation,
+        Action::Extend,
+        Action::Message,
+        Action::Note,
+        Action::Assign,
+        Action::Complete,
+        Action::Refuse,
+    ];
+
+    /// The status the action leads to, if it changes it.
+    pub fn target(self) -> Option<Status> {
+        match self {
+            Action::CheckIdentity => Some(Status::IdentityCheck),
+            Action::Start => Some(Status::InProgress),
+            Action::AskInformation => Some(Status::AwaitingSubject),
+            Action::Complete => Some(Status::Completed),
+            Action::Refuse => Some(Status::Refused),
+            Action::Extend | Action::Message | Action::Note | Action::Assign => None,
+        }
+    }
+
+    /// Whether the action is offered on a request in `status` (the server
+    /// refuses the others whatever is posted).
+    pub fn allowed_from(self, status: Status) -> bool {
+        use Status::*;
+        match self {
+            Action::CheckIdentity => status == Received,
+            Action::Start => matches!(status, Received | IdentityCheck),
+            Action::AskInformation => matches!(status, Received | IdentityCheck | InProgress),
+            Action::Complete => status == InProgress,
+            Action::Refuse | Action::Extend => {
+                matches!(
+                    status,
+                    Received | IdentityCheck | InProgress | AwaitingSubject
+                )
+            }
+            Action::Message | Action::Note | Action::Assign => !status.is_closed(),
+        }
+    }
+}
+
+fn text(errors: &mut FieldErrors, field: &str, value: &str, required: bool) -> Option<String> {
+    let value = value.trim();
+    if value.is_empty() {
+        if required {
+            errors.add(field, ErrorCode::Required);
+        }
+        return None;
+    }
+    if value.chars().count() > MAX_TEXT {
+        errors.add(field, ErrorCode::TooLong);
+        return None;
+    }
+    Some(value.to_owned())
+}
+
+/// The request `reference`, as read now.
+pub async fn read(state: &AppState, reference: &Reference) -> anyhow::Result<Option<RequestRow>> {
+    sqlx::query_as::<_, RequestRow>(&format!(
+        "SELECT {REQUEST_COLUMNS} FROM requests WHERE reference = $1"
+    ))
+    .bind(reference.as_str())
+    .fetch_optional(&state.pool)
+    .await
+    .context("console: read a request")
+}
+
+fn changed_meanwhile() -> FormReply {
+    FormReply::notice(Notice::error(
+        console::CHANGED_MEANWHILE.get(current_lang()),
+    ))
+}
+
+fn not_allowed() -> FormReply {
+    FormReply::notice(Notice::error(console::NOT_ALLOWED.get(current_lang())))
+}
+
+/// `POST /dpo/requests/{reference}/{action}`.
+pub async fn act(
+    reference: String,
+    action: String,
+    form: ActionForm,
+) -> Result<FormReply, AppError> {
+    let Some(dpo) = require_dpo().await? else {
+        return Ok(FormReply::go("/dpo/login"));
+    };
+    let (state, _) = request_context()?;
+    let (Some(reference), Some(action)) = (Reference::parse(&reference), Action::parse(&action))
+    else {
+        return Ok(not_allowed());
+    };
+    let Some(request) = read(&state, &reference).await? else {
+        return Ok(not_allowed());
+    };
+    // The DPO decided on the status they saw; if it moved since, say so.
+    if Status::parse(&form.seen) != Some(request.status) {
+        return Ok(changed_meanwhile());
+    }
+    if !action.allowed_from(request.status) {
+        return Ok(not_allowed());
+    }
+    let change = match build(&state, &dpo, &request, action, &form).await? {
+        Ok(change) => change,
+        Err(errors) => return Ok(FormReply::invalid(errors)),
+    };
+    match requests::apply(&state, &request, change).await {
+        Ok(_) => Ok(FormReply::go(format!(
+            "/dpo/requests/{reference}?done={}",
+            action.slug()
+        ))),
+        Err(ChangeError::ChangedMeanwhile) => Ok(changed_meanwhile()),
+        Err(ChangeError::NotAllowed { .. }) => Ok(not_allowed()),
+        Err(ChangeError::Failed(e)) => Err(e),
+    }
+}
+
+/// The change an action makes, or the fields to correct.
+async fn build(
+    state: &AppState,
+    dpo: &Dpo,
+    request: &RequestRow,
+    action: Action,
+    form: &ActionForm,
+) -> Result<Result<Change, FieldErrors>, AppError> {
+    let mut errors = FieldErrors::default();
+    let today = Date::paris_of(state.clock.now());
+    let mut change = Change::event(EventKind::Received, Actor::Dpo);
+    change.actor_id = Some(dpo.account_id.clone());
+    change.to = action.target();
+    let mail = emails::Mailer::new(state, request);
+    match action {
+        Action::CheckIdentity => change.event = EventKind::IdentityCheckStarted,
+        Action::Start => change.event = EventKind::ProcessingStarted,
+        Action::AskInformation => {
+            let reason = text(&mut errors, "info_reason", &form.info_reason, true);
+            change.event = EventKind::InformationRequested;
+            change.clock = ClockEffect::Pause;
+            if let Some(reason) = reason {
+                change.emails.extend(mail.information_requested(&reason));
+                change.note = Some(reason);
+            }
+        }
+        Action::Extend => {
+            let months = match form.extend_months.trim() {
+                "1" => Some(1),
+                "2" => Some(2),
+                "" => {
+                    errors.add("extend_months", ErrorCode::Required);
+                    None
+                }
+                _ => {
+                    errors.add("extend_months", ErrorCode::InvalidChoice);
+                    None
+                }
+            };
+            let reason = text(&mut errors, "extend_reason", &form.extend_reason, true);
+            if request.extension_months > 0 {
+                errors.add("extend_months", ErrorCode::AlreadyExtended);
+            } else if today > request.shown_due(today) {
+                errors.add("extend_months", ErrorCode::PastDue);
+            }
+            change.event = EventKind::Extended;
+            if let (Some(months), Some(reason)) = (months, reason) {
+                change.clock = ClockEffect::Extend { months };
+                let due = request
+                    .clock()
+                    .after(change.clock, request.received_on, today)
+                    .running_due(request.received_on, today);
+                change.emails.extend(mail.extended(months, due, &reason));
+                change.detail =
+                    Some(serde_json::json!({ "months": months, "due_on": due.iso() }).to_string());
+                change.note = Some(reason);
+            }
+        }
+        Action::Message => {
+            change.event = EventKind::DpoMessage;
+            if let Some(message) = text(&mut errors, "message", &form.message, true) {
+                change.emails.extend(mail.message(&message));
+                change.note = Some(message);
+            }
+        }
+        Action::Note => {
+            change.event = EventKind::NoteAdded;
+            change.visible_to_subject = false;
+            change.note = text(&mut errors, "note", &form.note, true);
+        }
+        Action::Assign => {
+            change.event = EventKind::Assigned;
+            change.visible_to_subject = false;
+            let assignee = form.assignee.trim();
+            if assignee.is_empty() {
+                change.assign = Some(None);
+            } else if super::accounts::exists(&state.pool, assignee).await? {
+                change.assign = Some(Some(assignee.to_owned()));
+                change.detail = Some(serde_json::json!({ "assignee": assignee }).to_string());
+            } else {
+                errors.add("assignee", ErrorCode::InvalidChoice);
+            }
+        }
+        Action::Complete => {
+            change.event = EventKind::Completed;
+            change.share_files = true;
+            let summary = text(&mut errors, "summary", &form.summary, true);
+            let outcome = completion(
+                &mut errors,
+                request,
+                form,
+                summary.clone().unwrap_or_default(),
+            );
+            if let (Some(summary), Some(outcome)) = (summary, outcome) {
+                let files = requests::files_to_share(&state.pool, &request.id).await?;
+                change
+                    .emails
+                    .extend(mail.completed(&summary, &outcome, files));
+                change.outcome =
+                    Some(serde_json::to_string(&outcome).context("console: outcome as JSON")?);
+                change.note = Some(summary);
+            }
+        }
+        Action::Refuse => {
+            change.event = EventKind::Refused;
+            let reason = match RefusalReason::parse(form.refuse_reason.trim()) {
+                Some(reason) => Some(reason),
+                None => {
+                    errors.add(
+                        "refuse_reason",
+                        if form.refuse_reason.trim().is_empty() {
+                            ErrorCode::Required
+                        } else {
+                            ErrorCode::InvalidChoice
+                        },
+                    );
+                    None
+                }
+            };
+            let explanation = text(
+                &mut errors,
+                "refuse_explanation",
+                &form.refuse_explanation,
+                true,
+            );
+            if let (Some(reason), Some(explanation)) = (reason, explanation) {
+                let outcome = Outcome::Refused {
+                    reason,
+                    explanation: explanation.clone(),
+                };
+                change.emails.extend(mail.refused(reason, &explanation));
+                change.outcome =
+                    Some(serde_json::to_string(&outcome).context("console: outcome as JSON")?);
+                change.note = Some(explanation);
+            }
+        }
+    }
+    Ok(if errors.is_empty() {
+        Ok(change)
+    } else {
+        Err(errors)
+    })
+}
+
+/// What a completion records, by right (Art. 15, 19, 20).
+fn completion(
+    errors: &mut FieldErrors,
+    request: &RequestRow,
+    form: &ActionForm,
+    summary: String,
+) -> Option<Outcome> {
+    let access = (request.right == RightKind::Access).then(|| {
+        Box::new(AccessInformation {
+            purposes: text(errors, "access_purposes", &form.access_purposes, true)
+                .unwrap_or_default(),
+            categories: text(errors, "access_categories", &form.access_categories, true)
+                .unwrap_or_default(),
+            recipients: text(errors, "access_recipients", &form.access_recipients, true)
+                .unwrap_or_default(),
+            retention: text(errors, "access_retention", &form.access_retention, true)
+                .unwrap_or_default(),
+            rights: text(errors, "access_rights", &form.access_rights, true).unwrap_or_default(),
+            source: text(errors, "access_source", &form.access_source, true).unwrap_or_default(),
+            automated_decisions: text(errors, "access_automated", &form.access_automated, true)
+                .unwrap_or_default(),
+        })
+    });
+    let mut notified = Vec::new();
+    if matches!(
+        request.right,
+        RightKind::Rectification | RightKind::Erasure | RightKind::Restriction
+    ) {
+        for (i, row) in form.recipients.iter().enumerate() {
+            let name = row.name.trim();
+            if name.is_empty() && row.on.trim().is_empty() {
+                continue;
+            }
+            if name.is_empty() {
+                errors.add(format!("recipients[{i}][name]"), ErrorCode::Required);
+            }
+            match Date::parse_iso(row.on.trim()) {
+                Some(on) if !name.is_empty() => notified.push(NotifiedRecipient {
+                    name: name.to_owned(),
+                    on,
+                }),
+                Some(_) => {}
+                None => errors.add(format!("recipients[{i}][on]"), ErrorCode::InvalidDate),
+            }
+        }
+    }
+    let sent_to = match (form.sent_to.trim(), form.sent_on.trim()) {
+        ("", "") => None,
+        (organisation, on) => match Date::parse_iso(on) {
+            Some(on) if !organisation.is_empty() => Some(SentTo {
+                organisation: organisation.to_owned(),
+                on,
+            }),
+            Some(_) => {
+                errors.add("sent_to", ErrorCode::Required);
+                None
+            }
+            None => {
+                errors.add("sent_on", ErrorCode::InvalidDate);
+                None
+            }
+        },
+    };
+    let answered_by = match form.answered_by.trim() {
+        "" => None,
+        slug => match Channel::parse(slug)
+            .filter(|c| matches!(c, Channel::Phone | Channel::Postal | Channel::InPerson))
+        {
+            Some(channel) => Some(channel),
+            None => {
+                errors.add("answered_by", ErrorCode::InvalidChoice);
+                None
+            }
+        },
+    };
+    Some(Outcome::Completed {
+        summary,
+        access,
+        notified,
+        sent_to,
+        answered_by,
+    })
+}

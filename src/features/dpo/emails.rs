@@ -1,0 +1,127 @@
+//! The emails the console's decisions send, in the request's language, to
+//! the subject's address when the request has one.
+
+use crate::domain::outcome::{Outcome, RefusalReason};
+use crate::domain::{Controller, Date};
+use crate::email::OutgoingEmail;
+use crate::email::templates::{self, About};
+use crate::i18n::{Label, console, long_date};
+use crate::requests::RequestRow;
+use crate::state::AppState;
+
+pub struct Mailer<'a> {
+    request: &'a RequestRow,
+    follow_link: String,
+    controller: Controller,
+}
+
+impl<'a> Mailer<'a> {
+    pub fn new(state: &AppState, request: &'a RequestRow) -> Self {
+        Mailer {
+            request,
+            follow_link: state
+                .config
+                .link(&format!("/my-requests/{}", request.reference)),
+            controller: state.config.controller(),
+        }
+    }
+
+    fn about(&self) -> About<'_> {
+        About {
+            lang: self.request.lang,
+            reference: &self.request.reference,
+            right: self.request.right,
+            follow_link: self.follow_link.clone(),
+            controller: &self.controller,
+        }
+    }
+
+    /// An email to the subject, if the request has an address.
+    fn to_subject(
+        &self,
+        build: impl FnOnce(About, &crate::domain::Email) -> OutgoingEmail,
+    ) -> Option<OutgoingEmail> {
+        self.request
+            .email
+            .0
+            .as_ref()
+            .map(|to| build(self.about(), to))
+    }
+
+    pub fn information_requested(&self, reason: &str) -> Option<OutgoingEmail> {
+        self.to_subject(|about, to| templates::information_requested(about, to, reason))
+    }
+
+    pub fn reminder(&self) -> Option<OutgoingEmail> {
+        self.to_subject(templates::information_reminder)
+    }
+
+    pub fn message(&self, message: &str) -> Option<OutgoingEmail> {
+        self.to_subject(|about, to| templates::dpo_message(about, to, message))
+    }
+
+    pub fn extended(&self, months: u32, due: Date, reason: &str) -> Option<OutgoingEmail> {
+        self.to_subject(|about, to| templates::extended(about, to, months, due, reason))
+    }
+
+    pub fn completed(
+        &self,
+        summary: &str,
+        outcome: &Outcome,
+        files: usize,
+    ) -> Option<OutgoingEmail> {
+        let lang = self.request.lang;
+        let mut details = Vec::new();
+        if let Outcome::Completed {
+            access,
+            notified,
+            sent_to,
+            ..
+        } = outcome
+        {
+            if let Some(access) = access {
+                details.push(
+                    [
+                        (console::ART15_PURPOSES, &access.purposes),
+                        (console::ART15_CATEGORIES, &access.categories),
+                        (console::ART15_RECIPIENTS, &access.recipients),
+                        (console::ART15_RETENTION, &access.retention),
+                        (console::ART15_RIGHTS, &access.rights),
+                        (console::ART15_SOURCE, &access.source),
+                        (console::ART15_AUTOMATED, &access.automated_decisions),
+                    ]
+                    .iter()
+                    .map(|(label, value)| format!("{} : {value}", label.get(lang)))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                );
+            }
+            if !notified.is_empty() {
+                let lines: Vec<String> = notified
+                    .iter()
+                    .map(|n| format!("- {} ({})", n.name, long_date(lang, n.on)))
+                    .collect();
+                details.push(format!(
+                    "{}\n{}",
+                    console::NOTIFIED_TITLE.get(lang),
+                    lines.join("\n")
+                ));
+            }
+            if let Some(sent) = sent_to {
+                details.push(console::SENT_TO_DONE.with(
+                    lang,
+                    &[
+                        ("organisation", &sent.organisation),
+                        ("date", &long_date(lang, sent.on)),
+                    ],
+                ));
+            }
+        }
+        self.to_subject(|about, to| templates::completed(about, to, summary, details, files))
+    }
+
+    pub fn refused(&self, reason: RefusalReason, explanation: &str) -> Option<OutgoingEmail> {
+        let reason = reason.label().get(self.request.lang);
+        self.to_subject(|about, to| templates::refused(about, to, reason, explanation))
+    }
+}

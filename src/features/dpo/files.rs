@@ -1,0 +1,151 @@
+//! Reply files: attached by the DPO (a multipart form), downloaded by the
+//! DPO, shared with the subject at completion.
+
+use super::actions;
+use super::session::{SessionState, session};
+use crate::domain::{Actor, EventKind, Reference, Status};
+use crate::files::{Upload, UploadError, kind_of};
+use crate::i18n::console;
+use crate::requests::change::NewFile;
+use crate::requests::{self, Change, ChangeError};
+use crate::state::AppState;
+use crate::web::form::{FormReply, Notice};
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+
+#[derive(sqlx::FromRow)]
+pub struct StoredFile {
+    pub name: String,
+    pub content_type: String,
+    pub data: Vec<u8>,
+}
+
+/// `GET /dpo/files/{id}`: a signed-in DPO only.
+pub async fn dpo_download(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    parts: Parts,
+) -> Response {
+    match session(&state, &parts).await {
+        Ok(SessionState::SignedIn(_)) => {}
+        Ok(_) => return Redirect::to("/dpo/login").into_response(),
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+    let file = sqlx::query_as::<_, StoredFile>(
+        "SELECT name, content_type, data FROM request_files WHERE id = $1",
+    )
+    .bind(&id)
+    .fetch_optional(&state.pool)
+    .await;
+    match file {
+        Ok(Some(file)) => crate::files::download(&file.name, &file.content_type, file.data),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "files: read");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// `POST /dpo/requests/{reference}/attach`: a multipart form with the file
+/// and the status the DPO saw.
+pub async fn attach(
+    State(state): State<AppState>,
+    Path(reference): Path<String>,
+    request: axum::http::Request<axum::body::Body>,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    // The guard first: the body is not read for a stranger.
+    let Ok(SessionState::SignedIn(dpo)) = session(&state, &parts).await else {
+        return Redirect::to("/dpo/login").into_response();
+    };
+    let request = axum::http::Request::from_parts(parts.clone(), body);
+    let multipart =
+        match <Multipart as axum::extract::FromRequest<AppState>>::from_request(request, &state)
+            .await
+        {
+            Ok(multipart) => multipart,
+            Err(rejection) => return rejection.into_response(),
+        };
+    let back = format!("/dpo/requests/{reference}");
+    let reply = attach_inner(&state, &parts, dpo, &reference, multipart).await;
+    // The page shows the answer at its top.
+    let form = actions::ActionForm {
+        action: "attach".into(),
+        ..Default::default()
+    };
+    crate::web::plain_post::answer(&state, parts, &back, reply, form).await
+}
+
+async fn attach_inner(
+    state: &AppState,
+    parts: &Parts,
+    dpo: super::session::Dpo,
+    reference: &str,
+    multipart: Multipart,
+) -> Result<FormReply, crate::error::AppError> {
+    let lang = crate::web::lang::request_lang(parts);
+    let max = state.config.max_file_bytes();
+    let upload: Upload = match crate::files::read(multipart, max).await {
+        Ok(upload) => upload,
+        Err(UploadError::TooLarge) => {
+            return Ok(FormReply::notice(Notice::error(
+                console::FILE_TOO_LARGE.with(lang, &[("mb", &state.config.max_file_mb)]),
+            )));
+        }
+        Err(UploadError::Unreadable) => {
+            return Ok(FormReply::notice(Notice::error(
+                console::FILE_EMPTY.get(lang),
+            )));
+        }
+    };
+    let Some(reference) = Reference::parse(reference) else {
+        return Ok(FormReply::notice(Notice::error(
+            console::NOT_ALLOWED.get(lang),
+        )));
+    };
+    let Some(request) = actions::read(state, &reference).await? else {
+        return Ok(FormReply::notice(Notice::error(
+            console::NOT_ALLOWED.get(lang),
+        )));
+    };
+    if Status::parse(&upload.field("seen")) != Some(request.status) {
+        return Ok(FormReply::notice(Notice::error(
+            console::CHANGED_MEANWHILE.get(lang),
+        )));
+    }
+    let Some((name, data)) = upload.file else {
+        return Ok(FormReply::notice(Notice::error(
+            console::FILE_EMPTY.get(lang),
+        )));
+    };
+    let Some(content_type) = kind_of(&name, &data) else {
+        return Ok(FormReply::notice(Notice::error(
+            console::FILE_REFUSED_TYPE.get(lang),
+        )));
+    };
+    let mut change = Change::event(EventKind::FileAttached, Actor::Dpo);
+    change.actor_id = Some(dpo.account_id);
+    change.visible_to_subject = false;
+    change.note = Some(name.clone());
+    change.files.push(NewFile {
+        direction: "to_subject",
+        name,
+        content_type,
+        data,
+    });
+    match requests::apply(state, &request, change).await {
+        Ok(_) => Ok(FormReply::go(format!(
+            "/dpo/requests/{reference}?done=attach"
+        ))),
+        Err(ChangeError::ChangedMeanwhile) => Ok(FormReply::notice(Notice::error(
+            console::CHANGED_MEANWHILE.get(lang),
+        ))),
+        Err(ChangeError::NotAllowed { .. }) => Ok(FormReply::notice(Notice::error(
+            console::NOT_ALLOWED.get(lang),
+        ))),
+        Err(ChangeError::Failed(e)) => Err(e),
+    }
+}

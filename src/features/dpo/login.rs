@@ -1,0 +1,303 @@
+//! Signing in to the console: email and password, then the second factor
+//! when the account has one. The same message for an unknown address and a
+//! wrong password; a growing wait after each failure and a lockout after
+//! ten; a limit per client address; argon2 off the async runtime.
+
+use super::accounts::verify_password_off_runtime;
+use super::session::{self, SessionState};
+use super::totp;
+use crate::clock::Millis;
+use crate::domain::Email;
+use crate::error::AppError;
+use crate::i18n::{console, current_lang};
+use crate::limits;
+use crate::secure::client_ip_hash;
+use crate::state::{AppState, request_context};
+use crate::web::form::{FormReply, Notice};
+use anyhow::Context;
+use serde::Deserialize;
+use sqlx::Row;
+
+/// Failures allowed before the account is locked.
+pub const LOCK_AFTER: i64 = 10;
+pub const LOCK_MS: Millis = 30 * 60 * 1000;
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub next: String,
+}
+
+/// What a failed sign-in shows again: the address, never the password.
+#[derive(Clone, Debug, Default)]
+pub struct LoginTyped {
+    pub email: String,
+    pub next: String,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub next: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct Account {
+    id: String,
+    password_hash: String,
+    totp_secret: Option<String>,
+    totp_last_step: Option<i64>,
+    locked_until: Option<Millis>,
+    next_login_at: Option<Millis>,
+    disabled_at: Option<Millis>,
+}
+
+const ACCOUNT_COLUMNS: &str =
+    "id, password_hash, totp_secret, totp_last_step, locked_until, next_login_at, disabled_at";
+
+impl Account {
+    /// Whether an attempt may be checked now.
+    fn may_try(&self, now: Millis) -> bool {
+        self.disabled_at.is_none()
+            && self.locked_until.is_none_or(|until| until <= now)
+            && self.next_login_at.is_none_or(|at| at <= now)
+    }
+}
+
+/// The wait before the next attempt after `failures` failures in a row.
+pub fn backoff_ms(failures: i64) -> Millis {
+    if failures < 3 {
+        0
+    } else {
+        1000 * (1i64 << (failures - 3).min(6))
+    }
+}
+
+/// Only console pages: a sign-in never sends anyone elsewhere.
+pub fn safe_next(next: &str) -> String {
+    let local = next.starts_with("/dpo")
+        && !next.contains("//")
+        && !next.contains('\\')
+        && !next.chars().any(|c| c.is_control() || c.is_whitespace())
+        && !next.starts_with("/dpo/login");
+    if local {
+        next.to_owned()
+    } else {
+        "/dpo".to_owned()
+    }
+}
+
+fn refused() -> FormReply {
+    FormReply::notice(Notice::error(console::SIGN_IN_FAILED.get(current_lang())))
+}
+
+async fn account_where(
+    state: &AppState,
+    column: &str,
+    value: &str,
+) -> anyhow::Result<Option<Account>> {
+    sqlx::query_as::<_, Account>(&format!(
+        "SELECT {ACCOUNT_COLUMNS} FROM dpo_accounts WHERE {column} = $1"
+    ))
+    .bind(value)
+    .fetch_optional(&state.pool)
+    .await
+    .context("sign-in: read the account")
+}
+
+async fn record_failure(state: &AppState, account_id: &str, now: Millis) -> anyhow::Result<()> {
+    let failures: i64 = sqlx::query(
+        "UPDATE dpo_accounts SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins",
+    )
+    .bind(account_id)
+    .fetch_one(&state.pool)
+    .await
+    .context("sign-in: count a failure")?
+    .get("failed_logins");
+    if failures >= LOCK_AFTER {
+        sqlx::query(
+            "UPDATE dpo_accounts SET locked_until = $1, failed_logins = 0, next_login_at = NULL WHERE id = $2",
+        )
+        .bind(now + LOCK_MS)
+        .bind(account_id)
+        .execute(&state.pool)
+        .await
+        .context("sign-in: lock")?;
+        tracing::warn!("a DPO account is locked after repeated failures");
+    } else {
+        sqlx::query("UPDATE dpo_accounts SET next_login_at = $1 WHERE id = $2")
+            .bind(now + backoff_ms(failures))
+            .bind(account_id)
+            .execute(&state.pool)
+            .await
+            .context("sign-in: back off")?;
+    }
+    Ok(())
+}
+
+async fn record_success(conn: &mut sqlx::AnyConnection, account_id: &str) -> anyhow::Result<()> {
+    sqlx::query(
+        "UPDATE dpo_accounts SET failed_logins = 0, next_login_at = NULL, locked_until = NULL WHERE id = $1",
+    )
+    .bind(account_id)
+    .execute(conn)
+    .await
+    .context("sign-in: reset the failures")?;
+    Ok(())
+}
+
+/// `POST /dpo/login`.
+pub async fn sign_in(form: LoginForm) -> Result<FormReply, AppError> {
+    let (state, parts) = request_context()?;
+    let now = state.clock.now();
+    let ip = client_ip_hash(&parts, state.config.client_ip_header.as_deref());
+    let mut conn = state.pool.acquire().await.context("sign-in: connect")?;
+    if !limits::hit(
+        &mut conn,
+        &format!("dpo-login-ip:{ip}"),
+        limits::HOUR_MS,
+        state.config.logins_per_ip_per_hour,
+        now,
+    )
+    .await?
+    {
+        return Ok(FormReply::notice(Notice::error(
+            console::SIGN_IN_LIMITED.get(current_lang()),
+        )));
+    }
+    drop(conn);
+    let account = match Email::parse(&form.email) {
+        Ok(email) => account_where(&state, "email", email.as_str()).await?,
+        Err(_) => None,
+    };
+    let Some(account) = account.filter(|a| a.disabled_at.is_none()) else {
+        // The same work as a real check, so that the answer's timing does
+        // not tell which addresses have an account.
+        verify_password_off_runtime(form.password, None).await;
+        return Ok(refused());
+    };
+    if !account.may_try(now) {
+        return Ok(refused());
+    }
+    if !verify_password_off_runtime(form.password, Some(account.password_hash.clone())).await {
+        record_failure(&state, &account.id, now).await?;
+        return Ok(refused());
+    }
+    let mut tx = state.pool.begin().await.context("sign-in: begin")?;
+    record_success(&mut tx, &account.id).await?;
+    let pending = account.totp_secret.is_some();
+    session::open(&mut tx, &state, &parts, &account.id, pending).await?;
+    tx.commit().await.context("sign-in: commit")?;
+    let next = safe_next(&form.next);
+    Ok(FormReply::go(if pending {
+        format!(
+            "/dpo/login/code?next={}",
+            crate::web::form::encode_query_value(&next)
+        )
+    } else {
+        next
+    }))
+}
+
+/// `POST /dpo/login/code`: a TOTP code, or a recovery code.
+pub async fn second_factor(form: CodeForm) -> Result<FormReply, AppError> {
+    let (state, parts) = request_context()?;
+    let SessionState::SecondFactorPending { account_id } = session::session(&state, &parts).await?
+    else {
+        return Ok(FormReply::go("/dpo/login"));
+    };
+    let now = state.clock.now();
+    let Some(account) = account_where(&state, "id", &account_id).await? else {
+        return Ok(FormReply::go("/dpo/login"));
+    };
+    if !account.may_try(now) {
+        return Ok(refused());
+    }
+    let accepted = match account.totp_secret.as_deref() {
+        Some(secret) => match totp::matching_step(secret, &form.code, (now / 1000) as u64) {
+            // A code is accepted once: never a step at or before the last.
+            Some(step) if account.totp_last_step.is_none_or(|last| (step as i64) > last) => {
+                sqlx::query(
+                    "UPDATE dpo_accounts SET totp_last_step = $1 WHERE id = $2 \
+                     AND (totp_last_step IS NULL OR totp_last_step < $1)",
+                )
+                .bind(step as i64)
+                .bind(&account.id)
+                .execute(&state.pool)
+                .await
+                .context("second factor: record the step")?
+                .rows_affected()
+                    == 1
+            }
+            Some(_) => false,
+            None => {
+                sqlx::query(
+                    "UPDATE dpo_recovery_codes SET used_at = $1 WHERE account_id = $2 AND code_hash = $3 AND used_at IS NULL",
+                )
+                .bind(now)
+                .bind(&account.id)
+                .bind(totp::recovery_hash(&form.code))
+                .execute(&state.pool)
+                .await
+                .context("second factor: use a recovery code")?
+                .rows_affected()
+                    == 1
+            }
+        },
+        None => true,
+    };
+    if !accepted {
+        record_failure(&state, &account.id, now).await?;
+        return Ok(FormReply::notice(Notice::error(
+            console::CODE_REFUSED.get(current_lang()),
+        )));
+    }
+    let mut tx = state.pool.begin().await.context("second factor: begin")?;
+    record_success(&mut tx, &account.id).await?;
+    // A new session id once fully signed in.
+    session::open(&mut tx, &state, &parts, &account.id, false).await?;
+    tx.commit().await.context("second factor: commit")?;
+    Ok(FormReply::go(safe_next(&form.next)))
+}
+
+/// `POST /dpo/logout`: the session ends at once.
+pub async fn sign_out() -> Result<FormReply, AppError> {
+    let (state, parts) = request_context()?;
+    session::close(&state, &parts).await?;
+    Ok(FormReply::go("/dpo/login"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_grow_after_the_third_failure_and_stay_bounded() {
+        assert_eq!(backoff_ms(1), 0);
+        assert_eq!(backoff_ms(2), 0);
+        assert_eq!(backoff_ms(3), 1000);
+        assert_eq!(backoff_ms(5), 4000);
+        assert_eq!(backoff_ms(9), 64_000);
+        assert_eq!(backoff_ms(40), 64_000);
+    }
+
+    #[test]
+    fn a_sign_in_only_leads_to_console_pages() {
+        assert_eq!(
+            safe_next("/dpo/requests/R-7K3M-9QX2"),
+            "/dpo/requests/R-7K3M-9QX2"
+        );
+        assert_eq!(safe_next("https://evil.example"), "/dpo");
+        assert_eq!(safe_next("//evil.example/dpo"), "/dpo");
+        assert_eq!(safe_next("/dpo//evil"), "/dpo");
+        assert_eq!(safe_next("/my-requests"), "/dpo");
+        assert_eq!(safe_next("/dpo/login"), "/dpo");
+        assert_eq!(safe_next(""), "/dpo");
+    }
+}

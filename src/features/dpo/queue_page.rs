@@ -1,0 +1,225 @@
+//! The queue page: filters with their counts, the table, the next page.
+
+use super::pages::guarded;
+use super::queue::{self, Counts, Filter, QueueQuery, QueueRow, StatusFilter};
+use crate::domain::{Date, RightKind, Status};
+use crate::i18n::{Label, console, current_lang, long_date};
+use crate::state::app_state;
+use crate::web::form::encode_query_value;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+fn query_from_url() -> QueueQuery {
+    use_query_map().with_untracked(|q| QueueQuery {
+        status: q.get("status").unwrap_or_default(),
+        right: q.get("right").unwrap_or_default(),
+        due: q.get("due").unwrap_or_default(),
+        who: q.get("who").unwrap_or_default(),
+        q: q.get("q").unwrap_or_default(),
+        after: q.get("after").unwrap_or_default(),
+    })
+}
+
+/// The queue's address with `query`.
+fn href(query: &QueueQuery) -> String {
+    let pairs = [
+        ("status", &query.status),
+        ("right", &query.right),
+        ("due", &query.due),
+        ("who", &query.who),
+        ("q", &query.q),
+        ("after", &query.after),
+    ];
+    let parts: Vec<String> = pairs
+        .iter()
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(name, value)| format!("{name}={}", encode_query_value(value)))
+        .collect();
+    if parts.is_empty() {
+        "/dpo".to_owned()
+    } else {
+        format!("/dpo?{}", parts.join("&"))
+    }
+}
+
+/// `/dpo`.
+#[component]
+pub fn QueuePage() -> impl IntoView {
+    let query = query_from_url();
+    guarded(move |dpo| async move {
+        let state = app_state()?;
+        let today = Date::paris_of(state.clock.now());
+        let filter = Filter::parse(&query);
+        let (rows, more) = queue::page(&state.pool, &filter, &dpo.account_id, today).await?;
+        let counts = queue::counts(&state.pool, &dpo.account_id, today).await?;
+        Ok(view! { <QueueView query filter rows more counts today /> })
+    })
+}
+
+#[component]
+fn QueueView(
+    query: QueueQuery,
+    filter: Filter,
+    rows: Vec<QueueRow>,
+    more: bool,
+    counts: Counts,
+    today: Date,
+) -> impl IntoView {
+    let lang = current_lang();
+    let quick = |label: crate::i18n::Text, count: i64, set: &dyn Fn(&mut QueueQuery)| {
+        let mut target = QueueQuery::default();
+        set(&mut target);
+        view! { <li><a href=href(&target)>{label.get(lang)} " " <span class="count">{count}</span></a></li> }
+    };
+    let next = more.then(|| {
+        let cursor = rows
+            .last()
+            .map(|row| row.cursor(matches!(filter.status, StatusFilter::One(s) if s.is_closed())));
+        href(&QueueQuery {
+            after: cursor.unwrap_or_default(),
+            ..query.clone()
+        })
+    });
+    let paging = !query.after.is_empty();
+    view! {
+        <section class="page console">
+            <h1>{console::QUEUE_TITLE.get(lang)}</h1>
+            <ul class="quick-filters">
+                {quick(console::FILTER_OPEN, counts.open, &|_| {})}
+                {quick(console::FILTER_OVERDUE, counts.overdue, &|q| q.due = "overdue".into())}
+                {quick(console::FILTER_WEEK, counts.week, &|q| q.due = "week".into())}
+                {quick(console::FILTER_MINE, counts.mine, &|q| q.who = "mine".into())}
+                {quick(console::FILTER_UNASSIGNED, counts.unassigned, &|q| q.who = "unassigned".into())}
+            </ul>
+            <p class="muted counts-line">
+                {counts.by_status.iter().map(|(status, n)| format!("{} : {n}", status.label().get(lang))).collect::<Vec<_>>().join(" · ")}
+                <br />
+                {counts.by_right.iter().map(|(right, n)| format!("{} : {n}", right.label().get(lang))).collect::<Vec<_>>().join(" · ")}
+            </p>
+            <form method="get" action="/dpo" class="filters">
+                <div class="field">
+                    <label for="q">{console::SEARCH_LABEL.get(lang)}</label>
+                    <input id="q" name="q" type="search" value=query.q.clone() placeholder="R-7K3M-9QX2" />
+                </div>
+                <div class="field">
+                    <label for="status">{console::FILTER_STATUS.get(lang)}</label>
+                    <select id="status" name="status">
+                        <option value="" selected=query.status.is_empty()>{console::ALL_OPEN.get(lang)}</option>
+                        {Status::ALL.iter().map(|s| view! {
+                            <option value=s.slug() selected=query.status == s.slug()>{s.label().get(lang)}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="right">{console::FILTER_RIGHT.get(lang)}</label>
+                    <select id="right" name="right">
+                        <option value="" selected=query.right.is_empty()>{console::ANY_RIGHT.get(lang)}</option>
+                        {RightKind::ALL.iter().map(|r| view! {
+                            <option value=r.slug() selected=query.right == r.slug()>{r.label().get(lang)}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="due">{console::FILTER_DUE.get(lang)}</label>
+                    <select id="due" name="due">
+                        <option value="" selected=query.due.is_empty()>{console::ANY_DUE.get(lang)}</option>
+                        <option value="overdue" selected=query.due == "overdue">{console::FILTER_OVERDUE.get(lang)}</option>
+                        <option value="week" selected=query.due == "week">{console::FILTER_WEEK.get(lang)}</option>
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="who">{console::FILTER_WHO.get(lang)}</label>
+                    <select id="who" name="who">
+                        <option value="" selected=query.who.is_empty()>{console::ANYONE.get(lang)}</option>
+                        <option value="mine" selected=query.who == "mine">{console::FILTER_MINE.get(lang)}</option>
+                        <option value="unassigned" selected=query.who == "unassigned">{console::FILTER_UNASSIGNED.get(lang)}</option>
+                    </select>
+                </div>
+                <button type="submit">{console::APPLY_FILTERS.get(lang)}</button>
+            </form>
+            {if rows.is_empty() {
+                view! { <p>{console::QUEUE_EMPTY.get(lang)}</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap">
+                        <table class="queue">
+                            <thead>
+                                <tr>
+                                    <th scope="col">{console::COL_REFERENCE.get(lang)}</th>
+                                    <th scope="col">{console::COL_RIGHT.get(lang)}</th>
+                                    <th scope="col">{console::COL_RECEIVED.get(lang)}</th>
+                                    <th scope="col">{console::COL_DUE.get(lang)}</th>
+                                    <th scope="col">{console::COL_DAYS_LEFT.get(lang)}</th>
+                                    <th scope="col">{console::COL_STATUS.get(lang)}</th>
+                                    <th scope="col">{console::COL_ASSIGNEE.get(lang)}</th>
+                                    <th scope="col">{console::COL_SUBJECT.get(lang)}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {rows.into_iter().map(|row| view! { <QueueLine row today /> }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+            <p class="pager">
+                {paging.then(|| view! { <a href=href(&QueueQuery { after: String::new(), ..query.clone() })>{console::FIRST_PAGE.get(lang)}</a> " " })}
+                {next.map(|next| view! { <a href=next rel="next">{console::NEXT_PAGE.get(lang)}</a> })}
+            </p>
+        </section>
+    }
+}
+
+/// The days left before `due`, and its badge.
+pub fn days_left(
+    due: Option<Date>,
+    today: Date,
+) -> (Option<i64>, Option<(&'static str, crate::i18n::Text)>) {
+    let Some(due) = due else {
+        return (None, None);
+    };
+    let left = due.to_days() - today.to_days();
+    let badge = if left < 0 {
+        Some(("badge badge--overdue", console::BADGE_OVERDUE))
+    } else if left <= 7 {
+        Some(("badge badge--soon", console::BADGE_SOON))
+    } else {
+        None
+    };
+    (Some(left), badge)
+}
+
+#[component]
+fn QueueLine(row: QueueRow, today: Date) -> impl IntoView {
+    let lang = current_lang();
+    let due = row.due_on();
+    let (left, badge) = days_left(due, today);
+    let paused = row.open_due.is_some() && due.is_none();
+    let waited = row
+        .paused_since
+        .as_deref()
+        .and_then(Date::parse_iso)
+        .map(|since| today.to_days() - since.to_days());
+    view! {
+        <tr>
+            <th scope="row"><a href=format!("/dpo/requests/{}", row.reference)>{row.reference.to_string()}</a></th>
+            <td>{row.right.label().get(lang)}</td>
+            <td>{long_date(lang, row.received_on)}</td>
+            <td>
+                {match (due, paused) {
+                    (Some(due), _) => long_date(lang, due),
+                    (None, true) => console::PAUSED.get(lang).to_owned(),
+                    (None, false) => "—".to_owned(),
+                }}
+            </td>
+            <td>
+                {left.map(|n| n.to_string())}
+                {waited.map(|days| console::WAITING_DAYS.with(lang, &[("days", &days)]))}
+                {badge.map(|(class, text)| view! { " " <span class=class>{text.get(lang)}</span> })}
+            </td>
+            <td><span class=format!("status status--{}", row.status.slug())>{row.status.label().get(lang)}</span></td>
+            <td>{row.assignee.clone().unwrap_or_else(|| "—".into())}</td>
+            <td>{row.masked_email()}</td>
+        </tr>
+    }
+}

@@ -1,0 +1,174 @@
+//! A DPO's session: opened by signing in, kept in the database (so it
+//! survives a restart and works on every instance), ended by signing out,
+//! after 30 idle minutes, or 8 hours after signing in, whichever comes
+//! first. Every console page and action starts with [`require_dpo`].
+
+use crate::clock::Millis;
+use crate::domain::Email;
+use crate::error::AppError;
+use crate::secure::{random_token, sha256_hex};
+use crate::state::{AppState, add_response_header, request_context};
+use crate::web::cookies;
+use anyhow::Context;
+use axum::http::header::SET_COOKIE;
+use axum::http::request::Parts;
+
+pub const IDLE_MS: Millis = 30 * 60 * 1000;
+pub const ABSOLUTE_MS: Millis = 8 * 3600 * 1000;
+/// `last_seen_at` is written at most this often, not on every page.
+const TOUCH_EVERY_MS: Millis = 60 * 1000;
+
+/// The cookie's name; over https it gets the `__Host-` prefix, which
+/// browsers only accept Secure, on `/`, without a domain.
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-portal_dpo"
+    } else {
+        "portal_dpo"
+    }
+}
+
+/// The signed-in DPO.
+#[derive(Clone, Debug)]
+pub struct Dpo {
+    pub account_id: String,
+    pub email: Email,
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    account_id: String,
+    created_at: Millis,
+    last_seen_at: Millis,
+    second_factor_pending: i64,
+    email: String,
+    disabled_at: Option<Millis>,
+}
+
+fn token_hash(token: &str) -> String {
+    sha256_hex(&["dpo-session", token])
+}
+
+/// Opens a session for `account_id` with a new token, on `conn`; with
+/// `second_factor_pending`, it only lets the DPO give the code. Any session
+/// this browser had is ended first.
+pub async fn open(
+    conn: &mut sqlx::AnyConnection,
+    state: &AppState,
+    parts: &Parts,
+    account_id: &str,
+    second_factor_pending: bool,
+) -> anyhow::Result<()> {
+    let secure = state.config.cookies_secure();
+    if let Some(old) = cookies::read(parts, cookie_name(secure)) {
+        sqlx::query("DELETE FROM dpo_sessions WHERE token_hash = $1")
+            .bind(token_hash(old))
+            .execute(&mut *conn)
+            .await
+            .context("dpo session: end the previous one")?;
+    }
+    let token = random_token();
+    let now = state.clock.now();
+    sqlx::query(
+        "INSERT INTO dpo_sessions (token_hash, account_id, created_at, last_seen_at, second_factor_pending) \
+         VALUES ($1, $2, $3, $3, $4)",
+    )
+    .bind(token_hash(&token))
+    .bind(account_id)
+    .bind(now)
+    .bind(i64::from(second_factor_pending))
+    .execute(&mut *conn)
+    .await
+    .context("dpo session: open")?;
+    add_response_header(
+        SET_COOKIE,
+        cookies::set(
+            cookie_name(secure),
+            &token,
+            (ABSOLUTE_MS / 1000) as u64,
+            secure,
+        ),
+    );
+    Ok(())
+}
+
+/// What this request's DPO cookie names.
+pub enum SessionState {
+    None,
+    /// Password accepted, second factor still to give.
+    SecondFactorPending {
+        account_id: String,
+    },
+    SignedIn(Dpo),
+}
+
+/// Reads the session of the request, ending it if it has timed out.
+pub async fn session(state: &AppState, parts: &Parts) -> Result<SessionState, AppError> {
+    let Some(token) = cookies::read(parts, cookie_name(state.config.cookies_secure())) else {
+        return Ok(SessionState::None);
+    };
+    let hash = token_hash(token);
+    let row = sqlx::query_as::<_, SessionRow>(
+        "SELECT s.account_id, s.created_at, s.last_seen_at, s.second_factor_pending, a.email, a.disabled_at \
+         FROM dpo_sessions s JOIN dpo_accounts a ON a.id = s.account_id WHERE s.token_hash = $1",
+    )
+    .bind(&hash)
+    .fetch_optional(&state.pool)
+    .await
+    .context("dpo session: read")?;
+    let Some(row) = row else {
+        return Ok(SessionState::None);
+    };
+    let now = state.clock.now();
+    let expired = now - row.last_seen_at > IDLE_MS || now - row.created_at > ABSOLUTE_MS;
+    if expired || row.disabled_at.is_some() {
+        sqlx::query("DELETE FROM dpo_sessions WHERE token_hash = $1")
+            .bind(&hash)
+            .execute(&state.pool)
+            .await
+            .context("dpo session: end an expired one")?;
+        return Ok(SessionState::None);
+    }
+    if row.second_factor_pending != 0 {
+        return Ok(SessionState::SecondFactorPending {
+            account_id: row.account_id,
+        });
+    }
+    if now - row.last_seen_at > TOUCH_EVERY_MS {
+        sqlx::query("UPDATE dpo_sessions SET last_seen_at = $1 WHERE token_hash = $2")
+            .bind(now)
+            .bind(&hash)
+            .execute(&state.pool)
+            .await
+            .context("dpo session: touch")?;
+    }
+    let email = Email::parse(&row.email).context("dpo session: stored email")?;
+    Ok(SessionState::SignedIn(Dpo {
+        account_id: row.account_id,
+        email,
+    }))
+}
+
+/// The signed-in DPO of the request being answered, or `None`: the first
+/// line of every console page and action.
+pub async fn require_dpo() -> Result<Option<Dpo>, AppError> {
+    let (state, parts) = request_context()?;
+    Ok(match session(&state, &parts).await? {
+        SessionState::SignedIn(dpo) => Some(dpo),
+        _ => None,
+    })
+}
+
+/// Ends this browser's session at once.
+pub async fn close(state: &AppState, parts: &Parts) -> Result<(), AppError> {
+    let secure = state.config.cookies_secure();
+    if let Some(token) = cookies::read(parts, cookie_name(secure)) {
+        sqlx::query("DELETE FROM dpo_sessions WHERE token_hash = $1")
+            .bind(token_hash(token))
+            .execute(&state.pool)
+            .await
+            .context("dpo session: close")?;
+    }
+    add_response_header(SET_COOKIE, cookies::remove(cookie_name(secure), secure));
+    Ok(())
+}

@@ -1,0 +1,224 @@
+//! The one door through which a request changes. A change may move the
+//! status (checked against `Status::can_become`) or keep it (a note, an
+//! assignment, a message); either way, in one transaction, it
+//! compares-and-sets the status it was decided on, applies its effect on
+//! the GDPR clock, records the timeline event and queues the emails.
+//! Whoever loses a race is told the request changed meanwhile.
+
+use super::clock::{ClockEffect, open_due};
+use super::{NewEvent, RequestRow, record_event};
+use crate::domain::{Actor, Date, EventKind, Status};
+use crate::email::{OutgoingEmail, outbox};
+use crate::error::AppError;
+use crate::state::AppState;
+use anyhow::Context;
+
+pub struct Change {
+    pub event: EventKind,
+    /// The new status, or `None` to keep it.
+    pub to: Option<Status>,
+    pub actor: Actor,
+    /// The DPO account that acted, for `Actor::Dpo`.
+    pub actor_id: Option<String>,
+    /// What the event says: a message, a reason, a note.
+    pub note: Option<String>,
+    /// Structured facts of the event, as JSON.
+    pub detail: Option<String>,
+    /// Whether the data subject sees the event on the follow page.
+    pub visible_to_subject: bool,
+    pub clock: ClockEffect,
+    /// `Some(None)` unassigns.
+    pub assign: Option<Option<String>>,
+    /// The decision, as JSON (completion or refusal).
+    pub outcome: Option<String>,
+    /// Files stored with the change (a reply file, a subject's attachment).
+    pub files: Vec<NewFile>,
+    /// Reply files shared with the subject by this change.
+    pub share_files: bool,
+    pub emails: Vec<OutgoingEmail>,
+}
+
+impl Change {
+    /// A change with no effect beyond its event, by `actor`.
+    pub fn event(event: EventKind, actor: Actor) -> Self {
+        Change {
+            event,
+            to: None,
+            actor,
+            actor_id: None,
+            note: None,
+            detail: None,
+            visible_to_subject: true,
+            clock: ClockEffect::Keep,
+            assign: None,
+            outcome: None,
+            files: Vec::new(),
+            share_files: false,
+            emails: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub enum ChangeError {
+    /// The status table does not allow this move.
+    NotAllowed {
+        from: Status,
+        to: Status,
+    },
+    /// Someone else changed the request after it was read: nothing was
+    /// written; read it again.
+    ChangedMeanwhile,
+    Failed(AppError),
+}
+
+impl From<anyhow::Error> for ChangeError {
+    fn from(error: anyhow::Error) -> Self {
+        ChangeError::Failed(AppError::from(error))
+    }
+}
+
+/// A file stored with a change.
+pub struct NewFile {
+    /// `to_subject` (a reply file) or `from_subject`.
+    pub direction: &'static str,
+    pub name: String,
+    pub content_type: &'static str,
+    pub data: Vec<u8>,
+}
+
+/// Applies `change` to `request`, as read with its status. Returns the
+/// timeline event's id.
+pub async fn apply(
+    state: &AppState,
+    request: &RequestRow,
+    change: Change,
+) -> Result<String, ChangeError> {
+    let from = request.status;
+    let to = match (change.clock, change.to) {
+        // The subject's answer goes back to where the request was.
+        (ClockEffect::Resume, None) => request.resume_status.0.unwrap_or(Status::InProgress),
+        (_, Some(to)) => to,
+        (_, None) => from,
+    };
+    if (change.to.is_some() || to != from) && !from.can_become(to) {
+        return Err(ChangeError::NotAllowed { from, to });
+    }
+    if from.is_closed() {
+        return Err(ChangeError::NotAllowed { from, to });
+    }
+    let now = state.clock.now();
+    let today = Date::paris_of(now);
+    let clock = request
+        .clock()
+        .after(change.clock, request.received_on, today);
+    let resume_status = match change.clock {
+        ClockEffect::Pause => Some(from.slug()),
+        ClockEffect::Resume => None,
+        _ => request.resume_status.0.map(Status::slug),
+    };
+    let assignee = change
+        .assign
+        .clone()
+        .unwrap_or_else(|| request.assignee_id.clone());
+
+    let mut tx = state.pool.begin().await.context("change: begin")?;
+    let updated = sqlx::query(
+        "UPDATE requests SET status = $1, closed_at = $2, due_on = $3, open_due = $4, extension_months = $5, \
+         extended_at = $6, paused_days = $7, paused_since = $8, resume_status = $9, assignee_id = $10, \
+         outcome = COALESCE($11, outcome), reminded_at = $14 \
+         WHERE id = $12 AND status = $13",
+    )
+    .bind(to.slug())
+    .bind(if to.is_closed() { Some(now) } else { request.closed_at })
+    .bind(clock.due_on.map(|d| d.iso()))
+    .bind(open_due(to, clock.due_on))
+    .bind(i64::from(clock.extension_months))
+    .bind(match change.clock {
+        ClockEffect::Extend { .. } => Some(now),
+        _ => request.extended_at,
+    })
+    .bind(clock.paused_days)
+    .bind(clock.paused_since.map(|d| d.iso()))
+    .bind(resume_status)
+    .bind(assignee)
+    .bind(change.outcome.as_deref())
+    .bind(&request.id)
+    .bind(from.slug())
+    .bind(match (change.event, change.clock) {
+        // One reminder per pause.
+        (EventKind::Reminded, _) => Some(now),
+        (_, ClockEffect::Pause) => None,
+        _ => request.reminded_at,
+    })
+    .execute(&mut *tx)
+    .await
+    .context("change: compare and set the status")?;
+    if updated.rows_affected() != 1 {
+        tx.rollback().await.context("change: roll back")?;
+        return Err(ChangeError::ChangedMeanwhile);
+    }
+    let event_id = record_event(
+        &mut tx,
+        &request.id,
+        now,
+        &NewEvent {
+            kind: change.event,
+            actor: change.actor,
+            actor_id: change.actor_id.as_deref(),
+            note: change.note.as_deref(),
+            detail: change.detail.as_deref(),
+            visible_to_subject: change.visible_to_subject,
+        },
+    )
+    .await?;
+    for file in &change.files {
+        sqlx::query(
+            "INSERT INTO request_files (id, request_id, direction, name, content_type, size, sha256, data, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(crate::db::new_id())
+        .bind(&request.id)
+        .bind(file.direction)
+        .bind(&file.name)
+        .bind(file.content_type)
+        .bind(file.data.len() as i64)
+        .bind(crate::secure::sha256_bytes_hex(&file.data))
+        .bind(file.data.clone())
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .context("change: store a file")?;
+    }
+    if change.share_files {
+        sqlx::query(
+            "UPDATE request_files SET shared_at = $1 WHERE request_id = $2 AND direction = 'to_subject' AND shared_at IS NULL",
+        )
+        .bind(now)
+        .bind(&request.id)
+        .execute(&mut *tx)
+        .await
+        .context("change: share the reply files")?;
+    }
+    for email in &change.emails {
+        outbox::enqueue(
+            &mut tx,
+            email,
+            &state.config.mail_from,
+            Some(&request.id),
+            now,
+        )
+        .await
+        .context("change: queue an email")?;
+    }
+    tx.commit().await.context("change: commit")?;
+    if !change.emails.is_empty() {
+        state.outbox_wakeup.notify_one();
+    }
+    tracing::info!(
+        event = change.event.slug(),
+        status = to.slug(),
+        "request changed"
+    );
+    Ok(event_id)
+}

@@ -1,0 +1,171 @@
+//! Filing a request: the request, its first timeline event and its emails
+//! (the acknowledgment, and the DPO notification for a request from the
+//! portal), in one transaction.
+
+use super::clock::open_due;
+use super::{NewEvent, record_event};
+use crate::clock::Millis;
+use crate::db::new_id;
+use crate::domain::request::{ReplyChannel, ValidRequest};
+use crate::domain::{Actor, Date, Email, EventKind, Reference, Status, due_date};
+use crate::email::{outbox, templates};
+use crate::error::AppError;
+use crate::secure::random_bytes;
+use crate::state::AppState;
+use anyhow::{Context, anyhow};
+use sqlx::Row;
+
+/// How a request reached SOFACTO.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Intake {
+    /// Filed by a verified address on the portal.
+    Portal,
+    /// A letter or an email to the DPO, recorded in the console by the DPO
+    /// account `recorded_by`; the clock starts when it arrived.
+    OtherChannel {
+        channel: &'static str,
+        arrived_at: Millis,
+    },
+}
+
+pub struct NewRequest<'a> {
+    /// The subject's address: verified on the portal, given (or not) in a
+    /// letter.
+    pub email: Option<&'a Email>,
+    pub valid: &'a ValidRequest,
+    /// One per form display: a double submission stores one request.
+    pub submission_key: &'a str,
+    pub intake: Intake,
+    pub recorded_by: Option<&'a str>,
+}
+
+/// Stores a checked request. A second submission of the same form returns
+/// the first one's reference and stores nothing.
+pub async fn file(state: &AppState, new: NewRequest<'_>) -> Result<Reference, AppError> {
+    if let Some(existing) = existing_submission(state, new.submission_key).await? {
+        return Ok(existing);
+    }
+    let now = state.clock.now();
+    let (received_at, intake) = match new.intake {
+        Intake::Portal => (now, "portal"),
+        Intake::OtherChannel {
+            channel,
+            arrived_at,
+        } => (arrived_at, channel),
+    };
+    let received_on = Date::paris_of(received_at);
+    let due_on = due_date(received_on, 0, 0);
+    let valid = new.valid;
+    let id = new_id();
+    let details = serde_json::to_string(&valid.details).context("file: details as JSON")?;
+    let (phone, postal) = match &valid.reply {
+        ReplyChannel::Phone { number } => (Some(number.as_str()), None),
+        ReplyChannel::Postal { address } => (None, Some(address.as_str())),
+        _ => (None, None),
+    };
+    let controller = state.config.controller();
+
+    // References are random: on the rare collision, draw another.
+    for _ in 0..5 {
+        let reference = Reference::from_random(random_bytes());
+        let mut tx = state.pool.begin().await.context("file: begin")?;
+        let inserted = sqlx::query(
+            "INSERT INTO requests (id, reference, submission_key, email, right_kind, status, lang, first_name, last_name, \
+             relation, customer_number, reply_channel, reply_phone, reply_postal_address, details, received_at, received_on, \
+             first_due_on, due_on, open_due, intake) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19, $20) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(&id)
+        .bind(reference.as_str())
+        .bind(new.submission_key)
+        .bind(new.email.map(Email::as_str).unwrap_or(""))
+        .bind(valid.right.slug())
+        .bind(Status::Received.slug())
+        .bind(valid.lang.code())
+        .bind(&valid.first_name)
+        .bind(&valid.last_name)
+        .bind(valid.relation.slug())
+        .bind(valid.customer_number.as_deref())
+        .bind(valid.reply.channel().slug())
+        .bind(phone)
+        .bind(postal)
+        .bind(&details)
+        .bind(received_at)
+        .bind(received_on.iso())
+        .bind(due_on.iso())
+        .bind(open_due(Status::Received, Some(due_on)))
+        .bind(intake)
+        .execute(&mut *tx)
+        .await
+        .context("file: insert the request")?;
+        if inserted.rows_affected() == 0 {
+            tx.rollback().await.context("file: roll back")?;
+            // Either this form was submitted a moment ago, or the reference
+            // is taken.
+            if let Some(existing) = existing_submission(state, new.submission_key).await? {
+                return Ok(existing);
+            }
+            continue;
+        }
+        let (actor, note) = match new.intake {
+            Intake::Portal => (Actor::Subject, None),
+            Intake::OtherChannel { channel, .. } => (Actor::Dpo, Some(channel)),
+        };
+        record_event(
+            &mut tx,
+            &id,
+            received_at,
+            &NewEvent {
+                kind: EventKind::Received,
+                actor,
+                actor_id: new.recorded_by,
+                note,
+                detail: None,
+                visible_to_subject: true,
+            },
+        )
+        .await?;
+
+        let facts = templates::RequestFacts {
+            reference: &reference,
+            right: valid.right,
+            received_on,
+            due_on,
+        };
+        let follow = state.config.link(&format!("/my-requests/{reference}"));
+        let console = state.config.link(&format!("/dpo/requests/{reference}"));
+        let mut emails = Vec::new();
+        if let Some(email) = new.email {
+            emails.push(templates::acknowledgment(
+                valid.lang,
+                email,
+                &facts,
+                &follow,
+                &controller,
+            ));
+        }
+        if new.intake == Intake::Portal {
+            emails.push(templates::dpo_new_request(&facts, &console, &controller));
+        }
+        for message in &emails {
+            outbox::enqueue(&mut tx, message, &state.config.mail_from, Some(&id), now)
+                .await
+                .context("file: queue an email")?;
+        }
+        tx.commit().await.context("file: commit")?;
+        state.outbox_wakeup.notify_one();
+        tracing::info!(right = valid.right.slug(), intake, "request received");
+        return Ok(reference);
+    }
+    Err(anyhow!("file: no free reference after 5 draws").into())
+}
+
+async fn existing_submission(state: &AppState, key: &str) -> anyhow::Result<Option<Reference>> {
+    let row = sqlx::query("SELECT reference FROM requests WHERE submission_key = $1")
+        .bind(key)
+        .fetch_optional(&state.pool)
+        .await
+        .context("file: look for an earlier submission")?;
+    Ok(row.and_then(|row| Reference::parse(&row.get::<String, _>("reference"))))
+}

@@ -1,0 +1,172 @@
+//! The requests table and the only ways it is written: `file` creates a
+//! request, `change::apply` changes one. Both record the timeline event and
+//! queue the emails in the same transaction as the write.
+
+pub mod change;
+pub mod clock;
+mod file;
+
+pub use change::{Change, ChangeError, apply};
+pub use clock::{ClockEffect, ClockState};
+pub use file::{Intake, NewRequest, file};
+
+use crate::clock::Millis;
+use crate::db::new_id;
+use crate::domain::{Actor, Date, Email, EventKind, Lang, Reference, RightKind, Status};
+use anyhow::Context;
+use sqlx::Row;
+
+/// A nullable column read into a domain type.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Maybe<T>(pub Option<T>);
+
+impl<T: TryFrom<String>> TryFrom<Option<String>> for Maybe<T>
+where
+    T::Error: std::fmt::Display,
+{
+    type Error = String;
+    fn try_from(value: Option<String>) -> Result<Self, String> {
+        value
+            .map(|v| T::try_from(v).map_err(|e| e.to_string()))
+            .transpose()
+            .map(Maybe)
+    }
+}
+
+/// The subject's address; a request recorded from a letter may have none
+/// (stored as '').
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SubjectEmail(pub Option<Email>);
+
+impl TryFrom<String> for SubjectEmail {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, String> {
+        if value.is_empty() {
+            Ok(SubjectEmail(None))
+        } else {
+            Email::parse(&value)
+                .map(|email| SubjectEmail(Some(email)))
+                .map_err(|e| e.to_string())
+        }
+    }
+}
+
+/// A request as its pages and decisions read it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct RequestRow {
+    pub id: String,
+    #[sqlx(try_from = "String")]
+    pub reference: Reference,
+    #[sqlx(try_from = "String")]
+    pub email: SubjectEmail,
+    #[sqlx(try_from = "String", rename = "right_kind")]
+    pub right: RightKind,
+    #[sqlx(try_from = "String")]
+    pub status: Status,
+    #[sqlx(try_from = "String")]
+    pub lang: Lang,
+    pub received_at: Millis,
+    #[sqlx(try_from = "String")]
+    pub received_on: Date,
+    #[sqlx(try_from = "String")]
+    pub first_due_on: Date,
+    #[sqlx(try_from = "Option<String>")]
+    pub due_on: Maybe<Date>,
+    pub extension_months: i64,
+    pub extended_at: Option<Millis>,
+    pub paused_days: i64,
+    #[sqlx(try_from = "Option<String>")]
+    pub paused_since: Maybe<Date>,
+    #[sqlx(try_from = "Option<String>")]
+    pub resume_status: Maybe<Status>,
+    pub assignee_id: Option<String>,
+    pub intake: String,
+    pub closed_at: Option<Millis>,
+    pub reminded_at: Option<Millis>,
+}
+
+pub const REQUEST_COLUMNS: &str = "id, reference, email, right_kind, status, lang, received_at, received_on, \
+     first_due_on, due_on, extension_months, extended_at, paused_days, paused_since, resume_status, \
+     assignee_id, intake, closed_at, reminded_at";
+
+impl RequestRow {
+    pub fn clock(&self) -> ClockState {
+        ClockState::of(self)
+    }
+
+    /// The due date as the subject and the DPO read it: the stored one, or
+    /// while paused the one it would be if the subject answered today.
+    pub fn shown_due(&self, today: Date) -> Date {
+        self.due_on
+            .0
+            .unwrap_or_else(|| self.clock().running_due(self.received_on, today))
+    }
+}
+
+/// One step of a request's timeline.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct EventRow {
+    pub id: String,
+    #[sqlx(try_from = "String")]
+    pub kind: EventKind,
+    #[sqlx(try_from = "String")]
+    pub actor: Actor,
+    pub actor_id: Option<String>,
+    pub at: Millis,
+    pub note: Option<String>,
+    pub detail: Option<String>,
+    pub visible_to_subject: i64,
+}
+
+pub const EVENT_COLUMNS: &str = "id, kind, actor, actor_id, at, note, detail, visible_to_subject";
+
+/// A step to add to a request's timeline.
+pub struct NewEvent<'a> {
+    pub kind: EventKind,
+    pub actor: Actor,
+    pub actor_id: Option<&'a str>,
+    pub note: Option<&'a str>,
+    pub detail: Option<&'a str>,
+    pub visible_to_subject: bool,
+}
+
+/// Adds a step to a request's timeline, on the caller's transaction.
+/// Returns the event's id.
+async fn record_event(
+    conn: &mut sqlx::AnyConnection,
+    request_id: &str,
+    at: Millis,
+    event: &NewEvent<'_>,
+) -> anyhow::Result<String> {
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO request_events (id, request_id, at, actor, actor_id, kind, note, detail, visible_to_subject) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&id)
+    .bind(request_id)
+    .bind(at)
+    .bind(event.actor.slug())
+    .bind(event.actor_id)
+    .bind(event.kind.slug())
+    .bind(event.note)
+    .bind(event.detail)
+    .bind(i64::from(event.visible_to_subject))
+    .execute(conn)
+    .await
+    .context("requests: record an event")?;
+    Ok(id)
+}
+
+/// How many reply files, not yet shared, a completion would share.
+pub async fn files_to_share(pool: &crate::db::Pool, request_id: &str) -> anyhow::Result<usize> {
+    let count: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM request_files WHERE request_id = $1 AND direction = 'to_subject' AND shared_at IS NULL",
+    )
+    .bind(request_id)
+    .fetch_one(pool)
+    .await
+    .context("files: count the reply files")?
+    .get("n");
+    Ok(count as usize)
+}
