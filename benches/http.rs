@@ -16,12 +16,7 @@ const CONCURRENCY: usize = 32;
 const DURATION: Duration = Duration::from_secs(4);
 
 fn options() -> LeptosOptions {
-    LeptosOptions::builder()
-        .output_name("privacy_portal")
-        .site_root("target/site")
-        .site_pkg_dir("pkg")
-        .site_addr(SocketAddr::from(([127, 0, 0, 1], 0)))
-        .build()
+    privacy_portal::startup::leptos_options("target/site", SocketAddr::from(([127, 0, 0, 1], 0)))
 }
 
 /// Requests per second for `url` from `CONCURRENCY` clients during `DURATION`.
@@ -93,25 +88,8 @@ async fn main() {
         .await
         .unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());
+    let assets = app.state().assets.clone();
     tokio::spawn(app.run_until_stopped(std::future::pending()));
-
-    // The same CSS through leptos_axum's own file handler, for comparison.
-    let leptos_files = {
-        use privacy_portal::app::shell;
-        let options = options();
-        let router = axum::Router::new()
-            .fallback(leptos_axum::file_and_error_handler::<LeptosOptions, _>(
-                shell,
-            ))
-            .with_state(options);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
-        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-        format!("http://127.0.0.1:{port}")
-    };
 
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(CONCURRENCY)
@@ -139,18 +117,13 @@ async fn main() {
             false,
         ),
         (
-            "GET /pkg/privacy_portal.css (tower-http, gzip)",
-            format!("{base}/pkg/privacy_portal.css"),
+            "GET /pkg/<hashed>.css (precompressed gzip)",
+            format!("{base}/pkg/{}", assets.css),
             true,
         ),
         (
-            "GET /pkg/privacy_portal.css (leptos_axum file handler)",
-            format!("{leptos_files}/pkg/privacy_portal.css"),
-            false,
-        ),
-        (
-            "GET /pkg/privacy_portal.wasm (tower-http, gzip)",
-            format!("{base}/pkg/privacy_portal.wasm"),
+            "GET /pkg/<hashed>.wasm (precompressed gzip)",
+            format!("{base}/pkg/{}", assets.wasm),
             true,
         ),
     ] {
@@ -167,30 +140,77 @@ async fn main() {
         "server + client resident memory, after the runs",
         rss_mib()
     );
-    let pkg = "target/site/pkg/privacy_portal";
-    println!(
-        "{:<58} {:>9.0} KiB",
-        "WASM bundle",
-        file_size(&format!("{pkg}.wasm")) as f64 / 1024.0
-    );
-    println!(
-        "{:<58} {:>9.0} KiB",
-        "WASM bundle, gzip",
-        file_size(&format!("{pkg}.wasm.gz")) as f64 / 1024.0
-    );
-    println!(
-        "{:<58} {:>9.0} KiB",
-        "JS glue, gzip",
-        file_size(&format!("{pkg}.js.gz")) as f64 / 1024.0
-    );
-    println!(
-        "{:<58} {:>9.0} KiB",
-        "CSS, gzip",
-        file_size(&format!("{pkg}.css.gz")) as f64 / 1024.0
-    );
+    bundle_figures(&client, &base).await;
     println!(
         "{:<58} {:>9.1} MiB",
         "server binary",
         file_size("target/release/privacy-portal") as f64 / 1048576.0
     );
+}
+
+/// What each public page loads (.js and .wasm, gzip as built by
+/// `--precompress`), beside a minimal Leptos 0.8 hydrate app built by
+/// `make bench` with the same profile and wasm-opt (SPEC §7: at most 1.5x).
+async fn bundle_figures(client: &reqwest::Client, base: &str) {
+    let minimal_pkg = "benches/minimal-leptos/target/site/pkg";
+    let minimal = gz_total(minimal_pkg, |name| {
+        name.ends_with(".js.gz") || name.ends_with(".wasm.gz")
+    });
+    println!();
+    println!(
+        "{:<58} {:>9} B",
+        "minimal Leptos app: .wasm + .js, gzip", minimal
+    );
+    for (label, path) in [
+        ("home page", "/"),
+        ("verify page", "/verify?right=access"),
+        ("code page", "/verify/code"),
+        (
+            "request form (any right)",
+            "/request/new?right=rectification",
+        ),
+        ("follow page (one request)", "/my-requests/R-0000-0000"),
+    ] {
+        let html = client
+            .get(format!("{base}{path}"))
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("page body");
+        let loaded: Vec<String> = html
+            .split(['"', '\''])
+            .filter(|part| {
+                part.starts_with("/pkg/") && (part.ends_with(".js") || part.ends_with(".wasm"))
+            })
+            .map(|part| format!("target/site{part}.gz"))
+            .collect();
+        let total: u64 = loaded.iter().map(|file| file_size(file)).sum();
+        println!(
+            "{:<58} {:>9} B  {:.2}x minimal",
+            format!("{label}: .wasm + .js, gzip"),
+            total,
+            total as f64 / minimal.max(1) as f64
+        );
+    }
+    let raw = gz_total("target/site/pkg", |name| name.ends_with(".wasm"));
+    let brotli = gz_total("target/site/pkg", |name| {
+        name.ends_with(".wasm.br") || name.ends_with(".js.br")
+    });
+    println!("{:<58} {:>9} B", "portal WASM, raw", raw);
+    println!("{:<58} {:>9} B", "portal .wasm + .js, brotli", brotli);
+}
+
+/// The total size of the files of `dir` whose names pass `keep`.
+fn gz_total(dir: &str, keep: impl Fn(&str) -> bool) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .filter(|e| keep(&e.file_name().to_string_lossy()))
+                .map(|e| e.metadata().map(|m| m.len()).unwrap_or(0))
+                .sum()
+        })
+        .unwrap_or(0)
 }
