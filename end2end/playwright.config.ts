@@ -22,6 +22,8 @@ export default defineConfig({
   outputDir: path.join(runDir, "results"),
   use: {
     baseURL,
+    // A French visitor: the portal follows the browser's language.
+    locale: "fr-FR",
     trace: "retain-on-failure",
     launchOptions: {
       executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
@@ -37,8 +39,8 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: "desktop", use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 800 } } },
-    { name: "phone", use: { ...devices["Pixel 7"], viewport: { width: 375, height: 740 } } },
+    { name: "desktop", use: { ...devices["Desktop Chrome"], locale: "fr-FR", viewport: { width: 1280, height: 800 } } },
+    { name: "phone", use: { ...devices["Pixel 7"], locale: "fr-FR", viewport: { width: 375, height: 740 } } },
   ],
   webServer: [
     {

@@ -81,7 +81,7 @@ fn dpo_add_refuses_a_short_password_and_a_bad_address() {
         &[],
     );
     assert_eq!(short.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 12 characters"));
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 15 characters"));
 
     let bad = portal(
         dir.path(),
@@ -125,4 +125,142 @@ fn purge_runs_on_its_own_and_says_what_it_deleted() {
         String::from_utf8_lossy(&output.stdout).trim(),
         "deleted 0 verifications, 0 code emails, 0 send counters, 0 sessions"
     );
+}
+
+#[tokio::test]
+async fn dpo_accounts_are_listed_disabled_and_reset_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let ok = |output: Output| {
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    ok(portal(
+        dir.path(),
+        &["dpo", "add", "anne@sofacto.com"],
+        "a long enough passphrase\n",
+        &[],
+    ));
+    ok(portal(
+        dir.path(),
+        &["dpo", "add", "bruno@sofacto.com"],
+        "another long passphrase\n",
+        &[],
+    ));
+
+    let url = privacy_portal::config::DatabaseUrl::parse(&format!(
+        "sqlite://{}",
+        dir.path().join("portal.db").display()
+    ))
+    .unwrap();
+    let pool = privacy_portal::db::connect(&url).await.unwrap();
+    let session = |account: &str| {
+        let pool = pool.clone();
+        let account = account.to_owned();
+        async move {
+            let id: String = sqlx::query("SELECT id FROM dpo_accounts WHERE email = $1")
+                .bind(&account)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+                .get(0);
+            sqlx::query(
+                "INSERT INTO dpo_sessions (token_hash, account_id, created_at, last_seen_at) VALUES ($1, $2, 0, 0)",
+            )
+            .bind(format!("hash-{account}"))
+            .bind(id)
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+    };
+    let sessions_of = |account: &str| {
+        let pool = pool.clone();
+        let account = account.to_owned();
+        async move {
+            sqlx::query(
+                "SELECT COUNT(*) FROM dpo_sessions s JOIN dpo_accounts a ON a.id = s.account_id WHERE a.email = $1",
+            )
+            .bind(account)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+            .get::<i64, _>(0)
+        }
+    };
+
+    let list = ok(portal(dir.path(), &["dpo", "list"], "", &[]));
+    assert!(
+        list.contains("anne@sofacto.com\tsecond factor off"),
+        "{list}"
+    );
+    assert!(list.contains("bruno@sofacto.com"), "{list}");
+
+    session("anne@sofacto.com").await;
+    ok(portal(
+        dir.path(),
+        &["dpo", "disable", "anne@sofacto.com"],
+        "",
+        &[],
+    ));
+    assert_eq!(
+        sessions_of("anne@sofacto.com").await,
+        0,
+        "disabling ends the sessions at once"
+    );
+    assert!(
+        ok(portal(dir.path(), &["dpo", "list"], "", &[]))
+            .contains("anne@sofacto.com\tsecond factor off, disabled")
+    );
+
+    sqlx::query("UPDATE dpo_accounts SET failed_logins = 9, locked_until = 99999999999999 WHERE email = 'bruno@sofacto.com'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    session("bruno@sofacto.com").await;
+    ok(portal(
+        dir.path(),
+        &["dpo", "reset-password", "bruno@sofacto.com"],
+        "a brand new passphrase here\n",
+        &[],
+    ));
+    assert_eq!(sessions_of("bruno@sofacto.com").await, 0);
+    let row = sqlx::query("SELECT password_hash, locked_until, failed_logins FROM dpo_accounts WHERE email = 'bruno@sofacto.com'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(privacy_portal::features::dpo::accounts::verify_password(
+        "a brand new passphrase here",
+        &row.get::<String, _>("password_hash")
+    ));
+    assert_eq!(row.get::<Option<i64>, _>("locked_until"), None, "unlocked");
+    assert_eq!(row.get::<i64, _>("failed_logins"), 0);
+
+    sqlx::query("UPDATE dpo_accounts SET totp_secret = 'JBSWY3DPEHPK3PXP' WHERE email = 'bruno@sofacto.com'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    session("bruno@sofacto.com").await;
+    ok(portal(
+        dir.path(),
+        &["dpo", "reset-totp", "bruno@sofacto.com"],
+        "",
+        &[],
+    ));
+    assert_eq!(sessions_of("bruno@sofacto.com").await, 0);
+    assert!(
+        ok(portal(dir.path(), &["dpo", "list"], "", &[]))
+            .contains("bruno@sofacto.com\tsecond factor off")
+    );
+
+    let unknown = portal(
+        dir.path(),
+        &["dpo", "disable", "nobody@sofacto.com"],
+        "",
+        &[],
+    );
+    assert_eq!(unknown.status.code(), Some(2));
 }

@@ -1,7 +1,8 @@
 use privacy_portal::clock::ManualClock;
 use privacy_portal::config::{Config, DatabaseUrl, SmtpUrl};
 use privacy_portal::db::Pool;
-use privacy_portal::startup::{AppState, Application};
+use privacy_portal::startup::Application;
+use privacy_portal::state::AppState;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -94,12 +95,10 @@ impl TestApp {
 
     async fn start(mut config: Config, data_dir: TempDir, smtp: Option<SmtpSink>) -> TestApp {
         let clock = ManualClock::starting_now();
-        let options = leptos::prelude::LeptosOptions::builder()
-            .output_name("privacy_portal")
-            .site_root("target/site")
-            .site_pkg_dir("pkg")
-            .site_addr(SocketAddr::from(([127, 0, 0, 1], 0)))
-            .build();
+        let options = privacy_portal::startup::leptos_options(
+            "target/site",
+            SocketAddr::from(([127, 0, 0, 1], 0)),
+        );
         config.outbox_poll = Duration::from_millis(200);
         let application = Application::build(config, options, clock.clone())
             .await
@@ -124,6 +123,12 @@ impl TestApp {
             shutdown: Some(tx),
             server: Some(server),
         }
+    }
+
+    /// The injected clock's time, in milliseconds.
+    pub fn clock_now(&self) -> i64 {
+        use privacy_portal::clock::Clock;
+        self.clock.now()
     }
 
     /// The single number a query such as `SELECT COUNT(*) …` returns.
@@ -289,8 +294,21 @@ pub fn read_dir_files(dir: &Path) -> Vec<String> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
-    let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    // In the order they arrived: Maildir names do not sort by time within
+    // a second.
+    let mut paths: Vec<(std::time::SystemTime, PathBuf)> = entries
+        .flatten()
+        .map(|e| {
+            (
+                e.metadata()
+                    .and_then(|m| m.modified())
+                    .unwrap_or(std::time::UNIX_EPOCH),
+                e.path(),
+            )
+        })
+        .collect();
     paths.sort();
+    let paths: Vec<PathBuf> = paths.into_iter().map(|(_, p)| p).collect();
     paths
         .into_iter()
         .filter_map(|p| std::fs::read_to_string(p).ok())

@@ -23,10 +23,6 @@ async fn the_home_page_is_server_rendered_in_french_by_default() {
         html.contains("https://www.cnil.fr/fr/agir"),
         "the CNIL complaint link is there"
     );
-    assert!(
-        html.contains("/pkg/privacy_portal.js"),
-        "the page loads the hydration script"
-    );
 }
 
 #[tokio::test]
@@ -68,6 +64,30 @@ async fn the_language_link_never_redirects_to_another_site() {
         assert_eq!(response.headers()[header::LOCATION], "/", "{next}");
     }
     assert_eq!(app.get("/lang/de").await.status(), 404);
+}
+
+#[tokio::test]
+async fn the_language_link_comes_back_to_the_same_page_and_query() {
+    let app = TestApp::spawn(Backend::Sqlite, Mail::Files).await;
+    let html = app.get("/verify?right=erasure").await.text().await.unwrap();
+    let link = html
+        .split("<a ")
+        .find(|tag| tag.contains(r#"class="lang-switch""#))
+        .expect("a language link");
+    let href = link
+        .split(r#"href=""#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .replace("&amp;", "&");
+    assert_eq!(href, "/lang/en?next=/verify%3Fright%3Derasure");
+
+    let response = app.get(&href).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(
+        response.headers()[header::LOCATION],
+        "/verify?right=erasure"
+    );
 }
 
 #[tokio::test]

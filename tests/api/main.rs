@@ -6,6 +6,8 @@ mod helpers;
 
 mod cli;
 mod concurrency;
+mod console;
+mod console_auth;
 mod health;
 mod home;
 mod journey;

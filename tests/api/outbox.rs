@@ -130,7 +130,30 @@ async fn an_smtp_outage_delays_an_email_but_loses_nothing(backend: Backend) {
     assert_eq!(sent, Some((2, None)));
 }
 
+async fn an_email_still_refused_after_a_day_fails_for_good(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::SmtpDown { port: free_port() }).await;
+    let id = queue(&app, &sample_email("MARKER-GIVE-UP")).await;
+    eventually(Duration::from_secs(10), || async {
+        let (_, attempts, _) = status_of(&app, &id).await;
+        (attempts >= 1).then_some(())
+    })
+    .await
+    .expect("a first attempt");
+    app.clock.advance(Duration::from_secs(24 * 3600 + 60));
+    app.state.outbox_wakeup.notify_one();
+    let failed = eventually(Duration::from_secs(10), || async {
+        let (status, _, error) = status_of(&app, &id).await;
+        (status == "failed").then_some(error)
+    })
+    .await;
+    assert!(
+        failed.flatten().is_some_and(|e| !e.is_empty()),
+        "failed, with the last error kept for the console"
+    );
+}
+
 on_both_databases!(
+    an_email_still_refused_after_a_day_fails_for_good,
     a_queued_email_reaches_the_smtp_server,
     a_rolled_back_change_sends_nothing,
     an_smtp_outage_delays_an_email_but_loses_nothing,

@@ -1,0 +1,123 @@
+import { Browser, expect, Page, test } from "@playwright/test";
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { codeFor, shot, uniqueEmail, waitForMail } from "./mail";
+
+const root = path.resolve(__dirname, "..", "..");
+const PASSWORD = "une phrase de passe assez longue pour le DPO";
+
+/** Creates a DPO account the way an operator does: with the CLI. */
+function addDpo(email: string) {
+  execFileSync(path.join(root, "target", "release", "privacy-portal"), ["dpo", "add", email], {
+    cwd: root,
+    input: PASSWORD + "\n",
+    env: { ...process.env, PORTAL_DATA_DIR: path.join(root, "target", "e2e", "data") },
+  });
+}
+
+async function signIn(page: Page, email: string, project: string) {
+  await page.goto("/dpo");
+  await expect(page).toHaveURL(/\/dpo\/login\?next=/);
+  await page.getByLabel("Adresse e-mail").fill(email);
+  await page.getByLabel("Mot de passe").fill(PASSWORD);
+  await shot(page, "console-1-login", project);
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("File des demandes");
+}
+
+/** A subject on a phone: verifies, files an access request, returns the reference. */
+async function fileRequest(browser: Browser, email: string, right: string, start: string) {
+  const context = await browser.newContext({ viewport: { width: 375, height: 740 }, locale: "fr-FR" });
+  const page = await context.newPage();
+  await page.goto("/");
+  await page.getByRole("link", { name: start }).click();
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  await page.getByLabel("Votre adresse e-mail").fill(email);
+  await page.getByRole("button", { name: "Recevoir un code" }).click();
+  await expect(page).toHaveURL(/\/verify\/code$/);
+  await page.getByLabel("Code à 6 chiffres").fill(await codeFor(email));
+  await page.getByRole("button", { name: "Vérifier", exact: true }).click();
+  await expect(page).toHaveURL(new RegExp(`/request/new\\?right=${right}$`));
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  await page.getByLabel("Prénom", { exact: true }).fill("Jeanne");
+  await page.getByLabel("Nom", { exact: true }).fill("Martin");
+  await page.getByLabel("Votre lien avec SOFACTO").selectOption("client");
+  await page.getByRole("button", { name: "Envoyer ma demande" }).click();
+  await expect(page.getByRole("heading", { name: "Demande envoyée" })).toBeVisible();
+  const reference = (await page.locator(".reference").textContent())!.trim();
+  return { page, reference };
+}
+
+test("a DPO works a request to completion and refuses another; the subject follows on a phone", async ({ page, browser }, info) => {
+  test.skip(info.project.name !== "desktop", "the console at 1280 px, the subject at 375 px, in one test");
+  test.setTimeout(180_000);
+  const dpoEmail = uniqueEmail("dpo").replace("@example.org", "@sofacto.com");
+  addDpo(dpoEmail);
+  const subjectEmail = uniqueEmail("subject");
+  const { page: phone, reference } = await fileRequest(browser, subjectEmail, "access", "Demander l'accès");
+
+  await signIn(page, dpoEmail, "desktop");
+  await page.getByLabel("Référence ou adresse e-mail").fill(reference.toLowerCase());
+  await page.getByRole("button", { name: "Afficher" }).click();
+  await shot(page, "console-2-queue", "desktop");
+  await page.getByRole("link", { name: reference }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Demande ${reference}`);
+
+  // Ask for information: the clock pauses, the subject is told.
+  await page.getByLabel("Ce qu'il vous faut").fill("Merci de confirmer votre numéro client.");
+  await page.getByRole("button", { name: "Envoyer la question" }).click();
+  await expect(page.getByText("Fait : Demander une information.")).toBeVisible();
+  await waitForMail(subjectEmail, "Merci de confirmer votre numéro client.");
+
+  // The subject answers from the follow page, on the phone.
+  await phone.goto(`/my-requests/${reference}`);
+  await expect(phone.getByText("Le délégué vous demande une information")).toBeVisible();
+  await phone.getByLabel("Votre message").fill("Mon numéro client est C-1234.");
+  await shot(phone, "console-3-subject-answers", "phone");
+  await phone.getByRole("button", { name: "Envoyer ma réponse" }).click();
+  await expect(phone.getByText("Votre message est envoyé au délégué.")).toBeVisible();
+  await waitForMail("dpo@sofacto.com", `répondu à votre demande d'information sur ${reference}`);
+
+  // Back on the console: start, extend, attach, complete.
+  await page.reload();
+  await expect(page.getByText("Mon numéro client est C-1234.")).toBeVisible();
+  await page.getByRole("button", { name: "Commencer le traitement" }).click();
+  await page.getByLabel("Durée", { exact: true }).selectOption("1");
+  await page.getByLabel("Pourquoi (la personne le lira)").fill("Vos données sont réparties dans plusieurs outils.");
+  await page.getByRole("button", { name: "Prolonger" }).click();
+  await waitForMail(subjectEmail, "réparties dans plusieurs outils");
+  const file = path.join(root, "target", "e2e", "copie.json");
+  fs.writeFileSync(file, JSON.stringify({ nom: "Martin", prenom: "Jeanne", client: "C-1234" }));
+  await page.getByLabel("Fichier").setInputFiles(file);
+  await page.getByRole("button", { name: "Joindre un fichier de réponse" }).click();
+  await expect(page.getByRole("link", { name: "copie.json" })).toBeVisible();
+  await page.getByLabel("Résumé de la réponse").fill("Vous trouverez la copie de vos données en pièce jointe.");
+  await shot(page, "console-4-complete", "desktop");
+  await page.getByRole("button", { name: "Clore la demande" }).click();
+  await expect(page.getByText("Fait : Clore : demande traitée.")).toBeVisible();
+  const done = await waitForMail(subjectEmail, "Vous trouverez la copie de vos données");
+  expect(done.text).toContain("Finalités et base légale");
+
+  // The subject downloads the file.
+  await phone.goto(`/my-requests/${reference}`);
+  const download = phone.waitForEvent("download");
+  await phone.getByRole("link", { name: "copie.json" }).click();
+  const saved = await (await download).path();
+  expect(JSON.parse(fs.readFileSync(saved!, "utf8")).client).toBe("C-1234");
+  await shot(phone, "console-5-subject-done", "phone");
+  await waitForMail(subjectEmail, "Nous avons bien reçu votre demande");
+
+  // A second request is refused, with the CNIL and the courts in the email.
+  const refusedEmail = uniqueEmail("refused");
+  const second = await fileRequest(browser, refusedEmail, "erasure", "Demander l'effacement");
+  await page.goto(`/dpo/requests/${second.reference}`);
+  await page.getByLabel("Motif", { exact: true }).selectOption("manifestly_unfounded");
+  await page.getByLabel("Explication (la personne la lira)").fill("Aucune donnée ne vous concerne chez SOFACTO.");
+  await page.getByRole("button", { name: "Refuser la demande" }).click();
+  await expect(page.getByText("Fait : Refuser.")).toBeVisible();
+  const refusal = await waitForMail(refusedEmail, "Aucune donnée ne vous concerne");
+  expect(refusal.text).toContain("https://www.cnil.fr/fr/agir");
+  expect(refusal.text).toContain("recours juridictionnel");
+  await shot(page, "console-6-refused", "desktop");
+});

@@ -1,0 +1,249 @@
+//! Signing in to the console, and what it guards.
+
+use crate::console::{Dpo, PASSWORD};
+use crate::helpers::{Backend, Mail, TestApp};
+use crate::journey::Subject;
+use crate::on_both_databases;
+use privacy_portal::features::dpo::{accounts, totp};
+use reqwest::header;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+/// Every console page and action, as a stranger would try them.
+fn console_routes(reference: &str) -> Vec<(&'static str, String)> {
+    let mut routes = vec![
+        ("GET", "/dpo".to_owned()),
+        ("GET", "/dpo?due=overdue".to_owned()),
+        ("GET", format!("/dpo/requests/{reference}")),
+        ("GET", "/dpo/new".to_owned()),
+        ("GET", "/dpo/new?right=access".to_owned()),
+        ("GET", "/dpo/account".to_owned()),
+        (
+            "GET",
+            "/dpo/files/0123456789abcdef0123456789abcdef".to_owned(),
+        ),
+        ("POST", "/dpo/new".to_owned()),
+        ("POST", "/dpo/account/totp".to_owned()),
+        ("POST", "/dpo/account/totp/confirm".to_owned()),
+        ("POST", format!("/dpo/requests/{reference}/attach")),
+    ];
+    for action in privacy_portal::features::dpo::actions::Action::ALL {
+        routes.push((
+            "POST",
+            format!("/dpo/requests/{reference}/{}", action.slug()),
+        ));
+    }
+    routes
+}
+
+async fn refused_everywhere(app: &TestApp, dpo: &Dpo<'_>, reference: &str, label: &str) {
+    for (method, path) in console_routes(reference) {
+        let response = match method {
+            "GET" => dpo.get(&path).await,
+            _ => {
+                dpo.post(
+                    &path,
+                    &[
+                        ("form[seen]", "received"),
+                        ("form[note]", "x"),
+                        ("form[summary]", "x"),
+                    ],
+                )
+                .await
+            }
+        };
+        let status = response.status().as_u16();
+        let location = response
+            .headers()
+            .get(header::LOCATION)
+            .map(|l| l.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let body = response.text().await.unwrap();
+        assert!(
+            matches!(status, 302 | 303) && location.starts_with("/dpo/login"),
+            "{label}: {method} {path} answered {status} {location}"
+        );
+        assert!(
+            !body.contains(reference) || path.contains(reference),
+            "{label}: {path} leaks"
+        );
+    }
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM request_events WHERE actor = 'dpo'")
+            .await,
+        0,
+        "{label}"
+    );
+}
+
+async fn every_console_page_and_action_refuses_a_stranger_and_an_expired_session(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Smtp).await;
+    let reference = Subject::new(&app, "guard@example.org").file("access").await;
+    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
+    refused_everywhere(&app, &dpo, &reference, "no session").await;
+    dpo.sign_in().await;
+    assert_eq!(dpo.get("/dpo").await.status(), 200);
+    app.clock.advance(Duration::from_secs(31 * 60));
+    refused_everywhere(&app, &dpo, &reference, "idle for 31 minutes").await;
+}
+
+async fn a_session_ends_after_30_idle_minutes_or_8_hours(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Files).await;
+    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
+    dpo.sign_in().await;
+    for _ in 0..23 {
+        app.clock.advance(Duration::from_secs(20 * 60));
+        assert_eq!(
+            dpo.get("/dpo").await.status(),
+            200,
+            "active, within 8 hours"
+        );
+    }
+    app.clock.advance(Duration::from_secs(21 * 60));
+    assert_eq!(
+        dpo.get("/dpo").await.status(),
+        302,
+        "8 hours after signing in"
+    );
+    dpo.sign_in().await;
+    let out = dpo.post("/dpo/logout", &[]).await;
+    assert_eq!(out.status(), 303);
+    assert_eq!(
+        dpo.get("/dpo").await.status(),
+        302,
+        "signing out ends it at once"
+    );
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM dpo_sessions").await, 0);
+}
+
+async fn wrong_passwords_slow_down_then_lock_the_account(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Files).await;
+    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
+    let same_message = |html: &str| html.contains("ne permettent pas d'entrer");
+    let unknown = Dpo::browser(&app, "nobody@sofacto.com");
+    let before = accounts::DUMMY_VERIFICATIONS.load(Ordering::Relaxed);
+    let html = unknown.sign_in_with(PASSWORD).await.text().await.unwrap();
+    assert!(
+        same_message(&html),
+        "an unknown address gets the same message"
+    );
+    assert!(
+        accounts::DUMMY_VERIFICATIONS.load(Ordering::Relaxed) > before,
+        "and the same argon2 work"
+    );
+
+    for _ in 0..3 {
+        assert!(same_message(
+            &dpo.sign_in_with("not the password at all")
+                .await
+                .text()
+                .await
+                .unwrap()
+        ));
+    }
+    let waiting = dpo.sign_in_with(PASSWORD).await;
+    assert_eq!(
+        waiting.status(),
+        200,
+        "after 3 failures, a wait before the next try"
+    );
+    app.clock.advance(Duration::from_secs(2));
+    dpo.sign_in().await;
+
+    for failure in 0..10 {
+        app.clock.advance(Duration::from_secs(120));
+        let response = dpo.sign_in_with("not the password at all").await;
+        assert_eq!(response.status(), 200, "failure {failure}");
+    }
+    app.clock.advance(Duration::from_secs(120));
+    assert_eq!(dpo.sign_in_with(PASSWORD).await.status(), 200, "locked");
+    app.clock.advance(Duration::from_secs(31 * 60));
+    dpo.sign_in().await;
+}
+
+async fn a_second_factor_is_asked_and_a_code_works_once(backend: Backend) {
+    use sqlx::Row;
+    let app = TestApp::spawn(backend, Mail::Files).await;
+    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
+    dpo.sign_in().await;
+    assert_eq!(dpo.post("/dpo/account/totp", &[]).await.status(), 303);
+    let page = dpo.page("/dpo/account").await;
+    assert!(page.contains("<svg"), "a QR code drawn on the server");
+    let secret: String = sqlx::query("SELECT totp_pending_secret FROM dpo_accounts")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+        .get(0);
+    let now = || (app.clock_now() / 1000) as u64;
+    let code = totp::code_at(&secret, now()).unwrap();
+    let enabled = dpo
+        .post("/dpo/account/totp/confirm", &[("form[code]", &code)])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(enabled.contains("codes de secours"), "{enabled}");
+    let recovery: Vec<String> = enabled
+        .split(|c: char| c.is_whitespace() || c == '<' || c == '>')
+        .filter(|w| w.len() == 11 && w.as_bytes()[5] == b'-')
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(recovery.len(), 10, "{enabled}");
+
+    // Signing in now takes a code; the one used to enrol is spent.
+    let fresh = Dpo::browser(&app, "dpo@sofacto.com");
+    let response = fresh.sign_in_with(PASSWORD).await;
+    assert!(
+        response.headers()[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .starts_with("/dpo/login/code")
+    );
+    assert_eq!(
+        fresh.get("/dpo").await.status(),
+        302,
+        "not in before the code"
+    );
+    let reused = fresh
+        .post("/dpo/login/code", &[("form[code]", &code)])
+        .await;
+    assert_eq!(reused.status(), 200, "a code is refused on reuse");
+    app.clock.advance(Duration::from_secs(30));
+    let next = totp::code_at(&secret, now()).unwrap();
+    assert_eq!(
+        fresh
+            .post("/dpo/login/code", &[("form[code]", &next)])
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(fresh.get("/dpo").await.status(), 200);
+
+    // A recovery code works once.
+    let other = Dpo::browser(&app, "dpo@sofacto.com");
+    app.clock.advance(Duration::from_secs(5));
+    other.sign_in_with(PASSWORD).await;
+    assert_eq!(
+        other
+            .post("/dpo/login/code", &[("form[code]", &recovery[0])])
+            .await
+            .status(),
+        303
+    );
+    let again = Dpo::browser(&app, "dpo@sofacto.com");
+    again.sign_in_with(PASSWORD).await;
+    assert_eq!(
+        again
+            .post("/dpo/login/code", &[("form[code]", &recovery[0])])
+            .await
+            .status(),
+        200
+    );
+}
+
+on_both_databases!(
+    every_console_page_and_action_refuses_a_stranger_and_an_expired_session,
+    a_session_ends_after_30_idle_minutes_or_8_hours,
+    wrong_passwords_slow_down_then_lock_the_account,
+    a_second_factor_is_asked_and_a_code_works_once,
+);
