@@ -55,6 +55,10 @@ ALTER TABLE requests ADD COLUMN reminded_at BIGINT;
 -- The decision: completion or refusal, as JSON (summary, Art. 15 and 19
 -- information, reason and explanation).
 ALTER TABLE requests ADD COLUMN outcome TEXT;
+-- Bumped by every change: the compare-and-set in requests::apply checks it,
+-- so two changes that keep the status (a note and an extension, two
+-- extensions) cannot overwrite each other.
+ALTER TABLE requests ADD COLUMN version BIGINT NOT NULL DEFAULT 0;
 
 CREATE INDEX requests_queue ON requests (open_due, reference);
 CREATE INDEX requests_queue_status ON requests (status, open_due, reference);

@@ -328,6 +328,28 @@ mod tests {
         );
     }
 
+    /// The worked dates the console was specified with, row by row:
+    /// received, extension months, paused days, due.
+    #[test]
+    fn the_worked_dates_table() {
+        for (received, extension, paused, due) in [
+            ("2027-01-31", 0, 0, "2027-03-01"),
+            ("2026-06-14", 0, 0, "2026-07-15"),
+            ("2027-02-28", 0, 0, "2027-03-30"),
+            ("2027-04-06", 0, 0, "2027-05-07"),
+            ("2026-04-25", 0, 0, "2026-05-26"),
+            ("2028-01-29", 0, 0, "2028-02-29"),
+            ("2026-03-10", 0, 7, "2026-04-17"),
+            ("2026-03-10", 2, 7, "2026-06-17"),
+        ] {
+            assert_eq!(
+                due_date(d(received), extension, paused),
+                d(due),
+                "{received} +{extension} months +{paused} days"
+            );
+        }
+    }
+
     #[test]
     fn an_extension_adds_two_more_months() {
         assert_eq!(due_date(d("2026-03-10"), 2, 0), d("2026-06-10"));

@@ -87,7 +87,7 @@ pub struct NewFile {
     pub data: Vec<u8>,
 }
 
-/// Applies `change` to `request`, as read with its status. Returns the
+/// Applies `change` to `request`, as read (its status and version). Returns the
 /// timeline event's id.
 pub async fn apply(
     state: &AppState,
@@ -126,8 +126,8 @@ pub async fn apply(
     let updated = sqlx::query(
         "UPDATE requests SET status = $1, closed_at = $2, due_on = $3, open_due = $4, extension_months = $5, \
          extended_at = $6, paused_days = $7, paused_since = $8, resume_status = $9, assignee_id = $10, \
-         outcome = COALESCE($11, outcome), reminded_at = $14 \
-         WHERE id = $12 AND status = $13",
+         outcome = COALESCE($11, outcome), reminded_at = $14, version = version + 1 \
+         WHERE id = $12 AND status = $13 AND version = $15",
     )
     .bind(to.slug())
     .bind(if to.is_closed() { Some(now) } else { request.closed_at })
@@ -151,9 +151,10 @@ pub async fn apply(
         (_, ClockEffect::Pause) => None,
         _ => request.reminded_at,
     })
+    .bind(request.version)
     .execute(&mut *tx)
     .await
-    .context("change: compare and set the status")?;
+    .context("change: compare and set the version")?;
     if updated.rows_affected() != 1 {
         tx.rollback().await.context("change: roll back")?;
         return Err(ChangeError::ChangedMeanwhile);

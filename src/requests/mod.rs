@@ -83,11 +83,13 @@ pub struct RequestRow {
     pub intake: String,
     pub closed_at: Option<Millis>,
     pub reminded_at: Option<Millis>,
+    /// Bumped by every change; what the compare-and-set checks.
+    pub version: i64,
 }
 
 pub const REQUEST_COLUMNS: &str = "id, reference, email, right_kind, status, lang, received_at, received_on, \
      first_due_on, due_on, extension_months, extended_at, paused_days, paused_since, resume_status, \
-     assignee_id, intake, closed_at, reminded_at";
+     assignee_id, intake, closed_at, reminded_at, version";
 
 impl RequestRow {
     pub fn clock(&self) -> ClockState {
