@@ -106,6 +106,8 @@ texts! {
     A_EXTEND: "Prolonger le délai" | "Extend the deadline";
     A_EXTEND_HINT: "Une seule fois, avant l'échéance, pour une demande complexe ou nombreuse (art. 12(3)) ; la personne en est informée." | "Once only, before the due date, for a complex or numerous request (Art. 12(3)); the subject is told.";
     A_MESSAGE: "Écrire à la personne" | "Write to the subject";
+    A_RECORD_ANSWER: "Enregistrer la réponse de la personne" | "Record the subject's answer";
+    A_RECORD_ANSWER_HINT: "Quand la réponse arrive par courrier, par téléphone ou par e-mail au délégué : le délai reprend, comme pour une réponse sur le portail." | "When the answer comes by letter, phone or email to the DPO: the deadline runs again, as for an answer on the portal.";
     A_NOTE: "Note interne" | "Internal note";
     A_NOTE_HINT: "Jamais montrée à la personne." | "Never shown to the subject.";
     A_ASSIGN: "Attribuer" | "Assign";
@@ -118,6 +120,7 @@ texts! {
     B_CHECK_IDENTITY: "Passer en vérification" | "Move to identity check";
     B_START: "Commencer le traitement" | "Start processing";
     B_ASK: "Envoyer la question" | "Send the question";
+    B_RECORD_ANSWER: "Enregistrer la réponse" | "Record the answer";
     B_EXTEND: "Prolonger" | "Extend";
     B_MESSAGE: "Envoyer" | "Send";
     B_NOTE: "Ajouter la note" | "Add the note";
@@ -125,6 +128,7 @@ texts! {
     B_COMPLETE: "Clore la demande" | "Close the request";
     B_REFUSE: "Refuser la demande" | "Refuse the request";
     F_INFO_REASON: "Ce qu'il vous faut" | "What you need";
+    F_ANSWER: "Ce que la personne a répondu" | "What the subject answered";
     F_EXTEND_MONTHS: "Durée" | "Length";
     ONE_MONTH: "Un mois" | "One month";
     TWO_MONTHS: "Deux mois" | "Two months";

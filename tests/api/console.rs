@@ -103,6 +103,33 @@ impl<'a> Dpo<'a> {
             .unwrap()
     }
 
+    /// Records an objection that came by letter on `arrived` (YYYY-MM-DD),
+    /// with no email address, through `/dpo/new`.
+    pub async fn record_letter(&self, arrived: &str) -> reqwest::Response {
+        let form = self.page("/dpo/new?right=objection").await;
+        let key = form
+            .split(r#"name="form[submission_key]" value=""#)
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("a submission key")
+            .to_owned();
+        let fields = [
+            ("form[submission_key]", key.as_str()),
+            ("form[right]", "objection"),
+            ("form[first_name]", "Paul"),
+            ("form[last_name]", "Durand"),
+            ("form[relation]", "prospect"),
+            ("form[reply_channel]", "postal"),
+            ("form[reply_postal]", "3 rue Basse, 34000 Montpellier"),
+            ("form[lang]", "fr"),
+            ("form[processing]", "prospecting"),
+            ("intake[channel]", "letter"),
+            ("intake[arrived_on]", arrived),
+            ("intake[email]", ""),
+        ];
+        self.post("/dpo/new", &fields).await
+    }
+
     /// Posts `action` on `reference` as seen in `status`.
     pub async fn act(
         &self,
@@ -495,37 +522,12 @@ async fn a_request_received_by_post_is_recorded_with_its_own_clock(backend: Back
     let app = TestApp::spawn(backend, Mail::Smtp).await;
     let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
     dpo.sign_in().await;
-    let form = dpo.page("/dpo/new?right=objection").await;
-    let key = form
-        .split(r#"name="form[submission_key]" value=""#)
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned();
     let today = privacy_portal::domain::Date::paris_of(app.clock_now());
     let arrived = today.add_days(-5).iso();
-    let fields = [
-        ("form[submission_key]", key.as_str()),
-        ("form[right]", "objection"),
-        ("form[first_name]", "Paul"),
-        ("form[last_name]", "Durand"),
-        ("form[relation]", "prospect"),
-        ("form[reply_channel]", "postal"),
-        ("form[reply_postal]", "3 rue Basse, 34000 Montpellier"),
-        ("form[lang]", "fr"),
-        ("form[processing]", "prospecting"),
-        ("intake[channel]", "letter"),
-        ("intake[arrived_on]", arrived.as_str()),
-        ("intake[email]", ""),
-    ];
     let tomorrow = today.add_days(1).iso();
-    let mut future = fields.to_vec();
-    future[10] = ("intake[arrived_on]", tomorrow.as_str());
-    let refused = dpo.post("/dpo/new", &future).await;
+    let refused = dpo.record_letter(&tomorrow).await;
     assert_eq!(refused.status(), 200, "a letter cannot arrive tomorrow");
-    let recorded = dpo.post("/dpo/new", &fields).await;
+    let recorded = dpo.record_letter(&arrived).await;
     assert_eq!(recorded.status(), 303, "{}", recorded.text().await.unwrap());
     let location = recorded.headers()[header::LOCATION]
         .to_str()
@@ -682,7 +684,160 @@ async fn the_link_in_the_dpo_email_leads_to_the_request_through_the_sign_in(back
     assert!(dpo.page(&path).await.contains(&reference));
 }
 
+/// The issue's worked dates, each recorded through the console as a
+/// letter that arrived that day, and read back from the database.
+async fn the_worked_dates_hold_through_the_console(backend: Backend) {
+    use privacy_portal::domain::Date;
+    let app = TestApp::spawn(backend, Mail::Files).await;
+    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
+    // Letters cannot arrive in the future: move to after the last one.
+    let today = Date::paris_of(app.clock_now());
+    let days = Date::parse_iso("2028-03-01").unwrap().to_days() - today.to_days();
+    if days > 0 {
+        app.clock.advance(Duration::from_secs(days as u64 * 86_400));
+    }
+    dpo.sign_in().await;
+    for (received, due) in [
+        ("2027-01-31", "2027-03-01"),
+        ("2026-06-14", "2026-07-15"),
+        ("2027-02-28", "2027-03-30"),
+        ("2027-04-06", "2027-05-07"),
+        ("2026-04-25", "2026-05-26"),
+        ("2028-01-29", "2028-02-29"),
+    ] {
+        let recorded = dpo.record_letter(received).await;
+        assert_eq!(recorded.status(), 303, "{received}");
+        let reference = recorded.headers()[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .trim_start_matches("/dpo/requests/")
+            .to_owned();
+        assert_eq!(
+            due_on(&app, &reference).await.as_deref(),
+            Some(due),
+            "{received}"
+        );
+    }
+}
+
+async fn due_on(app: &TestApp, reference: &str) -> Option<String> {
+    use sqlx::Row;
+    sqlx::query("SELECT due_on FROM requests WHERE reference = $1")
+        .bind(reference)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+        .get(0)
+}
+
+/// A subject without an email answers by letter: the DPO records it, the
+/// clock runs again, and the paused days move the due date.
+async fn an_answer_by_post_resumes_the_clock(backend: Backend) {
+    use privacy_portal::domain::Date;
+    let app = TestApp::spawn(backend, Mail::Files).await;
+    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
+    dpo.sign_in().await;
+    let received = Date::paris_of(app.clock_now()).add_days(-3);
+    let recorded = dpo.record_letter(&received.iso()).await;
+    let reference = recorded.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .trim_start_matches("/dpo/requests/")
+        .to_owned();
+    dpo.done(
+        &reference,
+        "ask-information",
+        "received",
+        &[(
+            "form[info_reason]",
+            "Merci de joindre une copie de la lettre.",
+        )],
+    )
+    .await;
+    assert_eq!(due_on(&app, &reference).await, None, "paused");
+    let page = dpo.page(&format!("/dpo/requests/{reference}")).await;
+    assert!(
+        page.contains("Enregistrer la réponse"),
+        "the action is offered"
+    );
+    app.clock.advance(Duration::from_secs(7 * 86_400));
+    dpo.sign_in().await;
+    let empty = dpo
+        .act(
+            &reference,
+            "record-answer",
+            "awaiting_subject",
+            &[("form[answer]", " ")],
+        )
+        .await;
+    assert_eq!(empty.status(), 200, "what they answered is required");
+    dpo.done(
+        &reference,
+        "record-answer",
+        "awaiting_subject",
+        &[("form[answer]", "Copie reçue par courrier.")],
+    )
+    .await;
+    assert_eq!(
+        status_of(&app, &reference).await,
+        "received",
+        "back where it was"
+    );
+    assert_eq!(
+        due_on(&app, &reference).await,
+        Some(privacy_portal::domain::due_date(received, 0, 7).iso())
+    );
+    // From any other status the action is refused.
+    let again = dpo
+        .act(
+            &reference,
+            "record-answer",
+            "received",
+            &[("form[answer]", "encore")],
+        )
+        .await;
+    assert_eq!(again.status(), 200);
+}
+
+/// Two extensions posted at once: both saw an unextended request, one
+/// wins, the other is told; one event, one email, one new due date.
+async fn two_extensions_at_once_extend_once(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Smtp).await;
+    let subject = Subject::new(&app, "twice@example.org");
+    let reference = subject.file("access").await;
+    let first = Dpo::create(&app, "first@sofacto.com").await;
+    let second = Dpo::create(&app, "second@sofacto.com").await;
+    first.sign_in().await;
+    second.sign_in().await;
+    let extend = |months: &'static str| {
+        [
+            ("form[extend_months]", months),
+            ("form[extend_reason]", "Plusieurs outils à interroger."),
+        ]
+    };
+    let (one_month, two_months) = (extend("1"), extend("2"));
+    let (one, two) = tokio::join!(
+        first.act(&reference, "extend", "received", &one_month),
+        second.act(&reference, "extend", "received", &two_months),
+    );
+    let codes = [one.status().as_u16(), two.status().as_u16()];
+    assert!(codes.contains(&303) && codes.contains(&200), "{codes:?}");
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM request_events WHERE kind = 'extended'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'extended'")
+            .await,
+        1
+    );
+}
+
 on_both_databases!(
+    the_worked_dates_hold_through_the_console,
+    an_answer_by_post_resumes_the_clock,
+    two_extensions_at_once_extend_once,
     a_request_received_by_post_is_recorded_with_its_own_clock,
     a_request_is_assigned_and_the_queue_filters_by_assignee,
     a_subject_who_does_not_answer_for_14_days_is_reminded_once,

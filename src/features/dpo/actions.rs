@@ -32,6 +32,7 @@ pub struct ActionForm {
     /// The status the DPO saw: a change made meanwhile is not overwritten.
     pub seen: String,
     pub info_reason: String,
+    pub answer: String,
     pub extend_months: String,
     pub extend_reason: String,
     pub message: String,
@@ -66,6 +67,7 @@ pub enum Action {
     CheckIdentity,
     Start,
     AskInformation,
+    RecordAnswer,
     Extend,
     Message,
     Note,
@@ -80,6 +82,7 @@ impl Action {
             "check-identity" => Action::CheckIdentity,
             "start" => Action::Start,
             "ask-information" => Action::AskInformation,
+            "record-answer" => Action::RecordAnswer,
             "extend" => Action::Extend,
             "message" => Action::Message,
             "note" => Action::Note,
@@ -95,6 +98,7 @@ impl Action {
             Action::CheckIdentity => "check-identity",
             Action::Start => "start",
             Action::AskInformation => "ask-information",
+            Action::RecordAnswer => "record-answer",
             Action::Extend => "extend",
             Action::Message => "message",
             Action::Note => "note",
@@ -104,10 +108,11 @@ impl Action {
         }
     }
 
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 10] = [
         Action::CheckIdentity,
         Action::Start,
         Action::AskInformation,
+        Action::RecordAnswer,
         Action::Extend,
         Action::Message,
         Action::Note,
@@ -124,6 +129,8 @@ impl Action {
             Action::AskInformation => Some(Status::AwaitingSubject),
             Action::Complete => Some(Status::Completed),
             Action::Refuse => Some(Status::Refused),
+            // Back to the status before the pause (requests::apply).
+            Action::RecordAnswer => None,
             Action::Extend | Action::Message | Action::Note | Action::Assign => None,
         }
     }
@@ -136,6 +143,7 @@ impl Action {
             Action::CheckIdentity => status == Received,
             Action::Start => matches!(status, Received | IdentityCheck),
             Action::AskInformation => matches!(status, Received | IdentityCheck | InProgress),
+            Action::RecordAnswer => status == AwaitingSubject,
             Action::Complete => status == InProgress,
             Action::Refuse | Action::Extend => {
                 matches!(
@@ -249,6 +257,13 @@ async fn build(
                 change.note = Some(reason);
             }
         }
+        Action::RecordAnswer => {
+            // The subject answered by letter, phone or email to the DPO:
+            // the same resumption as an answer from the follow page.
+            change.event = EventKind::SubjectAnswered;
+            change.clock = ClockEffect::Resume;
+            change.note = text(&mut errors, "answer", &form.answer, true);
+        }
         Action::Extend => {
             let months = match form.extend_months.trim() {
                 "1" => Some(1),
@@ -266,6 +281,8 @@ async fn build(
             if request.extension_months > 0 {
                 errors.add("extend_months", ErrorCode::AlreadyExtended);
             } else if today > request.shown_due(today) {
+                // On the due date itself the subject can still be told in
+                // time (Art. 12(3): within one month of receipt).
                 errors.add("extend_months", ErrorCode::PastDue);
             }
             change.event = EventKind::Extended;

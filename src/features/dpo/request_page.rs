@@ -510,6 +510,11 @@ fn Actions(data: ActionsData, today: Date, posted: Option<Posted<ActionForm>>) -
             move || textarea("info_reason", console::F_INFO_REASON, typed, true).into_any();
         forms.push(view! { <div class="action"><h3>{console::A_ASK.get(lang)}</h3><p class="hint">{console::A_ASK_HINT.get(lang)}</p>{action_form(d, p, Action::AskInformation, "", fields)}</div> }.into_any());
     }
+    if allowed(Action::RecordAnswer) {
+        let typed = value(p, Action::RecordAnswer, |f| &f.answer, String::new());
+        let fields = move || textarea("answer", console::F_ANSWER, typed, true).into_any();
+        forms.push(view! { <div class="action"><h3>{console::A_RECORD_ANSWER.get(lang)}</h3><p class="hint">{console::A_RECORD_ANSWER_HINT.get(lang)}</p>{action_form(d, p, Action::RecordAnswer, "", fields)}</div> }.into_any());
+    }
     if allowed(Action::Complete) {
         forms.push(view! { <div class="action action--wide"><h3>{console::A_COMPLETE.get(lang)}</h3>{action_form(d, p, Action::Complete, "", { let (d, p) = (d.clone(), p.clone()); move || complete_fields(&d, &p) })}</div> }.into_any());
     }
@@ -770,6 +775,7 @@ pub fn action_label(action: Action) -> Text {
         Action::CheckIdentity => console::A_CHECK_IDENTITY,
         Action::Start => console::A_START,
         Action::AskInformation => console::A_ASK,
+        Action::RecordAnswer => console::A_RECORD_ANSWER,
         Action::Extend => console::A_EXTEND,
         Action::Message => console::A_MESSAGE,
         Action::Note => console::A_NOTE,
@@ -784,6 +790,7 @@ fn action_button(action: Action) -> Text {
         Action::CheckIdentity => console::B_CHECK_IDENTITY,
         Action::Start => console::B_START,
         Action::AskInformation => console::B_ASK,
+        Action::RecordAnswer => console::B_RECORD_ANSWER,
         Action::Extend => console::B_EXTEND,
         Action::Message => console::B_MESSAGE,
         Action::Note => console::B_NOTE,
