@@ -161,11 +161,10 @@ async fn wrong_passwords_slow_down_then_lock_the_account(backend: Backend) {
     dpo.sign_in().await;
 }
 
-async fn a_second_factor_is_asked_and_a_code_works_once(backend: Backend) {
+/// Turns the second factor on for the signed-in `dpo`, as they would from
+/// their account page: the secret, the code used, and the recovery codes.
+async fn enrol_totp(app: &TestApp, dpo: &Dpo<'_>) -> (String, String, Vec<String>) {
     use sqlx::Row;
-    let app = TestApp::spawn(backend, Mail::Files).await;
-    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
-    dpo.sign_in().await;
     assert_eq!(dpo.post("/dpo/account/totp", &[]).await.status(), 303);
     let page = dpo.page("/dpo/account").await;
     assert!(page.contains("<svg"), "a QR code drawn on the server");
@@ -174,8 +173,7 @@ async fn a_second_factor_is_asked_and_a_code_works_once(backend: Backend) {
         .await
         .unwrap()
         .get(0);
-    let now = || (app.clock_now() / 1000) as u64;
-    let code = totp::code_at(&secret, now()).unwrap();
+    let code = totp::code_at(&secret, (app.clock_now() / 1000) as u64).unwrap();
     let enabled = dpo
         .post("/dpo/account/totp/confirm", &[("form[code]", &code)])
         .await
@@ -189,6 +187,15 @@ async fn a_second_factor_is_asked_and_a_code_works_once(backend: Backend) {
         .map(str::to_owned)
         .collect();
     assert_eq!(recovery.len(), 10, "{enabled}");
+    (secret, code, recovery)
+}
+
+async fn a_second_factor_is_asked_and_a_code_works_once(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Files).await;
+    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
+    dpo.sign_in().await;
+    let (secret, code, recovery) = enrol_totp(&app, &dpo).await;
+    let now = || (app.clock_now() / 1000) as u64;
 
     // Signing in now takes a code; the one used to enrol is spent.
     let fresh = Dpo::browser(&app, "dpo@sofacto.com");
@@ -241,7 +248,42 @@ async fn a_second_factor_is_asked_and_a_code_works_once(backend: Backend) {
     );
 }
 
+async fn the_right_password_does_not_clear_wrong_codes(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Files).await;
+    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
+    dpo.sign_in().await;
+    let (secret, _, _) = enrol_totp(&app, &dpo).await;
+    // Someone who has the password guesses codes, signing in again
+    // between guesses: the tenth wrong code still locks the account.
+    for attempt in 1..=10 {
+        app.clock.advance(Duration::from_secs(65));
+        let thief = Dpo::browser(&app, "dpo@sofacto.com");
+        let password = thief.sign_in_with(PASSWORD).await;
+        assert_eq!(password.status(), 303, "attempt {attempt}");
+        let right = totp::code_at(&secret, (app.clock_now() / 1000) as u64).unwrap();
+        let wrong = if right == "000000" {
+            "111111"
+        } else {
+            "000000"
+        };
+        let guessed = thief
+            .post("/dpo/login/code", &[("form[code]", wrong)])
+            .await;
+        assert_eq!(guessed.status(), 200, "attempt {attempt}");
+    }
+    app.clock.advance(Duration::from_secs(65));
+    assert_eq!(
+        Dpo::browser(&app, "dpo@sofacto.com")
+            .sign_in_with(PASSWORD)
+            .await
+            .status(),
+        200,
+        "locked, even with the right password"
+    );
+}
+
 on_both_databases!(
+    the_right_password_does_not_clear_wrong_codes,
     every_console_page_and_action_refuses_a_stranger_and_an_expired_session,
     a_session_ends_after_30_idle_minutes_or_8_hours,
     wrong_passwords_slow_down_then_lock_the_account,

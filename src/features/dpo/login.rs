@@ -183,15 +183,23 @@ pub async fn sign_in(form: LoginForm) -> Result<FormReply, AppError> {
         return Ok(refused());
     };
     if !account.may_try(now) {
+        // Waiting or locked: the same argon2 work as any other answer, so
+        // that a quick refusal does not tell that this account exists.
+        verify_password_off_runtime(form.password, None).await;
         return Ok(refused());
     }
     if !verify_password_off_runtime(form.password, Some(account.password_hash.clone())).await {
         record_failure(&state, &account.id, now).await?;
         return Ok(refused());
     }
-    let mut tx = state.pool.begin().await.context("sign-in: begin")?;
-    record_success(&mut tx, &account.id).await?;
     let pending = account.totp_secret.is_some();
+    let mut tx = state.pool.begin().await.context("sign-in: begin")?;
+    // With a second factor still to come, the failures are cleared only
+    // once it is given: otherwise the password alone would reset the
+    // count of wrong codes, and the lock-out would never reach them.
+    if !pending {
+        record_success(&mut tx, &account.id).await?;
+    }
     session::open(&mut tx, &state, &parts, &account.id, pending).await?;
     tx.commit().await.context("sign-in: commit")?;
     let next = safe_next(&form.next);

@@ -44,19 +44,6 @@ async fn message(
     multipart: Multipart,
 ) -> Result<FormReply, AppError> {
     let lang = request_lang(parts);
-    let upload: Upload = match crate::files::read(multipart, state.config.max_file_bytes()).await {
-        Ok(upload) => upload,
-        Err(UploadError::TooLarge) => {
-            return Ok(FormReply::notice(Notice::error(
-                subject::FILE_TOO_LARGE.with(lang, &[("mb", &state.config.max_file_mb)]),
-            )));
-        }
-        Err(UploadError::Unreadable) => {
-            return Ok(FormReply::notice(Notice::error(
-                subject::MESSAGE_EMPTY.get(lang),
-            )));
-        }
-    };
     let Some(email) = session::current(state, parts).await? else {
         return Ok(FormReply::notice(
             Notice::error(subject::SESSION_EXPIRED_MESSAGE.get(lang)).with_link(
@@ -70,6 +57,20 @@ async fn message(
         return Ok(FormReply::notice(Notice::error(
             subject::REQUEST_NOT_FOUND_BODY.get(lang),
         )));
+    };
+    // Only the verified owner's upload is read at all.
+    let upload: Upload = match crate::files::read(multipart, state.config.max_file_bytes()).await {
+        Ok(upload) => upload,
+        Err(UploadError::TooLarge) => {
+            return Ok(FormReply::notice(Notice::error(
+                subject::FILE_TOO_LARGE.with(lang, &[("mb", &state.config.max_file_mb)]),
+            )));
+        }
+        Err(UploadError::Unreadable) => {
+            return Ok(FormReply::notice(Notice::error(
+                subject::MESSAGE_EMPTY.get(lang),
+            )));
+        }
     };
     let text = upload.field("form[message]").trim().to_owned();
     if text.chars().count() > MAX_MESSAGE_CHARS {
