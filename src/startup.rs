@@ -278,6 +278,7 @@ fn router(state: AppState) -> Router {
     pages
         .merge(uploads)
         .layer(axum::middleware::from_fn(refuse_cross_site_posts))
+        .layer(axum::middleware::from_fn(no_store_personal_pages))
         // Pages and server-function answers; the built files are already
         // compressed, and are left as they are.
         .layer(CompressionLayer::new())
@@ -289,6 +290,25 @@ fn router(state: AppState) -> Router {
             }),
         )
         .with_state(state)
+}
+
+/// Where a page or an answer may show personal data: the subject's
+/// verification, form and requests, the console, and server functions.
+const PERSONAL_PREFIXES: [&str; 5] = ["/verify", "/request", "/my-requests", "/dpo", "/api/"];
+
+/// Pages that may show personal data are never kept by a browser's cache
+/// or a proxy: the back button on a shared computer shows nothing.
+async fn no_store_personal_pages(request: Request<Body>, next: axum::middleware::Next) -> Response {
+    let personal = PERSONAL_PREFIXES
+        .iter()
+        .any(|prefix| request.uri().path().starts_with(prefix));
+    let mut response = next.run(request).await;
+    if personal {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
 }
 
 /// Every state-changing request must come from the portal's own pages:

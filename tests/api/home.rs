@@ -91,6 +91,21 @@ async fn the_language_link_comes_back_to_the_same_page_and_query() {
 }
 
 #[tokio::test]
+async fn pages_that_may_show_personal_data_are_never_cached() {
+    let app = TestApp::spawn(Backend::Sqlite, Mail::Files).await;
+    for path in ["/verify?right=access", "/my-requests", "/dpo/login", "/dpo"] {
+        let response = app.get(path).await;
+        assert_eq!(
+            response.headers()[header::CACHE_CONTROL],
+            "no-store",
+            "{path}"
+        );
+    }
+    let home = app.get("/").await;
+    assert!(home.headers().get(header::CACHE_CONTROL).is_none());
+}
+
+#[tokio::test]
 async fn an_unknown_address_gets_the_portal_404_page() {
     let app = TestApp::spawn(Backend::Sqlite, Mail::Files).await;
     let response = app.get("/no-such-page").await;
