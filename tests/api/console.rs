@@ -160,14 +160,21 @@ impl<'a> Dpo<'a> {
     }
 }
 
-async fn status_of(app: &TestApp, reference: &str) -> String {
+/// A text column of the request `reference`, as stored.
+async fn stored(app: &TestApp, reference: &str, column: &'static str) -> Option<String> {
     use sqlx::Row;
-    sqlx::query("SELECT status FROM requests WHERE reference = $1")
-        .bind(reference)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
-        .get(0)
+    sqlx::query(&format!(
+        "SELECT {column} FROM requests WHERE reference = $1"
+    ))
+    .bind(reference)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
+    .get(0)
+}
+
+async fn status_of(app: &TestApp, reference: &str) -> String {
+    stored(app, reference, "status").await.unwrap()
 }
 
 async fn a_dpo_works_a_request_from_receipt_to_completion(backend: Backend) {
@@ -721,13 +728,7 @@ async fn the_worked_dates_hold_through_the_console(backend: Backend) {
 }
 
 async fn due_on(app: &TestApp, reference: &str) -> Option<String> {
-    use sqlx::Row;
-    sqlx::query("SELECT due_on FROM requests WHERE reference = $1")
-        .bind(reference)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
-        .get(0)
+    stored(app, reference, "due_on").await
 }
 
 /// A subject without an email answers by letter: the DPO records it, the
