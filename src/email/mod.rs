@@ -27,13 +27,16 @@ pub struct OutgoingEmail {
 }
 
 impl OutgoingEmail {
-    pub fn to_message(&self, from: &Mailbox) -> anyhow::Result<Message> {
+    /// The message, with a Message-ID made from `id` (the outbox row's), so
+    /// that every retry of one email carries the same Message-ID.
+    pub fn to_message(&self, from: &Mailbox, id: &str) -> anyhow::Result<Message> {
         let to: Address = self
             .to
             .as_str()
             .parse()
             .context("a validated email address is not a valid SMTP address")?;
         Message::builder()
+            .message_id(Some(format!("<{id}@{}>", from.email.domain())))
             .from(from.clone())
             .to(Mailbox::new(None, to))
             .subject(&self.subject)

@@ -29,9 +29,9 @@ pub async fn enqueue(
     request_id: Option<&str>,
     now: Millis,
 ) -> anyhow::Result<String> {
-    let message = email.to_message(from)?;
-    let raw = String::from_utf8(message.formatted())?;
     let id = new_id();
+    let message = email.to_message(from, &id)?;
+    let raw = String::from_utf8(message.formatted())?;
     sqlx::query(
         "INSERT INTO outbox (id, kind, recipient, message, status, attempts, next_attempt_at, created_at, request_id) \
          VALUES ($1, $2, $3, $4, 'pending', 0, $5, $5, $6)",
