@@ -6,7 +6,7 @@
 //! Whoever loses a race is told the request changed meanwhile.
 
 use super::clock::{ClockEffect, open_due};
-use super::{NewEvent, RequestRow, record_event};
+use super::{EventAudit, NewEvent, RequestRow, audit_event, record_event};
 use crate::domain::{Actor, Date, EventKind, Status};
 use crate::email::{OutgoingEmail, outbox};
 use crate::error::AppError;
@@ -173,23 +173,27 @@ pub async fn apply(
         },
     )
     .await?;
+    let mut files = Vec::new();
     for file in &change.files {
+        let file_id = crate::db::new_id();
+        let sha256 = crate::secure::sha256_bytes_hex(&file.data);
         sqlx::query(
             "INSERT INTO request_files (id, request_id, direction, name, content_type, size, sha256, data, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
-        .bind(crate::db::new_id())
+        .bind(&file_id)
         .bind(&request.id)
         .bind(file.direction)
         .bind(&file.name)
         .bind(file.content_type)
         .bind(file.data.len() as i64)
-        .bind(crate::secure::sha256_bytes_hex(&file.data))
+        .bind(&sha256)
         .bind(file.data.clone())
         .bind(now)
         .execute(&mut *tx)
         .await
         .context("change: store a file")?;
+        files.push((file_id, sha256));
     }
     if change.share_files {
         sqlx::query(
@@ -201,17 +205,36 @@ pub async fn apply(
         .await
         .context("change: share the reply files")?;
     }
+    let mut emails = Vec::new();
     for email in &change.emails {
-        outbox::enqueue(
-            &mut tx,
-            email,
-            &state.config.mail_from,
-            Some(&request.id),
-            now,
-        )
-        .await
-        .context("change: queue an email")?;
+        emails.push(
+            outbox::enqueue(
+                &mut tx,
+                email,
+                &state.config.mail_from,
+                Some(&request.id),
+                now,
+            )
+            .await
+            .context("change: queue an email")?,
+        );
     }
+    audit_event(
+        &mut tx,
+        now,
+        &EventAudit {
+            reference: &request.reference,
+            event_id: &event_id,
+            kind: change.event,
+            actor: change.actor,
+            actor_id: change.actor_id.as_deref(),
+            from: Some(from),
+            to,
+            emails: &emails,
+            files: &files,
+        },
+    )
+    .await?;
     tx.commit().await.context("change: commit")?;
     if !change.emails.is_empty() {
         state.outbox_wakeup.notify_one();

@@ -3,7 +3,7 @@
 //! portal), in one transaction.
 
 use super::clock::open_due;
-use super::{NewEvent, record_event};
+use super::{EventAudit, NewEvent, audit_event, record_event};
 use crate::clock::Millis;
 use crate::db::new_id;
 use crate::domain::request::{ReplyChannel, ValidRequest};
@@ -112,7 +112,7 @@ pub async fn file(state: &AppState, new: NewRequest<'_>) -> Result<Reference, Ap
             Intake::Portal => (Actor::Subject, None),
             Intake::OtherChannel { channel, .. } => (Actor::Dpo, Some(channel)),
         };
-        record_event(
+        let event_id = record_event(
             &mut tx,
             &id,
             received_at,
@@ -148,11 +148,30 @@ pub async fn file(state: &AppState, new: NewRequest<'_>) -> Result<Reference, Ap
         if new.intake == Intake::Portal {
             emails.push(templates::dpo_new_request(&facts, &console, &controller));
         }
+        let mut queued = Vec::new();
         for message in &emails {
-            outbox::enqueue(&mut tx, message, &state.config.mail_from, Some(&id), now)
-                .await
-                .context("file: queue an email")?;
+            queued.push(
+                outbox::enqueue(&mut tx, message, &state.config.mail_from, Some(&id), now)
+                    .await
+                    .context("file: queue an email")?,
+            );
         }
+        audit_event(
+            &mut tx,
+            now,
+            &EventAudit {
+                reference: &reference,
+                event_id: &event_id,
+                kind: EventKind::Received,
+                actor,
+                actor_id: new.recorded_by,
+                from: None,
+                to: Status::Received,
+                emails: &queued,
+                files: &[],
+            },
+        )
+        .await?;
         tx.commit().await.context("file: commit")?;
         state.outbox_wakeup.notify_one();
         tracing::info!(right = valid.right.slug(), intake, "request received");

@@ -134,7 +134,7 @@ pub struct NewEvent<'a> {
 
 /// Adds a step to a request's timeline, on the caller's transaction.
 /// Returns the event's id.
-async fn record_event(
+pub(crate) async fn record_event(
     conn: &mut sqlx::AnyConnection,
     request_id: &str,
     at: Millis,
@@ -158,6 +158,54 @@ async fn record_event(
     .await
     .context("requests: record an event")?;
     Ok(id)
+}
+
+/// What an audit entry of a timeline event records: no text, only kinds,
+/// statuses, and the ids of what the change stored or queued.
+pub(crate) struct EventAudit<'a> {
+    pub reference: &'a Reference,
+    pub event_id: &'a str,
+    pub kind: EventKind,
+    pub actor: Actor,
+    pub actor_id: Option<&'a str>,
+    pub from: Option<Status>,
+    pub to: Status,
+    /// The outbox ids of the emails the change queued.
+    pub emails: &'a [String],
+    /// The id and SHA-256 of each file the change stored.
+    pub files: &'a [(String, String)],
+}
+
+/// Appends the audit entry of a timeline event, last on the caller's
+/// transaction.
+pub(crate) async fn audit_event(
+    conn: &mut sqlx::AnyConnection,
+    at: Millis,
+    event: &EventAudit<'_>,
+) -> anyhow::Result<()> {
+    use crate::audit::{Entry, Who};
+    let action = format!("request.{}", event.kind.slug());
+    let who = match event.actor {
+        Actor::Subject => Who::Subject,
+        Actor::Dpo => Who::Dpo(event.actor_id.unwrap_or_default()),
+        Actor::System => Who::System,
+    };
+    let files: Vec<serde_json::Value> = event
+        .files
+        .iter()
+        .map(|(id, sha256)| serde_json::json!({ "id": id, "sha256": sha256 }))
+        .collect();
+    let entry = Entry::new(&action, who)
+        .reference(event.reference.as_str())
+        .object(event.event_id)
+        .facts(serde_json::json!({
+            "from": event.from.map(Status::slug),
+            "status": event.to.slug(),
+            "emails": event.emails,
+            "files": files,
+        }));
+    crate::audit::append(conn, at, &entry).await?;
+    Ok(())
 }
 
 /// How many reply files, not yet shared, a completion would share.

@@ -97,6 +97,12 @@ pub async fn confirm(form: ConfirmForm) -> Result<FormReply, AppError> {
             .await
             .context("account: store a recovery code")?;
     }
+    let entry = crate::audit::Entry::new(
+        "account.second_factor_enabled",
+        crate::audit::Who::Dpo(&dpo.account_id),
+    )
+    .account(&dpo.account_id);
+    crate::audit::append(&mut tx, state.clock.now(), &entry).await?;
     tx.commit().await.context("account: commit")?;
     Ok(FormReply::notice(Notice::info(
         console::TOTP_ENABLED.with(lang, &[("codes", &codes.join("\n"))]),

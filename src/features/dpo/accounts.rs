@@ -95,6 +95,7 @@ pub async fn create_account(
     check_password(password)?;
     let hash = hash_password(password)?;
     let id = new_id();
+    let mut tx = pool.begin().await.context("accounts: begin")?;
     let inserted = sqlx::query(
         "INSERT INTO dpo_accounts (id, email, password_hash, created_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (email) DO NOTHING",
@@ -103,12 +104,14 @@ pub async fn create_account(
     .bind(email.as_str())
     .bind(hash)
     .bind(now)
-    .execute(pool)
+    .execute(&mut *tx)
     .await
     .context("accounts: create")?;
     if inserted.rows_affected() == 0 {
         return Err(AccountError::AlreadyExists);
     }
+    audit_operator(&mut tx, "account.created", &id, now).await?;
+    tx.commit().await.context("accounts: commit")?;
     Ok(id)
 }
 
@@ -140,6 +143,18 @@ pub async fn exists(pool: &Pool, id: &str) -> anyhow::Result<bool> {
         .await
         .context("accounts: find by id")?;
     Ok(found.is_some())
+}
+
+/// Records a change made from the command line to the account `id`.
+async fn audit_operator(
+    conn: &mut sqlx::AnyConnection,
+    action: &str,
+    id: &str,
+    now: Millis,
+) -> anyhow::Result<()> {
+    let entry = crate::audit::Entry::new(action, crate::audit::Who::Operator).account(id);
+    crate::audit::append(conn, now, &entry).await?;
+    Ok(())
 }
 
 /// Ends every live session of the account.
@@ -174,6 +189,7 @@ pub async fn disable(pool: &Pool, email: &Email, now: Millis) -> Result<String, 
         .await
         .context("accounts: disable")?;
     end_sessions(&mut tx, &id).await?;
+    audit_operator(&mut tx, "account.disabled", &id, now).await?;
     tx.commit().await.context("accounts: commit")?;
     Ok(id)
 }
@@ -184,6 +200,7 @@ pub async fn reset_password(
     pool: &Pool,
     email: &Email,
     password: &str,
+    now: Millis,
 ) -> Result<String, AccountError> {
     check_password(password)?;
     let hash = hash_password(password)?;
@@ -199,13 +216,14 @@ pub async fn reset_password(
     .await
     .context("accounts: reset the password")?;
     end_sessions(&mut tx, &id).await?;
+    audit_operator(&mut tx, "account.password_reset", &id, now).await?;
     tx.commit().await.context("accounts: commit")?;
     Ok(id)
 }
 
 /// Removes the second factor (a lost phone, no recovery code left); the
 /// account enrols again after signing in. Its sessions end at once.
-pub async fn reset_totp(pool: &Pool, email: &Email) -> Result<String, AccountError> {
+pub async fn reset_totp(pool: &Pool, email: &Email, now: Millis) -> Result<String, AccountError> {
     let mut tx = pool.begin().await.context("accounts: begin")?;
     let id = account_id(&mut tx, email).await?;
     sqlx::query(
@@ -221,6 +239,7 @@ pub async fn reset_totp(pool: &Pool, email: &Email) -> Result<String, AccountErr
         .await
         .context("accounts: delete the recovery codes")?;
     end_sessions(&mut tx, &id).await?;
+    audit_operator(&mut tx, "account.second_factor_reset", &id, now).await?;
     tx.commit().await.context("accounts: commit")?;
     Ok(id)
 }

@@ -17,6 +17,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 #[derive(sqlx::FromRow)]
 pub struct StoredFile {
+    pub reference: String,
     pub name: String,
     pub content_type: String,
     pub data: Vec<u8>,
@@ -28,16 +29,30 @@ pub async fn dpo_download(
     Path(id): Path<String>,
     parts: Parts,
 ) -> Response {
-    match session(&state, &parts).await {
-        Ok(SessionState::SignedIn(_)) => {}
+    let dpo = match session(&state, &parts).await {
+        Ok(SessionState::SignedIn(dpo)) => dpo,
         Ok(_) => return Redirect::to("/dpo/login").into_response(),
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    let file = async {
+        let file = sqlx::query_as::<_, StoredFile>(
+            "SELECT f.name, f.content_type, f.data, r.reference FROM request_files f \
+             JOIN requests r ON r.id = f.request_id WHERE f.id = $1",
+        )
+        .bind(&id)
+        .fetch_optional(&state.pool)
+        .await?;
+        if let Some(file) = &file {
+            let entry = crate::audit::Entry::new(
+                "file.downloaded",
+                crate::audit::Who::Dpo(&dpo.account_id),
+            )
+            .reference(&file.reference)
+            .object(&id);
+            crate::audit::record(&state.pool, state.clock.now(), &entry).await?;
+        }
+        anyhow::Ok(file)
     }
-    let file = sqlx::query_as::<_, StoredFile>(
-        "SELECT name, content_type, data FROM request_files WHERE id = $1",
-    )
-    .bind(&id)
-    .fetch_optional(&state.pool)
     .await;
     match file {
         Ok(Some(file)) => crate::files::download(&file.name, &file.content_type, file.data),

@@ -112,6 +112,7 @@ async fn account_where(
 }
 
 async fn record_failure(state: &AppState, account_id: &str, now: Millis) -> anyhow::Result<()> {
+    crate::audit::record_failed_sign_in(&state.pool, account_id, now).await?;
     let failures: i64 = sqlx::query(
         "UPDATE dpo_accounts SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins",
     )
@@ -130,6 +131,13 @@ async fn record_failure(state: &AppState, account_id: &str, now: Millis) -> anyh
         .await
         .context("sign-in: lock")?;
         tracing::warn!("a DPO account is locked after repeated failures");
+        crate::audit::record(
+            &state.pool,
+            now,
+            &crate::audit::Entry::new("account.locked", crate::audit::Who::System)
+                .account(account_id),
+        )
+        .await?;
     } else {
         sqlx::query("UPDATE dpo_accounts SET next_login_at = $1 WHERE id = $2")
             .bind(now + backoff_ms(failures))
@@ -141,14 +149,25 @@ async fn record_failure(state: &AppState, account_id: &str, now: Millis) -> anyh
     Ok(())
 }
 
-async fn record_success(conn: &mut sqlx::AnyConnection, account_id: &str) -> anyhow::Result<()> {
+/// Clears the failures and records the sign-in; `factor` names the
+/// second factor given, if any.
+async fn record_success(
+    conn: &mut sqlx::AnyConnection,
+    account_id: &str,
+    factor: Option<&str>,
+    now: Millis,
+) -> anyhow::Result<()> {
     sqlx::query(
         "UPDATE dpo_accounts SET failed_logins = 0, next_login_at = NULL, locked_until = NULL WHERE id = $1",
     )
     .bind(account_id)
-    .execute(conn)
+    .execute(&mut *conn)
     .await
     .context("sign-in: reset the failures")?;
+    let entry = crate::audit::Entry::new("account.signed_in", crate::audit::Who::Dpo(account_id))
+        .account(account_id)
+        .facts(serde_json::json!({ "second_factor": factor }));
+    crate::audit::append(conn, now, &entry).await?;
     Ok(())
 }
 
@@ -197,10 +216,10 @@ pub async fn sign_in(form: LoginForm) -> Result<FormReply, AppError> {
     // With a second factor still to come, the failures are cleared only
     // once it is given: otherwise the password alone would reset the
     // count of wrong codes, and the lock-out would never reach them.
-    if !pending {
-        record_success(&mut tx, &account.id).await?;
-    }
     session::open(&mut tx, &state, &parts, &account.id, pending).await?;
+    if !pending {
+        record_success(&mut tx, &account.id, None, now).await?;
+    }
     tx.commit().await.context("sign-in: commit")?;
     let next = safe_next(&form.next);
     Ok(FormReply::go(if pending {
@@ -266,10 +285,17 @@ pub async fn second_factor(form: CodeForm) -> Result<FormReply, AppError> {
             console::CODE_REFUSED.get(current_lang()),
         )));
     }
+    let factor = match account.totp_secret.as_deref() {
+        Some(secret) if totp::matching_step(secret, &form.code, (now / 1000) as u64).is_some() => {
+            "totp"
+        }
+        Some(_) => "recovery_code",
+        None => "none",
+    };
     let mut tx = state.pool.begin().await.context("second factor: begin")?;
-    record_success(&mut tx, &account.id).await?;
     // A new session id once fully signed in.
     session::open(&mut tx, &state, &parts, &account.id, false).await?;
+    record_success(&mut tx, &account.id, Some(factor), now).await?;
     tx.commit().await.context("second factor: commit")?;
     Ok(FormReply::go(safe_next(&form.next)))
 }

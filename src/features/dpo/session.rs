@@ -163,11 +163,22 @@ pub async fn require_dpo() -> Result<Option<Dpo>, AppError> {
 pub async fn close(state: &AppState, parts: &Parts) -> Result<(), AppError> {
     let secure = state.config.cookies_secure();
     if let Some(token) = cookies::read(parts, cookie_name(secure)) {
-        sqlx::query("DELETE FROM dpo_sessions WHERE token_hash = $1")
-            .bind(token_hash(token))
-            .execute(&state.pool)
-            .await
-            .context("dpo session: close")?;
+        let mut tx = state.pool.begin().await.context("dpo session: begin")?;
+        let closed =
+            sqlx::query("DELETE FROM dpo_sessions WHERE token_hash = $1 RETURNING account_id")
+                .bind(token_hash(token))
+                .fetch_optional(&mut *tx)
+                .await
+                .context("dpo session: close")?;
+        if let Some(row) = closed {
+            use sqlx::Row;
+            let account_id: String = row.get("account_id");
+            let entry =
+                crate::audit::Entry::new("account.signed_out", crate::audit::Who::Dpo(&account_id))
+                    .account(&account_id);
+            crate::audit::append(&mut tx, state.clock.now(), &entry).await?;
+        }
+        tx.commit().await.context("dpo session: commit")?;
     }
     add_response_header(SET_COOKIE, cookies::remove(cookie_name(secure), secure));
     Ok(())

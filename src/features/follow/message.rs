@@ -164,10 +164,17 @@ pub async fn download(
         .await
         .context("follow: read a reply file")?;
         let now = state.clock.now();
-        Ok(file.filter(|f| {
+        let Some(file) = file.filter(|f| {
             f.shared_at
                 .is_some_and(|at| now < at + DOWNLOAD_DAYS * 86_400_000)
-        }))
+        }) else {
+            return Ok(None);
+        };
+        let entry = crate::audit::Entry::new("file.downloaded", crate::audit::Who::Subject)
+            .reference(request.reference.as_str())
+            .object(&id);
+        crate::audit::record(&state.pool, now, &entry).await?;
+        Ok(Some(file))
     }
     .await;
     match found {

@@ -1,0 +1,488 @@
+//! The audit log (GDPR Art. 5(2)): every change to a request or an account,
+//! every download and export, appended to one table in the same
+//! transaction as the change. Each entry holds the SHA-256 of the entry
+//! before it together with its own content, so an edit, a deletion or a
+//! reordering breaks the chain where it happened; `privacy-portal audit
+//! verify` walks it, and the daily digest sends its head hash out of the
+//! database, so that whoever can write to the database cannot rewrite the
+//! tail unnoticed either.
+//!
+//! Entries hold no personal data (references, ids, kinds, statuses, file
+//! hashes), so anonymising a request never touches the chain.
+
+use crate::clock::Millis;
+use crate::db::Pool;
+use anyhow::Context;
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+
+/// The `prev_hash` of the first entry.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// Failed sign-ins recorded per account and hour; the rest are only counted
+/// by the lock-out, so that a stranger cannot flood a log that is never
+/// purged.
+pub const FAILED_SIGN_INS_PER_HOUR: i64 = 5;
+
+/// Who acted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Who<'a> {
+    Subject,
+    Dpo(&'a str),
+    System,
+    /// The command line, run by whoever operates the server.
+    Operator,
+}
+
+impl Who<'_> {
+    fn slug(&self) -> &'static str {
+        match self {
+            Who::Subject => "subject",
+            Who::Dpo(_) => "dpo",
+            Who::System => "system",
+            Who::Operator => "operator",
+        }
+    }
+
+    fn account(&self) -> Option<&str> {
+        match self {
+            Who::Dpo(id) => Some(id),
+            _ => None,
+        }
+    }
+}
+
+/// One entry to append: what happened, to which request or account, and
+/// its facts (JSON without personal data).
+pub struct Entry<'a> {
+    pub action: &'a str,
+    pub who: Who<'a>,
+    /// The account acted upon, when it is not the actor's (the CLI).
+    pub account_id: Option<&'a str>,
+    pub reference: Option<&'a str>,
+    /// The row the entry is about: an event, a file, an email, an export.
+    pub object_id: Option<&'a str>,
+    pub facts: serde_json::Value,
+}
+
+impl<'a> Entry<'a> {
+    pub fn new(action: &'a str, who: Who<'a>) -> Self {
+        Entry {
+            action,
+            who,
+            account_id: None,
+            reference: None,
+            object_id: None,
+            facts: serde_json::Value::Object(Default::default()),
+        }
+    }
+
+    pub fn reference(mut self, reference: &'a str) -> Self {
+        self.reference = Some(reference);
+        self
+    }
+
+    pub fn object(mut self, id: &'a str) -> Self {
+        self.object_id = Some(id);
+        self
+    }
+
+    pub fn account(mut self, id: &'a str) -> Self {
+        self.account_id = Some(id);
+        self
+    }
+
+    pub fn facts(mut self, facts: serde_json::Value) -> Self {
+        self.facts = facts;
+        self
+    }
+}
+
+/// One stored entry, as the log, the console and the evidence file read it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct AuditRow {
+    pub seq: i64,
+    pub at: Millis,
+    pub action: String,
+    pub actor: String,
+    pub actor_id: Option<String>,
+    pub account_id: Option<String>,
+    pub reference: Option<String>,
+    pub object_id: Option<String>,
+    /// JSON, hashed as stored.
+    pub facts: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+pub const AUDIT_COLUMNS: &str =
+    "seq, at, action, actor, actor_id, account_id, reference, object_id, facts, prev_hash, hash";
+
+impl AuditRow {
+    /// The content the hash covers, in one fixed serialisation: a JSON
+    /// array, so no field can bleed into the next.
+    pub fn canonical(&self) -> String {
+        serde_json::json!([
+            self.seq,
+            self.at,
+            self.action,
+            self.actor,
+            self.actor_id,
+            self.account_id,
+            self.reference,
+            self.object_id,
+            self.facts,
+        ])
+        .to_string()
+    }
+
+    /// What `hash` must be: SHA-256 of the previous hash and the content.
+    pub fn expected_hash(&self) -> String {
+        crate::secure::sha256_hex(&[&self.prev_hash, &self.canonical()])
+    }
+}
+
+/// Appends `entry` on the caller's transaction. The first statement moves
+/// the one-row head forward: on PostgreSQL it locks that row until the
+/// transaction ends, on SQLite it takes the write lock, so appends from
+/// any number of tasks or instances queue one behind the other and the
+/// chain never forks. Call it last in a transaction that takes other locks.
+pub async fn append(
+    conn: &mut sqlx::AnyConnection,
+    at: Millis,
+    entry: &Entry<'_>,
+) -> anyhow::Result<AuditRow> {
+    let head = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
+        .fetch_one(&mut *conn)
+        .await
+        .context("audit: move the head")?;
+    let mut row = AuditRow {
+        seq: head.get("seq"),
+        at,
+        action: entry.action.to_owned(),
+        actor: entry.who.slug().to_owned(),
+        actor_id: entry.who.account().map(str::to_owned),
+        account_id: entry.account_id.map(str::to_owned),
+        reference: entry.reference.map(str::to_owned),
+        object_id: entry.object_id.map(str::to_owned),
+        facts: entry.facts.to_string(),
+        prev_hash: head.get("hash"),
+        hash: String::new(),
+    };
+    row.hash = row.expected_hash();
+    sqlx::query(
+        "INSERT INTO audit_log (seq, at, action, actor, actor_id, account_id, reference, object_id, facts, prev_hash, hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(row.seq)
+    .bind(row.at)
+    .bind(&row.action)
+    .bind(&row.actor)
+    .bind(&row.actor_id)
+    .bind(&row.account_id)
+    .bind(&row.reference)
+    .bind(&row.object_id)
+    .bind(&row.facts)
+    .bind(&row.prev_hash)
+    .bind(&row.hash)
+    .execute(&mut *conn)
+    .await
+    .context("audit: append")?;
+    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
+        .bind(&row.hash)
+        .execute(&mut *conn)
+        .await
+        .context("audit: record the head")?;
+    Ok(row)
+}
+
+/// Appends `entry` in a transaction of its own (a download, a sign-in).
+pub async fn record(pool: &Pool, at: Millis, entry: &Entry<'_>) -> anyhow::Result<AuditRow> {
+    let mut tx = pool.begin().await.context("audit: begin")?;
+    let row = append(&mut tx, at, entry).await?;
+    tx.commit().await.context("audit: commit")?;
+    Ok(row)
+}
+
+/// Records a failed sign-in of an existing account, at most
+/// [`FAILED_SIGN_INS_PER_HOUR`] per account and hour.
+pub async fn record_failed_sign_in(
+    pool: &Pool,
+    account_id: &str,
+    at: Millis,
+) -> anyhow::Result<()> {
+    let mut tx = pool.begin().await.context("audit: begin")?;
+    // The head first: it serialises the count with the append.
+    sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1")
+        .execute(&mut *tx)
+        .await
+        .context("audit: lock the head")?;
+    let recent: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM audit_log WHERE account_id = $1 AND action = 'account.sign_in_failed' AND at > $2",
+    )
+    .bind(account_id)
+    .bind(at - 3_600_000)
+    .fetch_one(&mut *tx)
+    .await
+    .context("audit: count the failed sign-ins")?
+    .get("n");
+    if recent < FAILED_SIGN_INS_PER_HOUR {
+        append(
+            &mut tx,
+            at,
+            &Entry::new("account.sign_in_failed", Who::System).account(account_id),
+        )
+        .await?;
+    }
+    tx.commit().await.context("audit: commit")?;
+    Ok(())
+}
+
+/// The trail of one request, oldest first.
+pub async fn trail(pool: &Pool, reference: &str) -> anyhow::Result<Vec<AuditRow>> {
+    sqlx::query_as::<_, AuditRow>(&format!(
+        "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE reference = $1 ORDER BY seq"
+    ))
+    .bind(reference)
+    .fetch_all(pool)
+    .await
+    .context("audit: read a request's trail")
+}
+
+/// What a walk of the chain found.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Verdict {
+    pub entries: i64,
+    /// The hash of the last entry (the genesis value for an empty log).
+    pub head_hash: String,
+    /// The first broken link, in words; `None` when the chain holds.
+    pub broken: Option<String>,
+}
+
+/// Walks the whole chain in order, a page at a time.
+pub async fn verify(pool: &Pool) -> anyhow::Result<Verdict> {
+    const PAGE: i64 = 1000;
+    let mut expected_seq = 1;
+    let mut prev = GENESIS.to_owned();
+    let mut after = 0;
+    let mut broken = None;
+    'walk: loop {
+        let page = sqlx::query_as::<_, AuditRow>(&format!(
+            "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"
+        ))
+        .bind(after)
+        .bind(PAGE)
+        .fetch_all(pool)
+        .await
+        .context("audit: read the log")?;
+        for row in &page {
+            if let Some(problem) = check_link(row, expected_seq, &prev) {
+                broken = Some(problem);
+                break 'walk;
+            }
+            expected_seq += 1;
+            prev = row.hash.clone();
+            after = row.seq;
+        }
+        if (page.len() as i64) < PAGE {
+            break;
+        }
+    }
+    let entries = expected_seq - 1;
+    if broken.is_none() {
+        let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_one(pool)
+            .await
+            .context("audit: read the head")?;
+        let (head_seq, head_hash): (i64, String) = (head.get("seq"), head.get("hash"));
+        if head_seq != entries || head_hash != prev {
+            broken = Some(format!(
+                "the log ends at entry {entries}, but its head row names entry {head_seq} \
+                 ({head_hash}): entries were removed from its end"
+            ));
+        }
+    }
+    Ok(Verdict {
+        entries,
+        head_hash: prev,
+        broken,
+    })
+}
+
+/// Why `row` does not follow the entry before it, if it does not.
+fn check_link(row: &AuditRow, expected_seq: i64, prev: &str) -> Option<String> {
+    if row.seq != expected_seq {
+        return Some(format!(
+            "entry {expected_seq} is missing (the next one is {})",
+            row.seq
+        ));
+    }
+    if row.prev_hash != prev {
+        return Some(format!(
+            "entry {} does not follow entry {}: its previous hash differs",
+            row.seq,
+            row.seq - 1
+        ));
+    }
+    if row.hash != row.expected_hash() {
+        return Some(format!(
+            "entry {} was changed: its content no longer matches its hash",
+            row.seq
+        ));
+    }
+    None
+}
+
+/// Checks the audit entries an evidence file carries: each must hash to
+/// its own value, and match the log's entry of the same number; and the
+/// document the file holds must be the one whose export the log recorded.
+pub async fn verify_evidence(pool: &Pool, evidence: &serde_json::Value) -> anyhow::Result<Verdict> {
+    let verdict = verify(pool).await?;
+    if verdict.broken.is_some() {
+        return Ok(verdict);
+    }
+    let problem = check_evidence(pool, evidence).await?;
+    Ok(Verdict {
+        broken: problem,
+        ..verdict
+    })
+}
+
+async fn check_evidence(
+    pool: &Pool,
+    evidence: &serde_json::Value,
+) -> anyhow::Result<Option<String>> {
+    let Some(document) = evidence.get("document") else {
+        return Ok(Some(
+            "the file has no \"document\": it is not an evidence file".into(),
+        ));
+    };
+    let Some(entries) = document.get("audit").and_then(|a| a.as_array()) else {
+        return Ok(Some("the evidence file has no audit entries".into()));
+    };
+    for entry in entries {
+        let row: AuditRow = match serde_json::from_value(entry.clone()) {
+            Ok(row) => row,
+            Err(e) => {
+                return Ok(Some(format!(
+                    "an audit entry of the file cannot be read: {e}"
+                )));
+            }
+        };
+        if row.hash != row.expected_hash() {
+            return Ok(Some(format!(
+                "entry {} of the file was changed: its content no longer matches its hash",
+                row.seq
+            )));
+        }
+        let logged = sqlx::query_as::<_, AuditRow>(&format!(
+            "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE seq = $1"
+        ))
+        .bind(row.seq)
+        .fetch_optional(pool)
+        .await
+        .context("audit: read an entry")?;
+        match logged {
+            Some(logged) if logged == row => {}
+            Some(_) => {
+                return Ok(Some(format!(
+                    "entry {} of the file differs from the log's",
+                    row.seq
+                )));
+            }
+            None => {
+                return Ok(Some(format!(
+                    "entry {} of the file is not in the log",
+                    row.seq
+                )));
+            }
+        }
+    }
+    let digest = crate::secure::sha256_bytes_hex(document.to_string().as_bytes());
+    let exported = sqlx::query(
+        "SELECT seq FROM audit_log WHERE action = 'export.evidence' AND object_id = $1",
+    )
+    .bind(&digest)
+    .fetch_optional(pool)
+    .await
+    .context("audit: find the export")?;
+    if exported.is_none() {
+        return Ok(Some(
+            "the log records no export of this document: it was changed after it was exported"
+                .into(),
+        ));
+    }
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(seq: i64, prev: &str) -> AuditRow {
+        let mut row = AuditRow {
+            seq,
+            at: 1_700_000_000_000 + seq,
+            action: "request.received".into(),
+            actor: "subject".into(),
+            actor_id: None,
+            account_id: None,
+            reference: Some("R-7K3M-9QX2".into()),
+            object_id: None,
+            facts: r#"{"status":"received"}"#.into(),
+            prev_hash: prev.into(),
+            hash: String::new(),
+        };
+        row.hash = row.expected_hash();
+        row
+    }
+
+    #[test]
+    fn each_field_is_covered_by_the_hash() {
+        let original = row(1, GENESIS);
+        let mut changed = original.clone();
+        changed.facts = r#"{"status":"refused"}"#.into();
+        assert_ne!(changed.expected_hash(), original.hash);
+        let mut changed = original.clone();
+        changed.reference = Some("R-7K3M-9QX3".into());
+        assert_ne!(changed.expected_hash(), original.hash);
+        let mut changed = original.clone();
+        changed.prev_hash = "1".repeat(64);
+        assert_ne!(changed.expected_hash(), original.hash);
+    }
+
+    #[test]
+    fn fields_cannot_bleed_into_each_other() {
+        let mut a = row(1, GENESIS);
+        a.action = "ab".into();
+        a.actor = "c".into();
+        let mut b = a.clone();
+        b.action = "a".into();
+        b.actor = "bc".into();
+        assert_ne!(a.canonical(), b.canonical());
+    }
+
+    #[test]
+    fn a_link_is_checked_for_number_previous_hash_and_content() {
+        let first = row(1, GENESIS);
+        let second = row(2, &first.hash);
+        assert_eq!(check_link(&second, 2, &first.hash), None);
+        assert!(
+            check_link(&second, 3, &first.hash)
+                .unwrap()
+                .contains("missing")
+        );
+        assert!(
+            check_link(&second, 2, GENESIS)
+                .unwrap()
+                .contains("does not follow")
+        );
+        let mut edited = second.clone();
+        edited.at += 1;
+        assert!(
+            check_link(&edited, 2, &first.hash)
+                .unwrap()
+                .contains("changed")
+        );
+    }
+}
