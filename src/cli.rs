@@ -29,12 +29,30 @@ enum Command {
     Serve,
     /// Apply the database migrations and exit.
     Migrate,
-    /// Delete what has expired now (the server also does it every hour).
+    /// Delete what has expired and anonymise the requests closed longer
+    /// ago than PORTAL_RETENTION_DAYS, now (the server also does it daily).
     Purge,
+    /// Check the hash-chained audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Manage DPO console accounts.
     Dpo {
         #[command(subcommand)]
         command: DpoCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the whole chain: prints the number of entries, the head hash,
+    /// and "ok" or the first broken link; exits 0 or 1.
+    Verify {
+        /// Also check an evidence file exported from the console against
+        /// the log.
+        #[arg(long, value_name = "FILE")]
+        evidence: Option<std::path::PathBuf>,
     },
 }
 
@@ -89,13 +107,28 @@ pub fn main() -> ExitCode {
             Command::Purge => {
                 let pool = db::connect(&config.database_url).await?;
                 db::migrate(&pool).await?;
-                let purged = crate::purge::purge(&pool, SystemClock.now()).await?;
+                let now = SystemClock.now();
+                let purged = crate::purge::purge(&pool, now).await?;
                 println!(
                     "deleted {} verifications, {} code emails, {} send counters, {} sessions",
                     purged.verifications, purged.code_emails, purged.send_counters, purged.sessions
                 );
+                let retained = crate::retention::run(
+                    &pool,
+                    now,
+                    config.retention_days,
+                    &config.outbox_dir(),
+                )
+                .await?;
+                println!(
+                    "anonymised {} requests closed more than {} days ago; deleted {} .eml files older than a day",
+                    retained.requests, config.retention_days, retained.eml_files
+                );
                 Ok(ExitCode::SUCCESS)
             }
+            Command::Audit {
+                command: AuditCommand::Verify { evidence },
+            } => audit_verify(config, evidence).await,
             Command::Dpo { command } => dpo(config, command).await,
         }
     });
@@ -104,6 +137,41 @@ pub fn main() -> ExitCode {
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+async fn audit_verify(
+    config: Config,
+    evidence: Option<std::path::PathBuf>,
+) -> anyhow::Result<ExitCode> {
+    let evidence = match evidence {
+        Some(path) => {
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+            Some(
+                serde_json::from_str::<serde_json::Value>(&text)
+                    .map_err(|e| anyhow::anyhow!("{} is not JSON: {e}", path.display()))?,
+            )
+        }
+        None => None,
+    };
+    let pool = db::connect(&config.database_url).await?;
+    db::migrate(&pool).await?;
+    let verdict = match &evidence {
+        Some(evidence) => crate::audit::verify_evidence(&pool, evidence).await?,
+        None => crate::audit::verify(&pool).await?,
+    };
+    println!("entries: {}", verdict.entries);
+    println!("head: {}", verdict.head_hash);
+    match verdict.broken {
+        None => {
+            println!("ok");
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(broken) => {
+            println!("broken: {broken}");
+            Ok(ExitCode::from(1))
         }
     }
 }
@@ -181,7 +249,7 @@ async fn dpo(config: Config, command: DpoCommand) -> anyhow::Result<ExitCode> {
         DpoCommand::ResetPassword { email: raw } => match email(&raw) {
             Ok(address) => {
                 let password = read_password()?;
-                accounts::reset_password(&pool, &address, &password)
+                accounts::reset_password(&pool, &address, &password, SystemClock.now())
                     .await
                     .map(|_| {
                         "password changed; the account is unlocked and its sessions ended"
@@ -191,7 +259,7 @@ async fn dpo(config: Config, command: DpoCommand) -> anyhow::Result<ExitCode> {
             Err(_) => Err(AccountError::NotFound),
         },
         DpoCommand::ResetTotp { email: raw } => match email(&raw) {
-            Ok(address) => accounts::reset_totp(&pool, &address)
+            Ok(address) => accounts::reset_totp(&pool, &address, SystemClock.now())
                 .await
                 .map(|_| "second factor removed; its sessions ended".to_owned()),
             Err(_) => Err(AccountError::NotFound),

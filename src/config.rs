@@ -35,6 +35,10 @@ pub struct Config {
     pub logins_per_ip_per_hour: i64,
     /// The largest file a DPO or a subject may attach, in MiB.
     pub max_file_mb: u64,
+    /// Closed requests are anonymised this many days after closing.
+    pub retention_days: i64,
+    /// The hour (Paris time, 0 to 23) of the daily digest and purge.
+    pub digest_hour: u32,
 }
 
 /// A database URL; its Debug and Display hide any password.
@@ -174,6 +178,8 @@ impl Config {
         let logins_per_ip_per_hour =
             number(&get, "PORTAL_LOGINS_PER_IP_PER_HOUR", 30, 1..=100_000)?;
         let max_file_mb = number(&get, "PORTAL_MAX_FILE_MB", 20, 1..=1024)? as u64;
+        let retention_days = number(&get, "PORTAL_RETENTION_DAYS", 1095, 1..=36_500)?;
+        let digest_hour = number(&get, "PORTAL_DIGEST_HOUR", 8, 0..=23)? as u32;
 
         Ok(Config {
             database_url,
@@ -187,6 +193,8 @@ impl Config {
             client_ip_header,
             logins_per_ip_per_hour,
             max_file_mb,
+            retention_days,
+            digest_hour,
         })
     }
 
@@ -374,6 +382,8 @@ mod tests {
             ("PORTAL_CLIENT_IP_HEADER", "bad header"),
             ("PORTAL_MAX_FILE_MB", "0"),
             ("PORTAL_LOGINS_PER_IP_PER_HOUR", "lots"),
+            ("PORTAL_RETENTION_DAYS", "0"),
+            ("PORTAL_DIGEST_HOUR", "24"),
         ] {
             let error = config(&[(variable, value)]).unwrap_err();
             assert_eq!(error.variable, variable, "{value}");

@@ -18,6 +18,8 @@ use tokio::sync::{Notify, watch};
 
 /// The worker also deletes what has expired, this often.
 const PURGE_EVERY_MS: i64 = 3_600_000;
+/// And looks whether the daily jobs (digest, retention) are due, this often.
+const DAILY_CHECK_EVERY_MS: i64 = 60_000;
 
 pub struct OutboxWorker {
     pub pool: Pool,
@@ -36,7 +38,20 @@ impl OutboxWorker {
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
         tracing::info!(transport = self.mailer.describe(), "email worker started");
         let mut next_purge = self.clock.now();
+        let mut next_daily = self.clock.now();
         loop {
+            if self.clock.now() >= next_daily {
+                next_daily = self.clock.now() + DAILY_CHECK_EVERY_MS;
+                match crate::daily::run_due(&self.state).await {
+                    Ok(run) if run != crate::daily::DailyRun::default() => {
+                        tracing::info!(digest = ?run.digest, anonymised = ?run.purge, "daily jobs ran")
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        tracing::error!(error = format!("{e:#}"), "cannot run the daily jobs")
+                    }
+                }
+            }
             if self.clock.now() >= next_purge {
                 next_purge = self.clock.now() + PURGE_EVERY_MS;
                 match crate::purge::purge(&self.pool, self.clock.now()).await {

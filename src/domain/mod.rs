@@ -16,7 +16,7 @@ mod right;
 mod status;
 
 pub use controller::{CNIL_COMPLAINT_URL, Controller};
-pub use date::{Date, due_date, is_french_public_holiday, paris_date_time};
+pub use date::{Date, due_date, is_french_public_holiday, paris_date_time, paris_offset_millis};
 pub use email::{Email, EmailError};
 pub use errors::{ErrorCode, FieldErrors};
 pub use event::{Actor, EventKind};

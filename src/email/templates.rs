@@ -215,6 +215,59 @@ pub fn dpo_new_request(
         )
 }
 
+/// One request in the daily digest.
+pub struct DigestLine {
+    pub reference: Reference,
+    pub right: RightKind,
+    pub due_on: Date,
+    /// Negative when overdue.
+    pub days_left: i64,
+    pub link: String,
+}
+
+/// The DPO's daily digest: the requests overdue or due within 7 days, and
+/// the audit chain's head, which anchors it outside the database.
+pub fn dpo_digest(
+    lines: &[DigestLine],
+    audit_entries: i64,
+    audit_head: &str,
+    queue_link: &str,
+    controller: &Controller,
+) -> OutgoingEmail {
+    let lang = Lang::Fr;
+    let overdue = lines.iter().filter(|l| l.days_left < 0).count();
+    let mut body = Body::new(lang, DIGEST_TITLE).paragraph(DIGEST_INTRO.with(
+        lang,
+        &[("overdue", &overdue), ("soon", &(lines.len() - overdue))],
+    ));
+    for line in lines {
+        let when = if line.days_left < 0 {
+            DIGEST_OVERDUE.with(lang, &[("days", &-line.days_left)])
+        } else {
+            DIGEST_DAYS_LEFT.with(lang, &[("days", &line.days_left)])
+        };
+        body = body.paragraph(format!(
+            "{} — {} — {} ({when})\n{}",
+            line.reference,
+            line.right.label().get(lang),
+            long_date(lang, line.due_on),
+            line.link
+        ));
+    }
+    body.paragraph(DIGEST_AUDIT.with(lang, &[("entries", &audit_entries), ("hash", &audit_head)]))
+        .button(OPEN_IN_CONSOLE.get(lang), queue_link)
+        .email(
+            lang,
+            "dpo_digest",
+            &controller.dpo_email,
+            DIGEST_SUBJECT.with(
+                lang,
+                &[("overdue", &overdue), ("soon", &(lines.len() - overdue))],
+            ),
+            controller,
+        )
+}
+
 pub fn dpo_withdrawn(
     reference: &Reference,
     right: RightKind,

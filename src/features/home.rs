@@ -5,10 +5,25 @@ use crate::domain::RightKind;
 use crate::i18n::{current_lang, right_texts, site};
 use leptos::prelude::*;
 
+/// A retention period in words: whole years when it is some, else days.
+pub fn retention_period(lang: crate::i18n::Lang, days: i64) -> String {
+    match days {
+        365 => site::PERIOD_ONE_YEAR.get(lang).to_owned(),
+        1 => site::PERIOD_ONE_DAY.get(lang).to_owned(),
+        d if d % 365 == 0 => site::PERIOD_YEARS.with(lang, &[("count", &(d / 365))]),
+        d => site::PERIOD_DAYS.with(lang, &[("count", &d)]),
+    }
+}
+
 #[component]
 pub fn HomePage() -> impl IntoView {
     let lang = current_lang();
-    let controller = use_context::<crate::state::AppState>().map(|state| state.config.controller());
+    let state = use_context::<crate::state::AppState>();
+    let controller = state.as_ref().map(|state| state.config.controller());
+    // PORTAL_RETENTION_DAYS, as the home page states it.
+    let retention_days = state
+        .as_ref()
+        .map_or(1095, |state| state.config.retention_days);
     let other_channels = controller.map(|c| {
         site::OTHER_CHANNELS.with(
             lang,
@@ -44,8 +59,10 @@ pub fn HomePage() -> impl IntoView {
         <section class="page" aria-labelledby="portal-data-title">
             <h2 id="portal-data-title">{site::PORTAL_DATA_TITLE.get(lang)}</h2>
             <ul class="plain-list">
-                {[site::PORTAL_DATA_1, site::PORTAL_DATA_2, site::PORTAL_DATA_3, site::PORTAL_DATA_4]
-                    .map(|line| view! { <li>{line.get(lang)}</li> })}
+                <li>{site::PORTAL_DATA_1.get(lang)}</li>
+                <li>{site::PORTAL_DATA_2.with(lang, &[("period", &retention_period(lang, retention_days))])}</li>
+                <li>{site::PORTAL_DATA_3.get(lang)}</li>
+                <li>{site::PORTAL_DATA_4.get(lang)}</li>
             </ul>
         </section>
 
@@ -85,5 +102,19 @@ fn RightCard(right: RightKind) -> impl IntoView {
                 </a>
             </p>
         </li>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::retention_period;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn the_retention_period_is_written_from_the_setting() {
+        assert_eq!(retention_period(Lang::Fr, 1095), "3 ans");
+        assert_eq!(retention_period(Lang::En, 1095), "3 years");
+        assert_eq!(retention_period(Lang::En, 365), "one year");
+        assert_eq!(retention_period(Lang::Fr, 400), "400 jours");
     }
 }

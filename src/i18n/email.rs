@@ -27,6 +27,12 @@ texts! {
     OPEN_IN_CONSOLE: "Ouvrir dans la console" | "Open in the console";
     DPO_NEW_SUBJECT: "[Portail RGPD] Nouvelle demande {reference} — {right} — échéance {due}" | "[GDPR portal] New request {reference} — {right} — due {due}";
     DPO_NEW_TITLE: "Nouvelle demande à traiter" | "New request to handle";
+    DIGEST_SUBJECT: "[Portail RGPD] Échéances : {overdue} en retard, {soon} dans les 7 jours" | "[GDPR portal] Deadlines: {overdue} overdue, {soon} due within 7 days";
+    DIGEST_TITLE: "Les échéances du jour" | "Today's deadlines";
+    DIGEST_INTRO: "{overdue} demande(s) en retard et {soon} à rendre dans les 7 jours :" | "{overdue} request(s) overdue and {soon} due within 7 days:";
+    DIGEST_OVERDUE: "en retard de {days} jour(s)" | "{days} day(s) overdue";
+    DIGEST_DAYS_LEFT: "encore {days} jour(s)" | "{days} day(s) left";
+    DIGEST_AUDIT: "Journal d'audit : {entries} entrées, dernière empreinte {hash}. Conservez ce courriel : il permet de vérifier plus tard que le journal n'a pas été réécrit." | "Audit log: {entries} entries, head hash {hash}. Keep this email: it lets you check later that the log was not rewritten.";
     DPO_WITHDRAWN_SUBJECT: "[Portail RGPD] Demande {reference} retirée" | "[GDPR portal] Request {reference} withdrawn";
     DPO_WITHDRAWN_TITLE: "Demande retirée" | "Request withdrawn";
     DPO_WITHDRAWN_BODY: "La personne concernée a retiré sa demande {reference} ({right}). Aucune autre action n'est attendue." | "The data subject withdrew request {reference} ({right}). No further action is expected.";

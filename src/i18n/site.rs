@@ -21,7 +21,11 @@ texts! {
     ARTICLE_OF_GDPR: "Article {article} du RGPD" | "GDPR Article {article}";
     PORTAL_DATA_TITLE: "Ce que ce portail fait de vos données" | "What this portal does with your data";
     PORTAL_DATA_1: "Nous ne collectons que ce qu'il faut pour traiter votre demande : votre adresse e-mail, votre nom, votre lien avec SOFACTO et le contenu de la demande." | "We collect only what is needed to handle your request: your email address, your name, your relation to SOFACTO and what you ask.";
-    PORTAL_DATA_2: "Les vérifications d'adresse non abouties sont effacées après 24 heures ; les demandes closes sont anonymisées après 3 ans." | "Unfinished address checks are deleted after 24 hours; closed requests are anonymised after 3 years.";
+    PORTAL_DATA_2: "Les vérifications d'adresse non abouties sont effacées après 24 heures ; les demandes closes sont anonymisées après {period}." | "Unfinished address checks are deleted after 24 hours; closed requests are anonymised after {period}.";
+    PERIOD_ONE_YEAR: "un an" | "one year";
+    PERIOD_YEARS: "{count} ans" | "{count} years";
+    PERIOD_ONE_DAY: "un jour" | "one day";
+    PERIOD_DAYS: "{count} jours" | "{count} days";
     PORTAL_DATA_3: "Seuls des cookies strictement nécessaires sont déposés (session, sécurité des formulaires, langue) ; aucun traceur, aucune ressource tierce." | "Only strictly necessary cookies are set (session, form security, language); no trackers, nothing loaded from third parties.";
     PORTAL_DATA_4: "Vos données ne servent qu'à répondre à votre demande et à prouver que nous y avons répondu." | "Your data is used only to answer your request and to prove that we did.";
     COMPLAINT_TITLE: "Si vous n'êtes pas satisfait" | "If you are not satisfied";

@@ -1,0 +1,171 @@
+//! The jobs that run once a day at `PORTAL_DIGEST_HOUR`, Paris time: the
+//! DPO's digest and the retention purge. Several instances may share one
+//! PostgreSQL: a job runs on the instance that first inserts its row for
+//! the day into `daily_runs`, and the digest is queued in that same
+//! transaction, so it goes out once, or not at all if the instance stops
+//! before committing (then the next one sends it).
+
+use crate::audit;
+use crate::clock::Millis;
+use crate::domain::paris_offset_millis;
+use crate::domain::{Date, RightKind};
+use crate::email::outbox;
+use crate::email::templates::{self, DigestLine};
+use crate::state::AppState;
+use anyhow::Context;
+use sqlx::Row;
+
+/// Requests due within this many days are in the digest.
+pub const DIGEST_WITHIN_DAYS: i64 = 7;
+
+/// The hour of the day in Paris at `now`.
+pub fn paris_hour(now: Millis) -> u32 {
+    let local = now + paris_offset_millis(now);
+    (local.rem_euclid(86_400_000) / 3_600_000) as u32
+}
+
+/// Claims `job` for `day` on `conn`: true for the one caller that inserts
+/// the row.
+async fn claim(
+    conn: &mut sqlx::AnyConnection,
+    job: &str,
+    day: Date,
+    now: Millis,
+) -> anyhow::Result<bool> {
+    let inserted = sqlx::query(
+        "INSERT INTO daily_runs (job, day, ran_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+    )
+    .bind(job)
+    .bind(day.iso())
+    .bind(now)
+    .execute(conn)
+    .await
+    .with_context(|| format!("daily: claim {job}"))?;
+    Ok(inserted.rows_affected() == 1)
+}
+
+/// What the daily jobs did on this call.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct DailyRun {
+    /// `Some(n)`: this instance ran the digest (n requests; 0 sends nothing).
+    pub digest: Option<usize>,
+    /// `Some(n)`: this instance ran the purge (n requests anonymised).
+    pub purge: Option<u64>,
+}
+
+/// Runs today's jobs if their hour has come and no instance ran them yet.
+pub async fn run_due(state: &AppState) -> anyhow::Result<DailyRun> {
+    let now = state.clock.now();
+    if paris_hour(now) < state.config.digest_hour {
+        return Ok(DailyRun::default());
+    }
+    let today = Date::paris_of(now);
+    let digest = send_digest(state, today, now).await?;
+    let purge = {
+        let mut conn = state.pool.acquire().await.context("daily: connect")?;
+        if claim(&mut conn, "purge", today, now).await? {
+            drop(conn);
+            crate::purge::purge(&state.pool, now).await?;
+            let retained = crate::retention::run(
+                &state.pool,
+                now,
+                state.config.retention_days,
+                &state.config.outbox_dir(),
+            )
+            .await?;
+            Some(retained.requests)
+        } else {
+            None
+        }
+    };
+    Ok(DailyRun { digest, purge })
+}
+
+/// The digest's requests: open, not paused, due on or before
+/// `today + 7 days`, soonest first.
+pub async fn digest_lines(state: &AppState, today: Date) -> anyhow::Result<Vec<DigestLine>> {
+    let rows = sqlx::query(
+        "SELECT reference, right_kind, open_due FROM requests \
+         WHERE open_due IS NOT NULL AND open_due <> '' AND open_due <= $1 ORDER BY open_due, reference",
+    )
+    .bind(today.add_days(DIGEST_WITHIN_DAYS).iso())
+    .fetch_all(&state.pool)
+    .await
+    .context("digest: read the requests")?;
+    let mut lines = Vec::new();
+    for row in rows {
+        let reference: String = row.get("reference");
+        let (Ok(reference), Ok(right), Some(due_on)) = (
+            crate::domain::Reference::try_from(reference),
+            RightKind::try_from(row.get::<String, _>("right_kind")),
+            Date::parse_iso(&row.get::<String, _>("open_due")),
+        ) else {
+            continue;
+        };
+        lines.push(DigestLine {
+            link: state.config.link(&format!("/dpo/requests/{reference}")),
+            reference,
+            right,
+            due_on,
+            days_left: due_on.to_days() - today.to_days(),
+        });
+    }
+    Ok(lines)
+}
+
+/// Queues today's digest, once for all instances; nothing when no request
+/// is overdue or due soon. Returns `None` when another run had it.
+async fn send_digest(state: &AppState, today: Date, now: Millis) -> anyhow::Result<Option<usize>> {
+    let lines = digest_lines(state, today).await?;
+    let verdict = if lines.is_empty() {
+        None
+    } else {
+        Some(audit::verify(&state.pool).await?)
+    };
+    let mut tx = state.pool.begin().await.context("digest: begin")?;
+    if !claim(&mut tx, "digest", today, now).await? {
+        return Ok(None);
+    }
+    if let Some(verdict) = verdict {
+        let email = templates::dpo_digest(
+            &lines,
+            verdict.entries,
+            &verdict.head_hash,
+            &state.config.link("/dpo?due=week"),
+            &state.config.controller(),
+        );
+        let id = outbox::enqueue(&mut tx, &email, &state.config.mail_from, None, now)
+            .await
+            .context("digest: queue")?;
+        let entry = audit::Entry::new("digest.sent", audit::Who::System)
+            .object(&id)
+            .facts(serde_json::json!({
+                "requests": lines.len(),
+                "audit_entries": verdict.entries,
+                "audit_head": verdict.head_hash,
+            }));
+        audit::append(&mut tx, now, &entry).await?;
+    }
+    tx.commit().await.context("digest: commit")?;
+    if !lines.is_empty() {
+        state.outbox_wakeup.notify_one();
+    }
+    Ok(Some(lines.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_hour_is_read_in_paris() {
+        // 2026-01-15 07:30 UTC is 08:30 in Paris (winter).
+        let winter =
+            Date::new(2026, 1, 15).unwrap().to_days() * 86_400_000 + 7 * 3_600_000 + 1_800_000;
+        assert_eq!(paris_hour(winter), 8);
+        // 2026-07-15 07:30 UTC is 09:30 in Paris (summer).
+        let summer =
+            Date::new(2026, 7, 15).unwrap().to_days() * 86_400_000 + 7 * 3_600_000 + 1_800_000;
+        assert_eq!(paris_hour(summer), 9);
+    }
+}
