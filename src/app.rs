@@ -2,7 +2,8 @@
 //! browser hydrates nothing but the islands inside the pages.
 
 use crate::features::dpo::{
-    AccountPage, ConsoleRequestPage, LoginPage, QueuePage, RecordPage, SecondFactorPage,
+    AccountPage, ConsoleRequestPage, DashboardPage, FailedEmailsPage, LoginPage, QueuePage,
+    RecordPage, SecondFactorPage,
 };
 use crate::features::follow::{MyRequestsPage, RequestPage};
 use crate::features::home::HomePage;
@@ -89,6 +90,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/dpo/requests/:reference") view=ConsoleRequestPage ssr=SsrMode::Async />
                     <Route path=path!("/dpo/new") view=RecordPage ssr=SsrMode::Async />
                     <Route path=path!("/dpo/account") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("/dpo/dashboard") view=DashboardPage ssr=SsrMode::Async />
+                    <Route path=path!("/dpo/emails") view=FailedEmailsPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <footer class="site-footer">

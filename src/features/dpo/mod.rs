@@ -6,7 +6,10 @@
 mod account;
 pub mod accounts;
 pub mod actions;
+pub mod dashboard;
 mod emails;
+pub mod exports;
+pub mod failed_emails;
 pub mod files;
 pub mod login;
 mod login_pages;
@@ -20,6 +23,8 @@ pub mod session;
 pub mod totp;
 
 pub use account::AccountPage;
+pub use dashboard::DashboardPage;
+pub use failed_emails::FailedEmailsPage;
 pub use login_pages::{LoginPage, SecondFactorPage};
 pub use queue_page::QueuePage;
 pub use record::RecordPage;
@@ -132,6 +137,25 @@ pub fn plain_routes() -> Router<AppState> {
                     |args| account::confirm(args.form),
                 )
             }),
+        )
+        .route(
+            "/dpo/emails/{id}/retry",
+            post(
+                |State(state): State<AppState>, Path(id): Path<String>, request: Request<Body>| {
+                    plain_post(
+                        state,
+                        request,
+                        |_| "/dpo/emails".into(),
+                        |_: &EmptyForm| (),
+                        move |_| failed_emails::retry(id),
+                    )
+                },
+            ),
+        )
+        .route("/dpo/export/register", post(exports::register))
+        .route(
+            "/dpo/requests/{reference}/evidence",
+            post(exports::evidence),
         )
         .route("/dpo/files/{id}", get(files::dpo_download))
 }

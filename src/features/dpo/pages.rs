@@ -70,6 +70,8 @@ fn ConsoleNav(email: String) -> impl IntoView {
         <nav class="console-nav" aria-label=console::NAV_LABEL.get(lang)>
             <ul>
                 <li><a href="/dpo">{console::NAV_QUEUE.get(lang)}</a></li>
+                <li><a href="/dpo/dashboard">{console::NAV_DASHBOARD.get(lang)}</a></li>
+                <li><a href="/dpo/emails">{console::NAV_FAILED_EMAILS.get(lang)}</a></li>
                 <li><a href="/dpo/new">{console::NAV_RECORD.get(lang)}</a></li>
                 <li><a href="/dpo/account">{console::NAV_ACCOUNT.get(lang)}</a></li>
             </ul>

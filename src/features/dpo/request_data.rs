@@ -71,6 +71,9 @@ pub struct RequestData {
     pub earlier: Vec<EarlierLine>,
     /// The DPO accounts a request can be assigned to.
     pub accounts: Vec<(String, String)>,
+    /// The request's entries in the audit log, with the email of the DPO
+    /// who acted.
+    pub audit: Vec<(crate::audit::AuditRow, Option<String>)>,
 }
 
 pub async fn load(
@@ -153,6 +156,19 @@ pub async fn load(
         .context("request page: read the subject's other requests")?,
         None => Vec::new(),
     };
+    let audit = crate::audit::trail(pool, reference.as_str())
+        .await?
+        .into_iter()
+        .map(|entry| {
+            let who = entry.actor_id.as_ref().and_then(|id| {
+                all_accounts
+                    .iter()
+                    .find(|(a, _)| a == id)
+                    .map(|(_, email)| email.clone())
+            });
+            (entry, who)
+        })
+        .collect();
     let details = serde_json::from_str(&submitted.details).ok();
     let outcome = submitted
         .outcome
@@ -168,5 +184,6 @@ pub async fn load(
         files,
         earlier,
         accounts,
+        audit,
     }))
 }

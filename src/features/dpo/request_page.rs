@@ -188,6 +188,8 @@ fn RequestView(
             }}
         </section>
 
+        <AuditTrail reference=reference.clone() entries=data.audit.clone() />
+
         <section class="page console">
             <h2>{console::EARLIER_TITLE.get(lang)}</h2>
             {if data.earlier.is_empty() {
@@ -808,8 +810,10 @@ fn intake_label(intake: &str) -> Text {
     }
 }
 
-fn email_kind_label(kind: &str) -> Text {
+pub(super) fn email_kind_label(kind: &str) -> Text {
     match kind {
+        "verification_code" => console::MAIL_CODE,
+        "dpo_digest" => console::MAIL_DIGEST,
         "acknowledgment" => console::MAIL_ACK,
         "dpo_new_request" => console::MAIL_DPO_NEW,
         "information_requested" => console::MAIL_INFO,
@@ -823,6 +827,71 @@ fn email_kind_label(kind: &str) -> Text {
         "dpo_subject_answered" => console::MAIL_DPO_ANSWERED,
         "dpo_subject_wrote" => console::MAIL_DPO_WROTE,
         _ => console::MAIL_OTHER,
+    }
+}
+
+/// An audit action as the DPO reads it.
+fn audit_action_label(action: &str) -> String {
+    let lang = current_lang();
+    if let Some(kind) = action
+        .strip_prefix("request.")
+        .and_then(crate::domain::EventKind::parse)
+    {
+        return console_event_label(kind).get(lang).to_owned();
+    }
+    match action {
+        "request.anonymised" => console::A_ANONYMISED.get(lang).to_owned(),
+        "file.downloaded" => console::A_DOWNLOADED.get(lang).to_owned(),
+        "export.evidence" => console::A_EVIDENCE.get(lang).to_owned(),
+        "email.retried" => console::A_RETRIED.get(lang).to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+/// The request's entries in the hash-chained audit log, and the evidence
+/// export.
+#[component]
+fn AuditTrail(
+    reference: String,
+    entries: Vec<(crate::audit::AuditRow, Option<String>)>,
+) -> impl IntoView {
+    let lang = current_lang();
+    view! {
+        <section class="page console" aria-labelledby="audit-title">
+            <h2 id="audit-title">{console::AUDIT_TITLE.get(lang)}</h2>
+            <p class="muted">{console::AUDIT_INTRO.get(lang)}</p>
+            <div class="table-wrap"><table class="audit">
+                <thead><tr>
+                    <th scope="col">"#"</th>
+                    <th scope="col">{console::AUDIT_WHEN.get(lang)}</th>
+                    <th scope="col">{console::AUDIT_WHAT.get(lang)}</th>
+                    <th scope="col">{console::AUDIT_WHO.get(lang)}</th>
+                    <th scope="col">{console::AUDIT_HASH.get(lang)}</th>
+                </tr></thead>
+                <tbody>
+                    {entries.into_iter().map(|(entry, who)| {
+                        let actor = who.unwrap_or_else(|| match entry.actor.as_str() {
+                            "subject" => console::AUDIT_SUBJECT.get(lang).to_owned(),
+                            "dpo" => console::AUDIT_DPO.get(lang).to_owned(),
+                            "operator" => console::AUDIT_OPERATOR.get(lang).to_owned(),
+                            _ => console::AUDIT_SYSTEM.get(lang).to_owned(),
+                        });
+                        view! {
+                            <tr>
+                                <td>{entry.seq}</td>
+                                <td>{paris_date_time(entry.at)}</td>
+                                <td>{audit_action_label(&entry.action)}</td>
+                                <td>{actor}</td>
+                                <td class="mono" title=entry.hash.clone()>{entry.hash[..16.min(entry.hash.len())].to_owned()} "…"</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table></div>
+            <form method="post" action=format!("/dpo/requests/{reference}/evidence")>
+                <button type="submit" class="secondary">{console::EVIDENCE_DOWNLOAD.get(lang)}</button>
+            </form>
+        </section>
     }
 }
 

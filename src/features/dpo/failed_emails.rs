@@ -1,0 +1,166 @@
+//! `/dpo/emails`: the emails the outbox gave up on (a permanent refusal, or
+//! a day of failed attempts), with the last error and a button to try again.
+//! A retry is audited.
+
+use super::pages::guarded;
+use super::session::require_dpo;
+use crate::audit::{self, Entry, Who};
+use crate::clock::Millis;
+use crate::domain::paris_date_time;
+use crate::error::AppError;
+use crate::i18n::{console, current_lang};
+use crate::state::{app_state, request_context};
+use crate::web::form::{FormReply, Notice};
+use anyhow::Context;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct FailedEmail {
+    pub id: String,
+    pub kind: String,
+    pub recipient: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub created_at: Millis,
+    pub reference: Option<String>,
+}
+
+/// A code email is not sent again: its code has expired; the subject asks
+/// for a new one.
+fn can_retry(kind: &str) -> bool {
+    kind != "verification_code"
+}
+
+pub async fn failed(pool: &crate::db::Pool) -> anyhow::Result<Vec<FailedEmail>> {
+    sqlx::query_as::<_, FailedEmail>(
+        "SELECT o.id, o.kind, o.recipient, o.attempts, o.last_error, o.created_at, r.reference \
+         FROM outbox o LEFT JOIN requests r ON r.id = o.request_id \
+         WHERE o.status = 'failed' ORDER BY o.created_at DESC LIMIT 200",
+    )
+    .fetch_all(pool)
+    .await
+    .context("failed emails: read")
+}
+
+/// `POST /dpo/emails/{id}/retry`: queued again now, with a new day of
+/// attempts.
+pub async fn retry(id: String) -> Result<FormReply, AppError> {
+    let Some(dpo) = require_dpo().await? else {
+        return Ok(FormReply::go("/dpo/login"));
+    };
+    let (state, _) = request_context()?;
+    let now = state.clock.now();
+    let lang = current_lang();
+    let mut tx = state.pool.begin().await.context("retry: begin")?;
+    let kind = sqlx::query("SELECT kind FROM outbox WHERE id = $1 AND status = 'failed'")
+        .bind(&id)
+        .fetch_optional(&mut *tx)
+        .await
+        .context("retry: read")?
+        .map(|row| sqlx::Row::get::<String, _>(&row, "kind"));
+    match kind.as_deref() {
+        None => {
+            return Ok(FormReply::notice(Notice::error(
+                console::RETRY_GONE.get(lang),
+            )));
+        }
+        Some(kind) if !can_retry(kind) => {
+            return Ok(FormReply::notice(Notice::error(
+                console::RETRY_CODE.get(lang),
+            )));
+        }
+        Some(_) => {}
+    }
+    let row = sqlx::query(
+        "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $1, created_at = $1, \
+         lease_id = NULL, lease_until = NULL WHERE id = $2 AND status = 'failed' RETURNING request_id",
+    )
+    .bind(now)
+    .bind(&id)
+    .fetch_optional(&mut *tx)
+    .await
+    .context("retry: queue again")?;
+    let Some(row) = row else {
+        return Ok(FormReply::notice(Notice::error(
+            console::RETRY_GONE.get(lang),
+        )));
+    };
+    use sqlx::Row;
+    let request_id: Option<String> = row.get("request_id");
+    let reference: Option<String> = match request_id {
+        Some(request_id) => sqlx::query("SELECT reference FROM requests WHERE id = $1")
+            .bind(request_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .context("retry: read the reference")?
+            .map(|r| r.get("reference")),
+        None => None,
+    };
+    let mut entry = Entry::new("email.retried", Who::Dpo(&dpo.account_id)).object(&id);
+    if let Some(reference) = &reference {
+        entry = entry.reference(reference);
+    }
+    audit::append(&mut tx, now, &entry).await?;
+    tx.commit().await.context("retry: commit")?;
+    state.outbox_wakeup.notify_one();
+    Ok(FormReply::go("/dpo/emails?retried=1"))
+}
+
+/// `/dpo/emails`.
+#[component]
+pub fn FailedEmailsPage() -> impl IntoView {
+    let retried = use_query_map().with_untracked(|q| q.get("retried").is_some());
+    let notice = crate::web::form::posted::<()>()
+        .and_then(|p| p.shown_reply(current_lang()).notice)
+        .map(|n| n.text);
+    guarded(move |_dpo| async move {
+        let state = app_state()?;
+        let emails = failed(&state.pool).await?;
+        let lang = current_lang();
+        Ok(view! {
+            <section class="page console">
+                <h1>{console::FAILED_TITLE.get(lang)}</h1>
+                {notice.map(|text| view! { <p class="alert alert--error" role="alert">{text}</p> })}
+                {retried.then(|| view! { <p class="alert" role="status">{console::RETRY_QUEUED.get(lang)}</p> })}
+                <p>{console::FAILED_INTRO.get(lang)}</p>
+                {if emails.is_empty() {
+                    view! { <p>{console::NO_FAILED.get(lang)}</p> }.into_any()
+                } else {
+                    view! {
+                        <div class="table-wrap"><table>
+                            <thead><tr>
+                                <th scope="col">{console::COL_REFERENCE.get(lang)}</th>
+                                <th scope="col">{console::EMAIL_KIND.get(lang)}</th>
+                                <th scope="col">{console::EMAIL_TO.get(lang)}</th>
+                                <th scope="col">{console::EMAIL_QUEUED.get(lang)}</th>
+                                <th scope="col">{console::LAST_ERROR.get(lang)}</th>
+                                <th scope="col"><span class="visually-hidden">{console::RETRY.get(lang)}</span></th>
+                            </tr></thead>
+                            <tbody>
+                                {emails.into_iter().map(|email| view! {
+                                    <tr>
+                                        <td>{email.reference.clone().map(|r| view! { <a href=format!("/dpo/requests/{r}")>{r.clone()}</a> })}</td>
+                                        <td>{super::request_page::email_kind_label(&email.kind).get(lang)}</td>
+                                        <td>{email.recipient.clone()}</td>
+                                        <td>{paris_date_time(email.created_at)}</td>
+                                        <td>{console::ATTEMPTS.with(lang, &[("attempts", &email.attempts)])} " — " {email.last_error.clone().unwrap_or_default()}</td>
+                                        <td>{if can_retry(&email.kind) {
+                                            view! {
+                                                <form method="post" action=format!("/dpo/emails/{}/retry", email.id)>
+                                                    <button type="submit" class="secondary">{console::RETRY.get(lang)}</button>
+                                                </form>
+                                            }.into_any()
+                                        } else {
+                                            view! { <span class="muted">{console::CODE_NOT_RETRIED.get(lang)}</span> }.into_any()
+                                        }}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table></div>
+                    }.into_any()
+                }}
+            </section>
+        })
+    })
+}
