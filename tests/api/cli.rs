@@ -123,7 +123,8 @@ fn purge_runs_on_its_own_and_says_what_it_deleted() {
     );
     assert_eq!(
         String::from_utf8_lossy(&output.stdout).trim(),
-        "deleted 0 verifications, 0 code emails, 0 send counters, 0 sessions"
+        "deleted 0 verifications, 0 code emails, 0 send counters, 0 sessions\n\
+         anonymised 0 requests closed more than 1095 days ago; deleted 0 .eml files older than a day"
     );
 }
 
@@ -263,4 +264,66 @@ async fn dpo_accounts_are_listed_disabled_and_reset_from_the_command_line() {
         &[],
     );
     assert_eq!(unknown.status.code(), Some(2));
+}
+
+/// `audit verify` walks the chain (exit 0 or 1) and checks an evidence file
+/// exported from the console against the log.
+#[tokio::test]
+async fn audit_verify_prints_the_head_and_checks_an_evidence_file() {
+    use crate::console::Dpo;
+    use crate::helpers::{Backend, Mail, TestApp};
+    use crate::journey::Subject;
+    let app = TestApp::spawn(Backend::Sqlite, Mail::Smtp).await;
+    let subject = Subject::new(&app, "cli.evidence@example.org");
+    let reference = subject.file("erasure").await;
+    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
+    dpo.sign_in().await;
+    dpo.done(&reference, "check-identity", "received", &[])
+        .await;
+    let evidence = dpo
+        .post(&format!("/dpo/requests/{reference}/evidence"), &[])
+        .await
+        .text()
+        .await
+        .unwrap();
+    let file = app.data_dir.path().join("evidence.json");
+    std::fs::write(&file, &evidence).unwrap();
+    let url = app.state.config.database_url.expose().to_owned();
+    let env = [("PORTAL_DATABASE_URL", url.as_str())];
+    let run = |args: &[&str]| portal(app.data_dir.path(), args, "", &env);
+
+    let output = run(&["audit", "verify"]);
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(output.status.success(), "{stdout}");
+    let head: String = sqlx::query("SELECT hash FROM audit_head")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+        .get("hash");
+    let entries = app.scalar("SELECT COUNT(*) FROM audit_log").await;
+    assert!(stdout.contains(&format!("entries: {entries}")), "{stdout}");
+    assert!(stdout.contains(&format!("head: {head}")), "{stdout}");
+    assert!(stdout.trim_end().ends_with("ok"), "{stdout}");
+
+    let output = run(&["audit", "verify", "--evidence", file.to_str().unwrap()]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+
+    let changed = app.data_dir.path().join("changed.json");
+    std::fs::write(&changed, evidence.replace("Jeanne", "Jeanna")).unwrap();
+    let output = run(&["audit", "verify", "--evidence", changed.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("changed after it was exported"));
+
+    sqlx::query("UPDATE audit_log SET at = at + 1 WHERE seq = 2")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let output = run(&["audit", "verify"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("broken: entry 2 was changed"), "{stdout}");
 }

@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod accountability;
 mod cli;
 mod concurrency;
 mod console;
