@@ -314,6 +314,17 @@ async fn the_register_leaves_out_people_unless_asked_and_defuses_formulas(backen
         exports,
         ["{\"personal_data\":false}", "{\"personal_data\":true}"]
     );
+    // Compressed on the way, as a browser asks for it: the stream ends
+    // cleanly.
+    let compressed = dpo
+        .client
+        .post(format!("{}/dpo/export/register", app.address))
+        .header(header::ACCEPT_ENCODING, "br, gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(compressed.headers()[header::CONTENT_ENCODING], "br");
+    assert!(!compressed.bytes().await.expect("the whole body").is_empty());
     // Signed out: no register.
     let stranger = Dpo::browser(&app, "x@sofacto.com");
     assert_eq!(

@@ -268,10 +268,12 @@ pub async fn register(
             }
         }
     });
-    let stream = futures::StreamExt::chain(
+    // Fused: the compression layer polls once more after the end, which a
+    // bare `unfold` answers with a panic.
+    let stream = futures::StreamExt::fuse(futures::StreamExt::chain(
         futures::stream::once(async move { Ok::<_, std::io::Error>(first) }),
         pages,
-    );
+    ));
     let name = format!("register-{}.csv", Date::paris_of(now).iso());
     attachment("text/csv; charset=utf-8", &name, Body::from_stream(stream))
 }
