@@ -56,11 +56,27 @@ fn paris_midnight(date: Date) -> Millis {
     utc - crate::domain::paris_offset_millis(utc)
 }
 
+/// Every figure from one snapshot of the database, so that they add up
+/// while other DPOs work: one read transaction (repeatable read on
+/// PostgreSQL; a WAL read transaction is one already on SQLite).
 pub async fn stats(pool: &crate::db::Pool, now: Millis) -> anyhow::Result<Stats> {
+    let mut tx = pool.begin().await.context("dashboard: begin")?;
+    if tx.backend_name() == "PostgreSQL" {
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .execute(&mut *tx)
+            .await
+            .context("dashboard: one snapshot")?;
+    }
+    let stats = read_stats(&mut tx, now).await?;
+    tx.rollback().await.context("dashboard: end")?;
+    Ok(stats)
+}
+
+async fn read_stats(tx: &mut sqlx::AnyConnection, now: Millis) -> anyhow::Result<Stats> {
     let today = Date::paris_of(now);
     let mut by_status: Vec<(Status, i64)> = Status::ALL.iter().map(|s| (*s, 0)).collect();
     for row in sqlx::query("SELECT status, COUNT(*) AS n FROM requests GROUP BY status")
-        .fetch_all(pool)
+        .fetch_all(&mut *tx)
         .await
         .context("dashboard: count by status")?
     {
@@ -76,7 +92,7 @@ pub async fn stats(pool: &crate::db::Pool, now: Millis) -> anyhow::Result<Stats>
         "SELECT right_kind, COUNT(*) AS n, COALESCE(SUM(CASE WHEN closed_at IS NULL THEN 1 ELSE 0 END), 0) AS open \
          FROM requests GROUP BY right_kind",
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *tx)
     .await
     .context("dashboard: count by right")?
     {
@@ -92,7 +108,7 @@ pub async fn stats(pool: &crate::db::Pool, now: Millis) -> anyhow::Result<Stats>
         "SELECT COUNT(*) AS n FROM requests WHERE open_due IS NOT NULL AND open_due <> '' AND open_due < $1",
     )
     .bind(&today_iso)
-    .fetch_one(pool)
+    .fetch_one(&mut *tx)
     .await
     .context("dashboard: count the overdue")?
     .get("n");
@@ -101,7 +117,7 @@ pub async fn stats(pool: &crate::db::Pool, now: Millis) -> anyhow::Result<Stats>
          WHERE open_due IS NOT NULL AND open_due <> '' AND open_due < $1 ORDER BY open_due, reference LIMIT 50",
     )
     .bind(&today_iso)
-    .fetch_all(pool)
+    .fetch_all(&mut *tx)
     .await
     .context("dashboard: list the overdue")?
     .iter()
@@ -127,7 +143,7 @@ pub async fn stats(pool: &crate::db::Pool, now: Millis) -> anyhow::Result<Stats>
          WHERE received_on >= $1 GROUP BY substr(received_on, 1, 7)",
     )
     .bind(first_month.iso())
-    .fetch_all(pool)
+    .fetch_all(&mut *tx)
     .await
     .context("dashboard: count received per month")?
     {
@@ -148,7 +164,7 @@ pub async fn stats(pool: &crate::db::Pool, now: Millis) -> anyhow::Result<Stats>
         "SELECT status, closed_at, received_on, due_on FROM requests WHERE closed_at >= $1",
     )
     .bind(window_start)
-    .fetch_all(pool)
+    .fetch_all(&mut *tx)
     .await
     .context("dashboard: read the closings")?;
     let (mut decided, mut on_time, mut days) = (0, 0, Vec::new());
@@ -387,13 +403,15 @@ fn DashboardView(stats: Stats) -> impl IntoView {
 
         <section class="page console">
             <h2>{console::EXPORTS_TITLE.get(lang)}</h2>
-            <form method="post" action="/dpo/export/register" class="stack">
+            <form method="post" action="/dpo/export/register">
                 <p>{console::REGISTER_INTRO.get(lang)}</p>
-                <label class="check">
-                    <input type="checkbox" name="personal" value="1" />
-                    " " {console::REGISTER_PERSONAL.get(lang)}
-                </label>
-                <button type="submit">{console::REGISTER_DOWNLOAD.get(lang)}</button>
+                <p>
+                    <label class="check">
+                        <input type="checkbox" name="personal" value="1" />
+                        " " {console::REGISTER_PERSONAL.get(lang)}
+                    </label>
+                </p>
+                <p><button type="submit">{console::REGISTER_DOWNLOAD.get(lang)}</button></p>
             </form>
             <p><a href="/dpo/emails">{console::NAV_FAILED_EMAILS.get(lang)}</a></p>
         </section>
