@@ -121,3 +121,52 @@ test("a DPO works a request to completion and refuses another; the subject follo
   expect(refusal.text).toContain("recours juridictionnel");
   await shot(page, "console-6-refused", "desktop");
 });
+
+test("a DPO reads the dashboard, downloads the register and one request's evidence, which the CLI checks", async ({ page, browser }, info) => {
+  test.skip(info.project.name !== "desktop", "the console at 1280 px");
+  test.setTimeout(120_000);
+  const dpoEmail = uniqueEmail("dpo").replace("@example.org", "@sofacto.com");
+  addDpo(dpoEmail);
+  const subjectEmail = uniqueEmail("register");
+  const { page: phone, reference } = await fileRequest(browser, subjectEmail, "access", "Demander l'accès");
+  await phone.context().close();
+
+  await signIn(page, dpoEmail, "desktop");
+  await page.getByRole("link", { name: "Tableau de bord" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Tableau de bord");
+  await expect(page.getByRole("img", { name: "Demandes reçues et closes par mois" })).toBeVisible();
+  await expect(page.locator("[data-figure=on-time]")).not.toBeEmpty();
+  await shot(page, "console-7-dashboard", "desktop");
+
+  // The register, without names or addresses.
+  const [register] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Télécharger le registre (CSV)" }).click(),
+  ]);
+  expect(register.suggestedFilename()).toMatch(/^register-\d{4}-\d{2}-\d{2}\.csv$/);
+  const csv = fs.readFileSync((await register.path())!, "utf8");
+  expect(csv.split("\r\n")[0]).toContain("reference,right,channel,received_on");
+  expect(csv).toContain(reference);
+  expect(csv).not.toContain(subjectEmail);
+
+  // One request's evidence, then the operator's check against the log.
+  await page.goto(`/dpo/requests/${reference}`);
+  await expect(page.getByRole("heading", { name: "Journal d'audit de la demande" })).toBeVisible();
+  const [evidence] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Télécharger le dossier de preuve (JSON)" }).click(),
+  ]);
+  expect(evidence.suggestedFilename()).toBe(`evidence-${reference}.json`);
+  const file = (await evidence.path())!;
+  const json = JSON.parse(fs.readFileSync(file, "utf8"));
+  expect(json.document.request.reference).toBe(reference);
+  expect(json.document.audit.length).toBeGreaterThan(0);
+  const out = execFileSync(path.join(root, "target", "release", "privacy-portal"), ["audit", "verify", "--evidence", file], {
+    cwd: root,
+    env: { ...process.env, PORTAL_DATA_DIR: path.join(root, "target", "e2e", "data") },
+  }).toString();
+  expect(out).toMatch(/^entries: \d+\nhead: [0-9a-f]{64}\nok\n$/);
+  await page.reload();
+  await expect(page.getByRole("cell", { name: "Dossier de preuve exporté" })).toBeVisible();
+  await shot(page, "console-8-audit-trail", "desktop");
+});
