@@ -26,6 +26,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         context.set_is_hydrating(false);
     }
     let lang = current_lang();
+    crate::web::headers::set_page_policy();
     view! {
         <!DOCTYPE html>
         <html lang=lang.code()>

@@ -18,6 +18,8 @@ pub struct Config {
     pub database_url: DatabaseUrl,
     /// Base of every link in an email, e.g. `https://privacy.sofacto.com`.
     pub public_url: Url,
+    /// Whether `PORTAL_PUBLIC_URL` was set (else it is the listen address).
+    pub public_url_configured: bool,
     /// Where new requests and digests are sent.
     pub dpo_email: Email,
     pub mail_from: Mailbox,
@@ -91,6 +93,7 @@ impl Config {
             None => DatabaseUrl(format!("sqlite://{}", data_dir.join("portal.db").display())),
         };
 
+        let public_url_configured = get("PORTAL_PUBLIC_URL").is_some();
         let public_url = match get("PORTAL_PUBLIC_URL") {
             Some(raw) => {
                 let url = Url::parse(&raw).map_err(|e| {
@@ -184,6 +187,7 @@ impl Config {
         Ok(Config {
             database_url,
             public_url,
+            public_url_configured,
             dpo_email,
             mail_from,
             smtp,

@@ -30,7 +30,6 @@ use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -110,6 +109,11 @@ impl Application {
             clock: clock.clone(),
             assets,
             render_page: render_page(),
+            allowed_origins: crate::web::headers::allowed_origins(
+                &config,
+                listener.local_addr().context("the listen address")?,
+            )
+            .into(),
         };
         let worker = OutboxWorker {
             pool,
@@ -277,12 +281,18 @@ fn router(state: AppState) -> Router {
 
     pages
         .merge(uploads)
-        .layer(axum::middleware::from_fn(refuse_cross_site_posts))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::web::headers::refuse_cross_site_posts,
+        ))
         .layer(axum::middleware::from_fn(no_store_personal_pages))
         // Pages and server-function answers; the built files are already
         // compressed, and are left as they are.
         .layer(CompressionLayer::new())
-        .layer(security_headers())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::web::headers::security_headers,
+        ))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
                 let route = request.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned());
@@ -309,61 +319,6 @@ async fn no_store_personal_pages(request: Request<Body>, next: axum::middleware:
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response
-}
-
-/// Every state-changing request must come from the portal's own pages:
-/// another site's form must not withdraw a request or plant its own
-/// verified session in a visitor's browser. Browsers send `Origin` with
-/// every POST; `Sec-Fetch-Site` covers the rare ones that do not.
-async fn refuse_cross_site_posts(request: Request<Body>, next: axum::middleware::Next) -> Response {
-    let method = request.method();
-    if method != axum::http::Method::GET && method != axum::http::Method::HEAD {
-        let headers = request.headers();
-        let value = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
-        let host = value(header::HOST);
-        let cross_site = match value(header::ORIGIN) {
-            Some(origin) => {
-                origin.split_once("://").map(|(_, authority)| authority) != host || host.is_none()
-            }
-            None => {
-                headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site")
-            }
-        };
-        if cross_site {
-            return (
-                StatusCode::FORBIDDEN,
-                "Requête refusée : elle vient d'un autre site. / Request refused: it comes from another site.",
-            )
-                .into_response();
-        }
-    }
-    next.run(request).await
-}
-
-fn security_headers() -> tower::layer::util::Stack<
-    SetResponseHeaderLayer<HeaderValue>,
-    tower::layer::util::Stack<
-        SetResponseHeaderLayer<HeaderValue>,
-        SetResponseHeaderLayer<HeaderValue>,
-    >,
-> {
-    tower::layer::util::Stack::new(
-        SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ),
-        tower::layer::util::Stack::new(
-            // Links in emails carry tokens: never pass them on to another site.
-            SetResponseHeaderLayer::if_not_present(
-                header::REFERRER_POLICY,
-                HeaderValue::from_static("same-origin"),
-            ),
-            SetResponseHeaderLayer::if_not_present(
-                header::X_FRAME_OPTIONS,
-                HeaderValue::from_static("DENY"),
-            ),
-        ),
-    )
 }
 
 /// `GET /health`: 200 when the database answers, 503 otherwise.

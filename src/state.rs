@@ -41,6 +41,8 @@ pub struct AppState {
     /// The built site's file names (hashed by the build).
     pub assets: Arc<Assets>,
     pub render_page: RenderPage,
+    /// The origins the portal's own pages post from.
+    pub allowed_origins: Arc<[String]>,
 }
 
 impl AppState {

@@ -83,10 +83,13 @@ pub fn IslandScripts() -> impl IntoView {
         let js = format!("{}/{}", assets.pkg_url, assets.js);
         let wasm = format!("{}/{}", assets.pkg_url, assets.wasm);
         let script = format!("({LOADER})({js:?}, {wasm:?});");
+        // The nonce on the script and on the module preload (Leptos's own
+        // loader puts it in `crossorigin` instead, which CSP ignores).
+        let nonce = leptos::nonce::use_nonce().map(|n| n.to_string());
         view! {
-            <link rel="modulepreload" href=js />
+            <link rel="modulepreload" href=js nonce=nonce.clone() />
             <link rel="preload" href=wasm r#as="fetch" r#type="application/wasm" crossorigin="" />
-            <script type="module">{script}</script>
+            <script type="module" nonce=nonce>{script}</script>
         }
     })
 }

@@ -12,6 +12,8 @@ pub mod cookies;
 #[cfg(feature = "ssr")]
 pub mod fields;
 #[cfg(feature = "ssr")]
+pub mod headers;
+#[cfg(feature = "ssr")]
 pub mod lang;
 #[cfg(feature = "ssr")]
 pub mod plain_post;
