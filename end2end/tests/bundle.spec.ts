@@ -1,4 +1,5 @@
-import { expect, Page, test } from "@playwright/test";
+import { Page } from "@playwright/test";
+import { expect, test } from "./csp";
 import zlib from "node:zlib";
 import { codeFor, uniqueEmail } from "./mail";
 

@@ -1,4 +1,5 @@
-import { Browser, expect, Page, test } from "@playwright/test";
+import { Browser, Page } from "@playwright/test";
+import { expect, test } from "./csp";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./csp";
 
 test("the home page is server-rendered in French with the six rights", async ({ page }) => {
   await page.goto("/");

@@ -1,4 +1,5 @@
-import { expect, Page, test } from "@playwright/test";
+import { Page } from "@playwright/test";
+import { expect, test } from "./csp";
 import { codeFor, shot, uniqueEmail, waitForMail } from "./mail";
 
 type Right = "access" | "rectification" | "erasure" | "restriction" | "portability" | "objection";

@@ -122,8 +122,122 @@ async fn responses_carry_protective_headers() {
         response.headers()[header::X_CONTENT_TYPE_OPTIONS],
         "nosniff"
     );
-    assert_eq!(response.headers()[header::REFERRER_POLICY], "same-origin");
+    assert_eq!(response.headers()[header::REFERRER_POLICY], "no-referrer");
     assert_eq!(response.headers()[header::X_FRAME_OPTIONS], "DENY");
+    assert_eq!(
+        response.headers()["cross-origin-opener-policy"],
+        "same-origin"
+    );
+    assert_eq!(
+        response.headers()["cross-origin-resource-policy"],
+        "same-origin"
+    );
+    let permissions = response.headers()["permissions-policy"].to_str().unwrap();
+    for feature in ["camera=()", "microphone=()", "geolocation=()", "payment=()"] {
+        assert!(permissions.contains(feature), "{permissions}");
+    }
+    assert!(
+        response
+            .headers()
+            .get(header::STRICT_TRANSPORT_SECURITY)
+            .is_none(),
+        "no HSTS over plain http"
+    );
+}
+
+/// The policy as a map of directive to its sources.
+fn directives(policy: &str) -> std::collections::BTreeMap<String, Vec<String>> {
+    policy
+        .split(';')
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(|d| {
+            let mut words = d.split_whitespace().map(str::to_owned);
+            (words.next().unwrap(), words.collect())
+        })
+        .collect()
+}
+
+/// Every page carries a policy built from the nonce on its own scripts:
+/// each directive is checked, and the nonce changes with every response.
+#[tokio::test]
+async fn every_page_has_a_content_security_policy_with_its_own_nonce() {
+    let app = TestApp::spawn(Backend::Sqlite, Mail::Files).await;
+    let mut nonces = Vec::new();
+    for path in [
+        "/",
+        "/verify?right=access",
+        "/verify?right=access",
+        "/dpo/login",
+        "/no-such-page",
+    ] {
+        let response = app.get(path).await;
+        let policy = response.headers()[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let html = response.text().await.unwrap();
+        let d = directives(&policy);
+        let expect = |name: &str, sources: &[&str]| {
+            assert_eq!(
+                d.get(name)
+                    .map(|s| s.iter().map(String::as_str).collect::<Vec<_>>()),
+                Some(sources.to_vec()),
+                "{path}: {name} in {policy}"
+            );
+        };
+        expect("default-src", &["'none'"]);
+        expect("style-src", &["'self'"]);
+        expect("img-src", &["'self'", "data:"]);
+        expect("connect-src", &["'self'"]);
+        expect("font-src", &["'self'"]);
+        expect("form-action", &["'self'"]);
+        expect("base-uri", &["'none'"]);
+        expect("frame-ancestors", &["'none'"]);
+        let script = &d["script-src"];
+        assert_eq!(
+            script[1..],
+            ["'strict-dynamic'", "'self'", "'wasm-unsafe-eval'"],
+            "{policy}"
+        );
+        let nonce = script[0]
+            .strip_prefix("'nonce-")
+            .and_then(|n| n.strip_suffix('\''))
+            .unwrap_or_else(|| panic!("{path}: no nonce in {policy}"));
+        assert!(!policy.contains("unsafe-inline") && !policy.contains("'unsafe-eval'"));
+        // Every script of the page carries it; none is without.
+        let scripts = html.matches("<script").count();
+        assert_eq!(
+            html.matches(&format!("<script nonce=\"{nonce}\"")).count()
+                + html
+                    .matches(&format!("<script type=\"module\" nonce=\"{nonce}\""))
+                    .count(),
+            scripts,
+            "{path}: {html}"
+        );
+        if html.contains("modulepreload") {
+            assert!(html.contains("rel=\"modulepreload\" href="), "{html}");
+            assert!(html.contains(&format!("nonce=\"{nonce}\"")), "{html}");
+        }
+        nonces.push(nonce.to_owned());
+    }
+    nonces.sort();
+    nonces.dedup();
+    assert_eq!(nonces.len(), 5, "a fresh nonce for every response");
+}
+
+#[tokio::test]
+async fn over_https_browsers_are_told_to_stay_on_https() {
+    let app = TestApp::spawn_with(Backend::Sqlite, Mail::Files, |c| {
+        c.public_url = url::Url::parse("https://privacy.sofacto.com").unwrap();
+        c.public_url_configured = true;
+    })
+    .await;
+    let response = app.get("/").await;
+    assert_eq!(
+        response.headers()[header::STRICT_TRANSPORT_SECURITY],
+        "max-age=63072000; includeSubDomains"
+    );
 }
 
 #[tokio::test]
@@ -150,6 +264,13 @@ async fn posts_from_another_site_are_refused() {
         403
     );
     assert_eq!(post(Some("null"), None).await.unwrap().status(), 403);
+    assert_eq!(
+        post(Some("null"), Some("cross-site"))
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
     assert_eq!(post(None, Some("cross-site")).await.unwrap().status(), 403);
     let same = app.address.clone();
     assert_eq!(
@@ -159,4 +280,44 @@ async fn posts_from_another_site_are_refused() {
             .status(),
         303
     );
+    // PORTAL_PUBLIC_URL unset: the bound address also as `localhost`.
+    let localhost = same.replace("127.0.0.1", "localhost");
+    // (Accepted: the answer is the page saying a code was just sent.)
+    assert_eq!(post(Some(&localhost), None).await.unwrap().status(), 200);
+    // Another scheme or port is another site.
+    let other_port = format!("{same}1");
+    assert_eq!(post(Some(&other_port), None).await.unwrap().status(), 403);
+    let https = same.replace("http://", "https://");
+    assert_eq!(post(Some(&https), None).await.unwrap().status(), 403);
+}
+
+/// Behind a proxy that rewrites `Host`, the portal's own origin
+/// (`PORTAL_PUBLIC_URL`) is still accepted, and only it.
+#[tokio::test]
+async fn the_origin_is_compared_with_the_public_url_not_the_host() {
+    let app = TestApp::spawn_with(Backend::Sqlite, Mail::Files, |c| {
+        c.public_url = url::Url::parse("https://privacy.sofacto.com").unwrap();
+        c.public_url_configured = true;
+    })
+    .await;
+    let post = |origin: &str| {
+        app.http
+            .post(format!("{}/verify", app.address))
+            .header(header::ORIGIN, origin)
+            .header(header::HOST, "portal-backend:8080")
+            .form(&[
+                ("form[email]", "jane@example.org"),
+                ("form[right]", "access"),
+            ])
+            .send()
+    };
+    assert_eq!(
+        post("https://privacy.sofacto.com").await.unwrap().status(),
+        303
+    );
+    assert_eq!(
+        post("http://portal-backend:8080").await.unwrap().status(),
+        403
+    );
+    assert_eq!(post(&app.address).await.unwrap().status(), 403);
 }
