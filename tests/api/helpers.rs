@@ -131,6 +131,15 @@ impl TestApp {
         self.clock.now()
     }
 
+    /// Moves the clock to the start of the next hour, so that a test of a
+    /// per-hour limit does not straddle two of its fixed windows.
+    pub fn to_next_hour(&self) {
+        let hour = 3_600_000;
+        let into = self.clock_now().rem_euclid(hour);
+        self.clock
+            .advance(Duration::from_millis((hour - into + 1000) as u64));
+    }
+
     /// The single number a query such as `SELECT COUNT(*) …` returns.
     pub async fn scalar(&self, sql: &str) -> i64 {
         use sqlx::Row;
