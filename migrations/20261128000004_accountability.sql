@@ -47,3 +47,10 @@ ALTER TABLE requests ADD COLUMN anonymised_at BIGINT;
 CREATE INDEX requests_retention ON requests (anonymised_at, closed_at);
 -- The dashboard counts closings per month.
 CREATE INDEX requests_closed_at ON requests (closed_at);
+
+-- Secrets the server makes for itself on first start when none is
+-- configured (the key of the rate-limit counters' HMACs).
+CREATE TABLE server_secrets (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);

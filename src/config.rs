@@ -39,6 +39,25 @@ pub struct Config {
     pub max_file_mb: u64,
     /// Closed requests are anonymised this many days after closing.
     pub retention_days: i64,
+    /// Keys the HMACs of the rate-limit counters; unset: generated at first
+    /// start and stored in the database.
+    pub secret_key: Option<String>,
+    /// Codes one address may be sent in an hour, and in a day.
+    pub codes_per_address_per_hour: i64,
+    pub codes_per_address_per_day: i64,
+    /// Codes one IPv6 /48 may ask for in an hour (a /64 or an IPv4 address
+    /// has `codes_per_ip_per_hour`).
+    pub codes_per_ip48_per_hour: i64,
+    /// Codes the whole portal sends in an hour: past it, sending pauses to
+    /// protect the sender's reputation.
+    pub codes_per_hour: i64,
+    /// Wrong codes one address may type in a day, across codes.
+    pub wrong_codes_per_address_per_day: i64,
+    /// Open requests one address may have at once.
+    pub open_requests_per_address: i64,
+    /// Requests one address, and one client network, may file in a day.
+    pub requests_per_address_per_day: i64,
+    pub requests_per_ip_per_day: i64,
     /// The hour (Paris time, 0 to 23) of the daily digest and purge.
     pub digest_hour: u32,
 }
@@ -182,6 +201,24 @@ impl Config {
             number(&get, "PORTAL_LOGINS_PER_IP_PER_HOUR", 30, 1..=100_000)?;
         let max_file_mb = number(&get, "PORTAL_MAX_FILE_MB", 20, 1..=1024)? as u64;
         let retention_days = number(&get, "PORTAL_RETENTION_DAYS", 1095, 1..=36_500)?;
+        let secret_key = match get("PORTAL_SECRET_KEY") {
+            Some(key) if key.len() < 32 => {
+                return Err(invalid(
+                    "PORTAL_SECRET_KEY",
+                    "must have at least 32 characters (e.g. `openssl rand -hex 32`)",
+                ));
+            }
+            other => other,
+        };
+        let limit = |variable, default| number(&get, variable, default, 1..=10_000_000);
+        let codes_per_address_per_hour = limit("PORTAL_CODES_PER_ADDRESS_PER_HOUR", 3)?;
+        let codes_per_address_per_day = limit("PORTAL_CODES_PER_ADDRESS_PER_DAY", 10)?;
+        let codes_per_ip48_per_hour = limit("PORTAL_CODES_PER_IP48_PER_HOUR", 80)?;
+        let codes_per_hour = limit("PORTAL_CODES_PER_HOUR", 500)?;
+        let wrong_codes_per_address_per_day = limit("PORTAL_WRONG_CODES_PER_ADDRESS_PER_DAY", 10)?;
+        let open_requests_per_address = limit("PORTAL_OPEN_REQUESTS_PER_ADDRESS", 5)?;
+        let requests_per_address_per_day = limit("PORTAL_REQUESTS_PER_ADDRESS_PER_DAY", 10)?;
+        let requests_per_ip_per_day = limit("PORTAL_REQUESTS_PER_IP_PER_DAY", 30)?;
         let digest_hour = number(&get, "PORTAL_DIGEST_HOUR", 8, 0..=23)? as u32;
 
         Ok(Config {
@@ -199,6 +236,15 @@ impl Config {
             max_file_mb,
             retention_days,
             digest_hour,
+            secret_key,
+            codes_per_address_per_hour,
+            codes_per_address_per_day,
+            codes_per_ip48_per_hour,
+            codes_per_hour,
+            wrong_codes_per_address_per_day,
+            open_requests_per_address,
+            requests_per_address_per_day,
+            requests_per_ip_per_day,
         })
     }
 
@@ -388,6 +434,9 @@ mod tests {
             ("PORTAL_LOGINS_PER_IP_PER_HOUR", "lots"),
             ("PORTAL_RETENTION_DAYS", "0"),
             ("PORTAL_DIGEST_HOUR", "24"),
+            ("PORTAL_SECRET_KEY", "too short"),
+            ("PORTAL_CODES_PER_HOUR", "0"),
+            ("PORTAL_OPEN_REQUESTS_PER_ADDRESS", "-1"),
         ] {
             let error = config(&[(variable, value)]).unwrap_err();
             assert_eq!(error.variable, variable, "{value}");

@@ -1,32 +1,297 @@
 //! Limits counted in the database, so that they hold across instances: one
 //! row per counter and fixed window, incremented atomically, so parallel
-//! requests are counted one by one. Counter names carry hashes only.
+//! requests are counted one by one. Counter names carry no address: each is
+//! an HMAC-SHA-256 under a key derived from the server's secret for the UTC
+//! day of its window, so the keys rotate daily and a leaked table cannot be
+//! reversed by hashing every IPv4 address or common mailbox.
 
 use crate::clock::Millis;
+use crate::db::Pool;
 use anyhow::Context;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
 use sqlx::Row;
+use std::net::IpAddr;
 
 pub const HOUR_MS: Millis = 3_600_000;
 pub const DAY_MS: Millis = 24 * HOUR_MS;
 
-/// Counts one more event for `counter` in the window of `window_ms` that
-/// holds `now`; `false` when that makes more than `limit`.
+/// The server's secret for counter names: `PORTAL_SECRET_KEY`, or one
+/// generated at first start and kept in the database (the same for every
+/// instance).
+pub struct CounterKey {
+    secret: Vec<u8>,
+}
+
+impl CounterKey {
+    pub fn new(secret: &[u8]) -> Self {
+        CounterKey {
+            secret: secret.to_vec(),
+        }
+    }
+
+    /// The configured secret, or the stored one (made and stored on first
+    /// start; whichever instance stores first wins).
+    pub async fn load(pool: &Pool, configured: Option<&str>) -> anyhow::Result<Self> {
+        if let Some(secret) = configured {
+            return Ok(CounterKey::new(secret.as_bytes()));
+        }
+        let fresh = crate::secure::hex(&crate::secure::random_bytes::<32>());
+        sqlx::query(
+            "INSERT INTO server_secrets (name, value) VALUES ('counters', $1) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(&fresh)
+        .execute(pool)
+        .await
+        .context("limits: store a new secret")?;
+        let stored: String =
+            sqlx::query("SELECT value FROM server_secrets WHERE name = 'counters'")
+                .fetch_one(pool)
+                .await
+                .context("limits: read the secret")?
+                .get("value");
+        Ok(CounterKey::new(stored.as_bytes()))
+    }
+
+    fn mac(key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
+        let mut mac =
+            <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key length");
+        for part in parts {
+            mac.update(part);
+            mac.update(&[0]);
+        }
+        mac.finalize().into_bytes().to_vec()
+    }
+
+    /// The counter's name for `value` in the window starting at
+    /// `window_start`: `kind:` and the HMAC under that UTC day's key.
+    pub fn name(&self, kind: &str, value: &str, window_start: Millis) -> String {
+        let day = window_start.div_euclid(DAY_MS).to_string();
+        let day_key = Self::mac(&self.secret, &[b"counters", day.as_bytes()]);
+        let mac = Self::mac(&day_key, &[kind.as_bytes(), value.as_bytes()]);
+        format!("{kind}:{}", crate::secure::hex(&mac))
+    }
+}
+
+/// One limit: what it counts, over which window, up to how many.
+pub struct Limit<'a> {
+    pub kind: &'a str,
+    pub value: &'a str,
+    pub window_ms: Millis,
+    pub max: i64,
+}
+
+/// Counts one more event for `limit` in the window that holds `now`;
+/// `false` when that makes more than its maximum.
 pub async fn hit(
     conn: &mut sqlx::AnyConnection,
-    counter: &str,
-    window_ms: Millis,
-    limit: i64,
+    key: &CounterKey,
+    limit: &Limit<'_>,
     now: Millis,
 ) -> anyhow::Result<bool> {
+    let window_start = now - now.rem_euclid(limit.window_ms);
     let count: i64 = sqlx::query(
         "INSERT INTO send_counters (counter, window_start, sends) VALUES ($1, $2, 1) \
          ON CONFLICT (counter, window_start) DO UPDATE SET sends = send_counters.sends + 1 RETURNING sends",
     )
-    .bind(counter)
-    .bind(now - now.rem_euclid(window_ms))
+    .bind(key.name(limit.kind, limit.value, window_start))
+    .bind(window_start)
     .fetch_one(conn)
     .await
     .context("limits: count")?
     .get("sends");
-    Ok(count <= limit)
+    Ok(count <= limit.max)
+}
+
+/// How many events `limit` has counted in the window that holds `now`.
+pub async fn count(
+    conn: &mut sqlx::AnyConnection,
+    key: &CounterKey,
+    limit: &Limit<'_>,
+    now: Millis,
+) -> anyhow::Result<i64> {
+    let window_start = now - now.rem_euclid(limit.window_ms);
+    let row =
+        sqlx::query("SELECT sends FROM send_counters WHERE counter = $1 AND window_start = $2")
+            .bind(key.name(limit.kind, limit.value, window_start))
+            .bind(window_start)
+            .fetch_optional(conn)
+            .await
+            .context("limits: read a count")?;
+    Ok(row.map_or(0, |r| r.get("sends")))
+}
+
+/// The networks a client is counted in: its IPv4 address; or for IPv6 its
+/// /64 (one subscriber) and its /48 (one site), the wider one with a higher
+/// limit. IPv4-mapped IPv6 addresses count as the IPv4 address.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientNetworks {
+    pub narrow: String,
+    pub wide: Option<String>,
+}
+
+impl ClientNetworks {
+    pub fn of(ip: Option<IpAddr>) -> Self {
+        match ip.map(|ip| ip.to_canonical()) {
+            Some(IpAddr::V6(v6)) => {
+                let [a, b, c, d, ..] = v6.segments();
+                ClientNetworks {
+                    narrow: format!("{a:x}:{b:x}:{c:x}:{d:x}::/64"),
+                    wide: Some(format!("{a:x}:{b:x}:{c:x}::/48")),
+                }
+            }
+            Some(IpAddr::V4(v4)) => ClientNetworks {
+                narrow: v4.to_string(),
+                wide: None,
+            },
+            None => ClientNetworks {
+                narrow: String::new(),
+                wide: None,
+            },
+        }
+    }
+
+    /// The client of a request: the TCP peer, or behind a proxy the last
+    /// address of the last `forwarded_header` line (the one the proxy
+    /// itself wrote; anything before it came from the client).
+    pub fn of_request(parts: &axum::http::request::Parts, forwarded_header: Option<&str>) -> Self {
+        let forwarded = forwarded_header
+            .and_then(|name| parts.headers.get_all(name).iter().next_back())
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.rsplit(',').next())
+            .and_then(|last| last.trim().parse::<IpAddr>().ok());
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|info| info.0.ip());
+        ClientNetworks::of(forwarded.or(peer))
+    }
+}
+
+/// Providers that deliver `name+tag@` to `name@`: the tag is dropped
+/// before counting. Gmail also ignores dots in the local part.
+const PLUS_TAG_DOMAINS: &[&str] = &[
+    "gmail.com",
+    "googlemail.com",
+    "outlook.com",
+    "hotmail.com",
+    "live.com",
+    "icloud.com",
+    "me.com",
+    "protonmail.com",
+    "proton.me",
+    "fastmail.com",
+];
+
+/// The mailbox an address reaches, for per-address limits: lower case, a
+/// punycode domain, and for the providers above without `+tag` (and for
+/// Gmail without dots), so that `J.Doe+1@GMail.com` and `jdoe@gmail.com`
+/// share one count.
+pub fn mailbox_key(address: &str) -> String {
+    let lower = address.trim().to_lowercase();
+    let Some((local, domain)) = lower.rsplit_once('@') else {
+        return lower;
+    };
+    let domain = idna::domain_to_ascii(domain).unwrap_or_else(|_| domain.to_owned());
+    let domain = if domain == "googlemail.com" {
+        "gmail.com".to_owned()
+    } else {
+        domain
+    };
+    let mut local = local.to_owned();
+    if PLUS_TAG_DOMAINS.contains(&domain.as_str()) {
+        if let Some((name, _tag)) = local.split_once('+') {
+            local = name.to_owned();
+        }
+        if domain == "gmail.com" {
+            local.retain(|c| c != '.');
+        }
+    }
+    format!("{local}@{domain}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_mailbox_one_count() {
+        let key = mailbox_key("jdoe@gmail.com");
+        for alias in [
+            "J.Doe+1@GMail.com",
+            "j.d.o.e@googlemail.com",
+            "jdoe+x+y@gmail.com",
+        ] {
+            assert_eq!(mailbox_key(alias), key, "{alias}");
+        }
+        assert_eq!(mailbox_key("Jane+x@Outlook.com"), "jane@outlook.com");
+        assert_eq!(mailbox_key("jane+x@example.org"), "jane+x@example.org");
+        assert_eq!(mailbox_key("j.ane@example.org"), "j.ane@example.org");
+        assert_eq!(mailbox_key("marie@EXÄMPLE.fr"), "marie@xn--exmple-cua.fr");
+    }
+
+    #[test]
+    fn names_depend_on_the_secret_the_day_and_the_value() {
+        let key = CounterKey::new(b"secret one");
+        let at = 1_790_000_000_000;
+        let name = key.name("ip-hour", "203.0.113.7", at);
+        assert!(name.starts_with("ip-hour:") && !name.contains("203.0.113.7"));
+        assert_eq!(name, key.name("ip-hour", "203.0.113.7", at + HOUR_MS));
+        assert_ne!(name, key.name("ip-hour", "203.0.113.8", at));
+        assert_ne!(
+            name,
+            CounterKey::new(b"secret two").name("ip-hour", "203.0.113.7", at)
+        );
+        assert_ne!(
+            name,
+            key.name("ip-hour", "203.0.113.7", at + DAY_MS),
+            "rotates daily"
+        );
+    }
+
+    #[test]
+    fn ipv6_counts_per_64_and_48_and_mapped_ipv4_as_ipv4() {
+        let v6 = ClientNetworks::of(Some("2001:db8:1:2:aaaa::1".parse().unwrap()));
+        assert_eq!(v6.narrow, "2001:db8:1:2::/64");
+        assert_eq!(v6.wide.as_deref(), Some("2001:db8:1::/48"));
+        let mapped = ClientNetworks::of(Some("::ffff:203.0.113.7".parse().unwrap()));
+        assert_eq!(
+            mapped,
+            ClientNetworks::of(Some("203.0.113.7".parse().unwrap()))
+        );
+        assert_eq!(mapped.wide, None);
+    }
+
+    fn parts(peer: &str, forwarded: &[&str]) -> axum::http::request::Parts {
+        let mut request = axum::http::Request::builder().uri("/");
+        for value in forwarded {
+            request = request.header("x-forwarded-for", *value);
+        }
+        let (mut parts, _) = request.body(()).unwrap().into_parts();
+        parts.extensions.insert(axum::extract::ConnectInfo(
+            peer.parse::<std::net::SocketAddr>().unwrap(),
+        ));
+        parts
+    }
+
+    #[test]
+    fn behind_a_proxy_the_last_value_of_the_last_line_counts() {
+        let header = Some("x-forwarded-for");
+        let proxy = "10.0.0.1:5000";
+        let client = ClientNetworks::of(Some("203.0.113.7".parse().unwrap()));
+        assert_eq!(
+            ClientNetworks::of_request(&parts(proxy, &["198.51.100.1, 203.0.113.7"]), header),
+            client
+        );
+        assert_eq!(
+            ClientNetworks::of_request(&parts(proxy, &["198.51.100.1", "203.0.113.7"]), header),
+            client,
+            "a forged first line is ignored"
+        );
+        assert_eq!(
+            ClientNetworks::of_request(&parts(proxy, &["203.0.113.9"]), None),
+            ClientNetworks::of(Some("10.0.0.1".parse().unwrap())),
+            "without the setting the header is ignored: anyone could forge it"
+        );
+    }
 }

@@ -101,6 +101,8 @@ impl Application {
                 .hash_files
                 .then(|| Path::new(leptos_options.hash_file.as_ref())),
         ));
+        let counter_key =
+            Arc::new(crate::limits::CounterKey::load(&pool, config.secret_key.as_deref()).await?);
         let state = AppState {
             leptos_options,
             pool: pool.clone(),
@@ -114,6 +116,7 @@ impl Application {
                 listener.local_addr().context("the listen address")?,
             )
             .into(),
+            counter_key,
         };
         let worker = OutboxWorker {
             pool,

@@ -43,6 +43,8 @@ pub struct AppState {
     pub render_page: RenderPage,
     /// The origins the portal's own pages post from.
     pub allowed_origins: Arc<[String]>,
+    /// Names the rate-limit counters.
+    pub counter_key: Arc<crate::limits::CounterKey>,
 }
 
 impl AppState {

@@ -11,7 +11,7 @@ use crate::domain::Email;
 use crate::error::AppError;
 use crate::i18n::{console, current_lang};
 use crate::limits;
-use crate::secure::client_ip_hash;
+use crate::limits::ClientNetworks;
 use crate::state::{AppState, request_context};
 use crate::web::form::{FormReply, Notice};
 use anyhow::Context;
@@ -175,13 +175,17 @@ async fn record_success(
 pub async fn sign_in(form: LoginForm) -> Result<FormReply, AppError> {
     let (state, parts) = request_context()?;
     let now = state.clock.now();
-    let ip = client_ip_hash(&parts, state.config.client_ip_header.as_deref());
+    let client = ClientNetworks::of_request(&parts, state.config.client_ip_header.as_deref());
     let mut conn = state.pool.acquire().await.context("sign-in: connect")?;
     if !limits::hit(
         &mut conn,
-        &format!("dpo-login-ip:{ip}"),
-        limits::HOUR_MS,
-        state.config.logins_per_ip_per_hour,
+        &state.counter_key,
+        &limits::Limit {
+            kind: "dpo-login-ip",
+            value: &client.narrow,
+            window_ms: limits::HOUR_MS,
+            max: state.config.logins_per_ip_per_hour,
+        },
         now,
     )
     .await?

@@ -4,7 +4,8 @@ use crate::db::new_id;
 use crate::domain::RightKind;
 use crate::email::{outbox, templates};
 use crate::i18n::{Label, Lang, current_lang, subject};
-use crate::secure::{client_ip_hash, constant_time_eq, random_code, random_token, sha256_hex};
+use crate::limits::{self, ClientNetworks, Limit};
+use crate::secure::{constant_time_eq, random_code, random_token, sha256_hex};
 use crate::state::{AppState, add_response_header, request_context};
 use crate::web::cookies;
 use crate::web::form::Notice;
@@ -15,9 +16,6 @@ use sqlx::Row;
 
 /// Remembers, in this browser, which verification the code page is about.
 pub const PENDING_COOKIE: &str = "portal_verification";
-const HOUR_MS: Millis = 3_600_000;
-const PER_ADDRESS_PER_HOUR: i64 = 3;
-const PER_ADDRESS_PER_DAY: i64 = 10;
 
 #[derive(sqlx::FromRow)]
 struct Pending {
@@ -84,45 +82,65 @@ fn forget_pending(state: &AppState) {
     );
 }
 
-/// Counts one more code for this address and this connection, in the
-/// caller's transaction; `false` when a limit is passed. The upsert is
-/// atomic, so parallel requests are counted one by one.
+/// Counts one more code for this mailbox, this client and the whole
+/// portal, in the caller's transaction. The upserts are atomic, so parallel
+/// requests are counted one by one.
 async fn count_send(
     tx: &mut sqlx::AnyConnection,
     state: &AppState,
-    email_hash: &str,
-    ip_hash: &str,
+    email: &Email,
+    client: &ClientNetworks,
     now: Millis,
-) -> anyhow::Result<bool> {
-    let day = 24 * HOUR_MS;
-    for (counter, window, limit) in [
-        (
-            format!("email-hour:{email_hash}"),
-            HOUR_MS,
-            PER_ADDRESS_PER_HOUR,
-        ),
-        (format!("email-day:{email_hash}"), day, PER_ADDRESS_PER_DAY),
-        (
-            format!("ip-hour:{ip_hash}"),
-            HOUR_MS,
-            state.config.codes_per_ip_per_hour,
-        ),
-    ] {
-        let sends: i64 = sqlx::query(
-            "INSERT INTO send_counters (counter, window_start, sends) VALUES ($1, $2, 1) \
-             ON CONFLICT (counter, window_start) DO UPDATE SET sends = send_counters.sends + 1 RETURNING sends",
-        )
-        .bind(counter)
-        .bind(now - now.rem_euclid(window))
-        .fetch_one(&mut *tx)
-        .await
-        .context("verification: count a send")?
-        .get("sends");
-        if sends > limit {
-            return Ok(false);
+) -> anyhow::Result<Option<SendResult>> {
+    let config = &state.config;
+    let mailbox = limits::mailbox_key(email.as_str());
+    let mut checks = vec![
+        Limit {
+            kind: "email-hour",
+            value: &mailbox,
+            window_ms: limits::HOUR_MS,
+            max: config.codes_per_address_per_hour,
+        },
+        Limit {
+            kind: "email-day",
+            value: &mailbox,
+            window_ms: limits::DAY_MS,
+            max: config.codes_per_address_per_day,
+        },
+        Limit {
+            kind: "ip-hour",
+            value: &client.narrow,
+            window_ms: limits::HOUR_MS,
+            max: config.codes_per_ip_per_hour,
+        },
+    ];
+    if let Some(wide) = &client.wide {
+        checks.push(Limit {
+            kind: "ip48-hour",
+            value: wide,
+            window_ms: limits::HOUR_MS,
+            max: config.codes_per_ip48_per_hour,
+        });
+    }
+    for limit in &checks {
+        if !limits::hit(tx, &state.counter_key, limit, now).await? {
+            return Ok(Some(SendResult::Limited));
         }
     }
-    Ok(true)
+    let global = Limit {
+        kind: "codes-global-hour",
+        value: "",
+        window_ms: limits::HOUR_MS,
+        max: config.codes_per_hour,
+    };
+    if !limits::hit(tx, &state.counter_key, &global, now).await? {
+        tracing::error!(
+            limit = config.codes_per_hour,
+            "verification codes paused: the portal's hourly ceiling is reached (PORTAL_CODES_PER_HOUR)"
+        );
+        return Ok(Some(SendResult::Paused));
+    }
+    Ok(None)
 }
 
 fn seconds_left(sent_at: Millis, now: Millis) -> Option<u64> {
@@ -149,6 +167,8 @@ enum SendResult {
     /// Another code went out less than a minute ago.
     TooSoon,
     Limited,
+    /// The portal's hourly ceiling on codes is reached: sending pauses.
+    Paused,
 }
 
 impl SendResult {
@@ -156,6 +176,9 @@ impl SendResult {
     fn refusal(self, lang: Lang) -> FormReply {
         match self {
             SendResult::Limited => limited_notice(lang),
+            SendResult::Paused => {
+                FormReply::notice(Notice::error(subject::NOTICE_PAUSED.get(lang)))
+            }
             SendResult::TooSoon | SendResult::Queued => {
                 wait_notice(lang, RESEND_COOLDOWN_SECS as u64)
             }
@@ -172,17 +195,16 @@ async fn send_fresh_code(
     email: &Email,
     right: Option<RightKind>,
     lang: Lang,
-    ip_hash: &str,
+    client: &ClientNetworks,
 ) -> anyhow::Result<SendResult> {
     let now = state.clock.now();
     let code = random_code();
     let token = random_token();
-    let email_hash = sha256_hex(&["email", email.as_str()]);
 
     let mut tx = state.pool.begin().await.context("verification: begin")?;
-    if !count_send(&mut tx, state, &email_hash, ip_hash, now).await? {
+    if let Some(refused) = count_send(&mut tx, state, email, client, now).await? {
         tx.rollback().await.context("verification: roll back")?;
-        return Ok(SendResult::Limited);
+        return Ok(refused);
     }
     let written = sqlx::query(
         "INSERT INTO verifications (email, id, right_kind, lang, code_hash, link_hash, attempts, created_at, sent_at, expires_at) \
@@ -243,14 +265,14 @@ pub async fn request_code(form: EmailForm) -> Result<FormReply, AppError> {
         return Ok(wait_notice(lang, seconds));
     }
     let id = live.map(|v| v.id).unwrap_or_else(new_id);
-    let ip_hash = client_ip_hash(&parts, state.config.client_ip_header.as_deref());
+    let client = ClientNetworks::of_request(&parts, state.config.client_ip_header.as_deref());
     match send_fresh_code(
         &state,
         &id,
         &email,
         RightKind::parse(&form.right),
         lang,
-        &ip_hash,
+        &client,
     )
     .await?
     {
@@ -275,8 +297,8 @@ pub async fn resend_code() -> Result<FormReply, AppError> {
     let Ok(email) = Email::parse(&pending.email) else {
         return Ok(restart_notice(lang));
     };
-    let ip_hash = client_ip_hash(&parts, state.config.client_ip_header.as_deref());
-    match send_fresh_code(&state, &pending.id, &email, pending.right(), lang, &ip_hash).await? {
+    let client = ClientNetworks::of_request(&parts, state.config.client_ip_header.as_deref());
+    match send_fresh_code(&state, &pending.id, &email, pending.right(), lang, &client).await? {
         SendResult::Queued => Ok(FormReply::notice(Notice::info(
             subject::NOTICE_RESENT.get(lang),
         ))),
@@ -301,6 +323,24 @@ pub async fn check_code(form: CodeForm) -> Result<FormReply, AppError> {
     if pending.attempts >= MAX_CODE_TRIES {
         return invalid(ErrorCode::CodeTooManyTries);
     }
+    // Wrong codes are also capped per mailbox and day, across codes: asking
+    // for new codes does not buy new guesses.
+    let mailbox = limits::mailbox_key(&pending.email);
+    let wrong_today = Limit {
+        kind: "wrong-codes-day",
+        value: &mailbox,
+        window_ms: limits::DAY_MS,
+        max: state.config.wrong_codes_per_address_per_day,
+    };
+    let mut conn = state
+        .pool
+        .acquire()
+        .await
+        .context("verification: connect")?;
+    if limits::count(&mut conn, &state.counter_key, &wrong_today, now).await? >= wrong_today.max {
+        return invalid(ErrorCode::CodeTooManyTries);
+    }
+    drop(conn);
     // Count the try before comparing, atomically, so parallel guesses
     // cannot exceed the limit.
     let counted = sqlx::query(
@@ -317,6 +357,12 @@ pub async fn check_code(form: CodeForm) -> Result<FormReply, AppError> {
     };
     let stored: String = row.get("code_hash");
     if !constant_time_eq(&stored, &sha256_hex(&["code", &pending.id, &code])) {
+        let mut conn = state
+            .pool
+            .acquire()
+            .await
+            .context("verification: connect")?;
+        limits::hit(&mut conn, &state.counter_key, &wrong_today, now).await?;
         let attempts: i64 = row.get("attempts");
         return invalid(if attempts >= MAX_CODE_TRIES {
             ErrorCode::CodeTooManyTries
