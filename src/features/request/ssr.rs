@@ -52,6 +52,9 @@ pub async fn submit(form: RequestForm) -> Result<FormReply, AppError> {
     if key.is_empty() || key.len() > 128 {
         return Err(anyhow!("request: submission key missing or too long").into());
     }
+    if let Some(refusal) = over_a_filing_limit(&state, &parts, &email, key).await? {
+        return Ok(refusal);
+    }
     let reference = crate::requests::file(
         &state,
         crate::requests::NewRequest {
@@ -64,4 +67,69 @@ pub async fn submit(form: RequestForm) -> Result<FormReply, AppError> {
     )
     .await?;
     Ok(FormReply::go(format!("/my-requests/{reference}?new=1")))
+}
+
+/// Past a filing limit, the notice to show (the form keeps what was typed):
+/// open requests per address, requests a day per address and per client
+/// network. A second submission of the same form is not counted again.
+async fn over_a_filing_limit(
+    state: &crate::state::AppState,
+    parts: &axum::http::request::Parts,
+    email: &crate::domain::Email,
+    submission_key: &str,
+) -> Result<Option<FormReply>, AppError> {
+    use crate::limits::{self, ClientNetworks, Limit};
+    use anyhow::Context;
+    use sqlx::Row;
+    let lang = current_lang();
+    let config = &state.config;
+    let already = sqlx::query("SELECT reference FROM requests WHERE submission_key = $1")
+        .bind(submission_key)
+        .fetch_optional(&state.pool)
+        .await
+        .context("request: look for this submission")?;
+    if already.is_some() {
+        return Ok(None);
+    }
+    let open: i64 =
+        sqlx::query("SELECT COUNT(*) AS n FROM requests WHERE email = $1 AND closed_at IS NULL")
+            .bind(email.as_str())
+            .fetch_one(&state.pool)
+            .await
+            .context("request: count the open requests")?
+            .get("n");
+    if open >= config.open_requests_per_address {
+        return Ok(Some(FormReply::notice(
+            Notice::error(subject::LIMIT_OPEN.with(lang, &[("count", &open)])).with_link(
+                "/my-requests",
+                subject::LIMIT_SEE_REQUESTS.get(lang),
+                true,
+            ),
+        )));
+    }
+    let now = state.clock.now();
+    let mailbox = limits::mailbox_key(email.as_str());
+    let client = ClientNetworks::of_request(parts, config.client_ip_header.as_deref());
+    let mut conn = state.pool.acquire().await.context("request: connect")?;
+    for limit in [
+        Limit {
+            kind: "requests-day",
+            value: &mailbox,
+            window_ms: limits::DAY_MS,
+            max: config.requests_per_address_per_day,
+        },
+        Limit {
+            kind: "requests-ip-day",
+            value: &client.narrow,
+            window_ms: limits::DAY_MS,
+            max: config.requests_per_ip_per_day,
+        },
+    ] {
+        if !limits::hit(&mut conn, &state.counter_key, &limit, now).await? {
+            return Ok(Some(FormReply::notice(Notice::error(
+                subject::LIMIT_DAY.get(lang),
+            ))));
+        }
+    }
+    Ok(None)
 }
