@@ -61,7 +61,9 @@ export default defineConfig({
         PORTAL_PUBLIC_URL: baseURL,
         PORTAL_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
         PORTAL_OUTBOX_POLL_SECS: "1",
+        // Every test comes from 127.0.0.1: raise the per-connection limits.
         PORTAL_CODES_PER_IP_PER_HOUR: "1000",
+        PORTAL_REQUESTS_PER_IP_PER_DAY: "1000",
         RUST_LOG: "info",
       },
     },

@@ -12,6 +12,7 @@ mod console_auth;
 mod health;
 mod home;
 mod journey;
+mod limits;
 mod outbox;
 mod static_files;
 mod verification;

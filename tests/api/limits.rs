@@ -1,0 +1,217 @@
+//! Limits that hold: counters keyed by HMAC, one count per mailbox, per
+//! IPv6 /48, a ceiling for the whole portal, filing limits, and wrong codes
+//! capped across codes.
+
+use crate::helpers::{Backend, Mail, TestApp};
+use crate::journey::{Subject, right_fields};
+use crate::on_both_databases;
+use reqwest::header;
+use sqlx::Row;
+use std::time::Duration;
+
+async fn page(response: reqwest::Response) -> String {
+    response.text().await.unwrap()
+}
+
+async fn counters_are_hmacs_under_a_stored_secret(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Smtp).await;
+    let subject = Subject::new(&app, "hmac@example.org");
+    assert_eq!(subject.ask_code("access").await.status(), 303);
+    let names: Vec<String> = sqlx::query("SELECT counter FROM send_counters")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get("counter"))
+        .collect();
+    assert!(names.len() >= 3, "{names:?}");
+    let plain = privacy_portal::secure::sha256_hex(&["email", "hmac@example.org"]);
+    for name in &names {
+        assert!(!name.contains(&plain) && !name.contains("hmac@"), "{name}");
+        assert!(!name.contains("127.0.0.1"), "{name}");
+    }
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM server_secrets").await,
+        1,
+        "a secret made at first start and kept"
+    );
+}
+
+async fn aliases_of_one_mailbox_share_its_limit(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Smtp).await;
+    app.to_next_hour();
+    for alias in [
+        "j.doe+1@gmail.com",
+        "jdoe@googlemail.com",
+        "JDoe+2@gmail.com",
+    ] {
+        let response = Subject::new(&app, alias).ask_code("access").await;
+        assert_eq!(response.status(), 303, "{alias}");
+    }
+    let html = page(
+        Subject::new(&app, "jd.oe+3@gmail.com")
+            .ask_code("access")
+            .await,
+    )
+    .await;
+    assert!(html.contains("Trop de codes"), "{html}");
+}
+
+on_both_databases!(
+    counters_are_hmacs_under_a_stored_secret,
+    aliases_of_one_mailbox_share_its_limit,
+    filing_is_limited_per_address_with_a_clear_message,
+    wrong_codes_are_capped_per_address_and_day_across_codes,
+);
+
+#[tokio::test]
+async fn a_configured_secret_is_not_stored() {
+    let app = TestApp::spawn_with(Backend::Sqlite, Mail::Files, |c| {
+        c.secret_key = Some("a secret of at least thirty-two characters".into())
+    })
+    .await;
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM server_secrets").await, 0);
+}
+
+#[tokio::test]
+async fn the_portal_pauses_codes_past_its_hourly_ceiling() {
+    let app = TestApp::spawn_with(Backend::Sqlite, Mail::Smtp, |c| c.codes_per_hour = 2).await;
+    app.to_next_hour();
+    for i in 0..2 {
+        let response = Subject::new(&app, &format!("ceiling{i}@example.org"))
+            .ask_code("access")
+            .await;
+        assert_eq!(response.status(), 303);
+    }
+    let html = page(
+        Subject::new(&app, "ceiling9@example.org")
+            .ask_code("access")
+            .await,
+    )
+    .await;
+    assert!(html.contains("L'envoi des codes est suspendu"), "{html}");
+}
+
+/// Behind a proxy: one IPv6 /48 has its own, higher, limit across its /64s.
+#[tokio::test]
+async fn an_ipv6_48_is_limited_across_its_64s() {
+    let app = TestApp::spawn_with(Backend::Sqlite, Mail::Smtp, |c| {
+        c.client_ip_header = Some("x-forwarded-for".into());
+        c.codes_per_ip_per_hour = 100;
+        c.codes_per_ip48_per_hour = 2;
+    })
+    .await;
+    app.to_next_hour();
+    let ask = |i: u32| {
+        app.http
+            .post(format!("{}/verify", app.address))
+            .header(header::ACCEPT, "text/html")
+            .header("x-forwarded-for", format!("2001:db8:7:{i:x}::1"))
+            .form(&[
+                ("form[email]", format!("v6-{i}@example.org")),
+                ("form[right]", "access".to_owned()),
+            ])
+            .send()
+    };
+    assert_eq!(ask(1).await.unwrap().status(), 303);
+    assert_eq!(ask(2).await.unwrap().status(), 303);
+    let html = ask(3).await.unwrap().text().await.unwrap();
+    assert!(html.contains("Trop de codes"), "{html}");
+}
+
+async fn filing_is_limited_per_address_with_a_clear_message(backend: Backend) {
+    let app = TestApp::spawn_with(backend, Mail::Smtp, |c| {
+        c.open_requests_per_address = 2;
+        c.requests_per_address_per_day = 3;
+    })
+    .await;
+    let subject = Subject::new(&app, "many@example.org");
+    subject.file("access").await;
+    let key = subject.form_key("objection").await;
+    let second = subject
+        .submit("objection", &key, &right_fields("objection"))
+        .await;
+    assert_eq!(second.status(), 303);
+    // Two open: the third is refused, and what was typed stays.
+    let key = subject.form_key("erasure").await;
+    let html = page(
+        subject
+            .submit("erasure", &key, &right_fields("erasure"))
+            .await,
+    )
+    .await;
+    assert!(
+        html.contains("Vous avez déjà 2 demandes en cours"),
+        "{html}"
+    );
+    assert!(html.contains("value=\"Jeanne\""), "nothing typed is lost");
+    // One withdrawn: a third may be filed, then the day's limit is reached.
+    let first: String = sqlx::query("SELECT reference FROM requests ORDER BY received_at LIMIT 1")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+        .get("reference");
+    assert_eq!(subject.withdraw(&first).await.status(), 303);
+    let key = subject.form_key("erasure").await;
+    assert_eq!(
+        subject
+            .submit("erasure", &key, &right_fields("erasure"))
+            .await
+            .status(),
+        303
+    );
+    sqlx::query("UPDATE requests SET closed_at = 1, status = 'withdrawn'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let key = subject.form_key("access").await;
+    let html = page(
+        subject
+            .submit("access", &key, &right_fields("access"))
+            .await,
+    )
+    .await;
+    assert!(
+        html.contains("Trop de demandes ont été déposées aujourd'hui"),
+        "{html}"
+    );
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM requests").await, 3);
+}
+
+async fn wrong_codes_are_capped_per_address_and_day_across_codes(backend: Backend) {
+    let app = TestApp::spawn_with(backend, Mail::Smtp, |c| {
+        c.wrong_codes_per_address_per_day = 3
+    })
+    .await;
+    let subject = Subject::new(&app, "guess@example.org");
+    subject.ask_code("access").await;
+    let code = subject.latest_code().await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    for _ in 0..2 {
+        let html = page(subject.enter_code(wrong).await).await;
+        assert!(html.contains("Ce code ne correspond pas"), "{html}");
+    }
+    // A new code does not buy new guesses.
+    app.clock.advance(Duration::from_secs(61));
+    assert!(
+        page(subject.post("/verify/code/resend", &[]).await)
+            .await
+            .contains("Un nouveau code est parti")
+    );
+    let html = page(subject.enter_code(wrong).await).await;
+    assert!(html.contains("Ce code ne correspond pas"), "{html}");
+    crate::helpers::eventually(Duration::from_secs(15), || async {
+        (app.smtp.as_ref().unwrap().count_to("guess@example.org") == 2).then_some(())
+    })
+    .await
+    .expect("the second code arrived");
+    let fresh = subject.latest_code().await;
+    assert_ne!(fresh, code);
+    let html = page(subject.enter_code(&fresh).await).await;
+    assert!(!html.contains("Ce code ne correspond pas"), "{html}");
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM subject_sessions").await,
+        0,
+        "the fourth try of the day is refused, even with the right code"
+    );
+}
