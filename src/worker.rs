@@ -9,7 +9,6 @@ use crate::email::outbox::{self, Claimed};
 use crate::requests::{self, Change, ChangeError, REQUEST_COLUMNS, RequestRow};
 use crate::state::AppState;
 use anyhow::Context;
-use lettre::Address;
 use lettre::address::Envelope;
 use lettre::message::Mailbox;
 use std::sync::Arc;
@@ -140,7 +139,7 @@ impl OutboxWorker {
 }
 
 fn envelope(from: &Mailbox, recipient: &str) -> Option<Envelope> {
-    let to: Address = recipient.parse().ok()?;
+    let to = crate::email::smtp_address(recipient)?;
     Envelope::new(Some(from.email.clone()), vec![to]).ok()
 }
 

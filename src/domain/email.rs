@@ -66,7 +66,12 @@ fn is_valid_address(address: &str) -> bool {
             && !label.ends_with('-')
             && label.chars().all(|c| c.is_alphanumeric() || c == '-')
     };
-    local_ok && domain.contains('.') && domain.split('.').all(label_ok)
+    local_ok
+        && domain.contains('.')
+        && domain.split('.').all(label_ok)
+        // What lettre will accept when the email is built: dots only
+        // between characters of the local part, among others.
+        && email_address::EmailAddress::is_valid(address)
 }
 
 impl TryFrom<String> for Email {
@@ -129,6 +134,11 @@ mod tests {
             "@example.org",
             "jane doe@example.org",
             "a@b@c",
+            // Accepted by the form once, then refused by lettre when the
+            // email was built: the person saw "try again" forever.
+            "jane..doe@example.org",
+            ".jane@example.org",
+            "jane.@example.org",
         ] {
             assert_eq!(Email::parse(bad), Err(EmailError::Invalid), "{bad}");
         }

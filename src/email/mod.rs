@@ -30,10 +30,7 @@ impl OutgoingEmail {
     /// The message, with a Message-ID made from `id` (the outbox row's), so
     /// that every retry of one email carries the same Message-ID.
     pub fn to_message(&self, from: &Mailbox, id: &str) -> anyhow::Result<Message> {
-        let to: Address = self
-            .to
-            .as_str()
-            .parse()
+        let to = smtp_address(self.to.as_str())
             .context("a validated email address is not a valid SMTP address")?;
         Message::builder()
             .message_id(Some(format!("<{id}@{}>", from.email.domain())))
@@ -46,6 +43,14 @@ impl OutgoingEmail {
             ))
             .context("cannot compose the email")
     }
+}
+
+/// The SMTP form of an address: its domain in punycode, so that
+/// `marie@exämple.fr` is sent to `marie@xn--exmple-cua.fr`.
+pub fn smtp_address(address: &str) -> Option<Address> {
+    let (local, domain) = address.rsplit_once('@')?;
+    let domain = idna::domain_to_ascii(domain).ok()?;
+    Address::new(local, domain).ok()
 }
 
 /// Why a delivery failed, in words that hold no address or content.
@@ -127,5 +132,15 @@ impl Mailer {
             Mailer::Smtp(_) => "SMTP",
             Mailer::Files { .. } => ".eml files",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_unicode_domain_is_sent_in_punycode() {
+        let address = super::smtp_address("marie@exämple.fr").unwrap();
+        assert_eq!(address.to_string(), "marie@xn--exmple-cua.fr");
+        assert!(super::smtp_address("not an address").is_none());
     }
 }
