@@ -22,6 +22,48 @@ pub enum ErrorCode {
     AlreadyExtended,
     /// An extension comes before the due date, not after.
     PastDue,
+    /// Invisible control characters or direction overrides.
+    ForbiddenCharacters,
+}
+
+/// Free text as it is stored: browsers send a textarea's line breaks as
+/// CRLF, which become LF; then control characters (but line feed and tab)
+/// and the bidirectional overrides that can disguise text are refused, so
+/// SQLite and PostgreSQL (which refuses NUL) store the same thing.
+pub fn clean_text(value: &str) -> Result<String, ErrorCode> {
+    let text = value.replace("\r\n", "\n").replace('\r', "\n");
+    let forbidden = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if text.chars().any(forbidden) {
+        return Err(ErrorCode::ForbiddenCharacters);
+    }
+    Ok(text)
+}
+
+#[cfg(test)]
+mod text_tests {
+    use super::*;
+
+    #[test]
+    fn line_breaks_become_lf_and_hidden_characters_are_refused() {
+        assert_eq!(clean_text("a\r\nb\rc\td"), Ok("a\nb\nc\td".to_owned()));
+        for bad in [
+            "nul\0",
+            "bell\u{7}",
+            "esc\u{1b}[31m",
+            "rlo\u{202E}txt.exe",
+            "iso\u{2066}",
+        ] {
+            assert_eq!(
+                clean_text(bad),
+                Err(ErrorCode::ForbiddenCharacters),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(clean_text("Élodie — ☺"), Ok("Élodie — ☺".to_owned()));
+    }
 }
 
 /// The refused fields of one form, in the order they were found.

@@ -18,7 +18,7 @@ mod status;
 pub use controller::{CNIL_COMPLAINT_URL, Controller};
 pub use date::{Date, due_date, is_french_public_holiday, paris_date_time, paris_offset_millis};
 pub use email::{Email, EmailError};
-pub use errors::{ErrorCode, FieldErrors};
+pub use errors::{ErrorCode, FieldErrors, clean_text};
 pub use event::{Actor, EventKind};
 pub use lang::Lang;
 pub use reference::Reference;

@@ -132,6 +132,7 @@ impl Label for ErrorCode {
         match self {
             ErrorCode::Required => ERROR_REQUIRED,
             ErrorCode::TooLong => ERROR_TOO_LONG,
+            ErrorCode::ForbiddenCharacters => ERROR_FORBIDDEN_CHARACTERS,
             ErrorCode::InvalidEmail => ERROR_INVALID_EMAIL,
             ErrorCode::InvalidPhone => ERROR_INVALID_PHONE,
             ErrorCode::InvalidChoice => ERROR_INVALID_CHOICE,

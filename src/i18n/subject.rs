@@ -59,6 +59,7 @@ texts! {
     // Field errors.
     ERROR_REQUIRED: "Ce champ est obligatoire." | "This field is required.";
     ERROR_TOO_LONG: "Ce texte est trop long." | "This text is too long.";
+    ERROR_FORBIDDEN_CHARACTERS: "Ce texte contient des caractères invisibles ou de contrôle : retirez-les (en le retapant, par exemple)." | "This text holds invisible or control characters: remove them (by typing it again, for example).";
     ERROR_INVALID_EMAIL: "Saisissez une adresse e-mail valide, par exemple nom@exemple.fr." | "Enter a valid email address, for example name@example.com.";
     ERROR_INVALID_PHONE: "Saisissez un numéro de téléphone (chiffres, espaces, +, -, points, parenthèses)." | "Enter a phone number (digits, spaces, +, -, dots, brackets).";
     ERROR_INVALID_CHOICE: "Choisissez une des options proposées." | "Choose one of the options.";

@@ -290,13 +290,27 @@ impl Parser {
             return None;
         }
         self.check_length(field);
-        Some(value.to_owned())
+        self.clean(field, value)
     }
 
     fn optional(&mut self, field: &str, value: &str) -> Option<String> {
         self.check_length(field);
         let value = value.trim();
-        (!value.is_empty()).then(|| value.to_owned())
+        if value.is_empty() {
+            return None;
+        }
+        self.clean(field, value)
+    }
+
+    /// Free text with LF line breaks, without hidden characters.
+    fn clean(&mut self, field: &str, value: &str) -> Option<String> {
+        match super::errors::clean_text(value) {
+            Ok(text) => Some(text),
+            Err(code) => {
+                self.errors.add(field, code);
+                None
+            }
+        }
     }
 
     fn choice<T>(&mut self, field: &str, value: &str, parse: fn(&str) -> Option<T>) -> Option<T> {

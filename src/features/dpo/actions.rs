@@ -168,7 +168,13 @@ fn text(errors: &mut FieldErrors, field: &str, value: &str, required: bool) -> O
         errors.add(field, ErrorCode::TooLong);
         return None;
     }
-    Some(value.to_owned())
+    match crate::domain::clean_text(value) {
+        Ok(text) => Some(text),
+        Err(code) => {
+            errors.add(field, code);
+            None
+        }
+    }
 }
 
 /// The request `reference`, as read now.

@@ -72,7 +72,14 @@ async fn message(
             )));
         }
     };
-    let text = upload.field("form[message]").trim().to_owned();
+    let text = match crate::domain::clean_text(upload.field("form[message]").trim()) {
+        Ok(text) => text,
+        Err(code) => {
+            return Ok(FormReply::invalid(crate::domain::FieldErrors::single(
+                "message", code,
+            )));
+        }
+    };
     if text.chars().count() > MAX_MESSAGE_CHARS {
         return Ok(FormReply::invalid(crate::domain::FieldErrors::single(
             "message",
