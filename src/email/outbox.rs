@@ -112,8 +112,11 @@ pub async fn mark_failed(
 ) -> sqlx::Result<()> {
     let next = now + retry_delay(claimed.attempts).as_millis() as Millis;
     let permanent = permanent || now - claimed.created_at >= GIVE_UP_AFTER.as_millis() as Millis;
+    // A code email that will not be sent is emptied like a sent one: its
+    // code must not sit in the database in clear.
     sqlx::query(
-        "UPDATE outbox SET status = $1, next_attempt_at = $2, last_error = $3, lease_id = NULL, lease_until = NULL \
+        "UPDATE outbox SET status = $1, next_attempt_at = $2, last_error = $3, lease_id = NULL, lease_until = NULL, \
+         message = CASE WHEN kind = 'verification_code' AND $1 = 'failed' THEN '' ELSE message END \
          WHERE id = $4 AND lease_id = $5",
     )
     .bind(if permanent { "failed" } else { "pending" })
