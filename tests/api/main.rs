@@ -11,6 +11,7 @@ mod console;
 mod console_auth;
 mod health;
 mod home;
+mod input;
 mod journey;
 mod limits;
 mod outbox;

@@ -362,3 +362,19 @@ async fn another_browser_cannot_join_a_code_sent_a_moment_ago() {
 }
 
 crate::on_both_databases!(parallel_requests_for_one_address_send_one_code);
+
+/// An address with a Unicode domain, which the form accepts, is delivered
+/// to its punycode form instead of failing for ever.
+#[tokio::test]
+async fn a_unicode_domain_gets_its_code() {
+    let app = TestApp::spawn(Backend::Sqlite, Mail::Smtp).await;
+    let subject = Subject::new(&app, "marie@exämple.fr");
+    assert_eq!(subject.ask_code("access").await.status(), 303);
+    let text = app
+        .smtp
+        .as_ref()
+        .unwrap()
+        .wait_for_text("marie@xn--exmple-cua.fr", "/verify/link/")
+        .await;
+    assert!(text.contains("/verify/link/"));
+}
