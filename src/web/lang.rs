@@ -13,7 +13,7 @@ pub const LANG_COOKIE: &str = "portal_lang";
 pub const LANG_COOKIE_MAX_AGE_SECS: u64 = 23 * 3600;
 
 pub fn request_lang(parts: &Parts) -> Lang {
-    cookies::read(parts, LANG_COOKIE)
+    cookies::read_preference(parts, LANG_COOKIE)
         .and_then(Lang::parse)
         .or_else(|| {
             parts

@@ -49,7 +49,7 @@ pub async fn open(
 
 /// The verified address of this request's session, if it has a live one.
 pub async fn current(state: &AppState, parts: &Parts) -> Result<Option<Email>, AppError> {
-    let Some(token) = cookies::read(parts, SESSION_COOKIE) else {
+    let Some(token) = cookies::read(parts, SESSION_COOKIE, state.config.cookies_secure()) else {
         return Ok(None);
     };
     let row =
@@ -70,7 +70,7 @@ pub async fn current_subject() -> Result<Option<Email>, AppError> {
 
 /// Ends the session: deletes its row and its cookie.
 pub async fn close(state: &AppState, parts: &Parts) -> Result<(), AppError> {
-    if let Some(token) = cookies::read(parts, SESSION_COOKIE) {
+    if let Some(token) = cookies::read(parts, SESSION_COOKIE, state.config.cookies_secure()) {
         sqlx::query("DELETE FROM subject_sessions WHERE token_hash = $1")
             .bind(sha256_hex(&["session", token]))
             .execute(&state.pool)

@@ -238,6 +238,33 @@ async fn over_https_browsers_are_told_to_stay_on_https() {
         response.headers()[header::STRICT_TRANSPORT_SECURITY],
         "max-age=63072000; includeSubDomains"
     );
+    // Cookies carry the __Host- prefix (Secure, no Domain, Path=/).
+    let switched = app.get("/lang/en?next=/").await;
+    let cookie = switched.headers()[header::SET_COOKIE].to_str().unwrap();
+    assert!(
+        cookie.starts_with("__Host-portal_lang=en; Path=/;"),
+        "{cookie}"
+    );
+    assert!(
+        cookie.contains("; Secure") && !cookie.contains("Domain"),
+        "{cookie}"
+    );
+    let asked = app
+        .http
+        .post(format!("{}/verify", app.address))
+        .header(header::ORIGIN, "https://privacy.sofacto.com")
+        .form(&[
+            ("form[email]", "host@example.org"),
+            ("form[right]", "access"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let cookie = asked.headers()[header::SET_COOKIE].to_str().unwrap();
+    assert!(
+        cookie.starts_with("__Host-portal_verification="),
+        "{cookie}"
+    );
 }
 
 #[tokio::test]

@@ -18,15 +18,9 @@ pub const ABSOLUTE_MS: Millis = 8 * 3600 * 1000;
 /// `last_seen_at` is written at most this often, not on every page.
 const TOUCH_EVERY_MS: Millis = 60 * 1000;
 
-/// The cookie's name; over https it gets the `__Host-` prefix, which
-/// browsers only accept Secure, on `/`, without a domain.
-pub fn cookie_name(secure: bool) -> &'static str {
-    if secure {
-        "__Host-portal_dpo"
-    } else {
-        "portal_dpo"
-    }
-}
+/// The cookie's name; over https `web::cookies` gives it the `__Host-`
+/// prefix, which browsers only accept Secure, on `/`, without a domain.
+pub const COOKIE: &str = "portal_dpo";
 
 /// The signed-in DPO.
 #[derive(Clone, Debug)]
@@ -60,7 +54,7 @@ pub async fn open(
     second_factor_pending: bool,
 ) -> anyhow::Result<()> {
     let secure = state.config.cookies_secure();
-    if let Some(old) = cookies::read(parts, cookie_name(secure)) {
+    if let Some(old) = cookies::read(parts, COOKIE, secure) {
         sqlx::query("DELETE FROM dpo_sessions WHERE token_hash = $1")
             .bind(token_hash(old))
             .execute(&mut *conn)
@@ -82,12 +76,7 @@ pub async fn open(
     .context("dpo session: open")?;
     add_response_header(
         SET_COOKIE,
-        cookies::set(
-            cookie_name(secure),
-            &token,
-            (ABSOLUTE_MS / 1000) as u64,
-            secure,
-        ),
+        cookies::set(COOKIE, &token, (ABSOLUTE_MS / 1000) as u64, secure),
     );
     Ok(())
 }
@@ -104,7 +93,7 @@ pub enum SessionState {
 
 /// Reads the session of the request, ending it if it has timed out.
 pub async fn session(state: &AppState, parts: &Parts) -> Result<SessionState, AppError> {
-    let Some(token) = cookies::read(parts, cookie_name(state.config.cookies_secure())) else {
+    let Some(token) = cookies::read(parts, COOKIE, state.config.cookies_secure()) else {
         return Ok(SessionState::None);
     };
     let hash = token_hash(token);
@@ -162,7 +151,7 @@ pub async fn require_dpo() -> Result<Option<Dpo>, AppError> {
 /// Ends this browser's session at once.
 pub async fn close(state: &AppState, parts: &Parts) -> Result<(), AppError> {
     let secure = state.config.cookies_secure();
-    if let Some(token) = cookies::read(parts, cookie_name(secure)) {
+    if let Some(token) = cookies::read(parts, COOKIE, secure) {
         let mut tx = state.pool.begin().await.context("dpo session: begin")?;
         let closed =
             sqlx::query("DELETE FROM dpo_sessions WHERE token_hash = $1 RETURNING account_id")
@@ -180,6 +169,6 @@ pub async fn close(state: &AppState, parts: &Parts) -> Result<(), AppError> {
         }
         tx.commit().await.context("dpo session: commit")?;
     }
-    add_response_header(SET_COOKIE, cookies::remove(cookie_name(secure), secure));
+    add_response_header(SET_COOKIE, cookies::remove(COOKIE, secure));
     Ok(())
 }

@@ -60,7 +60,7 @@ async fn pending_in_browser(
     state: &AppState,
     parts: &axum::http::request::Parts,
 ) -> anyhow::Result<Option<Pending>> {
-    match cookies::read(parts, PENDING_COOKIE) {
+    match cookies::read(parts, PENDING_COOKIE, state.config.cookies_secure()) {
         Some(id) => Ok(pending_where(state, "id", id)
             .await?
             .filter(|p| !p.consumed())),
@@ -259,7 +259,9 @@ pub async fn request_code(form: EmailForm) -> Result<FormReply, AppError> {
         // A code went out a moment ago. This browser asked for it (a double
         // click, the back button): go on to typing it. Another browser must
         // wait, so it cannot spend the owner's tries.
-        if cookies::read(&parts, PENDING_COOKIE) == Some(live.id.as_str()) {
+        if cookies::read(&parts, PENDING_COOKIE, state.config.cookies_secure())
+            == Some(live.id.as_str())
+        {
             return Ok(FormReply::go("/verify/code"));
         }
         return Ok(wait_notice(lang, seconds));
