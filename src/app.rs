@@ -35,6 +35,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                // Only under `cargo leptos watch`: reloads the page on a rebuild
+                // (its websocket is allowed by the CSP in watch mode only).
+                <AutoReload options=options.clone() />
                 <HashedStylesheet options id="leptos" />
                 <MetaTags />
             </head>
