@@ -147,6 +147,19 @@ pub fn paris_date_time(millis: i64) -> String {
     )
 }
 
+/// An instant as `<time datetime>` wants it: `2026-11-26T13:05:00Z`.
+pub fn iso_instant(millis: i64) -> String {
+    let day = Date::from_days(millis.div_euclid(MS_PER_DAY));
+    let seconds = millis.rem_euclid(MS_PER_DAY) / 1000;
+    format!(
+        "{}T{:02}:{:02}:{:02}Z",
+        day.iso(),
+        seconds / 3600,
+        seconds / 60 % 60,
+        seconds % 60
+    )
+}
+
 /// The last Sunday of a month.
 fn last_sunday(year: i32, month: u32) -> Date {
     let last = Date {
@@ -376,5 +389,15 @@ mod tests {
             "22:00 UTC is midnight in summer"
         );
         assert_eq!(Date::paris_of(ms("2026-07-15", 21)), d("2026-07-15"));
+    }
+
+    #[test]
+    fn an_instant_is_written_for_time_datetime_in_utc() {
+        let at = Date::new(2026, 11, 26).unwrap().to_days() * MS_PER_DAY
+            + 13 * 3_600_000
+            + 5 * 60_000
+            + 7_000;
+        assert_eq!(iso_instant(at), "2026-11-26T13:05:07Z");
+        assert_eq!(paris_date_time(at), "2026-11-26 14:05");
     }
 }

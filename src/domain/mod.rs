@@ -16,7 +16,9 @@ mod right;
 mod status;
 
 pub use controller::{CNIL_COMPLAINT_URL, Controller};
-pub use date::{Date, due_date, is_french_public_holiday, paris_date_time, paris_offset_millis};
+pub use date::{
+    Date, due_date, is_french_public_holiday, iso_instant, paris_date_time, paris_offset_millis,
+};
 pub use email::{Email, EmailError};
 pub use errors::{ErrorCode, FieldErrors, clean_text};
 pub use event::{Actor, EventKind};

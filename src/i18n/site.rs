@@ -22,6 +22,7 @@ texts! {
     PORTAL_DATA_TITLE: "Ce que ce portail fait de vos données" | "What this portal does with your data";
     PORTAL_DATA_1: "Nous ne collectons que ce qu'il faut pour traiter votre demande : votre adresse e-mail, votre nom, votre lien avec SOFACTO et le contenu de la demande." | "We collect only what is needed to handle your request: your email address, your name, your relation to SOFACTO and what you ask.";
     PORTAL_DATA_2: "Les vérifications d'adresse non abouties sont effacées après 24 heures ; les demandes closes sont anonymisées après {period}." | "Unfinished address checks are deleted after 24 hours; closed requests are anonymised after {period}.";
+    PARIS_TIME: "(heure de Paris)" | "(Paris time)";
     PERIOD_ONE_YEAR: "un an" | "one year";
     PERIOD_YEARS: "{count} ans" | "{count} years";
     PERIOD_ONE_DAY: "un jour" | "one day";

@@ -1,6 +1,6 @@
 use super::ssr::{Access, Detail};
 use super::*;
-use crate::domain::{CNIL_COMPLAINT_URL, Date, Status, paris_date_time};
+use crate::domain::{CNIL_COMPLAINT_URL, Status, iso_instant, paris_date_time};
 use crate::i18n::{Label, current_lang, long_date, site, subject};
 use crate::requests::RequestRow;
 use crate::state::AppState;
@@ -223,7 +223,7 @@ fn RequestDetailView(detail: Detail, is_new: bool, sent: bool) -> impl IntoView 
             <ol class="timeline">
                 {detail.timeline.into_iter().map(|event| view! {
                     <li>
-                        <time datetime=iso_instant(event.at)>{paris_date_time(event.at)}</time>
+                        <time datetime=iso_instant(event.at)>{paris_date_time(event.at)} {site::PARIS_TIME.get(lang)}</time>
                         " — " {event.kind.label().get(lang)}
                         {event.note.map(|note| view! { <p class="pre">{note}</p> })}
                     </li>
@@ -298,18 +298,6 @@ fn RequestDetailView(detail: Detail, is_new: bool, sent: bool) -> impl IntoView 
 }
 
 /// `2026-11-26T14:05:00Z`, for `<time datetime>`.
-fn iso_instant(millis: i64) -> String {
-    let day = Date::from_days(millis.div_euclid(86_400_000));
-    let seconds = millis.rem_euclid(86_400_000) / 1000;
-    format!(
-        "{}T{:02}:{:02}:{:02}Z",
-        day.iso(),
-        seconds / 3600,
-        seconds / 60 % 60,
-        seconds % 60
-    )
-}
-
 /// The routes that take files: their own body limit and timeout.
 pub fn upload_routes() -> Router<AppState> {
     Router::new().route(
