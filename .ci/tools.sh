@@ -59,7 +59,10 @@ if ! command -v chromium >/dev/null; then
 fi
 if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
   say "installing aiosmtpd $AIOSMTPD_VERSION (the SMTP server the tests send to)"
-  python3 -m pip install -q "aiosmtpd==$AIOSMTPD_VERSION"
+  # A Debian Python refuses pip installs (externally managed): then
+  # Debian's own package does the same job.
+  python3 -m pip install -q "aiosmtpd==$AIOSMTPD_VERSION" 2>/dev/null \
+    || apt_install python3-aiosmtpd
 fi
 if [ -z "${PORTAL_TEST_POSTGRES_URL:-}" ] && ! command -v initdb >/dev/null \
   && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
