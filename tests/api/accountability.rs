@@ -63,16 +63,12 @@ async fn an_edit_a_deletion_and_a_reordering_are_caught(backend: Backend) {
     assert_eq!(broken(&app).await, None);
 
     // An edit.
-    sqlx::query("UPDATE audit_log SET facts = '{\"i\":99}' WHERE seq = 3")
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    app.exec("UPDATE audit_log SET facts = '{\"i\":99}' WHERE seq = 3")
+        .await;
     let found = broken(&app).await.expect("an edit is caught");
     assert!(found.contains("entry 3 was changed"), "{found}");
-    sqlx::query("UPDATE audit_log SET facts = '{\"i\":2}' WHERE seq = 3")
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    app.exec("UPDATE audit_log SET facts = '{\"i\":2}' WHERE seq = 3")
+        .await;
     assert_eq!(broken(&app).await, None, "restored");
 
     // A deletion in the middle.
@@ -81,20 +77,13 @@ async fn an_edit_a_deletion_and_a_reordering_are_caught(backend: Backend) {
         .await
         .unwrap();
     let hash4: String = row.get("hash");
-    sqlx::query("CREATE TABLE audit_keep AS SELECT * FROM audit_log WHERE seq = 4")
-        .execute(&app.pool)
-        .await
-        .unwrap();
-    sqlx::query("DELETE FROM audit_log WHERE seq = 4")
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    app.exec("CREATE TABLE audit_keep AS SELECT * FROM audit_log WHERE seq = 4")
+        .await;
+    app.exec("DELETE FROM audit_log WHERE seq = 4").await;
     let found = broken(&app).await.expect("a deletion is caught");
     assert!(found.contains("entry 4 is missing"), "{found}");
-    sqlx::query("INSERT INTO audit_log SELECT * FROM audit_keep")
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    app.exec("INSERT INTO audit_log SELECT * FROM audit_keep")
+        .await;
     assert_eq!(broken(&app).await, None, "restored");
 
     // A reordering: entries 4 and 5 swap places.
@@ -103,7 +92,7 @@ async fn an_edit_a_deletion_and_a_reordering_are_caught(backend: Backend) {
         "UPDATE audit_log SET seq = 4 WHERE seq = 5",
         "UPDATE audit_log SET seq = 5 WHERE seq = -1",
     ] {
-        sqlx::query(sql).execute(&app.pool).await.unwrap();
+        app.exec(sql).await;
     }
     let found = broken(&app).await.expect("a reordering is caught");
     assert!(found.contains("entry 4"), "{found}");
@@ -112,17 +101,15 @@ async fn an_edit_a_deletion_and_a_reordering_are_caught(backend: Backend) {
         "UPDATE audit_log SET seq = 5 WHERE seq = 4",
         "UPDATE audit_log SET seq = 4 WHERE seq = -1",
     ] {
-        sqlx::query(sql).execute(&app.pool).await.unwrap();
+        app.exec(sql).await;
     }
     assert_eq!(broken(&app).await, None, "restored");
     let head = audit::verify(&app.pool).await.unwrap();
 
     // The tail cut off, the head row left behind.
     let last = head.entries;
-    sqlx::query(&format!("DELETE FROM audit_log WHERE seq = {last}"))
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    app.exec(&format!("DELETE FROM audit_log WHERE seq = {last}"))
+        .await;
     let found = broken(&app).await.expect("a cut tail is caught");
     assert!(found.contains("removed from its end"), "{found}");
     assert_ne!(hash4, head.head_hash);

@@ -140,6 +140,15 @@ impl TestApp {
             .advance(Duration::from_millis((hour - into + 1000) as u64));
     }
 
+    /// Runs a statement that changes the database behind the portal's back
+    /// (a tampering, a fixture).
+    pub async fn exec(&self, sql: &str) {
+        sqlx::query(sql)
+            .execute(&self.pool)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+
     /// The single number a query such as `SELECT COUNT(*) …` returns.
     pub async fn scalar(&self, sql: &str) -> i64 {
         use sqlx::Row;

@@ -116,16 +116,20 @@ pub async fn load(
             .fetch_all(pool)
             .await
             .context("request page: read the accounts")?;
+    // The email of the DPO account that acted, if one did.
+    let who = |actor_id: &Option<String>| {
+        actor_id.as_ref().and_then(|id| {
+            all_accounts
+                .iter()
+                .find(|(a, _)| a == id)
+                .map(|(_, email)| email.clone())
+        })
+    };
     let events = events
         .into_iter()
         .map(|event| {
-            let who = event.actor_id.as_ref().and_then(|id| {
-                all_accounts
-                    .iter()
-                    .find(|(a, _)| a == id)
-                    .map(|(_, email)| email.clone())
-            });
-            (event, who)
+            let by = who(&event.actor_id);
+            (event, by)
         })
         .collect();
     let emails = sqlx::query_as::<_, EmailLine>(
@@ -160,13 +164,8 @@ pub async fn load(
         .await?
         .into_iter()
         .map(|entry| {
-            let who = entry.actor_id.as_ref().and_then(|id| {
-                all_accounts
-                    .iter()
-                    .find(|(a, _)| a == id)
-                    .map(|(_, email)| email.clone())
-            });
-            (entry, who)
+            let by = who(&entry.actor_id);
+            (entry, by)
         })
         .collect();
     let details = serde_json::from_str(&submitted.details).ok();
