@@ -5,6 +5,61 @@ use crate::domain::RightKind;
 use crate::i18n::{current_lang, right_texts, site};
 use leptos::prelude::*;
 
+/// Each cookie the portal may set, with its purpose and lifetime (all
+/// under 24 hours, as SOFACTO's policy states), named as the browser
+/// shows it.
+#[component]
+fn CookieTable(secure: bool) -> impl IntoView {
+    let lang = current_lang();
+    let hours = |secs: u64| match secs / 3600 {
+        1 => site::ONE_HOUR.get(lang).to_owned(),
+        n => site::HOURS.with(lang, &[("count", &n)]),
+    };
+    let rows = [
+        (
+            crate::web::lang::LANG_COOKIE,
+            site::COOKIE_LANG,
+            crate::web::lang::LANG_COOKIE_MAX_AGE_SECS,
+        ),
+        (
+            crate::features::verify::ssr::PENDING_COOKIE,
+            site::COOKIE_VERIFICATION,
+            crate::features::verify::ssr::PENDING_COOKIE_SECS,
+        ),
+        (
+            crate::web::session::SESSION_COOKIE,
+            site::COOKIE_SESSION,
+            (crate::web::session::SESSION_TTL_MS / 1000) as u64,
+        ),
+        (
+            crate::features::dpo::session::COOKIE,
+            site::COOKIE_DPO,
+            (crate::features::dpo::session::ABSOLUTE_MS / 1000) as u64,
+        ),
+    ];
+    view! {
+        <div class="table-wrap">
+            <table class="cookies">
+                <caption>{site::COOKIES_CAPTION.get(lang)}</caption>
+                <thead><tr>
+                    <th scope="col">{site::COOKIE_NAME.get(lang)}</th>
+                    <th scope="col">{site::COOKIE_PURPOSE.get(lang)}</th>
+                    <th scope="col">{site::COOKIE_LIFETIME.get(lang)}</th>
+                </tr></thead>
+                <tbody>
+                    {rows.into_iter().map(|(name, purpose, secs)| view! {
+                        <tr>
+                            <th scope="row"><code>{crate::web::cookies::wire_name(name, secure)}</code></th>
+                            <td>{purpose.get(lang)}</td>
+                            <td>{hours(secs)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
 /// A retention period in words: whole years when it is some, else days.
 pub fn retention_period(lang: crate::i18n::Lang, days: i64) -> String {
     match days {
@@ -24,6 +79,9 @@ pub fn HomePage() -> impl IntoView {
     let retention_days = state
         .as_ref()
         .map_or(1095, |state| state.config.retention_days);
+    let secure = state
+        .as_ref()
+        .is_some_and(|state| state.config.cookies_secure());
     let other_channels = controller.map(|c| {
         site::OTHER_CHANNELS.with(
             lang,
@@ -64,6 +122,7 @@ pub fn HomePage() -> impl IntoView {
                 <li>{site::PORTAL_DATA_3.get(lang)}</li>
                 <li>{site::PORTAL_DATA_4.get(lang)}</li>
             </ul>
+            <CookieTable secure />
         </section>
 
         <section class="page notice" aria-labelledby="complaint-title">

@@ -22,6 +22,16 @@ texts! {
     PORTAL_DATA_TITLE: "Ce que ce portail fait de vos données" | "What this portal does with your data";
     PORTAL_DATA_1: "Nous ne collectons que ce qu'il faut pour traiter votre demande : votre adresse e-mail, votre nom, votre lien avec SOFACTO et le contenu de la demande." | "We collect only what is needed to handle your request: your email address, your name, your relation to SOFACTO and what you ask.";
     PORTAL_DATA_2: "Les vérifications d'adresse non abouties sont effacées après 24 heures ; les demandes closes sont anonymisées après {period}." | "Unfinished address checks are deleted after 24 hours; closed requests are anonymised after {period}.";
+    COOKIES_CAPTION: "Les cookies du portail, tous strictement nécessaires" | "The portal's cookies, all strictly necessary";
+    COOKIE_NAME: "Cookie" | "Cookie";
+    COOKIE_PURPOSE: "À quoi il sert" | "What it is for";
+    COOKIE_LIFETIME: "Durée" | "Lifetime";
+    COOKIE_LANG: "retenir la langue que vous avez choisie" | "remember the language you chose";
+    COOKIE_VERIFICATION: "savoir pour quelle adresse ce navigateur saisit un code" | "know which address this browser is typing a code for";
+    COOKIE_SESSION: "vous garder connecté après la vérification de votre adresse" | "keep you signed in once your address is verified";
+    COOKIE_DPO: "la session du délégué à la protection des données dans sa console" | "the data protection officer's session in the console";
+    HOURS: "{count} heures" | "{count} hours";
+    ONE_HOUR: "1 heure" | "1 hour";
     PARIS_TIME: "(heure de Paris)" | "(Paris time)";
     PERIOD_ONE_YEAR: "un an" | "one year";
     PERIOD_YEARS: "{count} ans" | "{count} years";

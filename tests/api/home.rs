@@ -348,3 +348,23 @@ async fn the_origin_is_compared_with_the_public_url_not_the_host() {
     );
     assert_eq!(post(&app.address).await.unwrap().status(), 403);
 }
+
+/// The home page lists each cookie with its purpose and a lifetime under
+/// 24 hours.
+#[tokio::test]
+async fn the_home_page_lists_every_cookie_and_its_lifetime() {
+    let app = TestApp::spawn(Backend::Sqlite, Mail::Files).await;
+    let html = app.get("/").await.text().await.unwrap();
+    for (name, lifetime) in [
+        ("portal_lang", "23 heures"),
+        ("portal_verification", "1 heure"),
+        ("portal_session", "1 heure"),
+        ("portal_dpo", "8 heures"),
+    ] {
+        let row = html
+            .split("<tr>")
+            .find(|row| row.contains(&format!("<code>{name}</code>")))
+            .unwrap_or_else(|| panic!("{name} is not listed: {html}"));
+        assert!(row.contains(lifetime), "{name}: {row}");
+    }
+}

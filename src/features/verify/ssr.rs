@@ -16,6 +16,8 @@ use sqlx::Row;
 
 /// Remembers, in this browser, which verification the code page is about.
 pub const PENDING_COOKIE: &str = "portal_verification";
+/// It lives an hour: a code is valid for 10 minutes, and a few resends fit.
+pub const PENDING_COOKIE_SECS: u64 = 3600;
 
 #[derive(sqlx::FromRow)]
 struct Pending {
@@ -71,7 +73,12 @@ async fn pending_in_browser(
 fn remember_pending(state: &AppState, id: &str) {
     add_response_header(
         SET_COOKIE,
-        cookies::set(PENDING_COOKIE, id, 3600, state.config.cookies_secure()),
+        cookies::set(
+            PENDING_COOKIE,
+            id,
+            PENDING_COOKIE_SECS,
+            state.config.cookies_secure(),
+        ),
     );
 }
 
