@@ -330,14 +330,7 @@ async fn an_evidence_file_is_checked_against_the_log(backend: Backend) {
         .await;
     dpo.attach(&reference, "identity_check", "copie.json", b"{\"a\":1}")
         .await;
-    eventually(Duration::from_secs(15), || async {
-        (app.scalar("SELECT COUNT(*) FROM outbox WHERE status <> 'sent'")
-            .await
-            == 0)
-            .then_some(())
-    })
-    .await
-    .expect("every email sent");
+    app.every_email_sent().await;
 
     let (disposition, text) = download(
         dpo.post(&format!("/dpo/requests/{reference}/evidence"), &[])
@@ -541,14 +534,7 @@ async fn a_failed_email_is_listed_and_retried(backend: Backend) {
     let app = TestApp::spawn(backend, Mail::Smtp).await;
     let subject = Subject::new(&app, "bounce@example.org");
     let reference = subject.file("objection").await;
-    eventually(Duration::from_secs(15), || async {
-        (app.scalar("SELECT COUNT(*) FROM outbox WHERE status <> 'sent'")
-            .await
-            == 0)
-            .then_some(())
-    })
-    .await
-    .unwrap();
+    app.every_email_sent().await;
     // The acknowledgment bounced for good.
     sqlx::query(
         "UPDATE outbox SET status = 'failed', attempts = 3, last_error = '550 5.1.1 mailbox unavailable' \
@@ -730,14 +716,7 @@ async fn closed_requests_are_anonymised_after_the_retention_period(backend: Back
         ],
     )
     .await;
-    eventually(Duration::from_secs(15), || async {
-        (app.scalar("SELECT COUNT(*) FROM outbox WHERE status <> 'sent'")
-            .await
-            == 0)
-            .then_some(())
-    })
-    .await
-    .unwrap();
+    app.every_email_sent().await;
     let canaries = ["canary"];
     let before = every_stored_text(&app, backend).await;
     assert!(

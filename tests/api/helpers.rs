@@ -140,6 +140,19 @@ impl TestApp {
             .advance(Duration::from_millis((hour - into + 1000) as u64));
     }
 
+    /// Waits until the outbox has delivered everything queued so far.
+    pub async fn every_email_sent(&self) {
+        eventually(Duration::from_secs(15), || async {
+            (self
+                .scalar("SELECT COUNT(*) FROM outbox WHERE status <> 'sent'")
+                .await
+                == 0)
+                .then_some(())
+        })
+        .await
+        .expect("every queued email was sent");
+    }
+
     /// Runs a statement that changes the database behind the portal's back
     /// (a tampering, a fixture).
     pub async fn exec(&self, sql: &str) {
