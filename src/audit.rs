@@ -204,6 +204,17 @@ pub async fn record(pool: &Pool, at: Millis, entry: &Entry<'_>) -> anyhow::Resul
     Ok(row)
 }
 
+/// Takes the head's lock without appending, on the caller's transaction:
+/// nothing can be appended until it ends, so what it reads of the log stays
+/// the latest.
+pub async fn lock_head(conn: &mut sqlx::AnyConnection) -> anyhow::Result<()> {
+    sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1")
+        .execute(conn)
+        .await
+        .context("audit: lock the head")?;
+    Ok(())
+}
+
 /// Records a failed sign-in of an existing account, at most
 /// [`FAILED_SIGN_INS_PER_HOUR`] per account and hour.
 pub async fn record_failed_sign_in(
@@ -213,10 +224,7 @@ pub async fn record_failed_sign_in(
 ) -> anyhow::Result<()> {
     let mut tx = pool.begin().await.context("audit: begin")?;
     // The head first: it serialises the count with the append.
-    sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1")
-        .execute(&mut *tx)
-        .await
-        .context("audit: lock the head")?;
+    lock_head(&mut tx).await?;
     let recent: i64 = sqlx::query(
         "SELECT COUNT(*) AS n FROM audit_log WHERE account_id = $1 AND action = 'account.sign_in_failed' AND at > $2",
     )

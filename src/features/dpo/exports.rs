@@ -19,7 +19,7 @@ use sqlx::Row;
 
 /// Why an export is not given: nobody signed in, or the session could not
 /// be read.
-enum Refused {
+pub(super) enum Refused {
     SignIn,
     Trouble,
 }
@@ -34,7 +34,7 @@ impl IntoResponse for Refused {
 }
 
 /// The signed-in DPO, or why not.
-async fn signed_in(state: &AppState, parts: &Parts) -> Result<Dpo, Refused> {
+pub(super) async fn signed_in(state: &AppState, parts: &Parts) -> Result<Dpo, Refused> {
     match session(state, parts).await {
         Ok(SessionState::SignedIn(dpo)) => Ok(dpo),
         Ok(_) => Err(Refused::SignIn),
@@ -315,10 +315,7 @@ pub async fn export_evidence(
     let mut tx = state.pool.begin().await.context("evidence: begin")?;
     // The head first: no entry can be appended between reading the trail
     // and recording the export.
-    sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1")
-        .execute(&mut *tx)
-        .await
-        .context("evidence: lock the head")?;
+    audit::lock_head(&mut tx).await?;
     let Some(request) = sqlx::query(
         "SELECT id, reference, right_kind, status, lang, intake, email, first_name, last_name, relation, \
          customer_number, reply_channel, reply_phone, reply_postal_address, details, outcome, received_at, \

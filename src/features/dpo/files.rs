@@ -29,10 +29,9 @@ pub async fn dpo_download(
     Path(id): Path<String>,
     parts: Parts,
 ) -> Response {
-    let dpo = match session(&state, &parts).await {
-        Ok(SessionState::SignedIn(dpo)) => dpo,
-        Ok(_) => return Redirect::to("/dpo/login").into_response(),
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    let dpo = match super::exports::signed_in(&state, &parts).await {
+        Ok(dpo) => dpo,
+        Err(refused) => return refused.into_response(),
     };
     let file = async {
         let file = sqlx::query_as::<_, StoredFile>(

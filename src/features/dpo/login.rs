@@ -250,11 +250,12 @@ pub async fn second_factor(form: CodeForm) -> Result<FormReply, AppError> {
     if !account.may_try(now) {
         return Ok(refused());
     }
+    // Which factor was accepted, if any.
     let accepted = match account.totp_secret.as_deref() {
         Some(secret) => match totp::matching_step(secret, &form.code, (now / 1000) as u64) {
             // A code is accepted once: never a step at or before the last.
             Some(step) if account.totp_last_step.is_none_or(|last| (step as i64) > last) => {
-                sqlx::query(
+                (sqlx::query(
                     "UPDATE dpo_accounts SET totp_last_step = $1 WHERE id = $2 \
                      AND (totp_last_step IS NULL OR totp_last_step < $1)",
                 )
@@ -264,11 +265,12 @@ pub async fn second_factor(form: CodeForm) -> Result<FormReply, AppError> {
                 .await
                 .context("second factor: record the step")?
                 .rows_affected()
-                    == 1
+                    == 1)
+                    .then_some("totp")
             }
-            Some(_) => false,
+            Some(_) => None,
             None => {
-                sqlx::query(
+                (sqlx::query(
                     "UPDATE dpo_recovery_codes SET used_at = $1 WHERE account_id = $2 AND code_hash = $3 AND used_at IS NULL",
                 )
                 .bind(now)
@@ -278,23 +280,17 @@ pub async fn second_factor(form: CodeForm) -> Result<FormReply, AppError> {
                 .await
                 .context("second factor: use a recovery code")?
                 .rows_affected()
-                    == 1
+                    == 1)
+                    .then_some("recovery_code")
             }
         },
-        None => true,
+        None => Some("none"),
     };
-    if !accepted {
+    let Some(factor) = accepted else {
         record_failure(&state, &account.id, now).await?;
         return Ok(FormReply::notice(Notice::error(
             console::CODE_REFUSED.get(current_lang()),
         )));
-    }
-    let factor = match account.totp_secret.as_deref() {
-        Some(secret) if totp::matching_step(secret, &form.code, (now / 1000) as u64).is_some() => {
-            "totp"
-        }
-        Some(_) => "recovery_code",
-        None => "none",
     };
     let mut tx = state.pool.begin().await.context("second factor: begin")?;
     // A new session id once fully signed in.
