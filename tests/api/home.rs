@@ -309,8 +309,8 @@ async fn posts_from_another_site_are_refused() {
     );
     // PORTAL_PUBLIC_URL unset: the bound address also as `localhost`.
     let localhost = same.replace("127.0.0.1", "localhost");
-    // (Accepted: the answer is the page saying a code was just sent.)
-    assert_eq!(post(Some(&localhost), None).await.unwrap().status(), 200);
+    // (Accepted: the code page, where the code just sent can be typed.)
+    assert_eq!(post(Some(&localhost), None).await.unwrap().status(), 303);
     // Another scheme or port is another site.
     let other_port = format!("{same}1");
     assert_eq!(post(Some(&other_port), None).await.unwrap().status(), 403);

@@ -111,6 +111,11 @@ async fn a_code_and_its_link_work_once() {
     )
     .await;
     assert!(html.contains("Ce lien n'est plus valable"), "{html}");
+    let html = page(stranger.get(&format!("/verify/link/{token}")).await).await;
+    assert!(
+        html.contains("Ce lien n'est plus valable") && !html.contains("Confirmer mon adresse"),
+        "a used link says so at once, with no button: {html}"
+    );
 }
 
 #[tokio::test]
@@ -124,6 +129,11 @@ async fn opening_the_link_changes_nothing_until_the_button_is_pressed() {
     let elsewhere = Subject::new(&app, "click@example.org");
     let html = page(elsewhere.get(&format!("/verify/link/{token}")).await).await;
     assert!(html.contains("Confirmer mon adresse"));
+    assert!(
+        html.contains("confirme l'adresse c***@example.org")
+            && html.contains("Vous n'avez rien demandé ?"),
+        "the link page names the address it confirms and warns: {html}"
+    );
     let consumed: Option<i64> = sqlx::query("SELECT consumed_at FROM verifications")
         .fetch_one(&app.pool)
         .await
@@ -213,7 +223,9 @@ async fn an_address_gets_three_codes_an_hour() {
     app.clock.advance(Duration::from_secs(61));
     let html = page(subject.post("/verify/code/resend", &[]).await).await;
     assert!(html.contains("Trop de codes ont été demandés"), "{html}");
-    // Another browser asking for the same address is limited too.
+    // Another browser asking for the same address, once the code has
+    // expired, is limited too.
+    app.clock.advance(Duration::from_secs(600));
     let other = Subject::new(&app, "bombed@example.org");
     assert!(
         page(other.ask_code("access").await)
@@ -344,21 +356,67 @@ async fn parallel_requests_for_one_address_send_one_code(backend: Backend) {
     assert_eq!(queued, 1, "one code email");
 }
 
+/// Another browser asking for an address whose code is still valid gets
+/// the answer anyone gets, the code page; nothing is sent, the owner's code
+/// is not replaced, and wrong guesses there do not spend the owner's tries.
 #[tokio::test]
-async fn another_browser_cannot_join_a_code_sent_a_moment_ago() {
+async fn another_browser_cannot_replace_or_spend_a_valid_code() {
     let app = TestApp::spawn(Backend::Sqlite, Mail::Smtp).await;
     let owner = Subject::new(&app, "owner@example.org");
     assert_eq!(owner.ask_code("access").await.status(), 303);
-    let intruder = Subject::new(&app, "owner@example.org");
-    let html = page(intruder.ask_code("access").await).await;
-    assert!(html.contains("Patientez"), "{html}");
-    assert!(
-        page(intruder.enter_code("000000").await)
-            .await
-            .contains("Aucune vérification n'est en cours")
+    let code = owner.latest_code().await;
+    for wait in [0, 61, 300] {
+        app.clock.advance(Duration::from_secs(wait));
+        let intruder = Subject::new(&app, "owner@example.org");
+        let answer = intruder.ask_code("access").await;
+        assert_eq!(answer.status(), 303, "after {wait} s");
+        assert_eq!(answer.headers()[header::LOCATION], "/verify/code");
+        let html = page(intruder.get("/verify/code").await).await;
+        assert!(html.contains("o***@example.org"), "{html}");
+        // Asking again from the code page waits for the code to expire.
+        let html = page(intruder.post("/verify/code/resend", &[]).await).await;
+        assert!(html.contains("Patientez"), "{html}");
+        for _ in 0..6 {
+            intruder.enter_code("000000").await;
+        }
+    }
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM outbox").await,
+        1,
+        "one code sent"
     );
-    let attempts = app.scalar("SELECT attempts FROM verifications").await;
-    assert_eq!(attempts, 0, "the owner's tries are untouched");
+    assert_eq!(
+        app.scalar("SELECT attempts FROM verifications").await,
+        0,
+        "the owner's tries are untouched"
+    );
+    assert_eq!(
+        app.scalar("SELECT other_attempts FROM verifications").await,
+        5
+    );
+    assert_eq!(
+        owner.enter_code(&code).await.status(),
+        303,
+        "the owner's code still works"
+    );
+}
+
+/// The owner on a second device is sent to the code page too, and the
+/// code from the email works there.
+#[tokio::test]
+async fn the_code_works_in_a_second_browser_of_the_owner() {
+    let app = TestApp::spawn(Backend::Sqlite, Mail::Smtp).await;
+    let phone = Subject::new(&app, "two@example.org");
+    phone.ask_code("erasure").await;
+    let code = phone.latest_code().await;
+    let laptop = Subject::new(&app, "two@example.org");
+    assert_eq!(laptop.ask_code("erasure").await.status(), 303);
+    let answer = laptop.enter_code(&code).await;
+    assert_eq!(answer.status(), 303);
+    assert_eq!(
+        answer.headers()[header::LOCATION],
+        "/request/new?right=erasure"
+    );
 }
 
 crate::on_both_databases!(parallel_requests_for_one_address_send_one_code);

@@ -14,7 +14,9 @@ use anyhow::Context;
 use axum::http::header::SET_COOKIE;
 use sqlx::Row;
 
-/// Remembers, in this browser, which verification the code page is about.
+/// Remembers, in this browser, which verification the code page is about:
+/// its id, and after a dot the holder's secret when this browser asked for
+/// the current code.
 pub const PENDING_COOKIE: &str = "portal_verification";
 /// It lives an hour: a code is valid for 10 minutes, and a few resends fit.
 pub const PENDING_COOKIE_SECS: u64 = 3600;
@@ -27,6 +29,8 @@ struct Pending {
     sent_at: Millis,
     expires_at: Millis,
     attempts: i64,
+    other_attempts: i64,
+    holder_hash: Option<String>,
     consumed_at: Option<Millis>,
 }
 
@@ -38,9 +42,35 @@ impl Pending {
     fn right(&self) -> Option<RightKind> {
         self.right_kind.as_deref().and_then(RightKind::parse)
     }
+
+    fn held_by(&self, holder: Option<&str>) -> bool {
+        match (&self.holder_hash, holder) {
+            (Some(stored), Some(holder)) => {
+                constant_time_eq(stored, &sha256_hex(&["holder", holder]))
+            }
+            _ => false,
+        }
+    }
+
+    fn live(&self, now: Millis) -> bool {
+        !self.consumed() && self.expires_at > now
+    }
 }
 
-const PENDING_COLUMNS: &str = "id, email, right_kind, sent_at, expires_at, attempts, consumed_at";
+const PENDING_COLUMNS: &str = "id, email, right_kind, sent_at, expires_at, attempts, other_attempts, holder_hash, consumed_at";
+
+/// What this browser's cookie says: the verification's id and, if this
+/// browser asked for the current code, the holder's secret.
+fn browser_pending<'a>(
+    state: &AppState,
+    parts: &'a axum::http::request::Parts,
+) -> Option<(&'a str, Option<&'a str>)> {
+    let value = cookies::read(parts, PENDING_COOKIE, state.config.cookies_secure())?;
+    Some(match value.split_once('.') {
+        Some((id, holder)) => (id, Some(holder)),
+        None => (value, None),
+    })
+}
 
 async fn pending_where(
     state: &AppState,
@@ -57,25 +87,35 @@ async fn pending_where(
 }
 
 /// The verification this browser is in the middle of, unless it was
-/// already used.
+/// already used, and whether this browser holds its current code.
 async fn pending_in_browser(
     state: &AppState,
     parts: &axum::http::request::Parts,
-) -> anyhow::Result<Option<Pending>> {
-    match cookies::read(parts, PENDING_COOKIE, state.config.cookies_secure()) {
-        Some(id) => Ok(pending_where(state, "id", id)
-            .await?
-            .filter(|p| !p.consumed())),
-        None => Ok(None),
-    }
+) -> anyhow::Result<Option<(Pending, bool)>> {
+    let Some((id, holder)) = browser_pending(state, parts) else {
+        return Ok(None);
+    };
+    Ok(pending_where(state, "id", id)
+        .await?
+        .filter(|p| !p.consumed())
+        .map(|p| {
+            let held = p.held_by(holder);
+            (p, held)
+        }))
 }
 
-fn remember_pending(state: &AppState, id: &str) {
+/// Points this browser at the verification `id`; `holder` is the secret of
+/// the browser that asked for its current code, `None` for another one.
+fn remember_pending(state: &AppState, id: &str, holder: Option<&str>) {
+    let value = match holder {
+        Some(holder) => format!("{id}.{holder}"),
+        None => id.to_owned(),
+    };
     add_response_header(
         SET_COOKIE,
         cookies::set(
             PENDING_COOKIE,
-            id,
+            &value,
             PENDING_COOKIE_SECS,
             state.config.cookies_secure(),
         ),
@@ -170,7 +210,10 @@ fn restart_notice(lang: Lang) -> FormReply {
 }
 
 enum SendResult {
-    Queued,
+    /// Sent; the browser that asked holds the code with this secret.
+    Queued {
+        holder: String,
+    },
     /// Another code went out less than a minute ago.
     TooSoon,
     Limited,
@@ -186,7 +229,7 @@ impl SendResult {
             SendResult::Paused => {
                 FormReply::notice(Notice::error(subject::NOTICE_PAUSED.get(lang)))
             }
-            SendResult::TooSoon | SendResult::Queued => {
+            SendResult::TooSoon | SendResult::Queued { .. } => {
                 wait_notice(lang, RESEND_COOLDOWN_SECS as u64)
             }
         }
@@ -207,6 +250,7 @@ async fn send_fresh_code(
     let now = state.clock.now();
     let code = random_code();
     let token = random_token();
+    let holder = random_token();
 
     let mut tx = state.pool.begin().await.context("verification: begin")?;
     if let Some(refused) = count_send(&mut tx, state, email, client, now).await? {
@@ -214,10 +258,12 @@ async fn send_fresh_code(
         return Ok(refused);
     }
     let written = sqlx::query(
-        "INSERT INTO verifications (email, id, right_kind, lang, code_hash, link_hash, attempts, created_at, sent_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7, $8) \
+        "INSERT INTO verifications (email, id, right_kind, lang, code_hash, link_hash, holder_hash, attempts, other_attempts, \
+           created_at, sent_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $10, 0, 0, $7, $7, $8) \
          ON CONFLICT (email) DO UPDATE SET id = excluded.id, right_kind = excluded.right_kind, lang = excluded.lang, \
-           code_hash = excluded.code_hash, link_hash = excluded.link_hash, attempts = 0, created_at = excluded.created_at, \
+           code_hash = excluded.code_hash, link_hash = excluded.link_hash, holder_hash = excluded.holder_hash, \
+           attempts = 0, other_attempts = 0, created_at = excluded.created_at, \
            sent_at = excluded.sent_at, expires_at = excluded.expires_at, consumed_at = NULL \
          WHERE verifications.sent_at <= $9",
     )
@@ -230,6 +276,7 @@ async fn send_fresh_code(
     .bind(now)
     .bind(now + CODE_TTL_SECS * 1000)
     .bind(now - RESEND_COOLDOWN_SECS * 1000)
+    .bind(sha256_hex(&["holder", &holder]))
     .execute(&mut *tx)
     .await
     .context("verification: store the code")?;
@@ -246,7 +293,7 @@ async fn send_fresh_code(
         .context("verification: queue the code email")?;
     tx.commit().await.context("verification: commit")?;
     state.outbox_wakeup.notify_one();
-    Ok(SendResult::Queued)
+    Ok(SendResult::Queued { holder })
 }
 
 pub async fn request_code(form: EmailForm) -> Result<FormReply, AppError> {
@@ -258,20 +305,19 @@ pub async fn request_code(form: EmailForm) -> Result<FormReply, AppError> {
     };
     let now = state.clock.now();
 
-    let existing = pending_where(&state, "email", email.as_str()).await?;
-    let live = existing.filter(|v| !v.consumed() && v.expires_at > now);
-    if let Some(live) = &live
-        && let Some(seconds) = seconds_left(live.sent_at, now)
-    {
-        // A code went out a moment ago. This browser asked for it (a double
-        // click, the back button): go on to typing it. Another browser must
-        // wait, so it cannot spend the owner's tries.
-        if cookies::read(&parts, PENDING_COOKIE, state.config.cookies_secure())
-            == Some(live.id.as_str())
-        {
+    let live = pending_where(&state, "email", email.as_str())
+        .await?
+        .filter(|v| v.live(now));
+    let browser = browser_pending(&state, &parts);
+    if let Some(live) = &live {
+        let holds = matches!(browser, Some((id, holder)) if id == live.id && live.held_by(holder));
+        if !holds {
+            return Ok(someone_elses_code(&state, live));
+        }
+        if seconds_left(live.sent_at, now).is_some() {
+            // A double click, the back button: go on to typing it.
             return Ok(FormReply::go("/verify/code"));
         }
-        return Ok(wait_notice(lang, seconds));
     }
     let id = live.map(|v| v.id).unwrap_or_else(new_id);
     let client = ClientNetworks::of_request(&parts, state.config.client_ip_header.as_deref());
@@ -285,22 +331,48 @@ pub async fn request_code(form: EmailForm) -> Result<FormReply, AppError> {
     )
     .await?
     {
-        SendResult::Queued => {
-            remember_pending(&state, &id);
+        SendResult::Queued { holder } => {
+            remember_pending(&state, &id, Some(&holder));
             Ok(FormReply::go("/verify/code"))
+        }
+        SendResult::TooSoon => {
+            // Another browser's code went out in parallel.
+            match pending_where(&state, "email", email.as_str())
+                .await?
+                .filter(|v| v.live(now))
+            {
+                Some(live) => Ok(someone_elses_code(&state, &live)),
+                None => Ok(SendResult::TooSoon.refusal(lang)),
+            }
         }
         refused => Ok(refused.refusal(lang)),
     }
+}
+
+/// Another browser asked for a code for this address, and it is still
+/// valid: this one gets the same answer as anyone (the code page), but
+/// nothing is sent and the code is not replaced. The person may type the
+/// code here (the owner on a second device), with tries of its own.
+fn someone_elses_code(state: &AppState, live: &Pending) -> FormReply {
+    remember_pending(state, &live.id, None);
+    FormReply::go("/verify/code")
 }
 
 pub async fn resend_code() -> Result<FormReply, AppError> {
     let (state, parts) = request_context()?;
     let lang = current_lang();
     let now = state.clock.now();
-    let Some(pending) = pending_in_browser(&state, &parts).await? else {
+    let Some((pending, holds)) = pending_in_browser(&state, &parts).await? else {
         return Ok(restart_notice(lang));
     };
-    if let Some(seconds) = seconds_left(pending.sent_at, now) {
+    // Only the browser that asked replaces a valid code; another one waits
+    // until it expires.
+    let not_before = if holds || !pending.live(now) {
+        pending.sent_at
+    } else {
+        pending.expires_at - RESEND_COOLDOWN_SECS * 1000
+    };
+    if let Some(seconds) = seconds_left(not_before, now) {
         return Ok(wait_notice(lang, seconds));
     }
     let Ok(email) = Email::parse(&pending.email) else {
@@ -308,9 +380,12 @@ pub async fn resend_code() -> Result<FormReply, AppError> {
     };
     let client = ClientNetworks::of_request(&parts, state.config.client_ip_header.as_deref());
     match send_fresh_code(&state, &pending.id, &email, pending.right(), lang, &client).await? {
-        SendResult::Queued => Ok(FormReply::notice(Notice::info(
-            subject::NOTICE_RESENT.get(lang),
-        ))),
+        SendResult::Queued { holder } => {
+            remember_pending(&state, &pending.id, Some(&holder));
+            Ok(FormReply::notice(Notice::info(
+                subject::NOTICE_RESENT.get(lang),
+            )))
+        }
         refused => Ok(refused.refusal(lang)),
     }
 }
@@ -319,8 +394,14 @@ pub async fn check_code(form: CodeForm) -> Result<FormReply, AppError> {
     let (state, parts) = request_context()?;
     let lang = current_lang();
     let now = state.clock.now();
-    let Some(pending) = pending_in_browser(&state, &parts).await? else {
+    let Some((pending, holds)) = pending_in_browser(&state, &parts).await? else {
         return Ok(restart_notice(lang));
+    };
+    // The holder's tries and everyone else's are counted apart.
+    let (tries, column) = if holds {
+        (pending.attempts, "attempts")
+    } else {
+        (pending.other_attempts, "other_attempts")
     };
     let invalid = |code| Ok(FormReply::invalid(FieldErrors::single("code", code)));
     let Some(code) = normalize_code(&form.code) else {
@@ -329,14 +410,20 @@ pub async fn check_code(form: CodeForm) -> Result<FormReply, AppError> {
     if pending.expires_at <= now {
         return invalid(ErrorCode::CodeExpired);
     }
-    if pending.attempts >= MAX_CODE_TRIES {
+    if tries >= MAX_CODE_TRIES {
         return invalid(ErrorCode::CodeTooManyTries);
     }
     // Wrong codes are also capped per mailbox and day, across codes: asking
     // for new codes does not buy new guesses.
     let mailbox = limits::mailbox_key(&pending.email);
     let wrong_today = Limit {
-        kind: "wrong-codes-day",
+        // Another browser's wrong guesses are capped apart, so that it
+        // cannot use up the owner's day either.
+        kind: if holds {
+            "wrong-codes-day"
+        } else {
+            "wrong-codes-other-day"
+        },
         value: &mailbox,
         window_ms: limits::DAY_MS,
         max: state.config.wrong_codes_per_address_per_day,
@@ -352,10 +439,10 @@ pub async fn check_code(form: CodeForm) -> Result<FormReply, AppError> {
     drop(conn);
     // Count the try before comparing, atomically, so parallel guesses
     // cannot exceed the limit.
-    let counted = sqlx::query(
-        "UPDATE verifications SET attempts = attempts + 1 WHERE id = $1 AND consumed_at IS NULL AND attempts < $2 \
-         RETURNING code_hash, attempts",
-    )
+    let counted = sqlx::query(&format!(
+        "UPDATE verifications SET {column} = {column} + 1 WHERE id = $1 AND consumed_at IS NULL AND {column} < $2 \
+         RETURNING code_hash, {column} AS attempts"
+    ))
     .bind(&pending.id)
     .bind(MAX_CODE_TRIES)
     .fetch_optional(&state.pool)
@@ -407,6 +494,24 @@ pub async fn confirm_link(form: LinkForm) -> Result<FormReply, AppError> {
     }
 }
 
+/// The masked address a link confirms, while the link is valid. Reading it
+/// changes nothing (mail scanners open links).
+pub async fn link_address(token: String) -> Result<Option<String>, AppError> {
+    let (state, _) = request_context()?;
+    let now = state.clock.now();
+    let token = token.trim();
+    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(None);
+    }
+    Ok(
+        pending_where(&state, "link_hash", &sha256_hex(&["link", token]))
+            .await?
+            .filter(|p| p.live(now))
+            .and_then(|p| Email::parse(&p.email).ok())
+            .map(|email| email.masked()),
+    )
+}
+
 /// Consumes the verification (once, even under a race) and opens the
 /// session, in one transaction: a code is never spent without a session.
 async fn verified(
@@ -443,6 +548,6 @@ pub async fn pending_code() -> Result<Option<String>, AppError> {
     let (state, parts) = request_context()?;
     Ok(pending_in_browser(&state, &parts)
         .await?
-        .and_then(|p| Email::parse(&p.email).ok())
+        .and_then(|(p, _)| Email::parse(&p.email).ok())
         .map(|email| email.masked()))
 }
