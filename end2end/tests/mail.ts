@@ -51,6 +51,14 @@ export async function codeFor(to: string): Promise<string> {
   return match![1];
 }
 
+/** The path of the one-click link in the latest code email to `to`. */
+export async function linkFor(to: string): Promise<string> {
+  const mail = await waitForMail(to, "/verify/link/");
+  const match = mail.text.match(/\/verify\/link\/[0-9a-f]{64}/);
+  expect(match, mail.text).not.toBeNull();
+  return match![0];
+}
+
 /** A fresh address for each test run, so journeys never share state. */
 export function uniqueEmail(label: string): string {
   return `${label}.${Date.now()}.${Math.floor(Math.random() * 1e6)}@example.org`.toLowerCase();

@@ -44,7 +44,8 @@ texts! {
     RESEND: "Renvoyer un code" | "Send a new code";
     OTHER_ADDRESS: "Utiliser une autre adresse" | "Use another address";
     LINK_TITLE: "Confirmer votre adresse e-mail" | "Confirm your email address";
-    LINK_INTRO: "Cliquez sur le bouton pour confirmer que cette adresse est la vôtre." | "Press the button to confirm that this address is yours.";
+    LINK_INTRO: "Ce lien confirme l'adresse {address}. Cliquez sur le bouton si c'est la vôtre et si vous venez de demander un code." | "This link confirms the address {address}. Press the button if it is yours and you just asked for a code.";
+    LINK_WARNING: "Vous n'avez rien demandé ? Ne cliquez pas et fermez cette page : quelqu'un essaie peut-être de vous faire confirmer une adresse qui n'est pas la vôtre." | "You did not ask for anything? Do not press the button; close this page. Someone may be trying to make you confirm an address that is not yours.";
     LINK_CONFIRM: "Confirmer mon adresse" | "Confirm my address";
     GET_NEW_CODE: "Recevoir un nouveau code" | "Get a new code";
     NOTICE_WAIT: "Un code vient d'être envoyé. Patientez {seconds} secondes avant d'en demander un autre." | "A code was just sent. Wait {seconds} seconds before asking for another one.";

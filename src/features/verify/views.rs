@@ -169,12 +169,27 @@ pub fn LinkPage() -> impl IntoView {
     view! {
         <section class="page narrow">
             <h1>{subject::LINK_TITLE.get(lang)}</h1>
-            <p>{subject::LINK_INTRO.get(lang)}</p>
-            <LinkConfirm action reply>
-                <FormNotice />
-                <input type="hidden" name="form[token]" value=token />
-                <SubmitButton label=subject::LINK_CONFIRM.get(lang).to_owned() />
-            </LinkConfirm>
+            <Suspense fallback=|| ()>
+                {Suspend::new(async move {
+                    match ssr::link_address(token.clone()).await {
+                        Ok(Some(masked)) => view! {
+                            <p>{subject::LINK_INTRO.with(lang, &[("address", &masked)])}</p>
+                            <p class="alert">{subject::LINK_WARNING.get(lang)}</p>
+                            <LinkConfirm action reply>
+                                <FormNotice />
+                                <input type="hidden" name="form[token]" value=token />
+                                <SubmitButton label=subject::LINK_CONFIRM.get(lang).to_owned() />
+                            </LinkConfirm>
+                        }.into_any(),
+                        _ => view! {
+                            <p class="alert alert--error">
+                                {ErrorCode::LinkInvalid.label().get(lang)} " "
+                                <a href="/verify">{subject::GET_NEW_CODE.get(lang)}</a>
+                            </p>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
         </section>
         <crate::web::assets::IslandScripts />
     }
