@@ -1,6 +1,6 @@
 import { Page } from "@playwright/test";
 import { expect, test } from "./csp";
-import { codeFor, shot, uniqueEmail, waitForMail } from "./mail";
+import { codeFor, linkFor, shot, uniqueEmail, waitForMail } from "./mail";
 
 type Right = "access" | "rectification" | "erasure" | "restriction" | "portability" | "objection";
 
@@ -123,7 +123,14 @@ test("objection: a missing field is shown beside it, nothing typed is lost, then
   // Checked in the browser with the server's rules: no round trip, no reload.
   await expect(reason).toHaveAttribute("aria-invalid", "true");
   await expect(page.locator("#reason-error")).toHaveText("Ce champ est obligatoire.");
-  await expect(page.getByText("Certains champs sont à compléter")).toBeVisible();
+  // The focus moves to the summary, whose link leads to the field.
+  const summary = page.locator(".error-summary");
+  await expect(summary).toBeFocused();
+  await expect(summary).toContainText("Certains champs sont à compléter");
+  const toReason = summary.getByRole("link", { name: "Vos raisons : Ce champ est obligatoire." });
+  await expect(toReason).toHaveAttribute("href", "#reason");
+  await toReason.click();
+  await expect(reason).toBeFocused();
   expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
   await expect(page.getByLabel("Prénom", { exact: true })).toHaveValue("Jeanne");
   await shot(page, "objection-3b-error", info.project.name);
@@ -150,12 +157,36 @@ test.describe("without JavaScript", () => {
     await page.getByLabel("Par téléphone").check();
     await page.getByRole("button", { name: "Envoyer ma demande" }).click();
     await expect(page.locator("#reply_phone-error")).toHaveText("Ce champ est obligatoire.");
+    // The summary has the focus, and links each error to its field.
+    await expect(page.locator(".error-summary")).toBeFocused();
+    await page.getByRole("link", { name: "Numéro de téléphone : Ce champ est obligatoire." }).click();
+    await expect(page.getByLabel("Numéro de téléphone")).toBeFocused();
     await expect(page.locator("#rows-1--corrected-error")).toHaveText("Ce champ est obligatoire.");
     await expect(page.getByLabel("Donnée concernée").nth(1)).toHaveValue("Ville");
     await page.getByLabel("Numéro de téléphone").fill("+33 4 67 00 00 00");
     await page.getByLabel("Valeur corrigée").nth(1).fill("Montpellier");
     await submitAndFollow(page, "rectification", email, `${info.project.name}-nojs`, false);
   });
+});
+
+test("the email's link, opened on another device, names the address and warns before confirming it", async ({ page, browser }, info) => {
+  const email = uniqueEmail(`link-${info.project.name}`);
+  await page.goto("/verify?right=access");
+  await page.getByLabel("Votre adresse e-mail").fill(email);
+  await page.getByRole("button", { name: "Recevoir un code" }).click();
+  await expect(page).toHaveURL(/\/verify\/code$/);
+  const link = await linkFor(email);
+  // The phone that reads the email has no cookie of the portal.
+  const phone = await browser.newPage({ locale: "fr-FR", viewport: { width: 375, height: 700 } });
+  await phone.goto(new URL(link, page.url()).href);
+  const masked = `${email[0]}***@example.org`;
+  await expect(phone.getByText(`Ce lien confirme l'adresse ${masked}`)).toBeVisible();
+  await expect(phone.getByText("Vous n'avez rien demandé ?")).toBeVisible();
+  await shot(phone, "link-confirm", info.project.name);
+  await phone.getByRole("button", { name: "Confirmer mon adresse" }).click();
+  await expect(phone).toHaveURL(/\/request\/new\?right=access$/);
+  await expect(phone.getByText(`Adresse vérifiée : ${masked}`)).toBeVisible();
+  await phone.close();
 });
 
 test("one journey in English", async ({ page }, info) => {

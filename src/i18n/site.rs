@@ -53,7 +53,8 @@ texts! {
     /// Something failed on the server while a form was sent.
     TROUBLE_KEPT: "Un problème est survenu de notre côté. Ce que vous avez saisi est conservé : réessayez dans un instant." | "Something went wrong on our side. What you typed is kept: try again in a moment.";
     /// A form came back with refused fields.
-    ERRORS_SUMMARY: "Certains champs sont à compléter ou à corriger : voyez les messages ci-dessous." | "Some fields need your attention: see the messages below.";
+    ERRORS_SUMMARY: "Certains champs sont à compléter ou à corriger :" | "Some fields need your attention:";
+    FIELD_ERROR: "{label} : {message}" | "{label}: {message}";
     OPTIONAL: "(facultatif)" | "(optional)";
     CHOOSE: "— Choisir —" | "— Choose —";
     /// A button while its form is being sent.

@@ -4,7 +4,7 @@
 //! after a JavaScript-off post.
 
 use super::form::{described_by, error_id, input_id, input_name};
-use super::islands::{FieldError, use_form_state};
+use super::islands::{FieldError, FieldLabel, use_form_state};
 use crate::domain::choice::Choice;
 use crate::i18n::{Label, Text, current_lang, site};
 use leptos::prelude::*;
@@ -18,6 +18,18 @@ fn invalid(field: &str) -> &'static str {
     } else {
         "false"
     }
+}
+
+/// Names the field for the form's error summary, and returns the label
+/// text: the summary links to `target`, the field's control.
+fn register(field: &str, label: Text, target: &str) -> String {
+    let label = label.get(current_lang()).to_owned();
+    use_form_state().register(FieldLabel {
+        field: field.to_owned(),
+        label: label.clone(),
+        target: target.to_owned(),
+    });
+    label
 }
 
 fn optional_mark(required: bool) -> Option<impl IntoView> {
@@ -41,6 +53,8 @@ pub fn TextField(
 ) -> impl IntoView {
     let lang = current_lang();
     let id = input_id(&field);
+    let label = register(&field, label, &id);
+    let shown = label.clone();
     let hint_id = format!("{id}-hint");
     let described = described_by(&field, hint.is_some());
     let control = if multiline {
@@ -78,7 +92,9 @@ pub fn TextField(
     };
     view! {
         <div class="field">
-            <label for=id>{label.get(lang)} {optional_mark(required)}</label>
+            <label for=id.clone() data-field=field.clone() data-label=label data-target=id>
+                {shown} {optional_mark(required)}
+            </label>
             {hint.map(|hint| view! { <p class="hint" id=hint_id>{hint.get(lang)}</p> })}
             {control}
             <FieldError field />
@@ -96,9 +112,15 @@ pub fn RadioGroup<T: Choice + Label>(
     #[prop(optional)] hint: Option<Text>,
 ) -> impl IntoView {
     let lang = current_lang();
+    let first = choices
+        .first()
+        .map(|choice| format!("{field}-{}", choice.slug()))
+        .unwrap_or_default();
+    let legend = register(field, legend, &first);
+    let shown = legend.clone();
     view! {
         <fieldset class="field choices" aria-describedby=error_id(field)>
-            <legend>{legend.get(lang)}</legend>
+            <legend data-field=field data-label=legend.clone() data-target=first>{shown}</legend>
             {hint.map(|hint| view! { <p class="hint">{hint.get(lang)}</p> })}
             {choices
                 .iter()
@@ -133,9 +155,13 @@ pub fn SelectField<T: Choice + Label>(
     #[prop(optional)] required: bool,
 ) -> impl IntoView {
     let lang = current_lang();
+    let label = register(field, label, field);
+    let shown = label.clone();
     view! {
         <div class="field">
-            <label for=field>{label.get(lang)} {optional_mark(required)}</label>
+            <label for=field data-field=field data-label=label data-target=field>
+                {shown} {optional_mark(required)}
+            </label>
             <select
                 id=field
                 name=input_name(field)

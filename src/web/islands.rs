@@ -59,6 +59,17 @@ pub struct FormState {
     pub errors: RwSignal<FieldErrors>,
     pub notice: RwSignal<Option<Notice>>,
     pub pending: RwSignal<bool>,
+    /// On the server, each field's label and the id of its control, for
+    /// the error summary's links (the browser reads them from the page).
+    labels: StoredValue<Vec<FieldLabel>>,
+}
+
+/// A field's label and the id of the control its error links to.
+#[derive(Clone, Debug)]
+pub struct FieldLabel {
+    pub field: String,
+    pub label: String,
+    pub target: String,
 }
 
 impl FormState {
@@ -68,6 +79,32 @@ impl FormState {
             errors: RwSignal::new(reply.errors),
             notice: RwSignal::new(reply.notice),
             pending: RwSignal::new(false),
+            labels: StoredValue::new(Vec::new()),
+        }
+    }
+
+    /// Tells the error summary how to name `field` and where its control
+    /// is. Called by the server-rendered fields.
+    pub fn register(self, field: FieldLabel) {
+        self.labels.update_value(|labels| labels.push(field));
+    }
+
+    /// The label of `field` and the id of its control: on the server from
+    /// the fields rendered in this form, in the browser from the page.
+    /// A field that did not register is linked by its usual id, unnamed.
+    fn label_of(self, field: &str) -> (Option<String>, String) {
+        #[cfg(feature = "hydrate")]
+        let found = browser::label_of(field);
+        #[cfg(not(feature = "hydrate"))]
+        let found = self.labels.with_value(|labels| {
+            labels
+                .iter()
+                .find(|l| l.field == field)
+                .map(|l| (l.label.clone(), l.target.clone()))
+        });
+        match found {
+            Some((label, target)) => (Some(label), target),
+            None => (None, input_id(field)),
         }
     }
 
@@ -77,7 +114,7 @@ impl FormState {
 
     /// Shows what the server answered, or goes where it says.
     #[cfg(feature = "hydrate")]
-    fn apply(self, reply: Option<FormReply>) {
+    fn apply(self, reply: Option<FormReply>, form: web_sys::HtmlFormElement) {
         match reply {
             Some(FormReply {
                 next: Some(next), ..
@@ -86,11 +123,13 @@ impl FormState {
                 self.pending.set(false);
                 self.errors.set(reply.errors);
                 self.notice.set(reply.notice);
+                browser::focus_alert(form);
             }
             None => {
                 self.pending.set(false);
                 self.notice
                     .set(Some(Notice::error(site::TROUBLE_KEPT.get(current_lang()))));
+                browser::focus_alert(form);
             }
         }
     }
@@ -118,7 +157,7 @@ pub fn enhanced_form<F: FromFields + 'static>(
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         #[cfg(feature = "hydrate")]
         {
-            let Some(fields) = browser::fields_of(&ev) else {
+            let Some((form, fields)) = browser::fields_of(&ev) else {
                 // A form that cannot be read is posted as without JavaScript.
                 return;
             };
@@ -133,8 +172,10 @@ pub fn enhanced_form<F: FromFields + 'static>(
             if valid {
                 state.pending.set(true);
                 leptos::task::spawn_local(async move {
-                    state.apply(browser::post(endpoint, &fields).await);
+                    state.apply(browser::post(endpoint, &fields).await, form);
                 });
+            } else {
+                browser::focus_alert(form);
             }
         }
         #[cfg(not(feature = "hydrate"))]
@@ -158,10 +199,12 @@ mod browser {
     use crate::web::form::FormReply;
     use wasm_bindgen::{JsCast, JsValue};
     use wasm_bindgen_futures::JsFuture;
-    use web_sys::{FormData, HtmlFormElement, Request, RequestInit, Response, UrlSearchParams};
+    use web_sys::{
+        FormData, HtmlElement, HtmlFormElement, Request, RequestInit, Response, UrlSearchParams,
+    };
 
-    /// The submitted form's fields (files left out).
-    pub fn fields_of(ev: &leptos::ev::SubmitEvent) -> Option<Fields> {
+    /// The submitted form and its fields (files left out).
+    pub fn fields_of(ev: &leptos::ev::SubmitEvent) -> Option<(HtmlFormElement, Fields)> {
         let form: HtmlFormElement = ev.target()?.dyn_into().ok()?;
         let data = FormData::new_with_form(&form).ok()?;
         let mut fields = Vec::new();
@@ -171,7 +214,34 @@ mod browser {
                 fields.push((name, value));
             }
         }
-        Some(Fields(fields))
+        Some((form, Fields(fields)))
+    }
+
+    /// Once the page shows them, moves the focus to the form's error
+    /// summary or error message, so that it is read out and its links are
+    /// next under the keyboard.
+    pub fn focus_alert(form: HtmlFormElement) {
+        leptos::prelude::request_animation_frame(move || {
+            if let Some(alert) = form
+                .query_selector(".alert--error")
+                .ok()
+                .flatten()
+                .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+            {
+                let _ = alert.focus();
+            }
+        });
+    }
+
+    /// A field's label and the id of its control, as the page shows them.
+    pub fn label_of(field: &str) -> Option<(String, String)> {
+        let label = leptos::prelude::document()
+            .query_selector(&format!("[data-field=\"{field}\"]"))
+            .ok()??;
+        Some((
+            label.get_attribute("data-label")?,
+            label.get_attribute("data-target")?,
+        ))
     }
 
     /// Posts `fields` as a URL-encoded form to `endpoint` and reads the
@@ -251,17 +321,38 @@ pub fn FormNotice() -> impl IntoView {
     let state = use_form_state();
     let lang = current_lang();
     let summary = move || {
-        (state.notice.with(Option::is_none) && state.errors.with(|e| !e.is_empty()))
-            .then(|| view! { <p class="alert alert--error">{site::ERRORS_SUMMARY.get(lang)}</p> })
+        let errors = state.errors.get();
+        (state.notice.with(Option::is_none) && !errors.is_empty()).then(|| {
+            let items = errors
+                .0
+                .into_iter()
+                .map(|(field, code)| {
+                    let (label, target) = state.label_of(&field);
+                    let message = code.label().get(lang);
+                    let text = match label {
+                        Some(label) => site::FIELD_ERROR
+                            .with(lang, &[("label", &label), ("message", &message)]),
+                        None => message.to_owned(),
+                    };
+                    view! { <li><a href=format!("#{target}")>{text}</a></li> }
+                })
+                .collect_view();
+            view! {
+                <div class="alert alert--error error-summary" tabindex="-1" autofocus>
+                    <p>{site::ERRORS_SUMMARY.get(lang)}</p>
+                    <ul>{items}</ul>
+                </div>
+            }
+        })
     };
     let notice = move || {
         state.notice.get().map(|notice| {
-            let class = match notice.tone {
-                Tone::Info => "alert",
-                Tone::Error => "alert alert--error",
+            let (class, focusable) = match notice.tone {
+                Tone::Info => ("alert", None),
+                Tone::Error => ("alert alert--error", Some("-1")),
             };
             view! {
-                <p class=class>
+                <p class=class tabindex=focusable>
                     {notice.text}
                     {notice.link.map(|link| view! {
                         " "

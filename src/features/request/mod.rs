@@ -132,13 +132,18 @@ fn row_field(
     let id = input_id(&field);
     let hint_id = format!("{id}-hint");
     let described = described_by(&field, hint.is_some());
+    state.register(crate::web::islands::FieldLabel {
+        field: field.clone(),
+        label: label.to_owned(),
+        target: id.clone(),
+    });
     let error = {
         let field = field.clone();
         Memo::new(move |_| state.errors.with(|errors| errors.get(&field)))
     };
     view! {
         <div class="field">
-            <label for=id.clone()>
+            <label for=id.clone() data-field=field.clone() data-label=label data-target=id.clone()>
                 {label}
                 {(!required).then(|| view! { " " <span class="optional">{site::OPTIONAL.get(lang)}</span> })}
             </label>

@@ -154,10 +154,20 @@ pub fn request_fields(right: RightKind, form: &RequestForm) -> AnyView {
 fn scope_fields(form: &RequestForm, legend: Text) -> impl IntoView {
     let lang = current_lang();
     let form = form.clone();
+    let first = Category::ALL
+        .first()
+        .map(|c| format!("cat-{}", c.slug()))
+        .unwrap_or_default();
+    let categories = subject::CATEGORIES_LEGEND.get(lang);
+    crate::web::islands::use_form_state().register(crate::web::islands::FieldLabel {
+        field: "categories".into(),
+        label: categories.into(),
+        target: first.clone(),
+    });
     view! {
         <RadioGroup field="scope" legend choices=ScopeChoice::ALL selected=form.scope.clone() />
         <fieldset class="field reveal reveal-categories" aria-describedby=crate::web::form::error_id("categories")>
-            <legend>{subject::CATEGORIES_LEGEND.get(lang)}</legend>
+            <legend data-field="categories" data-label=categories data-target=first>{categories}</legend>
             {Category::ALL.iter().map(|category| {
                 let id = format!("cat-{}", category.slug());
                 view! {
