@@ -61,3 +61,26 @@ async fn the_sqlite_file_is_created_in_wal_mode_with_foreign_keys() {
         .get(0);
     assert_eq!(sync, 2, "synchronous=FULL");
 }
+
+/// PostgreSQL over TLS. The throwaway server of `make test` has a
+/// self-signed certificate: `sslmode=require` encrypts without checking it
+/// (`verify-full` with `sslrootcert=` checks a real one).
+#[tokio::test]
+async fn postgres_can_be_reached_over_tls() {
+    if std::env::var("PORTAL_TEST_POSTGRES_TLS").as_deref() != Ok("1") {
+        eprintln!("skipped: PORTAL_TEST_POSTGRES_TLS=1 says the test server has TLS on");
+        return;
+    }
+    let base = std::env::var("PORTAL_TEST_POSTGRES_URL").unwrap();
+    let url =
+        privacy_portal::config::DatabaseUrl::parse(&format!("{base}?sslmode=require")).unwrap();
+    let pool = privacy_portal::db::connect(&url)
+        .await
+        .expect("a TLS connection");
+    let encrypted: bool = sqlx::query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+        .get(0);
+    assert!(encrypted, "the connection is encrypted");
+}
