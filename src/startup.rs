@@ -289,6 +289,7 @@ fn router(state: AppState) -> Router {
             crate::web::headers::refuse_cross_site_posts,
         ))
         .layer(axum::middleware::from_fn(no_store_personal_pages))
+        .layer(axum::middleware::from_fn(unreadable_calls_are_bad_requests))
         // Pages and server-function answers; the built files are already
         // compressed, and are left as they are.
         .layer(CompressionLayer::new())
@@ -322,6 +323,35 @@ async fn no_store_personal_pages(request: Request<Body>, next: axum::middleware:
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response
+}
+
+/// server_fn answers a call whose body it cannot decode (not a form, bad
+/// UTF-8, a missing or repeated field) with 500, as if the server had
+/// failed. It is the caller's fault: 400, with a message in both languages.
+/// Failures on our side (`AppError::Internal`) keep their 500.
+async fn unreadable_calls_are_bad_requests(
+    request: Request<Body>,
+    next: axum::middleware::Next,
+) -> Response {
+    let call = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    if !call || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (parts, Body::empty()).into_response();
+    };
+    if let Ok(crate::error::AppError::Transport(_)) = serde_json::from_slice(&bytes) {
+        parts.status = StatusCode::BAD_REQUEST;
+        let unreadable = crate::error::AppError::Transport(
+            "Ce formulaire n'a pas pu être lu. / This form could not be read.".into(),
+        );
+        let body = serde_json::to_vec(&unreadable).unwrap_or_default();
+        parts.headers.remove(header::CONTENT_LENGTH);
+        return (parts, Body::from(body)).into_response();
+    }
+    (parts, Body::from(bytes)).into_response()
 }
 
 /// `GET /health`: 200 when the database answers, 503 otherwise.

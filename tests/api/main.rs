@@ -5,6 +5,7 @@
 mod helpers;
 
 mod accountability;
+mod bad_bodies;
 mod cli;
 mod concurrency;
 mod console;
