@@ -10,7 +10,7 @@ export LEPTOS_SITE_ROOT := target/site
 SSR := --no-default-features --features ssr
 HYDRATE := --lib --target wasm32-unknown-unknown --no-default-features --features hydrate
 
-.PHONY: run test tools test-tools build lint unit-and-api e2e bench minimal-leptos clean
+.PHONY: run test tools test-tools build lint unit-and-api e2e fuzz bench minimal-leptos clean
 
 ## Build the release binary and WASM, then serve on http://127.0.0.1:3000
 run: tools build
@@ -41,6 +41,11 @@ lint:
 
 unit-and-api:
 	cargo test --release $(SSR)
+
+## The property tests of the parsers and dates, longer than in `make test`
+## (512 cases each there)
+fuzz:
+	PROPTEST_CASES=$${PROPTEST_CASES:-100000} cargo test --release $(SSR) --lib properties
 
 e2e:
 	rm -rf target/e2e && mkdir -p target/e2e/screenshots

@@ -26,3 +26,6 @@ pub use lang::Lang;
 pub use reference::Reference;
 pub use right::RightKind;
 pub use status::Status;
+
+#[cfg(test)]
+pub(crate) mod properties;

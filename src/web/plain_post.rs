@@ -29,6 +29,12 @@ pub struct FormArgs<T> {
     pub form: T,
 }
 
+/// Reads a posted form (`form[field]=…`, nested at most 5 deep) as the
+/// server function's arguments; never panics, whatever the bytes.
+pub fn decode_form<Args: DeserializeOwned>(bytes: &[u8]) -> Result<Args, serde_qs::Error> {
+    serde_qs::Config::new(5, false).deserialize_bytes(bytes)
+}
+
 /// The page a form posts to answers the post.
 pub fn same_page(path: &str) -> String {
     path.to_owned()
@@ -59,7 +65,7 @@ where
         )
             .into_response();
     };
-    let args: Args = match serde_qs::Config::new(5, false).deserialize_bytes(&bytes) {
+    let args: Args = match decode_form(&bytes) {
         Ok(args) => args,
         Err(_) => {
             return (
@@ -124,6 +130,29 @@ pub async fn answer<F: Clone + Send + Sync + 'static>(
             state
                 .render(request, Arc::new(move || provide_context(posted.clone())))
                 .await
+        }
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::{FormArgs, decode_form};
+    use crate::domain::request::RequestForm;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(crate::domain::properties::config())]
+
+        /// The form decoder takes any bytes: a form or an error, no panic.
+        #[test]
+        fn the_form_decoder_never_panics(
+            bytes in prop::collection::vec(any::<u8>(), 0..2000),
+            shaped in "((form|rows|%5B|%5D|\\[|\\]|[a-z_0-9]|%[0-9A-Fa-f]{0,2}){0,30}(=[^&]{0,20})?&?){0,20}",
+        ) {
+            let _ = decode_form::<FormArgs<RequestForm>>(&bytes);
+            if let Ok(args) = decode_form::<FormArgs<RequestForm>>(shaped.as_bytes()) {
+                let _ = crate::domain::request::ValidRequest::parse(&args.form);
+            }
         }
     }
 }
