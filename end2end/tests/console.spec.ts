@@ -1,54 +1,9 @@
-import { Browser, Page } from "@playwright/test";
 import { expect, test } from "./csp";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { codeFor, shot, uniqueEmail, waitForMail } from "./mail";
-
-const root = path.resolve(__dirname, "..", "..");
-const PASSWORD = "une phrase de passe assez longue pour le DPO";
-
-/** Creates a DPO account the way an operator does: with the CLI. */
-function addDpo(email: string) {
-  execFileSync(path.join(root, "target", "release", "privacy-portal"), ["dpo", "add", email], {
-    cwd: root,
-    input: PASSWORD + "\n",
-    env: { ...process.env, PORTAL_DATA_DIR: path.join(root, "target", "e2e", "data") },
-  });
-}
-
-async function signIn(page: Page, email: string, project: string) {
-  await page.goto("/dpo");
-  await expect(page).toHaveURL(/\/dpo\/login\?next=/);
-  await page.getByLabel("Adresse e-mail").fill(email);
-  await page.getByLabel("Mot de passe").fill(PASSWORD);
-  await shot(page, "console-1-login", project);
-  await page.getByRole("button", { name: "Se connecter" }).click();
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText("File des demandes");
-}
-
-/** A subject on a phone: verifies, files an access request, returns the reference. */
-async function fileRequest(browser: Browser, email: string, right: string, start: string) {
-  const context = await browser.newContext({ viewport: { width: 375, height: 740 }, locale: "fr-FR" });
-  const page = await context.newPage();
-  await page.goto("/");
-  await page.getByRole("link", { name: start }).click();
-  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
-  await page.getByLabel("Votre adresse e-mail").fill(email);
-  await page.getByRole("button", { name: "Recevoir un code" }).click();
-  await expect(page).toHaveURL(/\/verify\/code$/);
-  await page.getByLabel("Code à 6 chiffres").fill(await codeFor(email));
-  await page.getByRole("button", { name: "Vérifier", exact: true }).click();
-  await expect(page).toHaveURL(new RegExp(`/request/new\\?right=${right}$`));
-  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
-  await page.getByLabel("Prénom", { exact: true }).fill("Jeanne");
-  await page.getByLabel("Nom", { exact: true }).fill("Martin");
-  await page.getByLabel("Votre lien avec SOFACTO").selectOption("client");
-  await page.getByRole("button", { name: "Envoyer ma demande" }).click();
-  await expect(page.getByRole("heading", { name: "Demande envoyée" })).toBeVisible();
-  const reference = (await page.locator(".reference").textContent())!.trim();
-  return { page, reference };
-}
+import { addDpo, fileRequest, root, signIn } from "./people";
 
 test("a DPO works a request to completion and refuses another; the subject follows on a phone", async ({ page, browser }, info) => {
   test.skip(info.project.name !== "desktop", "the console at 1280 px, the subject at 375 px, in one test");
