@@ -9,9 +9,13 @@ export const maildir = path.join(runDir, "Maildir");
 const port = process.env.E2E_PORT ?? "3100";
 const smtpPort = process.env.E2E_SMTP_PORT ?? "2626";
 export const baseURL = `http://127.0.0.1:${port}`;
+// The portal's log, also kept in a file for the log canary (log-canary.ts).
+export const serverLog = path.join(runDir, "server.log");
+const portal = path.join(root, "target", "release", "privacy-portal");
 
 export default defineConfig({
   testDir: "./tests",
+  globalTeardown: "./tests/log-canary.ts",
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: true,
@@ -49,7 +53,7 @@ export default defineConfig({
       reuseExistingServer: false,
     },
     {
-      command: path.join(root, "target", "release", "privacy-portal"),
+      command: `bash -c 'set -o pipefail; "${portal}" 2>&1 | tee "${serverLog}"'`,
       cwd: root,
       url: `${baseURL}/health`,
       reuseExistingServer: false,
