@@ -32,6 +32,13 @@ enum Command {
     /// Delete what has expired and anonymise the requests closed longer
     /// ago than PORTAL_RETENTION_DAYS, now (the server also does it daily).
     Purge,
+    /// Write a consistent copy of the database (requests, files, audit
+    /// log, accounts) to FILE while the portal serves: SQLite's VACUUM
+    /// INTO, checked after; pg_dump's custom format for PostgreSQL.
+    Backup {
+        /// The new file to write (never overwritten).
+        file: std::path::PathBuf,
+    },
     /// Check the hash-chained audit log.
     Audit {
         #[command(subcommand)]
@@ -123,6 +130,17 @@ pub fn main() -> ExitCode {
                 println!(
                     "anonymised {} requests closed more than {} days ago; deleted {} .eml files older than a day",
                     retained.requests, config.retention_days, retained.eml_files
+                );
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Backup { file } => {
+                let summary = crate::backup::backup(&config.database_url, &file).await?;
+                println!(
+                    "backup written to {}: {} requests, {} files, {} audit entries",
+                    file.display(),
+                    summary.requests,
+                    summary.files,
+                    summary.audit_entries
                 );
                 Ok(ExitCode::SUCCESS)
             }

@@ -5,6 +5,7 @@
 mod helpers;
 
 mod accountability;
+mod backup;
 mod bad_bodies;
 mod cli;
 mod concurrency;
