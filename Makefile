@@ -10,7 +10,7 @@ export LEPTOS_SITE_ROOT := target/site
 SSR := --no-default-features --features ssr
 HYDRATE := --lib --target wasm32-unknown-unknown --no-default-features --features hydrate
 
-.PHONY: run test tools test-tools build lint unit-and-api e2e fuzz bench minimal-leptos clean
+.PHONY: run test tools test-tools build lint unit-and-api e2e fuzz crash bench minimal-leptos clean
 
 ## Build the release binary and WASM, then serve on http://127.0.0.1:3000
 run: tools build
@@ -46,6 +46,11 @@ unit-and-api:
 ## (512 cases each there)
 fuzz:
 	PROPTEST_CASES=$${PROPTEST_CASES:-100000} cargo test --release $(SSR) --lib properties
+
+## The crash test with 200 SIGKILLs instead of 10
+crash:
+	PORTAL_CRASH_RUNS=$${PORTAL_CRASH_RUNS:-200} .ci/with-postgres.sh \
+		cargo test --release $(SSR) --test api sigkill -- --nocapture
 
 e2e:
 	rm -rf target/e2e && mkdir -p target/e2e/screenshots

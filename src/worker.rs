@@ -36,6 +36,16 @@ impl OutboxWorker {
     /// is finished; the others stay queued for the next start.
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
         tracing::info!(transport = self.mailer.describe(), "email worker started");
+        if self.state.config.database_url.is_sqlite() {
+            match outbox::release_crashed_claims(&self.pool).await {
+                Ok(0) => {}
+                Ok(n) => tracing::warn!(
+                    messages = n,
+                    "emails claimed before a crash are queued again"
+                ),
+                Err(e) => tracing::error!(error = %e, "cannot release the claims left by a crash"),
+            }
+        }
         let mut next_purge = self.clock.now();
         let mut next_daily = self.clock.now();
         loop {

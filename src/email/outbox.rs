@@ -87,6 +87,22 @@ pub async fn claim_next(pool: &Pool, now: Millis) -> sqlx::Result<Option<Claimed
 
 /// A sent code email is emptied at once: it held a live code and link,
 /// which must not sit in the database in clear.
+/// On SQLite one process owns the database, so at its start any claim
+/// still held was left by a crash: release them, and those messages go out
+/// now rather than when their lease expires. (One may have been delivered
+/// just before the crash; it goes again with the same Message-ID, which
+/// mail clients show once.) Not on PostgreSQL, where another instance may
+/// be sending.
+pub async fn release_crashed_claims(pool: &Pool) -> sqlx::Result<u64> {
+    Ok(sqlx::query(
+        "UPDATE outbox SET lease_id = NULL, lease_until = NULL \
+         WHERE status = 'pending' AND lease_id IS NOT NULL",
+    )
+    .execute(pool)
+    .await?
+    .rows_affected())
+}
+
 pub async fn mark_sent(pool: &Pool, claimed: &Claimed, now: Millis) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE outbox SET status = 'sent', sent_at = $1, lease_id = NULL, lease_until = NULL, last_error = NULL, \

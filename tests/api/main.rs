@@ -11,6 +11,7 @@ mod cli;
 mod concurrency;
 mod console;
 mod console_auth;
+mod crash;
 mod health;
 mod home;
 mod input;
