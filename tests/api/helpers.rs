@@ -42,6 +42,8 @@ pub enum Mail {
     Smtp,
     /// An SMTP URL where nothing listens yet (an outage).
     SmtpDown { port: u16 },
+    /// A real SMTP server that refuses some recipients (`smtp_refuser.py`).
+    Refusing,
     /// No SMTP: `.eml` files under the data folder.
     Files,
 }
@@ -81,6 +83,11 @@ impl TestApp {
                 (Some(sink), Some(url))
             }
             Mail::SmtpDown { port } => (None, Some(format!("smtp://127.0.0.1:{port}"))),
+            Mail::Refusing => {
+                let sink = SmtpSink::start_refusing(free_port());
+                let url = format!("smtp://127.0.0.1:{}", sink.port);
+                (Some(sink), Some(url))
+            }
             Mail::Files => (None, None),
         };
         let mut config = Config {
@@ -246,34 +253,72 @@ async fn fresh_postgres_database() -> String {
 pub struct SmtpSink {
     pub port: u16,
     pub maildir: TempDir,
-    child: Child,
+    handler: &'static str,
+    child: std::sync::Mutex<Option<Child>>,
 }
 
 impl SmtpSink {
     pub fn start(port: u16) -> SmtpSink {
-        let maildir = tempfile::tempdir().unwrap();
+        Self::start_with(port, "aiosmtpd.handlers.Mailbox")
+    }
+
+    /// One that refuses "busy…" recipients for now (451) and "nobody…"
+    /// for good (550): `smtp_refuser.py`.
+    pub fn start_refusing(port: u16) -> SmtpSink {
+        Self::start_with(port, "smtp_refuser.Refusing")
+    }
+
+    fn start_with(port: u16, handler: &'static str) -> SmtpSink {
+        let sink = SmtpSink {
+            port,
+            maildir: tempfile::tempdir().unwrap(),
+            handler,
+            child: std::sync::Mutex::new(None),
+        };
+        sink.restart();
+        sink
+    }
+
+    /// Stops the server (an outage); what it received stays readable.
+    pub fn stop(&self) {
+        if let Some(mut child) = self.child.lock().unwrap().take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts the server again on the same port and Maildir.
+    pub fn restart(&self) {
+        self.stop();
         let python = std::env::var("PORTAL_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
+        let here = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests")
+            .join("api");
         let child = Command::new(python)
-            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
-            .args(["-c", "aiosmtpd.handlers.Mailbox"])
-            .arg(maildir.path().join("Maildir"))
+            .env("PYTHONPATH", here)
+            .args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{}", self.port),
+            ])
+            .args(["-c", self.handler])
+            .arg(self.maildir.path().join("Maildir"))
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
             .expect("start aiosmtpd (pip install aiosmtpd; `make test` does)");
         let deadline = Instant::now() + Duration::from_secs(15);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        while TcpStream::connect(("127.0.0.1", self.port)).is_err() {
             assert!(
                 Instant::now() < deadline,
-                "aiosmtpd did not start listening on port {port}"
+                "aiosmtpd did not start listening on port {}",
+                self.port
             );
             std::thread::sleep(Duration::from_millis(50));
         }
-        SmtpSink {
-            port,
-            maildir,
-            child,
-        }
+        *self.child.lock().unwrap() = Some(child);
     }
 
     /// The decoded plain-text part of the latest message to `to` whose text
@@ -316,8 +361,7 @@ impl SmtpSink {
 
 impl Drop for SmtpSink {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.stop();
     }
 }
 

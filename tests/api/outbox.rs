@@ -152,7 +152,127 @@ async fn an_email_still_refused_after_a_day_fails_for_good(backend: Backend) {
     );
 }
 
+/// A temporary refusal (4xx) is retried later and later; a permanent one
+/// (5xx) fails at once, and the DPO sees it with the server's answer.
+#[tokio::test]
+async fn a_4xx_is_retried_with_backoff_and_a_5xx_fails_at_once_for_the_dpo_to_see() {
+    let app = TestApp::spawn(Backend::Sqlite, Mail::Refusing).await;
+    let to = |address: &str, marker: &str| OutgoingEmail {
+        to: Email::parse(address).unwrap(),
+        ..sample_email(marker)
+    };
+    let busy = queue(&app, &to("busy@example.org", "MARKER-BUSY")).await;
+    let nobody = queue(&app, &to("nobody@example.org", "MARKER-NOBODY")).await;
+    let fine = queue(&app, &to("fine@example.org", "MARKER-FINE")).await;
+    app.smtp.as_ref().unwrap().wait_for("MARKER-FINE").await;
+
+    let failed = eventually(Duration::from_secs(10), || async {
+        let (status, attempts, error) = status_of(&app, &nobody).await;
+        (status == "failed").then_some((attempts, error.unwrap_or_default()))
+    })
+    .await
+    .expect("the 5xx fails at once");
+    assert_eq!(failed.0, 1, "not retried");
+    assert!(failed.1.contains("550"), "{}", failed.1);
+
+    let mut delays = Vec::new();
+    for attempt in 1..=3 {
+        let next = eventually(Duration::from_secs(10), || async {
+            let (status, attempts, _) = status_of(&app, &busy).await;
+            assert_eq!(status, "pending", "a 4xx is not a failure");
+            let next: i64 = sqlx::query("SELECT next_attempt_at FROM outbox WHERE id = $1")
+                .bind(&busy)
+                .fetch_one(&app.pool)
+                .await
+                .unwrap()
+                .get(0);
+            (attempts == attempt).then_some(next)
+        })
+        .await
+        .unwrap_or_else(|| panic!("attempt {attempt}"));
+        delays.push(next - app.clock.now());
+        app.clock
+            .advance(Duration::from_millis((next - app.clock.now()) as u64 + 10));
+        app.state.outbox_wakeup.notify_one();
+    }
+    assert!(
+        delays[0] >= 4_000 && delays[1] >= 2 * delays[0] - 100 && delays[2] >= 2 * delays[1] - 100,
+        "the delays double: {delays:?}"
+    );
+    assert_eq!(status_of(&app, &fine).await.0, "sent");
+
+    let dpo = crate::console::Dpo::create(&app, "dpo@sofacto.com").await;
+    dpo.sign_in().await;
+    let page = dpo.page("/dpo/emails").await;
+    assert!(
+        page.contains("550") && page.contains("nobody@example.org"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("busy@example.org"),
+        "a retried email is not a failure yet"
+    );
+}
+
+/// Requests keep coming while the SMTP server is down for a while
+/// (`PORTAL_TEST_OUTAGE_MS`, 1500 by default); once it is back, every
+/// acknowledgment and every DPO notification goes out.
+async fn requests_filed_during_an_outage_are_all_emailed_afterwards(backend: Backend) {
+    let app = TestApp::spawn_with(backend, Mail::Smtp, |c| {
+        c.open_requests_per_address = 1000;
+        c.requests_per_address_per_day = 1000;
+        c.requests_per_ip_per_day = 1000;
+    })
+    .await;
+    let subject = crate::journey::Subject::new(&app, "outage@example.org");
+    let mut references = vec![subject.file("access").await];
+    let sink = app.smtp.as_ref().unwrap();
+    sink.stop();
+    let outage: u64 = std::env::var("PORTAL_TEST_OUTAGE_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1500);
+    let until = std::time::Instant::now() + Duration::from_millis(outage);
+    while std::time::Instant::now() < until {
+        let key = subject.form_key("access").await;
+        let filed = subject
+            .submit("access", &key, &crate::journey::right_fields("access"))
+            .await;
+        assert_eq!(filed.status(), 303, "filing goes on during the outage");
+        let location = filed.headers()["location"].to_str().unwrap().to_owned();
+        references.push(
+            location
+                .trim_start_matches("/my-requests/")
+                .trim_end_matches("?new=1")
+                .to_owned(),
+        );
+    }
+    assert!(references.len() > 2);
+    sink.restart();
+    app.clock.advance(Duration::from_secs(3600));
+    app.state.outbox_wakeup.notify_one();
+    let texts = eventually(Duration::from_secs(60), || async {
+        app.state.outbox_wakeup.notify_one();
+        let texts: Vec<String> = sink.messages();
+        references
+            .iter()
+            .all(|r| texts.iter().filter(|t| t.contains(r.as_str())).count() >= 2)
+            .then_some(texts)
+    })
+    .await;
+    assert!(
+        texts.is_some(),
+        "every request's two emails arrived after the outage"
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM outbox WHERE status <> 'sent'")
+            .await,
+        0
+    );
+}
+
 on_both_databases!(
+    requests_filed_during_an_outage_are_all_emailed_afterwards,
     an_email_still_refused_after_a_day_fails_for_good,
     a_queued_email_reaches_the_smtp_server,
     a_rolled_back_change_sends_nothing,
