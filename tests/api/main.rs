@@ -15,6 +15,7 @@ mod crash;
 mod health;
 mod home;
 mod input;
+mod instances;
 mod journey;
 mod limits;
 mod outbox;
