@@ -80,3 +80,98 @@ on_both_databases!(
     free_text_is_stored_with_lf_and_hidden_characters_are_refused,
     a_code_email_that_fails_for_good_is_emptied,
 );
+
+/// Script and markup typed in every text field stay text (issue 10 §3): in
+/// the subject's and the DPO's pages, in the emails, in the register and
+/// in the evidence file.
+#[tokio::test]
+async fn markup_typed_anywhere_stays_text_in_pages_emails_and_exports() {
+    const SCRIPT: &str = "<script>alert('x')</script>";
+    const IMAGE: &str = "\"><img src=x onerror=alert(1)>";
+    let app = TestApp::spawn(Backend::Sqlite, Mail::Smtp).await;
+    let subject = crate::journey::Subject::new(&app, "markup@example.org");
+    subject.verify("objection").await;
+    let key = subject.form_key("objection").await;
+    let hostile = format!("{SCRIPT}{IMAGE}");
+    let mut fields = vec![
+        ("form[submission_key]", key.as_str()),
+        ("form[right]", "objection"),
+        ("form[first_name]", hostile.as_str()),
+        ("form[last_name]", hostile.as_str()),
+        ("form[relation]", "prospect"),
+        ("form[customer_number]", hostile.as_str()),
+        ("form[reply_channel]", "postal"),
+        ("form[reply_postal]", hostile.as_str()),
+        ("form[lang]", "fr"),
+        ("form[processing]", "prospecting"),
+        ("form[reason]", hostile.as_str()),
+        ("form[details]", hostile.as_str()),
+    ];
+    let filed = subject.post("/request/new", &fields).await;
+    assert_eq!(filed.status(), 303, "{}", filed.text().await.unwrap());
+    let reference = filed.headers()[reqwest::header::LOCATION]
+        .to_str()
+        .unwrap()
+        .trim_start_matches("/my-requests/")
+        .trim_end_matches("?new=1")
+        .to_owned();
+    subject.send_message(&reference, &hostile, None).await;
+    fields.clear();
+
+    let inert = |what: &str, text: &str| {
+        assert!(!text.contains("<script>alert"), "{what}: {text}");
+        assert!(!text.contains("<img src=x"), "{what}: {text}");
+    };
+    let follow = subject
+        .get(&format!("/my-requests/{reference}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    inert("follow page", &follow);
+    assert!(follow.contains("&lt;script&gt;alert"), "shown as text");
+
+    let dpo = crate::console::Dpo::create(&app, "dpo@sofacto.com").await;
+    dpo.sign_in().await;
+    let page = dpo.page(&format!("/dpo/requests/{reference}")).await;
+    inert("DPO page", &page);
+    assert!(page.contains("&lt;script&gt;alert"), "shown as text");
+    inert("queue", &dpo.page("/dpo?q=markup").await);
+
+    app.every_email_sent().await;
+    for raw in app.smtp.as_ref().unwrap().messages() {
+        let message = mail_parser::MessageParser::default()
+            .parse(raw.as_bytes())
+            .unwrap();
+        if let Some(html) = message.body_html(0) {
+            inert("an email's HTML", &html);
+        }
+    }
+
+    let register = dpo.post("/dpo/export/register", &[("personal", "1")]).await;
+    assert_eq!(register.status(), 200);
+    let csv = register.text().await.unwrap();
+    assert!(csv.contains(&reference));
+    assert!(!csv.lines().any(|l| l.contains(",=") || l.contains(",@")));
+
+    let evidence = dpo
+        .post(&format!("/dpo/requests/{reference}/evidence"), &[])
+        .await;
+    assert_eq!(evidence.status(), 200);
+    let headers = evidence.headers().clone();
+    assert_eq!(headers[reqwest::header::CONTENT_TYPE], "application/json");
+    assert_eq!(headers[reqwest::header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert!(
+        headers[reqwest::header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    let body = evidence.text().await.unwrap();
+    serde_json::from_str::<serde_json::Value>(&body).expect("valid JSON");
+    let escaped = serde_json::to_string(hostile.as_str()).unwrap();
+    assert!(
+        body.contains(escaped.trim_matches('"')),
+        "kept exactly, as a JSON string"
+    );
+}
