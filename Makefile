@@ -59,7 +59,7 @@ e2e:
 ## Figures: throughput, memory, and what a public page loads beside a
 ## minimal Leptos app built here with the same profile
 bench: tools build minimal-leptos
-	cargo bench $(SSR)
+	cargo bench $(SSR) --bench http
 
 minimal-leptos:
 	@# Its own output name: the portal's, exported above, would win otherwise.
