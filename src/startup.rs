@@ -215,32 +215,20 @@ fn router(state: AppState) -> Router {
     };
     let routes = generate_route_list(App);
 
-    // The build's files, precompressed by the build. Hashed names never
-    // change content, so browsers keep them; anything else is revalidated.
+    // The build's files and their precompressed copies, from memory.
     let assets = state.assets.clone();
-    let pkg = Router::new()
-        .fallback_service(
-            ServeDir::new(&pkg_dir)
-                .precompressed_br()
-                .precompressed_gzip(),
-        )
-        .layer(axum::middleware::from_fn(
-            move |request: Request<Body>, next: axum::middleware::Next| {
-                let hashed = assets.is_hashed(request.uri().path().trim_start_matches('/'));
-                async move {
-                    let mut response = next.run(request).await;
-                    if response.status().is_success() {
-                        let value = if hashed {
-                            HeaderValue::from_static("public, max-age=31536000, immutable")
-                        } else {
-                            HeaderValue::from_static("no-cache")
-                        };
-                        response.headers_mut().insert(header::CACHE_CONTROL, value);
-                    }
-                    response
-                }
+    let built =
+        crate::web::static_files::StaticFiles::load(&pkg_dir, |name| assets.is_hashed(name));
+    let pkg = Router::new().route(
+        "/{*file}",
+        get(
+            move |axum::extract::Path(file): axum::extract::Path<String>,
+                  headers: axum::http::HeaderMap| {
+                let built = built.clone();
+                async move { built.respond(&file, &headers) }
             },
-        ));
+        ),
+    );
     let public_files = ServeDir::new(&site_root)
         .precompressed_br()
         .precompressed_gzip()
@@ -260,6 +248,14 @@ fn router(state: AppState) -> Router {
             move || shell(options.clone())
         })
         .fallback_service(public_files)
+        // The home page: rendered once per language, then from memory.
+        .layer(axum::middleware::from_fn({
+            let cache = crate::web::page_cache::PageCache::default();
+            move |request: Request<Body>, next: axum::middleware::Next| {
+                let cache = cache.clone();
+                async move { cache.serve(request, next).await }
+            }
+        }))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         // Server functions read their bodies themselves: refuse oversized
         // ones before they are read, with 413 rather than a 500.

@@ -16,6 +16,10 @@ pub mod headers;
 #[cfg(feature = "ssr")]
 pub mod lang;
 #[cfg(feature = "ssr")]
+pub mod page_cache;
+#[cfg(feature = "ssr")]
 pub mod plain_post;
 #[cfg(feature = "ssr")]
 pub mod session;
+#[cfg(feature = "ssr")]
+pub mod static_files;

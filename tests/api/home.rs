@@ -368,3 +368,38 @@ async fn the_home_page_lists_every_cookie_and_its_lifetime() {
         assert!(row.contains(lifetime), "{name}: {row}");
     }
 }
+
+/// After its first render the home page comes from memory, per language,
+/// with a fresh nonce in every answer, the same in its policy and its
+/// scripts.
+#[tokio::test]
+async fn the_home_page_is_served_from_memory_with_a_fresh_nonce_each_time() {
+    let app = TestApp::spawn(Backend::Sqlite, Mail::Files).await;
+    let mut nonces = Vec::new();
+    for lang in ["fr", "en", "fr", "en", "fr"] {
+        let response = app
+            .http
+            .get(format!("{}/", app.address))
+            .header(header::ACCEPT_LANGUAGE, lang)
+            .send()
+            .await
+            .unwrap();
+        let csp = response.headers()[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let start = csp.find("'nonce-").unwrap() + 7;
+        let nonce = csp[start..start + csp[start..].find('\'').unwrap()].to_owned();
+        let html = response.text().await.unwrap();
+        assert!(html.contains(&format!(r#"<html lang="{lang}""#)), "{lang}");
+        assert!(
+            html.contains(&format!(r#"nonce="{nonce}""#)),
+            "the page's scripts carry the policy's nonce"
+        );
+        assert!(!html.contains("__PORTAL_NONCE__"));
+        nonces.push(nonce);
+    }
+    nonces.sort();
+    nonces.dedup();
+    assert_eq!(nonces.len(), 5, "a fresh nonce each time");
+}
