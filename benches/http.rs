@@ -227,13 +227,13 @@ async fn code_for(maildir: &Path, to: &str) -> String {
             .flatten()
         {
             let raw = std::fs::read_to_string(entry.path()).unwrap_or_default();
-            if raw.contains(&format!("To: {to}")) && raw.contains("/verify/link/") {
-                if let Some(message) = mail_parser::MessageParser::default().parse(raw.as_bytes())
-                    && let Some(text) = message.body_text(0)
-                    && let Some(after) = text.split("Code").nth(1)
-                {
-                    return after.chars().filter(char::is_ascii_digit).take(6).collect();
-                }
+            if raw.contains(&format!("To: {to}"))
+                && raw.contains("/verify/link/")
+                && let Some(message) = mail_parser::MessageParser::default().parse(raw.as_bytes())
+                && let Some(text) = message.body_text(0)
+                && let Some(after) = text.split("Code").nth(1)
+            {
+                return after.chars().filter(char::is_ascii_digit).take(6).collect();
             }
         }
         assert!(Instant::now() < deadline, "no code for {to}");

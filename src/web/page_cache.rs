@@ -22,8 +22,11 @@ struct Cached {
     body: String,
 }
 
+/// The rendered pages, by path and language.
+type Pages = HashMap<(&'static str, Lang), Arc<Cached>>;
+
 #[derive(Clone, Default)]
-pub struct PageCache(Arc<RwLock<HashMap<(&'static str, Lang), Arc<Cached>>>>);
+pub struct PageCache(Arc<RwLock<Pages>>);
 
 /// The nonce of a page's policy: `'nonce-…'`.
 fn nonce_of(csp: &str) -> Option<&str> {

@@ -75,7 +75,7 @@ async fn bad_bodies_never_crash_or_answer_5xx() {
     dpo.sign_in().await;
 
     let token = "ab".repeat(32);
-    let subject_routes = vec![
+    let subject_routes = [
         "/verify".to_owned(),
         "/verify/code".to_owned(),
         "/verify/code/resend".to_owned(),
