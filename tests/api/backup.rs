@@ -4,8 +4,7 @@
 
 use crate::console::Dpo;
 use crate::helpers::{Backend, Mail, TestApp};
-use crate::journey::{Subject, right_fields};
-use reqwest::header;
+use crate::journey::{Subject, reference_of, right_fields};
 use sqlx::Row;
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -27,12 +26,7 @@ async fn file_one(subject: &Subject<'_>) -> String {
         .submit("access", &key, &right_fields("access"))
         .await;
     assert_eq!(response.status(), 303);
-    response.headers()[header::LOCATION]
-        .to_str()
-        .unwrap()
-        .trim_start_matches("/my-requests/")
-        .trim_end_matches("?new=1")
-        .to_owned()
+    reference_of(&response).expect("a reference")
 }
 
 #[tokio::test]

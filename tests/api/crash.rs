@@ -7,7 +7,7 @@
 //! test`; `make crash` runs 200).
 
 use crate::helpers::{SmtpSink, eventually, free_port};
-use crate::journey::{common_fields, right_fields};
+use crate::journey::{common_fields, reference_of, right_fields, submission_key_in};
 use reqwest::header;
 use sqlx::{Connection, Row};
 use std::collections::{HashMap, HashSet};
@@ -140,9 +140,7 @@ async fn file(base: &str, browser: &reqwest::Client) -> Option<String> {
         .text()
         .await
         .ok()?;
-    let marker = r#"name="form[submission_key]" value=""#;
-    let start = form.find(marker)? + marker.len();
-    let key = form[start..].split('"').next()?.to_owned();
+    let key = submission_key_in(&form)?;
     let mut fields = vec![
         ("form[submission_key]", key.as_str()),
         ("form[right]", "access"),
@@ -159,13 +157,7 @@ async fn file(base: &str, browser: &reqwest::Client) -> Option<String> {
     if response.status() != 303 {
         return None;
     }
-    let location = response.headers().get(header::LOCATION)?.to_str().ok()?;
-    Some(
-        location
-            .strip_prefix("/my-requests/")?
-            .trim_end_matches("?new=1")
-            .to_owned(),
-    )
+    reference_of(&response)
 }
 
 fn pseudo_random(seed: &mut u64) -> u64 {

@@ -109,12 +109,7 @@ async fn markup_typed_anywhere_stays_text_in_pages_emails_and_exports() {
     ];
     let filed = subject.post("/request/new", &fields).await;
     assert_eq!(filed.status(), 303, "{}", filed.text().await.unwrap());
-    let reference = filed.headers()[reqwest::header::LOCATION]
-        .to_str()
-        .unwrap()
-        .trim_start_matches("/my-requests/")
-        .trim_end_matches("?new=1")
-        .to_owned();
+    let reference = crate::journey::reference_of(&filed).expect("a reference");
     subject.send_message(&reference, &hostile, None).await;
     fields.clear();
 

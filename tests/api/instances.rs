@@ -5,7 +5,7 @@
 
 use crate::console::Dpo;
 use crate::helpers::{Backend, Mail, TestApp, eventually};
-use crate::journey::{Subject, common_fields, right_fields};
+use crate::journey::{Subject, common_fields, reference_of, right_fields, submission_key_in};
 use reqwest::header;
 use std::collections::HashMap;
 use std::time::Duration;
@@ -44,9 +44,7 @@ async fn two_instances_send_each_email_once_and_share_sessions() {
             .text()
             .await
             .unwrap();
-        let marker = r#"name="form[submission_key]" value=""#;
-        let start = form.find(marker).expect("the session works here") + marker.len();
-        let key = form[start..].split('"').next().unwrap().to_owned();
+        let key = submission_key_in(&form).expect("the session works here");
         let mut fields = vec![
             ("form[submission_key]", key.as_str()),
             ("form[right]", "access"),
@@ -62,13 +60,7 @@ async fn two_instances_send_each_email_once_and_share_sessions() {
             .await
             .unwrap();
         assert_eq!(filed.status(), 303, "filed on the other instance");
-        let location = filed.headers()[header::LOCATION].to_str().unwrap();
-        references.push(
-            location
-                .trim_start_matches("/my-requests/")
-                .trim_end_matches("?new=1")
-                .to_owned(),
-        );
+        references.push(reference_of(&filed).expect("a reference"));
         // The follow page, from either instance.
         let follow = subject
             .client

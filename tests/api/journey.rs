@@ -216,12 +216,7 @@ impl<'a> Subject<'a> {
             .text()
             .await
             .unwrap();
-        let marker = r#"name="form[submission_key]" value=""#;
-        let start = html
-            .find(marker)
-            .unwrap_or_else(|| panic!("no form in {html}"))
-            + marker.len();
-        html[start..].split('"').next().unwrap().to_owned()
+        submission_key_in(&html).unwrap_or_else(|| panic!("no form in {html}"))
     }
 
     pub async fn submit(
@@ -242,20 +237,31 @@ impl<'a> Subject<'a> {
         let key = self.form_key(right).await;
         let response = self.submit(right, &key, &right_fields(right)).await;
         assert_eq!(response.status(), 303, "{}", response.text().await.unwrap());
-        let location = response.headers()[header::LOCATION]
-            .to_str()
-            .unwrap()
-            .to_owned();
-        let reference = location
-            .trim_start_matches("/my-requests/")
-            .trim_end_matches("?new=1")
-            .to_owned();
+        let reference = reference_of(&response).expect("a reference");
         assert!(
             reference.starts_with("R-") && reference.len() == 11,
-            "{location}"
+            "{reference}"
         );
         reference
     }
+}
+
+/// The one-time submission key of the request form in `html`.
+pub fn submission_key_in(html: &str) -> Option<String> {
+    let marker = r#"name="form[submission_key]" value=""#;
+    let start = html.find(marker)? + marker.len();
+    Some(html[start..].split('"').next()?.to_owned())
+}
+
+/// The reference a filing's redirect leads to (`/my-requests/R-…?new=1`).
+pub fn reference_of(response: &reqwest::Response) -> Option<String> {
+    let location = response.headers().get(header::LOCATION)?.to_str().ok()?;
+    Some(
+        location
+            .strip_prefix("/my-requests/")?
+            .trim_end_matches("?new=1")
+            .to_owned(),
+    )
 }
 
 async fn each_right_is_filed_acknowledged_and_sent_to_the_dpo(backend: Backend) {
