@@ -469,6 +469,11 @@ pub async fn check_code(form: CodeForm) -> Result<FormReply, AppError> {
     verified(&state, &pending, now, lang).await
 }
 
+/// A link token as the emails carry it: 64 hex digits (256 bits).
+fn is_link_token(token: &str) -> bool {
+    token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 pub async fn confirm_link(form: LinkForm) -> Result<FormReply, AppError> {
     let (state, _) = request_context()?;
     let lang = current_lang();
@@ -483,7 +488,7 @@ pub async fn confirm_link(form: LinkForm) -> Result<FormReply, AppError> {
             ),
         ))
     };
-    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !is_link_token(token) {
         return invalid();
     }
     match pending_where(&state, "link_hash", &sha256_hex(&["link", token])).await? {
@@ -500,7 +505,7 @@ pub async fn link_address(token: String) -> Result<Option<String>, AppError> {
     let (state, _) = request_context()?;
     let now = state.clock.now();
     let token = token.trim();
-    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !is_link_token(token) {
         return Ok(None);
     }
     Ok(
