@@ -8,6 +8,7 @@ use crate::features::dpo::{
 use crate::features::follow::{MyRequestsPage, RequestPage};
 use crate::features::home::HomePage;
 use crate::features::language::LanguageSwitch;
+use crate::features::notice::NoticePage;
 use crate::features::request::RequestFormPage;
 use crate::features::verify::{CodePage, LinkPage, VerifyPage};
 use crate::i18n::{current_lang, site};
@@ -82,6 +83,7 @@ pub fn App() -> impl IntoView {
                 // works without JavaScript.
                 <Routes fallback=NotFound>
                     <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/privacy") view=NoticePage ssr=SsrMode::Async />
                     <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::Async />
                     <Route path=path!("/verify/code") view=CodePage ssr=SsrMode::Async />
                     <Route path=path!("/verify/link/:token") view=LinkPage ssr=SsrMode::Async />
@@ -100,6 +102,9 @@ pub fn App() -> impl IntoView {
             </main>
             <footer class="site-footer">
                 <p>{footer}</p>
+                <p>
+                    <a href=crate::config::NOTICE_PATH>{site::FOOTER_NOTICE.get(lang)}</a>
+                </p>
             </footer>
         </Router>
     }

@@ -39,6 +39,10 @@ enum Command {
         /// The new file to write (never overwritten).
         file: std::path::PathBuf,
     },
+    /// Print the portal's entry in SOFACTO's record of processing
+    /// activities (GDPR Art. 30), in Markdown, from the current settings:
+    /// the same facts as the privacy notice at /privacy.
+    Record,
     /// Check the hash-chained audit log.
     Audit {
         #[command(subcommand)]
@@ -142,6 +146,10 @@ pub fn main() -> ExitCode {
                     summary.files,
                     summary.audit_entries
                 );
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Record => {
+                print!("{}", crate::notice::record(&config));
                 Ok(ExitCode::SUCCESS)
             }
             Command::Audit {

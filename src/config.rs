@@ -10,6 +10,8 @@ use url::Url;
 use crate::domain::Email;
 
 pub const DEFAULT_DPO_EMAIL: &str = "dpo@sofacto.com";
+/// The portal's own privacy notice.
+pub const NOTICE_PATH: &str = "/privacy";
 pub const DEFAULT_MAIL_FROM: &str = "SOFACTO - Protection des données <dpo@sofacto.com>";
 
 #[derive(Clone)]
@@ -60,6 +62,20 @@ pub struct Config {
     pub requests_per_ip_per_day: i64,
     /// The hour (Paris time, 0 to 23) of the daily digest and purge.
     pub digest_hour: u32,
+    /// An open request with no DPO action for this many days is listed
+    /// in the digest and on the dashboard until the DPO acts.
+    pub stale_days: i64,
+    /// How long the operator keeps the server's logs and the backups
+    /// (journald and the backup rotation are set to match): the privacy
+    /// notice states these periods.
+    pub log_retention_days: i64,
+    pub backup_retention_days: i64,
+    /// Who carries the emails, as the privacy notice names them (for
+    /// example "OVHcloud, France"); unset: the SMTP server's host name.
+    pub email_provider: Option<String>,
+    /// Transfers outside the EU, as the privacy notice states them; unset:
+    /// none.
+    pub transfers: Option<String>,
 }
 
 /// A database URL; its Debug and Display hide any password.
@@ -220,6 +236,11 @@ impl Config {
         let requests_per_address_per_day = limit("PORTAL_REQUESTS_PER_ADDRESS_PER_DAY", 10)?;
         let requests_per_ip_per_day = limit("PORTAL_REQUESTS_PER_IP_PER_DAY", 30)?;
         let digest_hour = number(&get, "PORTAL_DIGEST_HOUR", 8, 0..=23)? as u32;
+        let stale_days = number(&get, "PORTAL_STALE_DAYS", 90, 1..=3650)?;
+        let log_retention_days = number(&get, "PORTAL_LOG_RETENTION_DAYS", 30, 1..=3650)?;
+        let backup_retention_days = number(&get, "PORTAL_BACKUP_RETENTION_DAYS", 30, 1..=3650)?;
+        let email_provider = get("PORTAL_EMAIL_PROVIDER");
+        let transfers = get("PORTAL_TRANSFERS");
 
         Ok(Config {
             database_url,
@@ -236,6 +257,11 @@ impl Config {
             max_file_mb,
             retention_days,
             digest_hour,
+            stale_days,
+            log_retention_days,
+            backup_retention_days,
+            email_provider,
+            transfers,
             secret_key,
             codes_per_address_per_hour,
             codes_per_address_per_day,
@@ -255,7 +281,20 @@ impl Config {
 
     /// The controller's facts, with the configured DPO address.
     pub fn controller(&self) -> crate::domain::Controller {
-        crate::domain::Controller::sofacto(self.dpo_email.clone())
+        crate::domain::Controller::sofacto(self.dpo_email.clone(), self.link(NOTICE_PATH))
+    }
+
+    /// Who carries the emails, for the privacy notice: the configured
+    /// name, else the SMTP server's host; `None` when emails are only
+    /// written as files on this server.
+    pub fn email_carrier(&self) -> Option<String> {
+        let smtp = self.smtp.as_ref()?;
+        Some(
+            self.email_provider
+                .clone()
+                .or_else(|| smtp.host())
+                .unwrap_or_else(|| "SMTP".to_owned()),
+        )
     }
 
     /// Cookies get `Secure` when the portal is reached over https.
@@ -367,6 +406,11 @@ impl SmtpUrl {
 
     pub fn expose(&self) -> &str {
         &self.0
+    }
+
+    /// The server's host name alone (no credentials).
+    pub fn host(&self) -> Option<String> {
+        Url::parse(&self.0).ok()?.host_str().map(str::to_owned)
     }
 }
 

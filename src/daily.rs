@@ -10,7 +10,7 @@ use crate::clock::Millis;
 use crate::domain::paris_offset_millis;
 use crate::domain::{Date, RightKind};
 use crate::email::outbox;
-use crate::email::templates::{self, DigestLine};
+use crate::email::templates::{self, DigestLine, StaleLine};
 use crate::state::AppState;
 use anyhow::Context;
 use sqlx::Row;
@@ -47,7 +47,8 @@ async fn claim(
 /// What the daily jobs did on this call.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct DailyRun {
-    /// `Some(n)`: this instance ran the digest (n requests; 0 sends nothing).
+    /// `Some(n)`: this instance ran the digest (n requests due soon, late
+    /// or left without action; 0 sends nothing).
     pub digest: Option<usize>,
     /// `Some(n)`: this instance ran the purge (n requests anonymised).
     pub purge: Option<u64>,
@@ -113,11 +114,30 @@ pub async fn digest_lines(state: &AppState, today: Date) -> anyhow::Result<Vec<D
     Ok(lines)
 }
 
+/// The open requests with no DPO action for `PORTAL_STALE_DAYS`.
+pub async fn stale_lines(state: &AppState, now: Millis) -> anyhow::Result<Vec<StaleLine>> {
+    let mut conn = state.pool.acquire().await.context("digest: connect")?;
+    let stale = crate::requests::stale::list(&mut conn, now, state.config.stale_days).await?;
+    Ok(stale
+        .into_iter()
+        .map(|request| StaleLine {
+            link: state
+                .config
+                .link(&format!("/dpo/requests/{}", request.reference)),
+            days_silent: (now - request.last_action) / 86_400_000,
+            reference: request.reference,
+            right: request.right,
+        })
+        .collect())
+}
+
 /// Queues today's digest, once for all instances; nothing when no request
-/// is overdue or due soon. Returns `None` when another run had it.
+/// is overdue, due soon or left without action. Returns `None` when another
+/// run had it.
 async fn send_digest(state: &AppState, today: Date, now: Millis) -> anyhow::Result<Option<usize>> {
     let lines = digest_lines(state, today).await?;
-    let verdict = if lines.is_empty() {
+    let stale = stale_lines(state, now).await?;
+    let verdict = if lines.is_empty() && stale.is_empty() {
         None
     } else {
         Some(audit::verify(&state.pool).await?)
@@ -129,6 +149,8 @@ async fn send_digest(state: &AppState, today: Date, now: Millis) -> anyhow::Resu
     if let Some(verdict) = verdict {
         let email = templates::dpo_digest(
             &lines,
+            &stale,
+            state.config.stale_days,
             verdict.entries,
             &verdict.head_hash,
             &state.config.link("/dpo?due=week"),
@@ -141,16 +163,17 @@ async fn send_digest(state: &AppState, today: Date, now: Millis) -> anyhow::Resu
             .object(&id)
             .facts(serde_json::json!({
                 "requests": lines.len(),
+                "stale": stale.len(),
                 "audit_entries": verdict.entries,
                 "audit_head": verdict.head_hash,
             }));
         audit::append(&mut tx, now, &entry).await?;
     }
     tx.commit().await.context("digest: commit")?;
-    if !lines.is_empty() {
+    if !lines.is_empty() || !stale.is_empty() {
         state.outbox_wakeup.notify_one();
     }
-    Ok(Some(lines.len()))
+    Ok(Some(lines.len() + stale.len()))
 }
 
 #[cfg(test)]

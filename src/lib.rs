@@ -32,6 +32,8 @@ pub mod files;
 #[cfg(feature = "ssr")]
 pub mod limits;
 #[cfg(feature = "ssr")]
+pub mod notice;
+#[cfg(feature = "ssr")]
 pub mod purge;
 #[cfg(feature = "ssr")]
 pub mod requests;

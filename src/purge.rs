@@ -6,6 +6,11 @@ use crate::clock::Millis;
 use crate::db::Pool;
 
 const DAY_MS: Millis = 24 * 3_600_000;
+/// An unfinished verification and its code email are kept this long (the
+/// privacy notice states it).
+pub const VERIFICATION_KEPT_MS: Millis = DAY_MS;
+/// The limits' counters (HMACs of addresses) are kept this long.
+pub const COUNTERS_KEPT_MS: Millis = 2 * DAY_MS;
 
 /// How many rows each purge removed.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -25,15 +30,19 @@ pub async fn purge(pool: &Pool, now: Millis) -> sqlx::Result<Purged> {
             .map(|done| done.rows_affected())
     };
     Ok(Purged {
-        verifications: delete("DELETE FROM verifications WHERE sent_at < $1", now - DAY_MS).await?,
+        verifications: delete(
+            "DELETE FROM verifications WHERE sent_at < $1",
+            now - VERIFICATION_KEPT_MS,
+        )
+        .await?,
         code_emails: delete(
             "DELETE FROM outbox WHERE kind = 'verification_code' AND created_at < $1",
-            now - DAY_MS,
+            now - VERIFICATION_KEPT_MS,
         )
         .await?,
         send_counters: delete(
             "DELETE FROM send_counters WHERE window_start < $1",
-            now - 2 * DAY_MS,
+            now - COUNTERS_KEPT_MS,
         )
         .await?,
         sessions: delete("DELETE FROM subject_sessions WHERE expires_at < $1", now).await?,

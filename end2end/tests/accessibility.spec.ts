@@ -30,7 +30,7 @@ for (const [lang, locale] of [["fr", "fr-FR"], ["en", "en-GB"]]) {
     const page = await context.newPage();
     const found: string[] = [];
 
-    for (const path of ["/", "/verify?right=access", "/verify/code", `/verify/link/${"0".repeat(64)}`, "/no-such-page", "/dpo/login", "/my-requests"]) {
+    for (const path of ["/", "/privacy", "/verify?right=access", "/verify/code", `/verify/link/${"0".repeat(64)}`, "/no-such-page", "/dpo/login", "/my-requests"]) {
       await page.goto(path);
       await audit(page, "signed out", found);
     }

@@ -1,4 +1,5 @@
 import { expect, test } from "./csp";
+import { shot } from "./mail";
 
 test("the home page is server-rendered in French with the six rights", async ({ page }) => {
   await page.goto("/");
@@ -68,4 +69,19 @@ test("every page fits a 375 px wide screen", async ({ page }) => {
   await page.goto("/");
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
+});
+
+test("the privacy notice is one link away from the home page, in both languages", async ({ page }, info) => {
+  await page.goto("/");
+  await page.getByRole("link", { name: /Tout le détail/ }).click();
+  await expect(page).toHaveURL(/\/privacy$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Vos données dans ce portail");
+  for (const heading of ["Pourquoi, et sur quelle base", "Les données collectées", "Qui les reçoit", "Combien de temps", "Vos droits sur ces données"]) {
+    await expect(page.getByRole("heading", { level: 2, name: heading })).toBeVisible();
+  }
+  await expect(page.getByRole("row", { name: /une demande close/ })).toContainText("3 ans après la clôture");
+  await shot(page, "privacy-notice", info.project.name);
+  await page.getByRole("link", { name: "Read this site in English" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Your data in this portal");
+  await expect(page.getByRole("contentinfo").getByRole("link", { name: "Your data in this portal" })).toHaveAttribute("href", "/privacy");
 });

@@ -14,12 +14,14 @@ pub struct Controller {
     pub dpo_email: Email,
     /// Where a complaint to the supervisory authority is lodged.
     pub complaint_url: &'static str,
+    /// The portal's own privacy notice, as an absolute link (emails carry it).
+    pub notice_url: String,
 }
 
 pub const CNIL_COMPLAINT_URL: &str = "https://www.cnil.fr/fr/agir";
 
 impl Controller {
-    pub fn sofacto(dpo_email: Email) -> Self {
+    pub fn sofacto(dpo_email: Email, notice_url: String) -> Self {
         Controller {
             name: "SOFACTO SAS",
             address: "256 rue de Thor, 34000 Montpellier",
@@ -27,6 +29,7 @@ impl Controller {
             registration: "RCS Montpellier 810 193 177",
             dpo_email,
             complaint_url: CNIL_COMPLAINT_URL,
+            notice_url,
         }
     }
 }

@@ -65,6 +65,8 @@ impl Body {
         text.push_str("-- \n");
         text.push_str(&Self::signature(lang, controller));
         text.push('\n');
+        text.push_str(&NOTICE_LINE.with(lang, &[("link", &controller.notice_url)]));
+        text.push('\n');
         text
     }
 
@@ -76,6 +78,7 @@ impl Body {
             .lines()
             .map(str::to_owned)
             .collect();
+        let notice_url = controller.notice_url.clone();
         let muted = "font-size:.85rem;color:#4a5563";
         let page = view! {
             <html lang=lang.code()>
@@ -94,6 +97,7 @@ impl Body {
                     })}
                     <hr style="border:0;border-top:1px solid #d5dbe3" />
                     <p style=muted>{lines_with_breaks(signature)}</p>
+                    <p style=muted><a href=notice_url>{NOTICE_LINK.get(lang)}</a></p>
                 </body>
             </html>
         };
@@ -225,10 +229,21 @@ pub struct DigestLine {
     pub link: String,
 }
 
-/// The DPO's daily digest: the requests overdue or due within 7 days, and
-/// the audit chain's head, which anchors it outside the database.
+/// One open request nobody acted on for `PORTAL_STALE_DAYS`.
+pub struct StaleLine {
+    pub reference: Reference,
+    pub right: RightKind,
+    pub days_silent: i64,
+    pub link: String,
+}
+
+/// The DPO's daily digest: the requests overdue or due within 7 days, the
+/// open ones nobody acted on for `stale_days`, and the audit chain's head,
+/// which anchors it outside the database.
 pub fn dpo_digest(
     lines: &[DigestLine],
+    stale: &[StaleLine],
+    stale_days: i64,
     audit_entries: i64,
     audit_head: &str,
     queue_link: &str,
@@ -253,6 +268,19 @@ pub fn dpo_digest(
             long_date(lang, line.due_on),
             line.link
         ));
+    }
+    if !stale.is_empty() {
+        body = body
+            .paragraph(DIGEST_STALE.with(lang, &[("count", &stale.len()), ("days", &stale_days)]));
+        for line in stale {
+            body = body.paragraph(format!(
+                "{} — {} ({})\n{}",
+                line.reference,
+                line.right.label().get(lang),
+                DIGEST_STALE_SINCE.with(lang, &[("days", &line.days_silent)]),
+                line.link
+            ));
+        }
     }
     body.paragraph(DIGEST_AUDIT.with(lang, &[("entries", &audit_entries), ("hash", &audit_head)]))
         .button(OPEN_IN_CONSOLE.get(lang), queue_link)
@@ -442,7 +470,10 @@ mod tests {
     use super::*;
 
     fn controller() -> Controller {
-        Controller::sofacto(Email::parse("privacy@sofacto.example").unwrap())
+        Controller::sofacto(
+            Email::parse("privacy@sofacto.example").unwrap(),
+            "https://p.example/privacy".to_owned(),
+        )
     }
 
     fn facts(reference: &Reference) -> RequestFacts<'_> {
@@ -531,5 +562,23 @@ mod tests {
             mail.text
         );
         assert!(mail.text.contains("https://www.cnil.fr/fr/agir"));
+    }
+
+    #[test]
+    fn every_email_links_to_the_portals_privacy_notice() {
+        let to = Email::parse("jane@example.org").unwrap();
+        for lang in [Lang::Fr, Lang::En] {
+            let mail = verification_code(lang, &to, "012345", "https://p.example/l", &controller());
+            assert!(
+                mail.text.contains("https://p.example/privacy"),
+                "{}",
+                mail.text
+            );
+            assert!(
+                mail.html.contains(r#"<a href="https://p.example/privacy""#),
+                "{}",
+                mail.html
+            );
+        }
     }
 }

@@ -1,73 +1,15 @@
-//! `/`: the six rights in plain words, how the portal treats the data it
-//! collects, and the right to complain to the CNIL. No script at all.
+//! `/`: the six rights in plain words, a summary of how the portal treats
+//! the data it collects (the whole notice is `/privacy`), and the right to
+//! complain to the CNIL. No script at all.
 
 use crate::domain::RightKind;
+use crate::features::notice::CookieTable;
 use crate::i18n::{current_lang, right_texts, site};
 use leptos::prelude::*;
 
-/// Each cookie the portal may set, with its purpose and lifetime (all
-/// under 24 hours, as SOFACTO's policy states), named as the browser
-/// shows it.
-#[component]
-fn CookieTable(secure: bool) -> impl IntoView {
-    let lang = current_lang();
-    let hours = |secs: u64| match secs / 3600 {
-        1 => site::ONE_HOUR.get(lang).to_owned(),
-        n => site::HOURS.with(lang, &[("count", &n)]),
-    };
-    let rows = [
-        (
-            crate::web::lang::LANG_COOKIE,
-            site::COOKIE_LANG,
-            crate::web::lang::LANG_COOKIE_MAX_AGE_SECS,
-        ),
-        (
-            crate::features::verify::ssr::PENDING_COOKIE,
-            site::COOKIE_VERIFICATION,
-            crate::features::verify::ssr::PENDING_COOKIE_SECS,
-        ),
-        (
-            crate::web::session::SESSION_COOKIE,
-            site::COOKIE_SESSION,
-            (crate::web::session::SESSION_TTL_MS / 1000) as u64,
-        ),
-        (
-            crate::features::dpo::session::COOKIE,
-            site::COOKIE_DPO,
-            (crate::features::dpo::session::ABSOLUTE_MS / 1000) as u64,
-        ),
-    ];
-    view! {
-        <div class="table-wrap">
-            <table class="cookies">
-                <caption>{site::COOKIES_CAPTION.get(lang)}</caption>
-                <thead><tr>
-                    <th scope="col">{site::COOKIE_NAME.get(lang)}</th>
-                    <th scope="col">{site::COOKIE_PURPOSE.get(lang)}</th>
-                    <th scope="col">{site::COOKIE_LIFETIME.get(lang)}</th>
-                </tr></thead>
-                <tbody>
-                    {rows.into_iter().map(|(name, purpose, secs)| view! {
-                        <tr>
-                            <th scope="row"><code>{crate::web::cookies::wire_name(name, secure)}</code></th>
-                            <td>{purpose.get(lang)}</td>
-                            <td>{hours(secs)}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
-    }
-}
-
 /// A retention period in words: whole years when it is some, else days.
 pub fn retention_period(lang: crate::i18n::Lang, days: i64) -> String {
-    match days {
-        365 => site::PERIOD_ONE_YEAR.get(lang).to_owned(),
-        1 => site::PERIOD_ONE_DAY.get(lang).to_owned(),
-        d if d % 365 == 0 => site::PERIOD_YEARS.with(lang, &[("count", &(d / 365))]),
-        d => site::PERIOD_DAYS.with(lang, &[("count", &d)]),
-    }
+    crate::notice::period(lang, days)
 }
 
 #[component]
@@ -122,6 +64,9 @@ pub fn HomePage() -> impl IntoView {
                 <li>{site::PORTAL_DATA_3.get(lang)}</li>
                 <li>{site::PORTAL_DATA_4.get(lang)}</li>
             </ul>
+            <p>
+                <a href=crate::config::NOTICE_PATH>{site::PORTAL_DATA_MORE.get(lang)}</a>
+            </p>
             <CookieTable secure />
         </section>
 

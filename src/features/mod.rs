@@ -12,3 +12,5 @@ pub mod dpo;
 pub mod home;
 #[cfg(feature = "ssr")]
 pub mod language;
+#[cfg(feature = "ssr")]
+pub mod notice;

@@ -35,6 +35,10 @@ texts! {
     OVERDUE_TITLE: "Demandes en retard" | "Overdue requests";
     NONE_OVERDUE: "Aucune demande n'est en retard." | "No request is overdue.";
     ALL_OVERDUE: "Toutes les demandes en retard" | "All overdue requests";
+    STALE_TITLE: "Demandes ouvertes sans action" | "Open requests without action";
+    STALE_INTRO: "Ouvertes, sans aucune action d'un DPO depuis plus de {days} jours. Une demande ouverte n'est jamais anonymisée : elle reste ici jusqu'à ce que vous agissiez, et se clôt par une réponse ou un refus motivé." | "Open, with no action by a DPO for more than {days} days. An open request is never anonymised: it stays here until you act, and closes with an answer or a reasoned refusal.";
+    NONE_STALE: "Aucune demande ouverte n'est restée sans action." | "No open request has been left without action.";
+    STALE_SINCE: "dernière action le {date}" | "last action on {date}";
     CHART_TITLE: "Demandes reçues et closes par mois" | "Requests received and closed per month";
     CHART_RECEIVED: "Reçues" | "Received";
     CHART_CLOSED: "Closes" | "Closed";

@@ -5,6 +5,10 @@ use super::texts;
 
 texts! {
     SIGNATURE: "{name}, délégué à la protection des données\n{address}, {country} — {email}" | "{name}, data protection officer\n{address}, {country} — {email}";
+    /// Under every email: where the portal says what it does with what it
+    /// collects.
+    NOTICE_LINE: "Ce que nous faisons de vos données : {link}" | "What we do with your data: {link}";
+    NOTICE_LINK: "Ce que nous faisons de vos données (notice d'information)" | "What we do with your data (privacy notice)";
     LINE_REFERENCE: "Référence : {value}" | "Reference: {value}";
     LINE_RIGHT: "Droit exercé : {value}" | "Right: {value}";
     LINE_RECEIVED: "Reçue le : {value}" | "Received on: {value}";
@@ -32,6 +36,8 @@ texts! {
     DIGEST_INTRO: "{overdue} demande(s) en retard et {soon} à rendre dans les 7 jours :" | "{overdue} request(s) overdue and {soon} due within 7 days:";
     DIGEST_OVERDUE: "en retard de {days} jour(s)" | "{days} day(s) overdue";
     DIGEST_DAYS_LEFT: "encore {days} jour(s)" | "{days} day(s) left";
+    DIGEST_STALE: "{count} demande(s) ouverte(s) sans aucune action de votre part depuis plus de {days} jours. Une demande ouverte n'est jamais effacée : traitez-la, ou clôturez-la par une réponse ou un refus motivé." | "{count} open request(s) with no action from you for more than {days} days. An open request is never deleted: work on it, or close it with an answer or a reasoned refusal.";
+    DIGEST_STALE_SINCE: "sans action depuis {days} jours" | "no action for {days} days";
     DIGEST_AUDIT: "Journal d'audit : {entries} entrées, dernière empreinte {hash}. Conservez ce courriel : il permet de vérifier plus tard que le journal n'a pas été réécrit." | "Audit log: {entries} entries, head hash {hash}. Keep this email: it lets you check later that the log was not rewritten.";
     DPO_WITHDRAWN_SUBJECT: "[Portail RGPD] Demande {reference} retirée" | "[GDPR portal] Request {reference} withdrawn";
     DPO_WITHDRAWN_TITLE: "Demande retirée" | "Request withdrawn";

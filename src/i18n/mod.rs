@@ -19,6 +19,8 @@ pub mod subject;
 pub mod console;
 #[cfg(feature = "ssr")]
 pub mod email;
+#[cfg(feature = "ssr")]
+pub mod notice;
 
 pub use labels::{Label, RightTexts, category_hint, right_texts};
 
@@ -121,6 +123,8 @@ mod tests {
         check("email", email::ALL);
         #[cfg(feature = "ssr")]
         check("console", console::ALL);
+        #[cfg(feature = "ssr")]
+        check("notice", notice::ALL);
     }
 
     #[test]

@@ -20,7 +20,9 @@ texts! {
     RIGHTS_TITLE: "Vos six droits" | "Your six rights";
     ARTICLE_OF_GDPR: "Article {article} du RGPD" | "GDPR Article {article}";
     PORTAL_DATA_TITLE: "Ce que ce portail fait de vos données" | "What this portal does with your data";
-    PORTAL_DATA_1: "Nous ne collectons que ce qu'il faut pour traiter votre demande : votre adresse e-mail, votre nom, votre lien avec SOFACTO et le contenu de la demande." | "We collect only what is needed to handle your request: your email address, your name, your relation to SOFACTO and what you ask.";
+    PORTAL_DATA_1: "Nous ne collectons que ce qu'il faut pour traiter votre demande et prouver que nous l'avons traitée : votre adresse e-mail, votre nom, votre lien avec SOFACTO, vos coordonnées de réponse, le contenu de la demande, vos messages et fichiers." | "We collect only what is needed to handle your request and prove that we did: your email address, your name, your relation to SOFACTO, how to reply to you, what you ask, your messages and files.";
+    PORTAL_DATA_MORE: "Tout le détail : données collectées, bases légales, destinataires et durées de conservation" | "Every detail: data collected, legal bases, recipients and retention periods";
+    FOOTER_NOTICE: "Vos données dans ce portail" | "Your data in this portal";
     PORTAL_DATA_2: "Les vérifications d'adresse non abouties sont effacées après 24 heures ; les demandes closes sont anonymisées après {period}." | "Unfinished address checks are deleted after 24 hours; closed requests are anonymised after {period}.";
     COOKIES_CAPTION: "Les cookies du portail, tous strictement nécessaires" | "The portal's cookies, all strictly necessary";
     COOKIE_NAME: "Cookie" | "Cookie";

@@ -5,6 +5,7 @@
 pub mod change;
 pub mod clock;
 mod file;
+pub mod stale;
 
 pub use change::{Change, ChangeError, apply};
 pub use clock::{ClockEffect, ClockState};

@@ -157,7 +157,7 @@ impl<'a> Subject<'a> {
         .await
     }
 
-    fn sink(&self) -> &crate::helpers::SmtpSink {
+    pub fn sink(&self) -> &crate::helpers::SmtpSink {
         self.app.smtp.as_ref().expect("this test needs Mail::Smtp")
     }
 

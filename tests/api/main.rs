@@ -18,6 +18,7 @@ mod input;
 mod instances;
 mod journey;
 mod limits;
+mod notice;
 mod outbox;
 mod static_files;
 mod verification;

@@ -294,13 +294,21 @@ pub fn chart_svg(lang: crate::i18n::Lang, months: &[(i32, u32, i64, i64)]) -> St
 pub fn DashboardPage() -> impl IntoView {
     guarded(move |_dpo| async move {
         let state = app_state()?;
-        let stats = stats(&state.pool, state.clock.now()).await?;
-        Ok(view! { <DashboardView stats /> })
+        let now = state.clock.now();
+        let stats = stats(&state.pool, now).await?;
+        let mut conn = state.pool.acquire().await.context("dashboard: connect")?;
+        let stale = crate::requests::stale::list(&mut conn, now, state.config.stale_days).await?;
+        let stale_days = state.config.stale_days;
+        Ok(view! { <DashboardView stats stale stale_days /> })
     })
 }
 
 #[component]
-fn DashboardView(stats: Stats) -> impl IntoView {
+fn DashboardView(
+    stats: Stats,
+    stale: Vec<crate::requests::stale::Stale>,
+    stale_days: i64,
+) -> impl IntoView {
     let lang = current_lang();
     let rate = stats.on_time_percent().map_or_else(
         || console::NOT_YET.get(lang).to_owned(),
@@ -373,6 +381,27 @@ fn DashboardView(stats: Stats) -> impl IntoView {
                     {(stats.overdue_count > stats.overdue.len() as i64).then(|| view! {
                         <p><a href="/dpo?due=overdue">{console::ALL_OVERDUE.get(lang)}</a></p>
                     })}
+                }.into_any()
+            }}
+        </section>
+
+        <section class="page console" id="stale">
+            <h2>{console::STALE_TITLE.get(lang)}</h2>
+            <p>{console::STALE_INTRO.with(lang, &[("days", &stale_days)])}</p>
+            {if stale.is_empty() {
+                view! { <p>{console::NONE_STALE.get(lang)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="plain-list" data-figure="stale">
+                        {stale.iter().map(|request| view! {
+                            <li>
+                                <a href=format!("/dpo/requests/{}", request.reference)>{request.reference.to_string()}</a>
+                                " — " {request.right.label().get(lang)}
+                                " — " {request.status.label().get(lang)}
+                                " — " {console::STALE_SINCE.with(lang, &[("date", &long_date(lang, Date::paris_of(request.last_action)))])}
+                            </li>
+                        }).collect_view()}
+                    </ul>
                 }.into_any()
             }}
         </section>

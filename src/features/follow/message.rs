@@ -22,6 +22,10 @@ use axum::response::{IntoResponse, Response};
 /// A reply file stays downloadable this long after it is shared.
 pub const DOWNLOAD_DAYS: i64 = 7;
 pub const MAX_MESSAGE_CHARS: usize = 5000;
+/// The message form's fields (`form[message]`, and the file), which the
+/// privacy notice lists.
+pub const MESSAGE_FIELD: &str = "message";
+pub const FILE_FIELD: &str = "file";
 
 /// `POST /my-requests/{reference}/message`: a multipart form (the text and
 /// an optional file). While the request awaits the subject, it is the
@@ -72,7 +76,11 @@ async fn message(
             )));
         }
     };
-    let text = match crate::domain::clean_text(upload.field("form[message]").trim()) {
+    let text = match crate::domain::clean_text(
+        upload
+            .field(&crate::web::form::input_name(MESSAGE_FIELD))
+            .trim(),
+    ) {
         Ok(text) => text,
         Err(code) => {
             return Ok(FormReply::invalid(crate::domain::FieldErrors::single(

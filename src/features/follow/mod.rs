@@ -17,6 +17,8 @@ pub mod ssr;
 mod views;
 
 #[cfg(feature = "ssr")]
+pub use message::{FILE_FIELD, MESSAGE_FIELD};
+#[cfg(feature = "ssr")]
 pub use views::{MyRequestsPage, RequestPage, plain_routes, upload_routes};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

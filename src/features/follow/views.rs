@@ -259,15 +259,16 @@ fn RequestDetailView(detail: Detail, is_new: bool, sent: bool) -> impl IntoView 
                 <FormStateProvider reply=message_reply>
                     <form method="post" action=format!("/my-requests/{reference}/message") enctype="multipart/form-data">
                         <FormNotice />
-                        <TextField field="message" label=subject::MESSAGE_LABEL value=String::new() multiline=true maxlength=super::message::MAX_MESSAGE_CHARS />
+                        <TextField field=super::MESSAGE_FIELD label=subject::MESSAGE_LABEL value=String::new() multiline=true maxlength=super::message::MAX_MESSAGE_CHARS />
                         <div class="field">
                             <label for="file">{subject::FILE_LABEL.get(lang)} " " <span class="optional">{site::OPTIONAL.get(lang)}</span></label>
                             <p class="hint" id="file-hint">{subject::FILE_HINT.get(lang)}</p>
-                            <input id="file" name="file" type="file" aria-describedby="file-hint" accept=".pdf,.json,.csv,.txt,.zip,.png,.jpg,.jpeg" />
+                            <input id="file" name=super::FILE_FIELD type="file" aria-describedby="file-hint" accept=".pdf,.json,.csv,.txt,.zip,.png,.jpg,.jpeg" />
                         </div>
                         <button type="submit">{if awaiting { subject::SEND_ANSWER.get(lang) } else { subject::SEND_MESSAGE.get(lang) }}</button>
                     </form>
                 </FormStateProvider>
+                <crate::features::notice::NoticeLink />
             </section>
         }})}
 

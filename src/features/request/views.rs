@@ -116,6 +116,7 @@ fn RequestFormBody(
                 <SubmitButton label=subject::SUBMIT_REQUEST.get(lang).to_owned() class="submit".to_owned() />
                 <p class="hint">{subject::SUBMIT_HINT.get(lang)}</p>
             </RequestEntry>
+            <crate::features::notice::NoticeLink />
         </section>
     }
 }

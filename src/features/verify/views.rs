@@ -97,6 +97,7 @@ pub fn VerifyPage() -> impl IntoView {
                 />
                 <SubmitButton label=subject::SEND_CODE.get(lang).to_owned() />
             </EmailEntry>
+            <crate::features::notice::NoticeLink />
         </section>
         <crate::web::assets::IslandScripts />
     }
@@ -146,6 +147,7 @@ pub fn CodePage() -> impl IntoView {
                 />
                 <SubmitButton label=subject::VERIFY_BUTTON.get(lang).to_owned() />
             </CodeEntry>
+            <crate::features::notice::NoticeLink />
             <div class="secondary-actions">
                 <CodeResend reply=resend_reply>
                     <FormNotice />
