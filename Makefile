@@ -10,7 +10,7 @@ export LEPTOS_SITE_ROOT := target/site
 SSR := --no-default-features --features ssr
 HYDRATE := --lib --target wasm32-unknown-unknown --no-default-features --features hydrate
 
-.PHONY: run test tools test-tools build lint unit-and-api e2e fuzz crash bench minimal-leptos clean
+.PHONY: run test check tools test-tools build lint unit-and-api e2e fuzz crash bench minimal-leptos clean
 
 ## Build the release binary and WASM, then serve on http://127.0.0.1:3000
 run: tools build
@@ -20,6 +20,13 @@ run: tools build
 ## PostgreSQL, real SMTP) and end2end (Chromium) tests
 test: test-tools lint build
 	.ci/with-postgres.sh $(MAKE) --no-print-directory unit-and-api e2e
+
+## The fast loop: formatting, clippy for the server build and the
+## library's unit tests; no PostgreSQL, no browser, no release build
+check:
+	cargo fmt --check
+	cargo clippy --all-targets $(SSR) -- -D warnings
+	cargo test $(SSR) --lib
 
 tools:
 	.ci/tools.sh run

@@ -1,6 +1,9 @@
-//! Product features: each holds its server functions and islands (built
-//! for both sides), its server-rendered pages (`views`) and its server-only
-//! part (`ssr`), and registers its own JavaScript-off routes.
+//! Product features. The subject's (`verify`, `request`, `follow`) each
+//! hold their server functions and islands (built for both sides), their
+//! server-rendered pages (`views`) and their server-only part (`ssr`), and
+//! register their own JavaScript-off routes. `dpo/` (the console, which has
+//! no island) is a folder of flat files, one per page or job; `home`,
+//! `language` and `notice` are single server-only pages.
 
 pub mod follow;
 pub mod request;
