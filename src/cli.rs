@@ -1,10 +1,10 @@
 //! The command line: serving is the default; `dpo …` manages console
 //! accounts. Configuration errors end the program with one line and exit 2.
 
+use crate::accounts::{self, AccountError};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::domain::Email;
-use crate::features::dpo::accounts::{self, AccountError};
 use crate::startup::{Application, leptos_options_from_env, shutdown_signal};
 use crate::{db, telemetry};
 use clap::{Parser, Subcommand};

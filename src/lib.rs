@@ -10,6 +10,8 @@ pub mod i18n;
 pub mod web;
 
 #[cfg(feature = "ssr")]
+pub mod accounts;
+#[cfg(feature = "ssr")]
 pub mod app;
 #[cfg(feature = "ssr")]
 pub mod audit;

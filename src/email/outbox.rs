@@ -164,3 +164,75 @@ mod tests {
         assert_eq!(retry_delay(1000), Duration::from_secs(3600));
     }
 }
+
+/// An email the outbox gave up on, as the DPO's list shows it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct FailedEmail {
+    pub id: String,
+    pub kind: String,
+    pub recipient: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub created_at: Millis,
+    pub reference: Option<String>,
+}
+
+/// The 200 latest emails given up on, newest first.
+pub async fn failed(pool: &Pool) -> anyhow::Result<Vec<FailedEmail>> {
+    use anyhow::Context;
+    sqlx::query_as::<_, FailedEmail>(
+        "SELECT o.id, o.kind, o.recipient, o.attempts, o.last_error, o.created_at, r.reference \
+         FROM outbox o LEFT JOIN requests r ON r.id = o.request_id \
+         WHERE o.status = 'failed' ORDER BY o.created_at DESC LIMIT 200",
+    )
+    .fetch_all(pool)
+    .await
+    .context("failed emails: read")
+}
+
+/// The kind of the failed email `id`, if it is still failed.
+pub async fn failed_kind(
+    conn: &mut sqlx::AnyConnection,
+    id: &str,
+) -> anyhow::Result<Option<String>> {
+    use anyhow::Context;
+    sqlx::query_scalar::<_, String>("SELECT kind FROM outbox WHERE id = $1 AND status = 'failed'")
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+        .context("retry: read")
+}
+
+/// Queues the failed email `id` again from `now`, with a new day of
+/// attempts. `None` when it was not failed any more; else the reference
+/// of its request, if it has one.
+pub async fn queue_again(
+    conn: &mut sqlx::AnyConnection,
+    id: &str,
+    now: Millis,
+) -> anyhow::Result<Option<Option<String>>> {
+    use anyhow::Context;
+    let requeued = sqlx::query_scalar::<_, Option<String>>(
+        "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $1, created_at = $1, \
+         lease_id = NULL, lease_until = NULL WHERE id = $2 AND status = 'failed' RETURNING request_id",
+    )
+    .bind(now)
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await
+    .context("retry: queue again")?;
+    let Some(request_id) = requeued else {
+        return Ok(None);
+    };
+    let reference = match request_id {
+        Some(request_id) => {
+            sqlx::query_scalar::<_, String>("SELECT reference FROM requests WHERE id = $1")
+                .bind(request_id)
+                .fetch_optional(&mut *conn)
+                .await
+                .context("retry: read the reference")?
+        }
+        None => None,
+    };
+    Ok(Some(reference))
+}

@@ -56,7 +56,7 @@ async fn dpo_add_stores_an_argon2id_hash_of_the_password_read_from_stdin() {
     let hash: String = row.get("password_hash");
     assert!(hash.starts_with("$argon2id$"), "{hash}");
     assert!(!hash.contains("passphrase"));
-    assert!(privacy_portal::features::dpo::accounts::verify_password(
+    assert!(privacy_portal::accounts::verify_password(
         "a long enough passphrase",
         &hash
     ));
@@ -233,7 +233,7 @@ async fn dpo_accounts_are_listed_disabled_and_reset_from_the_command_line() {
         .fetch_one(&pool)
         .await
         .unwrap();
-    assert!(privacy_portal::features::dpo::accounts::verify_password(
+    assert!(privacy_portal::accounts::verify_password(
         "a brand new passphrase here",
         &row.get::<String, _>("password_hash")
     ));

@@ -3,7 +3,7 @@
 use crate::helpers::{Backend, Mail, TestApp};
 use crate::journey::Subject;
 use crate::on_both_databases;
-use privacy_portal::features::dpo::accounts;
+use privacy_portal::accounts;
 use reqwest::header;
 use std::time::Duration;
 

@@ -5,9 +5,10 @@
 use super::pages::guarded;
 use super::session::require_dpo;
 use super::totp;
+use crate::accounts::credentials;
 use crate::error::AppError;
 use crate::i18n::{console, current_lang};
-use crate::state::{AppState, app_state, request_context};
+use crate::state::{app_state, request_context};
 use crate::web::form::{FormReply, Notice, posted};
 use crate::web::islands::{FormNotice, FormStateProvider};
 use anyhow::Context;
@@ -20,36 +21,13 @@ pub struct ConfirmForm {
     pub code: String,
 }
 
-#[derive(sqlx::FromRow)]
-struct TotpState {
-    totp_secret: Option<String>,
-    totp_pending_secret: Option<String>,
-}
-
-async fn totp_state(state: &AppState, account_id: &str) -> Result<TotpState, AppError> {
-    Ok(sqlx::query_as::<_, TotpState>(
-        "SELECT totp_secret, totp_pending_secret FROM dpo_accounts WHERE id = $1",
-    )
-    .bind(account_id)
-    .fetch_one(&state.pool)
-    .await
-    .context("account: read the second factor")?)
-}
-
 /// `POST /dpo/account/totp`: draws a secret to enrol.
 pub async fn start() -> Result<FormReply, AppError> {
     let Some(dpo) = require_dpo().await? else {
         return Ok(FormReply::go("/dpo/login"));
     };
     let (state, _) = request_context()?;
-    sqlx::query(
-        "UPDATE dpo_accounts SET totp_pending_secret = $1 WHERE id = $2 AND totp_secret IS NULL",
-    )
-    .bind(totp::new_secret())
-    .bind(&dpo.account_id)
-    .execute(&state.pool)
-    .await
-    .context("account: draw a secret")?;
+    credentials::set_pending_secret(&state.pool, &dpo.account_id, &totp::new_secret()).await?;
     Ok(FormReply::go("/dpo/account"))
 }
 
@@ -60,7 +38,7 @@ pub async fn confirm(form: ConfirmForm) -> Result<FormReply, AppError> {
     };
     let (state, _) = request_context()?;
     let lang = current_lang();
-    let row = totp_state(&state, &dpo.account_id).await?;
+    let row = credentials::totp_state(&state.pool, &dpo.account_id).await?;
     let Some(secret) = row
         .totp_pending_secret
         .filter(|_| row.totp_secret.is_none())
@@ -75,28 +53,8 @@ pub async fn confirm(form: ConfirmForm) -> Result<FormReply, AppError> {
     };
     let codes = totp::recovery_codes();
     let mut tx = state.pool.begin().await.context("account: begin")?;
-    sqlx::query(
-        "UPDATE dpo_accounts SET totp_secret = $1, totp_pending_secret = NULL, totp_last_step = $2 WHERE id = $3",
-    )
-    .bind(&secret)
-    .bind(step as i64)
-    .bind(&dpo.account_id)
-    .execute(&mut *tx)
-    .await
-    .context("account: turn the second factor on")?;
-    sqlx::query("DELETE FROM dpo_recovery_codes WHERE account_id = $1")
-        .bind(&dpo.account_id)
-        .execute(&mut *tx)
-        .await
-        .context("account: clear old recovery codes")?;
-    for code in &codes {
-        sqlx::query("INSERT INTO dpo_recovery_codes (account_id, code_hash) VALUES ($1, $2)")
-            .bind(&dpo.account_id)
-            .bind(totp::recovery_hash(code))
-            .execute(&mut *tx)
-            .await
-            .context("account: store a recovery code")?;
-    }
+    let hashes: Vec<String> = codes.iter().map(|code| totp::recovery_hash(code)).collect();
+    credentials::enable_totp(&mut tx, &dpo.account_id, &secret, step as i64, &hashes).await?;
     let entry = crate::audit::Entry::new(
         "account.second_factor_enabled",
         crate::audit::Who::Dpo(&dpo.account_id),
@@ -116,7 +74,7 @@ pub fn AccountPage() -> impl IntoView {
     guarded(move |dpo| async move {
         let state = app_state()?;
         let lang = current_lang();
-        let row = totp_state(&state, &dpo.account_id).await?;
+        let row = credentials::totp_state(&state.pool, &dpo.account_id).await?;
         let enrolling = row
             .totp_secret
             .is_none()

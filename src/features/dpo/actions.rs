@@ -322,7 +322,7 @@ async fn build(
             let assignee = form.assignee.trim();
             if assignee.is_empty() {
                 change.assign = Some(None);
-            } else if super::accounts::exists(&state.pool, assignee).await? {
+            } else if crate::accounts::exists(&state.pool, assignee).await? {
                 change.assign = Some(Some(assignee.to_owned()));
                 change.detail = Some(serde_json::json!({ "assignee": assignee }).to_string());
             } else {

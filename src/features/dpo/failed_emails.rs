@@ -5,8 +5,8 @@
 use super::pages::guarded;
 use super::session::require_dpo;
 use crate::audit::{self, Entry, Who};
-use crate::clock::Millis;
 use crate::domain::paris_date_time;
+use crate::email::outbox;
 use crate::error::AppError;
 use crate::i18n::{console, current_lang};
 use crate::state::{app_state, request_context};
@@ -15,32 +15,12 @@ use anyhow::Context;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct FailedEmail {
-    pub id: String,
-    pub kind: String,
-    pub recipient: String,
-    pub attempts: i64,
-    pub last_error: Option<String>,
-    pub created_at: Millis,
-    pub reference: Option<String>,
-}
+pub use crate::email::outbox::{FailedEmail, failed};
 
 /// A code email is not sent again: its code has expired; the subject asks
 /// for a new one.
 fn can_retry(kind: &str) -> bool {
     kind != "verification_code"
-}
-
-pub async fn failed(pool: &crate::db::Pool) -> anyhow::Result<Vec<FailedEmail>> {
-    sqlx::query_as::<_, FailedEmail>(
-        "SELECT o.id, o.kind, o.recipient, o.attempts, o.last_error, o.created_at, r.reference \
-         FROM outbox o LEFT JOIN requests r ON r.id = o.request_id \
-         WHERE o.status = 'failed' ORDER BY o.created_at DESC LIMIT 200",
-    )
-    .fetch_all(pool)
-    .await
-    .context("failed emails: read")
 }
 
 /// `POST /dpo/emails/{id}/retry`: queued again now, with a new day of
@@ -53,12 +33,7 @@ pub async fn retry(id: String) -> Result<FormReply, AppError> {
     let now = state.clock.now();
     let lang = current_lang();
     let mut tx = state.pool.begin().await.context("retry: begin")?;
-    let kind = sqlx::query("SELECT kind FROM outbox WHERE id = $1 AND status = 'failed'")
-        .bind(&id)
-        .fetch_optional(&mut *tx)
-        .await
-        .context("retry: read")?
-        .map(|row| sqlx::Row::get::<String, _>(&row, "kind"));
+    let kind = outbox::failed_kind(&mut tx, &id).await?;
     match kind.as_deref() {
         None => {
             return Ok(FormReply::notice(Notice::error(
@@ -72,30 +47,10 @@ pub async fn retry(id: String) -> Result<FormReply, AppError> {
         }
         Some(_) => {}
     }
-    let row = sqlx::query(
-        "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $1, created_at = $1, \
-         lease_id = NULL, lease_until = NULL WHERE id = $2 AND status = 'failed' RETURNING request_id",
-    )
-    .bind(now)
-    .bind(&id)
-    .fetch_optional(&mut *tx)
-    .await
-    .context("retry: queue again")?;
-    let Some(row) = row else {
+    let Some(reference) = outbox::queue_again(&mut tx, &id, now).await? else {
         return Ok(FormReply::notice(Notice::error(
             console::RETRY_GONE.get(lang),
         )));
-    };
-    use sqlx::Row;
-    let request_id: Option<String> = row.get("request_id");
-    let reference: Option<String> = match request_id {
-        Some(request_id) => sqlx::query("SELECT reference FROM requests WHERE id = $1")
-            .bind(request_id)
-            .fetch_optional(&mut *tx)
-            .await
-            .context("retry: read the reference")?
-            .map(|r| r.get("reference")),
-        None => None,
     };
     let mut entry = Entry::new("email.retried", Who::Dpo(&dpo.account_id)).object(&id);
     if let Some(reference) = &reference {

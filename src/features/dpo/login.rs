@@ -3,9 +3,9 @@
 //! wrong password; a growing wait after each failure and a lockout after
 //! ten; a limit per client address; argon2 off the async runtime.
 
-use super::accounts::verify_password_off_runtime;
 use super::session::{self, SessionState};
 use super::totp;
+use crate::accounts::verify_password_off_runtime;
 use crate::clock::Millis;
 use crate::domain::Email;
 use crate::error::AppError;
@@ -16,7 +16,6 @@ use crate::state::{AppState, request_context};
 use crate::web::form::{FormReply, Notice};
 use anyhow::Context;
 use serde::Deserialize;
-use sqlx::Row;
 
 /// Failures allowed before the account is locked.
 pub const LOCK_AFTER: i64 = 10;
@@ -47,19 +46,7 @@ pub struct CodeForm {
     pub next: String,
 }
 
-#[derive(sqlx::FromRow)]
-struct Account {
-    id: String,
-    password_hash: String,
-    totp_secret: Option<String>,
-    totp_last_step: Option<i64>,
-    locked_until: Option<Millis>,
-    next_login_at: Option<Millis>,
-    disabled_at: Option<Millis>,
-}
-
-const ACCOUNT_COLUMNS: &str =
-    "id, password_hash, totp_secret, totp_last_step, locked_until, next_login_at, disabled_at";
+use crate::accounts::credentials::{self, By, Credentials as Account};
 
 impl Account {
     /// Whether an attempt may be checked now.
@@ -97,39 +84,11 @@ fn refused() -> FormReply {
     FormReply::notice(Notice::error(console::SIGN_IN_FAILED.get(current_lang())))
 }
 
-async fn account_where(
-    state: &AppState,
-    column: &str,
-    value: &str,
-) -> anyhow::Result<Option<Account>> {
-    sqlx::query_as::<_, Account>(&format!(
-        "SELECT {ACCOUNT_COLUMNS} FROM dpo_accounts WHERE {column} = $1"
-    ))
-    .bind(value)
-    .fetch_optional(&state.pool)
-    .await
-    .context("sign-in: read the account")
-}
-
 async fn record_failure(state: &AppState, account_id: &str, now: Millis) -> anyhow::Result<()> {
     crate::audit::record_failed_sign_in(&state.pool, account_id, now).await?;
-    let failures: i64 = sqlx::query(
-        "UPDATE dpo_accounts SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins",
-    )
-    .bind(account_id)
-    .fetch_one(&state.pool)
-    .await
-    .context("sign-in: count a failure")?
-    .get("failed_logins");
+    let failures = credentials::count_failure(&state.pool, account_id).await?;
     if failures >= LOCK_AFTER {
-        sqlx::query(
-            "UPDATE dpo_accounts SET locked_until = $1, failed_logins = 0, next_login_at = NULL WHERE id = $2",
-        )
-        .bind(now + LOCK_MS)
-        .bind(account_id)
-        .execute(&state.pool)
-        .await
-        .context("sign-in: lock")?;
+        credentials::lock(&state.pool, account_id, now + LOCK_MS).await?;
         tracing::warn!("a DPO account is locked after repeated failures");
         crate::audit::record(
             &state.pool,
@@ -139,12 +98,7 @@ async fn record_failure(state: &AppState, account_id: &str, now: Millis) -> anyh
         )
         .await?;
     } else {
-        sqlx::query("UPDATE dpo_accounts SET next_login_at = $1 WHERE id = $2")
-            .bind(now + backoff_ms(failures))
-            .bind(account_id)
-            .execute(&state.pool)
-            .await
-            .context("sign-in: back off")?;
+        credentials::back_off(&state.pool, account_id, now + backoff_ms(failures)).await?;
     }
     Ok(())
 }
@@ -157,13 +111,7 @@ async fn record_success(
     factor: Option<&str>,
     now: Millis,
 ) -> anyhow::Result<()> {
-    sqlx::query(
-        "UPDATE dpo_accounts SET failed_logins = 0, next_login_at = NULL, locked_until = NULL WHERE id = $1",
-    )
-    .bind(account_id)
-    .execute(&mut *conn)
-    .await
-    .context("sign-in: reset the failures")?;
+    credentials::clear_failures(&mut *conn, account_id).await?;
     let entry = crate::audit::Entry::new("account.signed_in", crate::audit::Who::Dpo(account_id))
         .account(account_id)
         .facts(serde_json::json!({ "second_factor": factor }));
@@ -196,7 +144,7 @@ pub async fn sign_in(form: LoginForm) -> Result<FormReply, AppError> {
     }
     drop(conn);
     let account = match Email::parse(&form.email) {
-        Ok(email) => account_where(&state, "email", email.as_str()).await?,
+        Ok(email) => credentials::find(&state.pool, By::Email, email.as_str()).await?,
         Err(_) => None,
     };
     let Some(account) = account.filter(|a| a.disabled_at.is_none()) else {
@@ -244,7 +192,7 @@ pub async fn second_factor(form: CodeForm) -> Result<FormReply, AppError> {
         return Ok(FormReply::go("/dpo/login"));
     };
     let now = state.clock.now();
-    let Some(account) = account_where(&state, "id", &account_id).await? else {
+    let Some(account) = credentials::find(&state.pool, By::Id, &account_id).await? else {
         return Ok(FormReply::go("/dpo/login"));
     };
     if !account.may_try(now) {
@@ -254,35 +202,24 @@ pub async fn second_factor(form: CodeForm) -> Result<FormReply, AppError> {
     let accepted = match account.totp_secret.as_deref() {
         Some(secret) => match totp::matching_step(secret, &form.code, (now / 1000) as u64) {
             // A code is accepted once: never a step at or before the last.
-            Some(step) if account.totp_last_step.is_none_or(|last| (step as i64) > last) => {
-                (sqlx::query(
-                    "UPDATE dpo_accounts SET totp_last_step = $1 WHERE id = $2 \
-                     AND (totp_last_step IS NULL OR totp_last_step < $1)",
-                )
-                .bind(step as i64)
-                .bind(&account.id)
-                .execute(&state.pool)
-                .await
-                .context("second factor: record the step")?
-                .rows_affected()
-                    == 1)
+            Some(step)
+                if account
+                    .totp_last_step
+                    .is_none_or(|last| (step as i64) > last) =>
+            {
+                credentials::use_totp_step(&state.pool, &account.id, step as i64)
+                    .await?
                     .then_some("totp")
             }
             Some(_) => None,
-            None => {
-                (sqlx::query(
-                    "UPDATE dpo_recovery_codes SET used_at = $1 WHERE account_id = $2 AND code_hash = $3 AND used_at IS NULL",
-                )
-                .bind(now)
-                .bind(&account.id)
-                .bind(totp::recovery_hash(&form.code))
-                .execute(&state.pool)
-                .await
-                .context("second factor: use a recovery code")?
-                .rows_affected()
-                    == 1)
-                    .then_some("recovery_code")
-            }
+            None => credentials::use_recovery_code(
+                &state.pool,
+                &account.id,
+                &totp::recovery_hash(&form.code),
+                now,
+            )
+            .await?
+            .then_some("recovery_code"),
         },
         None => Some("none"),
     };

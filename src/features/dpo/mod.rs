@@ -4,7 +4,6 @@
 //! its code or texts reach a data subject's browser.
 
 mod account;
-pub mod accounts;
 pub mod actions;
 pub mod dashboard;
 mod emails;

@@ -3,6 +3,7 @@
 //! after 30 idle minutes, or 8 hours after signing in, whichever comes
 //! first. Every console page and action starts with [`require_dpo`].
 
+use crate::accounts::sessions;
 use crate::clock::Millis;
 use crate::domain::Email;
 use crate::error::AppError;
@@ -29,16 +30,6 @@ pub struct Dpo {
     pub email: Email,
 }
 
-#[derive(sqlx::FromRow)]
-struct SessionRow {
-    account_id: String,
-    created_at: Millis,
-    last_seen_at: Millis,
-    second_factor_pending: i64,
-    email: String,
-    disabled_at: Option<Millis>,
-}
-
 fn token_hash(token: &str) -> String {
     sha256_hex(&["dpo-session", token])
 }
@@ -55,25 +46,18 @@ pub async fn open(
 ) -> anyhow::Result<()> {
     let secure = state.config.cookies_secure();
     if let Some(old) = cookies::read(parts, COOKIE, secure) {
-        sqlx::query("DELETE FROM dpo_sessions WHERE token_hash = $1")
-            .bind(token_hash(old))
-            .execute(&mut *conn)
-            .await
-            .context("dpo session: end the previous one")?;
+        sessions::delete(&mut *conn, &token_hash(old)).await?;
     }
     let token = random_token();
     let now = state.clock.now();
-    sqlx::query(
-        "INSERT INTO dpo_sessions (token_hash, account_id, created_at, last_seen_at, second_factor_pending) \
-         VALUES ($1, $2, $3, $3, $4)",
+    sessions::insert(
+        &mut *conn,
+        &token_hash(&token),
+        account_id,
+        now,
+        second_factor_pending,
     )
-    .bind(token_hash(&token))
-    .bind(account_id)
-    .bind(now)
-    .bind(i64::from(second_factor_pending))
-    .execute(&mut *conn)
-    .await
-    .context("dpo session: open")?;
+    .await?;
     add_response_header(
         SET_COOKIE,
         cookies::set(COOKIE, &token, (ABSOLUTE_MS / 1000) as u64, secure),
@@ -97,25 +81,15 @@ pub async fn session(state: &AppState, parts: &Parts) -> Result<SessionState, Ap
         return Ok(SessionState::None);
     };
     let hash = token_hash(token);
-    let row = sqlx::query_as::<_, SessionRow>(
-        "SELECT s.account_id, s.created_at, s.last_seen_at, s.second_factor_pending, a.email, a.disabled_at \
-         FROM dpo_sessions s JOIN dpo_accounts a ON a.id = s.account_id WHERE s.token_hash = $1",
-    )
-    .bind(&hash)
-    .fetch_optional(&state.pool)
-    .await
-    .context("dpo session: read")?;
+    let row = sessions::find(&state.pool, &hash).await?;
     let Some(row) = row else {
         return Ok(SessionState::None);
     };
     let now = state.clock.now();
     let expired = now - row.last_seen_at > IDLE_MS || now - row.created_at > ABSOLUTE_MS;
     if expired || row.disabled_at.is_some() {
-        sqlx::query("DELETE FROM dpo_sessions WHERE token_hash = $1")
-            .bind(&hash)
-            .execute(&state.pool)
-            .await
-            .context("dpo session: end an expired one")?;
+        let mut conn = state.pool.acquire().await.context("dpo session: connect")?;
+        sessions::delete(&mut conn, &hash).await?;
         return Ok(SessionState::None);
     }
     if row.second_factor_pending != 0 {
@@ -124,12 +98,7 @@ pub async fn session(state: &AppState, parts: &Parts) -> Result<SessionState, Ap
         });
     }
     if now - row.last_seen_at > TOUCH_EVERY_MS {
-        sqlx::query("UPDATE dpo_sessions SET last_seen_at = $1 WHERE token_hash = $2")
-            .bind(now)
-            .bind(&hash)
-            .execute(&state.pool)
-            .await
-            .context("dpo session: touch")?;
+        sessions::touch(&state.pool, &hash, now).await?;
     }
     let email = Email::parse(&row.email).context("dpo session: stored email")?;
     Ok(SessionState::SignedIn(Dpo {
@@ -153,15 +122,7 @@ pub async fn close(state: &AppState, parts: &Parts) -> Result<(), AppError> {
     let secure = state.config.cookies_secure();
     if let Some(token) = cookies::read(parts, COOKIE, secure) {
         let mut tx = state.pool.begin().await.context("dpo session: begin")?;
-        let closed =
-            sqlx::query("DELETE FROM dpo_sessions WHERE token_hash = $1 RETURNING account_id")
-                .bind(token_hash(token))
-                .fetch_optional(&mut *tx)
-                .await
-                .context("dpo session: close")?;
-        if let Some(row) = closed {
-            use sqlx::Row;
-            let account_id: String = row.get("account_id");
+        if let Some(account_id) = sessions::delete(&mut tx, &token_hash(token)).await? {
             let entry =
                 crate::audit::Entry::new("account.signed_out", crate::audit::Who::Dpo(&account_id))
                     .account(&account_id);

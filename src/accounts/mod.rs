@@ -1,5 +1,12 @@
-//! DPO accounts: an email, an argon2id password hash, an optional second
-//! factor. Created and managed from the command line.
+//! The accounts store: every read and write of the DPO accounts, their
+//! sessions and their second factor. An account is an email, an argon2id
+//! password hash and an optional second factor, created and managed from
+//! the command line (`privacy-portal dpo …`); the console's sign-in,
+//! session and account pages call `sessions` and `credentials` here and
+//! hold no SQL of their own.
+
+pub mod credentials;
+pub mod sessions;
 
 use crate::clock::Millis;
 use crate::db::{Pool, new_id};

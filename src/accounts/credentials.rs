@@ -1,0 +1,193 @@
+//! What signing in reads and writes on an account: the password hash, the
+//! failures and their back-off or lock, the second factor (its secret, the
+//! last step used, the recovery codes). The rules are the console's
+//! (`features::dpo::login` and `account`); this is storage.
+
+use crate::clock::Millis;
+use crate::db::Pool;
+use anyhow::Context;
+
+/// An account as signing in reads it.
+#[derive(sqlx::FromRow)]
+pub struct Credentials {
+    pub id: String,
+    pub password_hash: String,
+    pub totp_secret: Option<String>,
+    pub totp_last_step: Option<i64>,
+    pub locked_until: Option<Millis>,
+    pub next_login_at: Option<Millis>,
+    pub disabled_at: Option<Millis>,
+}
+
+const COLUMNS: &str =
+    "id, password_hash, totp_secret, totp_last_step, locked_until, next_login_at, disabled_at";
+
+/// How an account is looked up.
+#[derive(Clone, Copy)]
+pub enum By {
+    Email,
+    Id,
+}
+
+pub async fn find(pool: &Pool, by: By, value: &str) -> anyhow::Result<Option<Credentials>> {
+    let column = match by {
+        By::Email => "email",
+        By::Id => "id",
+    };
+    sqlx::query_as::<_, Credentials>(&format!(
+        "SELECT {COLUMNS} FROM dpo_accounts WHERE {column} = $1"
+    ))
+    .bind(value)
+    .fetch_optional(pool)
+    .await
+    .context("sign-in: read the account")
+}
+
+/// Counts one more failure in a row; the count.
+pub async fn count_failure(pool: &Pool, account_id: &str) -> anyhow::Result<i64> {
+    sqlx::query_scalar::<_, i64>(
+        "UPDATE dpo_accounts SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins",
+    )
+    .bind(account_id)
+    .fetch_one(pool)
+    .await
+    .context("sign-in: count a failure")
+}
+
+/// Locks the account until `until`, and starts the count again.
+pub async fn lock(pool: &Pool, account_id: &str, until: Millis) -> anyhow::Result<()> {
+    sqlx::query(
+        "UPDATE dpo_accounts SET locked_until = $1, failed_logins = 0, next_login_at = NULL WHERE id = $2",
+    )
+    .bind(until)
+    .bind(account_id)
+    .execute(pool)
+    .await
+    .context("sign-in: lock")?;
+    Ok(())
+}
+
+/// No attempt is checked before `at`.
+pub async fn back_off(pool: &Pool, account_id: &str, at: Millis) -> anyhow::Result<()> {
+    sqlx::query("UPDATE dpo_accounts SET next_login_at = $1 WHERE id = $2")
+        .bind(at)
+        .bind(account_id)
+        .execute(pool)
+        .await
+        .context("sign-in: back off")?;
+    Ok(())
+}
+
+pub async fn clear_failures(
+    conn: &mut sqlx::AnyConnection,
+    account_id: &str,
+) -> anyhow::Result<()> {
+    sqlx::query(
+        "UPDATE dpo_accounts SET failed_logins = 0, next_login_at = NULL, locked_until = NULL WHERE id = $1",
+    )
+    .bind(account_id)
+    .execute(conn)
+    .await
+    .context("sign-in: reset the failures")?;
+    Ok(())
+}
+
+/// Records `step` as the last TOTP step used, if it is later than the one
+/// stored: true when it was, so a code is accepted once.
+pub async fn use_totp_step(pool: &Pool, account_id: &str, step: i64) -> anyhow::Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE dpo_accounts SET totp_last_step = $1 WHERE id = $2 \
+         AND (totp_last_step IS NULL OR totp_last_step < $1)",
+    )
+    .bind(step)
+    .bind(account_id)
+    .execute(pool)
+    .await
+    .context("second factor: record the step")?
+    .rows_affected()
+        == 1)
+}
+
+/// Uses the recovery code of this hash, if it exists and is unused.
+pub async fn use_recovery_code(
+    pool: &Pool,
+    account_id: &str,
+    code_hash: &str,
+    now: Millis,
+) -> anyhow::Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE dpo_recovery_codes SET used_at = $1 WHERE account_id = $2 AND code_hash = $3 AND used_at IS NULL",
+    )
+    .bind(now)
+    .bind(account_id)
+    .bind(code_hash)
+    .execute(pool)
+    .await
+    .context("second factor: use a recovery code")?
+    .rows_affected()
+        == 1)
+}
+
+/// The second factor: the one in force, and one being enrolled.
+#[derive(sqlx::FromRow)]
+pub struct TotpState {
+    pub totp_secret: Option<String>,
+    pub totp_pending_secret: Option<String>,
+}
+
+pub async fn totp_state(pool: &Pool, account_id: &str) -> anyhow::Result<TotpState> {
+    sqlx::query_as::<_, TotpState>(
+        "SELECT totp_secret, totp_pending_secret FROM dpo_accounts WHERE id = $1",
+    )
+    .bind(account_id)
+    .fetch_one(pool)
+    .await
+    .context("account: read the second factor")
+}
+
+/// Stores a secret to enrol, unless a second factor is already on.
+pub async fn set_pending_secret(pool: &Pool, account_id: &str, secret: &str) -> anyhow::Result<()> {
+    sqlx::query(
+        "UPDATE dpo_accounts SET totp_pending_secret = $1 WHERE id = $2 AND totp_secret IS NULL",
+    )
+    .bind(secret)
+    .bind(account_id)
+    .execute(pool)
+    .await
+    .context("account: draw a secret")?;
+    Ok(())
+}
+
+/// Turns the second factor on with `secret` (first code at `step`), and
+/// replaces the recovery codes by these hashes.
+pub async fn enable_totp(
+    conn: &mut sqlx::AnyConnection,
+    account_id: &str,
+    secret: &str,
+    step: i64,
+    recovery_hashes: &[String],
+) -> anyhow::Result<()> {
+    sqlx::query(
+        "UPDATE dpo_accounts SET totp_secret = $1, totp_pending_secret = NULL, totp_last_step = $2 WHERE id = $3",
+    )
+    .bind(secret)
+    .bind(step)
+    .bind(account_id)
+    .execute(&mut *conn)
+    .await
+    .context("account: turn the second factor on")?;
+    sqlx::query("DELETE FROM dpo_recovery_codes WHERE account_id = $1")
+        .bind(account_id)
+        .execute(&mut *conn)
+        .await
+        .context("account: clear old recovery codes")?;
+    for hash in recovery_hashes {
+        sqlx::query("INSERT INTO dpo_recovery_codes (account_id, code_hash) VALUES ($1, $2)")
+            .bind(account_id)
+            .bind(hash)
+            .execute(&mut *conn)
+            .await
+            .context("account: store a recovery code")?;
+    }
+    Ok(())
+}
