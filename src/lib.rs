@@ -50,6 +50,8 @@ pub mod state;
 #[cfg(feature = "ssr")]
 pub mod telemetry;
 #[cfg(feature = "ssr")]
+pub mod verifications;
+#[cfg(feature = "ssr")]
 pub mod worker;
 
 #[cfg(feature = "hydrate")]

@@ -4,7 +4,10 @@
 
 pub mod change;
 pub mod clock;
+pub mod figures;
 mod file;
+pub mod queue;
+pub mod read;
 pub mod stale;
 
 pub use change::{Change, ChangeError, apply};

@@ -854,7 +854,7 @@ async fn every_queue_view_and_search_uses_an_index_on_sqlite() {
     use sqlx::Row;
     let app = TestApp::spawn(Backend::Sqlite, Mail::Files).await;
     let today = privacy_portal::domain::Date::new(2026, 11, 26).unwrap();
-    for (name, sql) in privacy_portal::features::dpo::queue::plans_to_check(today) {
+    for (name, sql) in privacy_portal::requests::queue::plans_to_check(today) {
         let plan: Vec<String> = sqlx::query(&format!("EXPLAIN QUERY PLAN {sql}"))
             .fetch_all(&app.pool)
             .await
@@ -885,7 +885,7 @@ async fn every_queue_view_and_search_uses_an_index_on_sqlite() {
     }
     let counts = sqlx::query(&format!(
         "EXPLAIN QUERY PLAN {}",
-        privacy_portal::features::dpo::queue::counts_sql(true)
+        privacy_portal::requests::queue::counts_sql(true)
     ))
     .bind("2026-11-26")
     .bind("2026-12-03")

@@ -11,7 +11,7 @@ use crate::domain::outcome::{
 use crate::domain::{Actor, Date, ErrorCode, EventKind, FieldErrors, Reference, RightKind, Status};
 use crate::error::AppError;
 use crate::i18n::{console, current_lang};
-use crate::requests::{self, Change, ChangeError, ClockEffect, REQUEST_COLUMNS, RequestRow};
+use crate::requests::{self, Change, ChangeError, ClockEffect, RequestRow};
 use crate::state::{AppState, request_context};
 use crate::web::form::{FormReply, Notice};
 use anyhow::Context;
@@ -179,13 +179,7 @@ fn text(errors: &mut FieldErrors, field: &str, value: &str, required: bool) -> O
 
 /// The request `reference`, as read now.
 pub async fn read(state: &AppState, reference: &Reference) -> anyhow::Result<Option<RequestRow>> {
-    sqlx::query_as::<_, RequestRow>(&format!(
-        "SELECT {REQUEST_COLUMNS} FROM requests WHERE reference = $1"
-    ))
-    .bind(reference.as_str())
-    .fetch_optional(&state.pool)
-    .await
-    .context("console: read a request")
+    crate::requests::read::by_reference(&state.pool, reference).await
 }
 
 fn changed_meanwhile() -> FormReply {

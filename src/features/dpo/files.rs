@@ -15,14 +15,6 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 
-#[derive(sqlx::FromRow)]
-pub struct StoredFile {
-    pub reference: String,
-    pub name: String,
-    pub content_type: String,
-    pub data: Vec<u8>,
-}
-
 /// `GET /dpo/files/{id}`: a signed-in DPO only.
 pub async fn dpo_download(
     State(state): State<AppState>,
@@ -34,13 +26,7 @@ pub async fn dpo_download(
         Err(refused) => return refused.into_response(),
     };
     let file = async {
-        let file = sqlx::query_as::<_, StoredFile>(
-            "SELECT f.name, f.content_type, f.data, r.reference FROM request_files f \
-             JOIN requests r ON r.id = f.request_id WHERE f.id = $1",
-        )
-        .bind(&id)
-        .fetch_optional(&state.pool)
-        .await?;
+        let file = crate::requests::read::stored_file(&state.pool, &id).await?;
         if let Some(file) = &file {
             let entry = crate::audit::Entry::new(
                 "file.downloaded",
@@ -57,7 +43,7 @@ pub async fn dpo_download(
         Ok(Some(file)) => crate::files::download(&file.name, &file.content_type, file.data),
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Err(e) => {
-            tracing::error!(error = %e, "files: read");
+            tracing::error!(error = format!("{e:#}"), "files: read");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }

@@ -13,7 +13,6 @@ pub mod files;
 pub mod login;
 mod login_pages;
 mod pages;
-pub mod queue;
 mod queue_page;
 mod record;
 mod request_data;

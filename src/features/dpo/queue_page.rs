@@ -1,9 +1,9 @@
 //! The queue page: filters with their counts, the table, the next page.
 
 use super::pages::guarded;
-use super::queue::{self, Counts, Filter, QueueQuery, QueueRow, StatusFilter};
 use crate::domain::{Date, RightKind, Status};
 use crate::i18n::{Label, console, current_lang, long_date};
+use crate::requests::queue::{self, Counts, Filter, QueueQuery, QueueRow, StatusFilter};
 use crate::state::app_state;
 use crate::web::form::encode_query_value;
 use leptos::prelude::*;

@@ -13,7 +13,6 @@ use crate::state::AppState;
 use crate::web::form::{FormReply, Notice};
 use crate::web::lang::request_lang;
 use crate::web::session;
-use anyhow::Context;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
@@ -147,14 +146,6 @@ async fn message(
     }
 }
 
-#[derive(sqlx::FromRow)]
-struct SharedFile {
-    name: String,
-    content_type: String,
-    data: Vec<u8>,
-    shared_at: Option<i64>,
-}
-
 /// `GET /my-requests/{reference}/files/{id}`: the verified owner only,
 /// for 7 days after the file was shared.
 pub async fn download(
@@ -169,15 +160,7 @@ pub async fn download(
         let Some(request) = owned(&state, &email, &reference).await? else {
             return Ok(None);
         };
-        let file = sqlx::query_as::<_, SharedFile>(
-            "SELECT name, content_type, data, shared_at FROM request_files \
-             WHERE id = $1 AND request_id = $2 AND direction = 'to_subject'",
-        )
-        .bind(&id)
-        .bind(&request.id)
-        .fetch_optional(&state.pool)
-        .await
-        .context("follow: read a reply file")?;
+        let file = crate::requests::read::reply_file(&state.pool, &request.id, &id).await?;
         let now = state.clock.now();
         let Some(file) = file.filter(|f| {
             f.shared_at

@@ -2,13 +2,10 @@ use super::*;
 use crate::domain::{Actor, Date, Email, EventKind, Reference, Status};
 use crate::email::templates;
 use crate::i18n::{current_lang, subject};
-use crate::requests::{
-    self, Change, ChangeError, EVENT_COLUMNS, EventRow, REQUEST_COLUMNS, RequestRow,
-};
+use crate::requests::{self, Change, ChangeError, EventRow, RequestRow, read};
 use crate::state::{AppState, request_context};
 use crate::web::form::Notice;
 use crate::web::session;
-use anyhow::Context;
 
 /// What the follow pages can show.
 pub enum Access<T> {
@@ -24,13 +21,7 @@ pub async fn list() -> Result<Access<Vec<RequestRow>>, AppError> {
     let Some(email) = session::current(&state, &parts).await? else {
         return Ok(Access::SignInFirst);
     };
-    let rows = sqlx::query_as::<_, RequestRow>(&format!(
-        "SELECT {REQUEST_COLUMNS} FROM requests WHERE email = $1 ORDER BY received_at DESC LIMIT 200"
-    ))
-    .bind(email.as_str())
-    .fetch_all(&state.pool)
-    .await
-    .context("follow: list the requests")?;
+    let rows = read::of_subject(&state.pool, &email).await?;
     Ok(Access::Found(rows))
 }
 
@@ -43,14 +34,7 @@ pub async fn owned(
     let Some(reference) = Reference::parse(reference) else {
         return Ok(None);
     };
-    sqlx::query_as::<_, RequestRow>(&format!(
-        "SELECT {REQUEST_COLUMNS} FROM requests WHERE reference = $1 AND email = $2"
-    ))
-    .bind(reference.as_str())
-    .bind(email.as_str())
-    .fetch_optional(&state.pool)
-    .await
-    .context("follow: read a request")
+    read::owned(&state.pool, &reference, email).await
 }
 
 pub struct Detail {
@@ -63,12 +47,7 @@ pub struct Detail {
     pub now: crate::clock::Millis,
 }
 
-#[derive(sqlx::FromRow)]
-pub struct SharedFile {
-    pub id: String,
-    pub name: String,
-    pub shared_at: crate::clock::Millis,
-}
+pub use crate::requests::read::SharedFileLine as SharedFile;
 
 pub async fn detail(reference: String) -> Result<Access<Detail>, AppError> {
     let (state, parts) = request_context()?;
@@ -78,21 +57,8 @@ pub async fn detail(reference: String) -> Result<Access<Detail>, AppError> {
     let Some(request) = owned(&state, &email, &reference).await? else {
         return Ok(Access::NotFound);
     };
-    let timeline = sqlx::query_as::<_, EventRow>(&format!(
-        "SELECT {EVENT_COLUMNS} FROM request_events WHERE request_id = $1 AND visible_to_subject = 1 ORDER BY at, id"
-    ))
-    .bind(&request.id)
-    .fetch_all(&state.pool)
-    .await
-    .context("follow: read the timeline")?;
-    let files = sqlx::query_as::<_, SharedFile>(
-        "SELECT id, name, shared_at FROM request_files \
-         WHERE request_id = $1 AND direction = 'to_subject' AND shared_at IS NOT NULL ORDER BY created_at, id",
-    )
-    .bind(&request.id)
-    .fetch_all(&state.pool)
-    .await
-    .context("follow: read the reply files")?;
+    let timeline = read::subject_timeline(&state.pool, &request.id).await?;
+    let files = read::shared_files(&state.pool, &request.id).await?;
     let now = state.clock.now();
     Ok(Access::Found(Detail {
         request,

@@ -80,24 +80,12 @@ async fn over_a_filing_limit(
 ) -> Result<Option<FormReply>, AppError> {
     use crate::limits::{self, ClientNetworks, Limit};
     use anyhow::Context;
-    use sqlx::Row;
     let lang = current_lang();
     let config = &state.config;
-    let already = sqlx::query("SELECT reference FROM requests WHERE submission_key = $1")
-        .bind(submission_key)
-        .fetch_optional(&state.pool)
-        .await
-        .context("request: look for this submission")?;
-    if already.is_some() {
+    if crate::requests::read::submitted(&state.pool, submission_key).await? {
         return Ok(None);
     }
-    let open: i64 =
-        sqlx::query("SELECT COUNT(*) AS n FROM requests WHERE email = $1 AND closed_at IS NULL")
-            .bind(email.as_str())
-            .fetch_one(&state.pool)
-            .await
-            .context("request: count the open requests")?
-            .get("n");
+    let open = crate::requests::read::open_count(&state.pool, email).await?;
     if open >= config.open_requests_per_address {
         return Ok(Some(FormReply::notice(
             Notice::error(subject::LIMIT_OPEN.with(lang, &[("count", &open)])).with_link(

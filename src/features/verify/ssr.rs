@@ -12,7 +12,6 @@ use crate::web::form::Notice;
 use crate::web::session;
 use anyhow::Context;
 use axum::http::header::SET_COOKIE;
-use sqlx::Row;
 
 /// Remembers, in this browser, which verification the code page is about:
 /// its id, and after a dot the holder's secret when this browser asked for
@@ -21,43 +20,7 @@ pub const PENDING_COOKIE: &str = "portal_verification";
 /// It lives an hour: a code is valid for 10 minutes, and a few resends fit.
 pub const PENDING_COOKIE_SECS: u64 = 3600;
 
-#[derive(sqlx::FromRow)]
-struct Pending {
-    id: String,
-    email: String,
-    right_kind: Option<String>,
-    sent_at: Millis,
-    expires_at: Millis,
-    attempts: i64,
-    other_attempts: i64,
-    holder_hash: Option<String>,
-    consumed_at: Option<Millis>,
-}
-
-impl Pending {
-    fn consumed(&self) -> bool {
-        self.consumed_at.is_some()
-    }
-
-    fn right(&self) -> Option<RightKind> {
-        self.right_kind.as_deref().and_then(RightKind::parse)
-    }
-
-    fn held_by(&self, holder: Option<&str>) -> bool {
-        match (&self.holder_hash, holder) {
-            (Some(stored), Some(holder)) => {
-                constant_time_eq(stored, &sha256_hex(&["holder", holder]))
-            }
-            _ => false,
-        }
-    }
-
-    fn live(&self, now: Millis) -> bool {
-        !self.consumed() && self.expires_at > now
-    }
-}
-
-const PENDING_COLUMNS: &str = "id, email, right_kind, sent_at, expires_at, attempts, other_attempts, holder_hash, consumed_at";
+use crate::verifications::{self, By, NewCode, Pending, Tries};
 
 /// What this browser's cookie says: the verification's id and, if this
 /// browser asked for the current code, the holder's secret.
@@ -72,18 +35,8 @@ fn browser_pending<'a>(
     })
 }
 
-async fn pending_where(
-    state: &AppState,
-    column: &str,
-    value: &str,
-) -> anyhow::Result<Option<Pending>> {
-    sqlx::query_as::<_, Pending>(&format!(
-        "SELECT {PENDING_COLUMNS} FROM verifications WHERE {column} = $1"
-    ))
-    .bind(value)
-    .fetch_optional(&state.pool)
-    .await
-    .context("verification: read")
+async fn pending_where(state: &AppState, by: By, value: &str) -> anyhow::Result<Option<Pending>> {
+    verifications::find(&state.pool, by, value).await
 }
 
 /// The verification this browser is in the middle of, unless it was
@@ -95,7 +48,7 @@ async fn pending_in_browser(
     let Some((id, holder)) = browser_pending(state, parts) else {
         return Ok(None);
     };
-    Ok(pending_where(state, "id", id)
+    Ok(pending_where(state, By::Id, id)
         .await?
         .filter(|p| !p.consumed())
         .map(|p| {
@@ -257,30 +210,23 @@ async fn send_fresh_code(
         tx.rollback().await.context("verification: roll back")?;
         return Ok(refused);
     }
-    let written = sqlx::query(
-        "INSERT INTO verifications (email, id, right_kind, lang, code_hash, link_hash, holder_hash, attempts, other_attempts, \
-           created_at, sent_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $10, 0, 0, $7, $7, $8) \
-         ON CONFLICT (email) DO UPDATE SET id = excluded.id, right_kind = excluded.right_kind, lang = excluded.lang, \
-           code_hash = excluded.code_hash, link_hash = excluded.link_hash, holder_hash = excluded.holder_hash, \
-           attempts = 0, other_attempts = 0, created_at = excluded.created_at, \
-           sent_at = excluded.sent_at, expires_at = excluded.expires_at, consumed_at = NULL \
-         WHERE verifications.sent_at <= $9",
+    let stored = verifications::store_code(
+        &mut tx,
+        &NewCode {
+            email: email.as_str(),
+            id,
+            right,
+            lang,
+            code_hash: sha256_hex(&["code", id, &code]),
+            link_hash: sha256_hex(&["link", &token]),
+            holder_hash: sha256_hex(&["holder", &holder]),
+            now,
+            expires_at: now + CODE_TTL_SECS * 1000,
+            resend_after: now - RESEND_COOLDOWN_SECS * 1000,
+        },
     )
-    .bind(email.as_str())
-    .bind(id)
-    .bind(right.map(RightKind::slug))
-    .bind(lang.code())
-    .bind(sha256_hex(&["code", id, &code]))
-    .bind(sha256_hex(&["link", &token]))
-    .bind(now)
-    .bind(now + CODE_TTL_SECS * 1000)
-    .bind(now - RESEND_COOLDOWN_SECS * 1000)
-    .bind(sha256_hex(&["holder", &holder]))
-    .execute(&mut *tx)
-    .await
-    .context("verification: store the code")?;
-    if written.rows_affected() == 0 {
+    .await?;
+    if !stored {
         // A parallel request sent one a moment ago.
         tx.rollback().await.context("verification: roll back")?;
         return Ok(SendResult::TooSoon);
@@ -305,7 +251,7 @@ pub async fn request_code(form: EmailForm) -> Result<FormReply, AppError> {
     };
     let now = state.clock.now();
 
-    let live = pending_where(&state, "email", email.as_str())
+    let live = pending_where(&state, By::Email, email.as_str())
         .await?
         .filter(|v| v.live(now));
     let browser = browser_pending(&state, &parts);
@@ -337,7 +283,7 @@ pub async fn request_code(form: EmailForm) -> Result<FormReply, AppError> {
         }
         SendResult::TooSoon => {
             // Another browser's code went out in parallel.
-            match pending_where(&state, "email", email.as_str())
+            match pending_where(&state, By::Email, email.as_str())
                 .await?
                 .filter(|v| v.live(now))
             {
@@ -398,10 +344,10 @@ pub async fn check_code(form: CodeForm) -> Result<FormReply, AppError> {
         return Ok(restart_notice(lang));
     };
     // The holder's tries and everyone else's are counted apart.
-    let (tries, column) = if holds {
-        (pending.attempts, "attempts")
+    let (tries, whose) = if holds {
+        (pending.attempts, Tries::Holder)
     } else {
-        (pending.other_attempts, "other_attempts")
+        (pending.other_attempts, Tries::Other)
     };
     let invalid = |code| Ok(FormReply::invalid(FieldErrors::single("code", code)));
     let Some(code) = normalize_code(&form.code) else {
@@ -439,19 +385,11 @@ pub async fn check_code(form: CodeForm) -> Result<FormReply, AppError> {
     drop(conn);
     // Count the try before comparing, atomically, so parallel guesses
     // cannot exceed the limit.
-    let counted = sqlx::query(&format!(
-        "UPDATE verifications SET {column} = {column} + 1 WHERE id = $1 AND consumed_at IS NULL AND {column} < $2 \
-         RETURNING code_hash, {column} AS attempts"
-    ))
-    .bind(&pending.id)
-    .bind(MAX_CODE_TRIES)
-    .fetch_optional(&state.pool)
-    .await
-    .context("verification: count a try")?;
-    let Some(row) = counted else {
+    let Some((stored, attempts)) =
+        verifications::count_try(&state.pool, &pending.id, whose, MAX_CODE_TRIES).await?
+    else {
         return invalid(ErrorCode::CodeTooManyTries);
     };
-    let stored: String = row.get("code_hash");
     if !constant_time_eq(&stored, &sha256_hex(&["code", &pending.id, &code])) {
         let mut conn = state
             .pool
@@ -459,7 +397,6 @@ pub async fn check_code(form: CodeForm) -> Result<FormReply, AppError> {
             .await
             .context("verification: connect")?;
         limits::hit(&mut conn, &state.counter_key, &wrong_today, now).await?;
-        let attempts: i64 = row.get("attempts");
         return invalid(if attempts >= MAX_CODE_TRIES {
             ErrorCode::CodeTooManyTries
         } else {
@@ -491,7 +428,7 @@ pub async fn confirm_link(form: LinkForm) -> Result<FormReply, AppError> {
     if !is_link_token(token) {
         return invalid();
     }
-    match pending_where(&state, "link_hash", &sha256_hex(&["link", token])).await? {
+    match pending_where(&state, By::LinkHash, &sha256_hex(&["link", token])).await? {
         Some(pending) if !pending.consumed() && pending.expires_at > now => {
             verified(&state, &pending, now, lang).await
         }
@@ -509,7 +446,7 @@ pub async fn link_address(token: String) -> Result<Option<String>, AppError> {
         return Ok(None);
     }
     Ok(
-        pending_where(&state, "link_hash", &sha256_hex(&["link", token]))
+        pending_where(&state, By::LinkHash, &sha256_hex(&["link", token]))
             .await?
             .filter(|p| p.live(now))
             .and_then(|p| Email::parse(&p.email).ok())
@@ -527,15 +464,7 @@ async fn verified(
 ) -> Result<FormReply, AppError> {
     let email = Email::parse(&pending.email).context("verification: stored email")?;
     let mut tx = state.pool.begin().await.context("verification: begin")?;
-    let consumed = sqlx::query(
-        "UPDATE verifications SET consumed_at = $1 WHERE id = $2 AND consumed_at IS NULL",
-    )
-    .bind(now)
-    .bind(&pending.id)
-    .execute(&mut *tx)
-    .await
-    .context("verification: consume")?;
-    if consumed.rows_affected() != 1 {
+    if !verifications::consume(&mut tx, &pending.id, now).await? {
         return Ok(restart_notice(lang));
     }
     session::open(&mut tx, state, &email).await?;
