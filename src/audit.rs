@@ -247,12 +247,15 @@ pub async fn record_failed_sign_in(
 }
 
 /// The trail of one request, oldest first.
-pub async fn trail(pool: &Pool, reference: &str) -> anyhow::Result<Vec<AuditRow>> {
+pub async fn trail(
+    conn: &mut sqlx::AnyConnection,
+    reference: &str,
+) -> anyhow::Result<Vec<AuditRow>> {
     sqlx::query_as::<_, AuditRow>(&format!(
         "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE reference = $1 ORDER BY seq"
     ))
     .bind(reference)
-    .fetch_all(pool)
+    .fetch_all(conn)
     .await
     .context("audit: read a request's trail")
 }

@@ -152,6 +152,24 @@ pub async fn exists(pool: &Pool, id: &str) -> anyhow::Result<bool> {
     Ok(found.is_some())
 }
 
+/// (id, email) of the accounts a request can be assigned to, by email.
+pub async fn enabled_emails(pool: &Pool) -> anyhow::Result<Vec<(String, String)>> {
+    sqlx::query_as::<_, (String, String)>(
+        "SELECT id, email FROM dpo_accounts WHERE disabled_at IS NULL ORDER BY email",
+    )
+    .fetch_all(pool)
+    .await
+    .context("accounts: read the enabled ones")
+}
+
+/// (id, email) of every account, disabled ones too: who acted on a request.
+pub async fn all_emails(pool: &Pool) -> anyhow::Result<Vec<(String, String)>> {
+    sqlx::query_as::<_, (String, String)>("SELECT id, email FROM dpo_accounts")
+        .fetch_all(pool)
+        .await
+        .context("accounts: read them all")
+}
+
 /// Records a change made from the command line to the account `id`.
 async fn audit_operator(
     conn: &mut sqlx::AnyConnection,

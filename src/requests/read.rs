@@ -146,3 +146,77 @@ pub async fn stored_file(pool: &Pool, file_id: &str) -> anyhow::Result<Option<St
     .await
     .context("files: read")
 }
+
+/// One of the subject's other requests, as the request page lists them.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct EarlierLine {
+    #[sqlx(try_from = "String")]
+    pub reference: Reference,
+    #[sqlx(try_from = "String", rename = "right_kind")]
+    pub right: crate::domain::RightKind,
+    #[sqlx(try_from = "String")]
+    pub status: crate::domain::Status,
+    #[sqlx(try_from = "String")]
+    pub received_on: crate::domain::Date,
+    pub outcome: Option<String>,
+}
+
+/// The 50 latest other requests filed from `email`.
+pub async fn earlier(
+    pool: &Pool,
+    email: &Email,
+    request_id: &str,
+) -> anyhow::Result<Vec<EarlierLine>> {
+    sqlx::query_as::<_, EarlierLine>(
+        "SELECT reference, right_kind, status, received_on, outcome FROM requests \
+         WHERE email = $1 AND id <> $2 ORDER BY received_at DESC LIMIT 50",
+    )
+    .bind(email.as_str())
+    .bind(request_id)
+    .fetch_all(pool)
+    .await
+    .context("request page: read the subject's other requests")
+}
+
+/// One request's register row, from its stored columns (the CSV's
+/// cells are `features::dpo::exports`'s).
+#[derive(sqlx::FromRow)]
+pub struct RegisterRow {
+    pub reference: String,
+    pub right_kind: String,
+    pub intake: String,
+    pub received_at: Millis,
+    pub received_on: String,
+    pub first_due_on: String,
+    pub due_on: Option<String>,
+    pub extended_at: Option<Millis>,
+    pub extension_months: i64,
+    pub closed_at: Option<Millis>,
+    pub status: String,
+    pub outcome: Option<String>,
+    pub anonymised_at: Option<Millis>,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+}
+
+const REGISTER_PAGE: i64 = 1000;
+
+/// A page of the register after the key (`received_at`, `reference`).
+pub async fn register_page(
+    pool: &Pool,
+    after: &(Millis, String),
+) -> anyhow::Result<Vec<RegisterRow>> {
+    sqlx::query_as::<_, RegisterRow>(
+        "SELECT reference, right_kind, intake, received_at, received_on, first_due_on, due_on, extended_at, \
+         extension_months, closed_at, status, outcome, anonymised_at, first_name, last_name, email FROM requests \
+         WHERE received_at > $1 OR (received_at = $1 AND reference > $2) \
+         ORDER BY received_at, reference LIMIT $3",
+    )
+    .bind(after.0)
+    .bind(&after.1)
+    .bind(REGISTER_PAGE)
+    .fetch_all(pool)
+    .await
+    .context("register: read a page")
+}

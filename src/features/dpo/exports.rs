@@ -4,8 +4,7 @@
 //! verify --evidence FILE` can tell it was not changed afterwards.
 
 use super::session::{Dpo, SessionState, session};
-use crate::audit::{self, AUDIT_COLUMNS, AuditRow, Entry, Who};
-use crate::clock::Millis;
+use crate::audit::{self, Entry, Who};
 use crate::domain::outcome::Outcome;
 use crate::domain::{Date, Reference, Status};
 use crate::state::AppState;
@@ -15,7 +14,6 @@ use axum::extract::{Path, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use sqlx::Row;
 
 /// Why an export is not given: nobody signed in, or the session could not
 /// be read.
@@ -118,26 +116,8 @@ pub const REGISTER_HEADER: &[&str] = &[
 ];
 const PERSONAL_HEADER: &[&str] = &["first_name", "last_name", "email"];
 
-/// One request's register row, from its stored columns.
-#[derive(sqlx::FromRow)]
-pub struct RegisterRow {
-    pub reference: String,
-    pub right_kind: String,
-    pub intake: String,
-    pub received_at: Millis,
-    pub received_on: String,
-    pub first_due_on: String,
-    pub due_on: Option<String>,
-    pub extended_at: Option<Millis>,
-    pub extension_months: i64,
-    pub closed_at: Option<Millis>,
-    pub status: String,
-    pub outcome: Option<String>,
-    pub anonymised_at: Option<Millis>,
-    pub first_name: String,
-    pub last_name: String,
-    pub email: String,
-}
+pub use crate::requests::read::RegisterRow;
+use crate::requests::read::register_page;
 
 impl RegisterRow {
     pub fn cells(&self, personal: bool) -> Vec<String> {
@@ -195,27 +175,6 @@ impl RegisterRow {
         }
         cells
     }
-}
-
-const REGISTER_PAGE: i64 = 1000;
-
-/// A page of the register after the key (`received_at`, `reference`).
-async fn register_page(
-    pool: &crate::db::Pool,
-    after: &(Millis, String),
-) -> anyhow::Result<Vec<RegisterRow>> {
-    sqlx::query_as::<_, RegisterRow>(
-        "SELECT reference, right_kind, intake, received_at, received_on, first_due_on, due_on, extended_at, \
-         extension_months, closed_at, status, outcome, anonymised_at, first_name, last_name, email FROM requests \
-         WHERE received_at > $1 OR (received_at = $1 AND reference > $2) \
-         ORDER BY received_at, reference LIMIT $3",
-    )
-    .bind(after.0)
-    .bind(&after.1)
-    .bind(REGISTER_PAGE)
-    .fetch_all(pool)
-    .await
-    .context("register: read a page")
 }
 
 /// `POST /dpo/export/register`: the register as CSV, oldest first, read a
@@ -316,130 +275,88 @@ pub async fn export_evidence(
     // The head first: no entry can be appended between reading the trail
     // and recording the export.
     audit::lock_head(&mut tx).await?;
-    let Some(request) = sqlx::query(
-        "SELECT id, reference, right_kind, status, lang, intake, email, first_name, last_name, relation, \
-         customer_number, reply_channel, reply_phone, reply_postal_address, details, outcome, received_at, \
-         received_on, first_due_on, due_on, extension_months, extended_at, paused_days, closed_at, anonymised_at \
-         FROM requests WHERE reference = $1",
-    )
-    .bind(reference.as_str())
-    .fetch_optional(&mut *tx)
-    .await
-    .context("evidence: read the request")?
-    else {
+    let Some(dossier) = crate::requests::dossier::read(&mut tx, reference).await? else {
         return Ok(None);
     };
-    let id: String = request.get("id");
-    let json_column = |name: &str| -> serde_json::Value {
-        request
-            .get::<Option<String>, _>(name)
-            .and_then(|text| serde_json::from_str(&text).ok())
-            .unwrap_or(serde_json::Value::Null)
-    };
-    let text = |name: &str| request.get::<Option<String>, _>(name);
-    let number = |name: &str| request.get::<Option<i64>, _>(name);
+    let (row, sent) = (&dossier.row, &dossier.submitted);
     let request_json = serde_json::json!({
-        "reference": text("reference"),
-        "right": text("right_kind"),
-        "status": text("status"),
-        "language": text("lang"),
-        "channel": text("intake"),
-        "received_at": number("received_at"),
-        "received_on": text("received_on"),
-        "first_due_on": text("first_due_on"),
-        "due_on": text("due_on"),
-        "extension_months": number("extension_months"),
-        "extended_at": number("extended_at"),
-        "paused_days": number("paused_days"),
-        "closed_at": number("closed_at"),
-        "anonymised_at": number("anonymised_at"),
+        "reference": row.reference.as_str(),
+        "right": row.right.slug(),
+        "status": row.status.slug(),
+        "language": row.lang.code(),
+        "channel": row.intake,
+        "received_at": row.received_at,
+        "received_on": row.received_on.iso(),
+        "first_due_on": row.first_due_on.iso(),
+        "due_on": row.due_on.0.map(|due| due.iso()),
+        "extension_months": row.extension_months,
+        "extended_at": row.extended_at,
+        "paused_days": row.paused_days,
+        "closed_at": row.closed_at,
+        "anonymised_at": sent.anonymised_at,
         "subject": {
-            "email": text("email"),
-            "first_name": text("first_name"),
-            "last_name": text("last_name"),
-            "relation": text("relation"),
-            "customer_number": text("customer_number"),
-            "reply_channel": text("reply_channel"),
-            "reply_phone": text("reply_phone"),
-            "reply_postal_address": text("reply_postal_address"),
+            "email": row.email.0.as_ref().map_or("", |email| email.as_str()),
+            "first_name": sent.first_name,
+            "last_name": sent.last_name,
+            "relation": sent.relation.slug(),
+            "customer_number": sent.customer_number,
+            "reply_channel": sent.reply_channel.slug(),
+            "reply_phone": sent.reply_phone,
+            "reply_postal_address": sent.reply_postal_address,
         },
-        "details": json_column("details"),
-        "outcome": json_column("outcome"),
+        "details": serde_json::to_value(&dossier.details).context("evidence: details as JSON")?,
+        "outcome": serde_json::to_value(&dossier.outcome).context("evidence: outcome as JSON")?,
     });
-    let timeline: Vec<serde_json::Value> = sqlx::query(
-        "SELECT id, at, kind, actor, actor_id, note, detail, visible_to_subject FROM request_events \
-         WHERE request_id = $1 ORDER BY at, id",
-    )
-    .bind(&id)
-    .fetch_all(&mut *tx)
-    .await
-    .context("evidence: read the timeline")?
-    .iter()
-    .map(|e| {
-        serde_json::json!({
-            "id": e.get::<String, _>("id"),
-            "at": e.get::<i64, _>("at"),
-            "kind": e.get::<String, _>("kind"),
-            "actor": e.get::<String, _>("actor"),
-            "actor_id": e.get::<Option<String>, _>("actor_id"),
-            "note": e.get::<Option<String>, _>("note"),
-            "detail": e.get::<Option<String>, _>("detail"),
-            "visible_to_subject": e.get::<i64, _>("visible_to_subject") != 0,
+    let timeline: Vec<serde_json::Value> = dossier
+        .events
+        .iter()
+        .map(|e| {
+            serde_json::json!({
+                "id": e.id,
+                "at": e.at,
+                "kind": e.kind.slug(),
+                "actor": e.actor.slug(),
+                "actor_id": e.actor_id,
+                "note": e.note,
+                "detail": e.detail,
+                "visible_to_subject": e.visible_to_subject != 0,
+            })
         })
-    })
-    .collect();
-    let emails: Vec<serde_json::Value> = sqlx::query(
-        "SELECT id, kind, recipient, status, attempts, last_error, created_at, sent_at, message FROM outbox \
-         WHERE request_id = $1 ORDER BY created_at, id",
-    )
-    .bind(&id)
-    .fetch_all(&mut *tx)
-    .await
-    .context("evidence: read the emails")?
-    .iter()
-    .map(|e| {
-        serde_json::json!({
-            "id": e.get::<String, _>("id"),
-            "kind": e.get::<String, _>("kind"),
-            "recipient": e.get::<String, _>("recipient"),
-            "status": e.get::<String, _>("status"),
-            "attempts": e.get::<i64, _>("attempts"),
-            "last_error": e.get::<Option<String>, _>("last_error"),
-            "queued_at": e.get::<i64, _>("created_at"),
-            "sent_at": e.get::<Option<i64>, _>("sent_at"),
-            "message_id": message_id(&e.get::<String, _>("message")),
+        .collect();
+    let emails: Vec<serde_json::Value> = dossier
+        .emails
+        .iter()
+        .map(|e| {
+            serde_json::json!({
+                "id": e.id,
+                "kind": e.kind,
+                "recipient": e.recipient,
+                "status": e.status,
+                "attempts": e.attempts,
+                "last_error": e.last_error,
+                "queued_at": e.created_at,
+                "sent_at": e.sent_at,
+                "message_id": e.message_id,
+            })
         })
-    })
-    .collect();
-    let files: Vec<serde_json::Value> = sqlx::query(
-        "SELECT id, direction, name, content_type, size, sha256, created_at, shared_at FROM request_files \
-         WHERE request_id = $1 ORDER BY created_at, id",
-    )
-    .bind(&id)
-    .fetch_all(&mut *tx)
-    .await
-    .context("evidence: read the files")?
-    .iter()
-    .map(|f| {
-        serde_json::json!({
-            "id": f.get::<String, _>("id"),
-            "direction": f.get::<String, _>("direction"),
-            "name": f.get::<String, _>("name"),
-            "content_type": f.get::<String, _>("content_type"),
-            "size": f.get::<i64, _>("size"),
-            "sha256": f.get::<String, _>("sha256"),
-            "stored_at": f.get::<i64, _>("created_at"),
-            "shared_at": f.get::<Option<i64>, _>("shared_at"),
+        .collect();
+    let files: Vec<serde_json::Value> = dossier
+        .files
+        .iter()
+        .map(|f| {
+            serde_json::json!({
+                "id": f.id,
+                "direction": f.direction,
+                "name": f.name,
+                "content_type": f.content_type,
+                "size": f.size,
+                "sha256": f.sha256,
+                "stored_at": f.created_at,
+                "shared_at": f.shared_at,
+            })
         })
-    })
-    .collect();
-    let audit_rows = sqlx::query_as::<_, AuditRow>(&format!(
-        "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE reference = $1 ORDER BY seq"
-    ))
-    .bind(reference.as_str())
-    .fetch_all(&mut *tx)
-    .await
-    .context("evidence: read the audit trail")?;
+        .collect();
+    let audit_rows = &dossier.audit;
     let document = serde_json::json!({
         "format": "sofacto-privacy-portal/evidence/1",
         "exported_at": now,
@@ -448,7 +365,7 @@ pub async fn export_evidence(
         "timeline": timeline,
         "emails": emails,
         "files": files,
-        "audit": serde_json::to_value(&audit_rows).context("evidence: audit entries as JSON")?,
+        "audit": serde_json::to_value(audit_rows).context("evidence: audit entries as JSON")?,
     });
     let digest = crate::secure::sha256_bytes_hex(document.to_string().as_bytes());
     let entry = Entry::new("export.evidence", Who::Dpo(&dpo.account_id))
@@ -467,17 +384,6 @@ pub async fn export_evidence(
         .context("evidence: write the file")
 }
 
-/// The `Message-ID` header of a raw message, if it has one.
-fn message_id(raw: &str) -> Option<String> {
-    raw.lines()
-        .take_while(|line| !line.is_empty())
-        .find_map(|line| {
-            let (name, value) = line.split_once(':')?;
-            name.eq_ignore_ascii_case("message-id")
-                .then(|| value.trim().to_owned())
-        })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -492,12 +398,5 @@ mod tests {
         assert_eq!(csv_cell("Dupont, Jean"), "\"Dupont, Jean\"");
         assert_eq!(csv_cell("R-7K3M-9QX2"), "R-7K3M-9QX2");
         assert_eq!(csv_cell(""), "");
-    }
-
-    #[test]
-    fn the_message_id_is_read_from_the_headers_only() {
-        let raw = "From: a@b.c\r\nMessage-ID: <1@portal>\r\nSubject: x\r\n\r\nMessage-ID: <fake>";
-        assert_eq!(message_id(raw).as_deref(), Some("<1@portal>"));
-        assert_eq!(message_id("Subject: x\r\n\r\nbody"), None);
     }
 }

@@ -1,0 +1,188 @@
+//! Everything about one request, read by one function: the request with
+//! what the subject sent (its details and outcome parsed here, once), the
+//! timeline, the emails, the files and the request's audit entries. The
+//! console's request page and the evidence file are both built from a
+//! [`Dossier`]; the subject's follow page reads its own filtered view
+//! (`read::subject_timeline`, `read::shared_files`), which never holds
+//! notes or audit data.
+
+use super::{EVENT_COLUMNS, EventRow, REQUEST_COLUMNS, RequestRow};
+use crate::audit::AuditRow;
+use crate::clock::Millis;
+use crate::domain::Reference;
+use crate::domain::choice::{Channel, Relation};
+use crate::domain::outcome::Outcome;
+use crate::domain::request::RightDetails;
+use anyhow::Context;
+
+/// What the subject sent, beyond the request row: the personal columns.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Submitted {
+    pub first_name: String,
+    pub last_name: String,
+    #[sqlx(try_from = "String")]
+    pub relation: Relation,
+    pub customer_number: Option<String>,
+    #[sqlx(try_from = "String")]
+    pub reply_channel: Channel,
+    pub reply_phone: Option<String>,
+    pub reply_postal_address: Option<String>,
+    pub details: String,
+    pub outcome: Option<String>,
+    pub anonymised_at: Option<Millis>,
+}
+
+/// One email about the request, with its delivery state.
+#[derive(Clone, Debug)]
+pub struct EmailLine {
+    pub id: String,
+    pub kind: String,
+    pub recipient: String,
+    pub status: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub created_at: Millis,
+    pub sent_at: Option<Millis>,
+    /// The `Message-ID` it went out under, the same on every retry.
+    pub message_id: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct EmailRow {
+    id: String,
+    kind: String,
+    recipient: String,
+    status: String,
+    attempts: i64,
+    last_error: Option<String>,
+    created_at: Millis,
+    sent_at: Option<Millis>,
+    message: String,
+}
+
+/// One file of the request (never its content).
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct FileLine {
+    pub id: String,
+    pub direction: String,
+    pub name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub created_at: Millis,
+    pub shared_at: Option<Millis>,
+}
+
+pub struct Dossier {
+    pub row: RequestRow,
+    pub submitted: Submitted,
+    pub details: Option<RightDetails>,
+    pub outcome: Option<Outcome>,
+    /// Every event, notes and all, in order.
+    pub events: Vec<EventRow>,
+    pub emails: Vec<EmailLine>,
+    pub files: Vec<FileLine>,
+    /// The request's entries in the audit log, in order.
+    pub audit: Vec<AuditRow>,
+}
+
+/// The dossier of `reference`, on `conn` (a transaction reads it as one
+/// snapshot).
+pub async fn read(
+    conn: &mut sqlx::AnyConnection,
+    reference: &Reference,
+) -> anyhow::Result<Option<Dossier>> {
+    let Some(row) = sqlx::query_as::<_, RequestRow>(&format!(
+        "SELECT {REQUEST_COLUMNS} FROM requests WHERE reference = $1"
+    ))
+    .bind(reference.as_str())
+    .fetch_optional(&mut *conn)
+    .await
+    .context("dossier: read the request")?
+    else {
+        return Ok(None);
+    };
+    let submitted = sqlx::query_as::<_, Submitted>(
+        "SELECT first_name, last_name, relation, customer_number, reply_channel, reply_phone, \
+         reply_postal_address, details, outcome, anonymised_at FROM requests WHERE id = $1",
+    )
+    .bind(&row.id)
+    .fetch_one(&mut *conn)
+    .await
+    .context("dossier: read what was sent")?;
+    let events = sqlx::query_as::<_, EventRow>(&format!(
+        "SELECT {EVENT_COLUMNS} FROM request_events WHERE request_id = $1 ORDER BY at, id"
+    ))
+    .bind(&row.id)
+    .fetch_all(&mut *conn)
+    .await
+    .context("dossier: read the timeline")?;
+    let emails = sqlx::query_as::<_, EmailRow>(
+        "SELECT id, kind, recipient, status, attempts, last_error, created_at, sent_at, message FROM outbox \
+         WHERE request_id = $1 ORDER BY created_at, id",
+    )
+    .bind(&row.id)
+    .fetch_all(&mut *conn)
+    .await
+    .context("dossier: read the emails")?
+    .into_iter()
+    .map(|e| EmailLine {
+        message_id: message_id(&e.message),
+        id: e.id,
+        kind: e.kind,
+        recipient: e.recipient,
+        status: e.status,
+        attempts: e.attempts,
+        last_error: e.last_error,
+        created_at: e.created_at,
+        sent_at: e.sent_at,
+    })
+    .collect();
+    let files = sqlx::query_as::<_, FileLine>(
+        "SELECT id, direction, name, content_type, size, sha256, created_at, shared_at FROM request_files \
+         WHERE request_id = $1 ORDER BY created_at, id",
+    )
+    .bind(&row.id)
+    .fetch_all(&mut *conn)
+    .await
+    .context("dossier: read the files")?;
+    let audit = crate::audit::trail(&mut *conn, reference.as_str()).await?;
+    let details = serde_json::from_str(&submitted.details).ok();
+    let outcome = submitted
+        .outcome
+        .as_deref()
+        .and_then(|json| serde_json::from_str(json).ok());
+    Ok(Some(Dossier {
+        row,
+        submitted,
+        details,
+        outcome,
+        events,
+        emails,
+        files,
+        audit,
+    }))
+}
+
+/// The `Message-ID` header of a raw message, if it has one.
+pub fn message_id(raw: &str) -> Option<String> {
+    raw.lines()
+        .take_while(|line| !line.is_empty())
+        .find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.eq_ignore_ascii_case("message-id")
+                .then(|| value.trim().to_owned())
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_message_id_is_read_from_the_headers_only() {
+        let raw = "From: a@b.c\r\nMessage-ID: <1@portal>\r\nSubject: x\r\n\r\nMessage-ID: <fake>";
+        assert_eq!(message_id(raw).as_deref(), Some("<1@portal>"));
+        assert_eq!(message_id("Subject: x\r\n\r\nbody"), None);
+    }
+}
