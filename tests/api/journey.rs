@@ -83,6 +83,11 @@ impl<'a> Subject<'a> {
             .unwrap()
     }
 
+    /// The text of the page at `path`, as this browser sees it.
+    pub async fn page(&self, path: &str) -> String {
+        self.get(path).await.text().await.unwrap()
+    }
+
     pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
         self.client
             .post(format!("{}{path}", self.app.address))

@@ -40,15 +40,10 @@ async fn the_notice_is_linked_from_the_home_page_every_form_and_every_email() {
     assert!(home.contains(NOTICE_LINK), "{home}");
 
     let subject = Subject::new(&app, "notice@example.org");
-    let verify = subject
-        .get("/verify?right=erasure")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let verify = subject.page("/verify?right=erasure").await;
     assert!(verify.contains(r#"class="muted notice-link""#), "{verify}");
     subject.ask_code("erasure").await;
-    let code = subject.get("/verify/code").await.text().await.unwrap();
+    let code = subject.page("/verify/code").await;
     assert!(code.contains(r#"class="muted notice-link""#), "{code}");
     let code_email = subject
         .sink()
@@ -57,24 +52,14 @@ async fn the_notice_is_linked_from_the_home_page_every_form_and_every_email() {
     assert!(code_email.contains("/privacy"), "{code_email}");
 
     subject.enter_code(&subject.latest_code().await).await;
-    let form = subject
-        .get("/request/new?right=erasure")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let form = subject.page("/request/new?right=erasure").await;
     assert!(form.contains(r#"class="muted notice-link""#), "{form}");
     let key = crate::journey::submission_key_in(&form).unwrap();
     let filed = subject
         .submit("erasure", &key, &crate::journey::right_fields("erasure"))
         .await;
     let reference = crate::journey::reference_of(&filed).expect("a reference");
-    let follow = subject
-        .get(&format!("/my-requests/{reference}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let follow = subject.page(&format!("/my-requests/{reference}")).await;
     assert!(follow.contains(r#"class="muted notice-link""#), "{follow}");
     let receipt = subject
         .sink()
