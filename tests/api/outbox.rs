@@ -247,10 +247,14 @@ async fn requests_filed_during_an_outage_are_all_emailed_afterwards(backend: Bac
     sink.restart();
     app.clock.advance(Duration::from_secs(3600));
     app.state.outbox_wakeup.notify_one();
-    // Alone this takes about 25 s (every email of the outage, one after the
+    // Alone this takes 20 to 55 s (every email of the outage, one after the
     // other); with the whole suite on two cores it has gone past 60 s. What
     // is checked is that every email arrives, not how fast.
     let texts = eventually(Duration::from_secs(180), || async {
+        // Time goes on, as it would: an attempt that failed just as the
+        // server came back is retried at its time, which the frozen test
+        // clock would otherwise never reach.
+        app.clock.advance(Duration::from_millis(200));
         app.state.outbox_wakeup.notify_one();
         let texts: Vec<String> = sink.messages();
         references
@@ -263,11 +267,9 @@ async fn requests_filed_during_an_outage_are_all_emailed_afterwards(backend: Bac
         texts.is_some(),
         "every request's two emails arrived after the outage"
     );
-    assert_eq!(
-        app.scalar("SELECT COUNT(*) FROM outbox WHERE status <> 'sent'")
-            .await,
-        0
-    );
+    // An email reaches the server a moment before the worker records it
+    // as sent: every row ends up sent.
+    app.every_email_sent().await;
 }
 
 on_both_databases!(
