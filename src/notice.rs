@@ -421,6 +421,14 @@ mod tests {
     }
 
     #[test]
+    fn the_retention_period_is_written_from_the_setting() {
+        assert_eq!(period(Lang::Fr, 1095), "3 ans");
+        assert_eq!(period(Lang::En, 1095), "3 years");
+        assert_eq!(period(Lang::En, 365), "one year");
+        assert_eq!(period(Lang::Fr, 400), "400 jours");
+    }
+
+    #[test]
     fn the_periods_follow_the_settings() {
         let config = Config {
             retention_days: 365,

@@ -7,11 +7,6 @@ use crate::features::notice::CookieTable;
 use crate::i18n::{current_lang, right_texts, site};
 use leptos::prelude::*;
 
-/// A retention period in words: whole years when it is some, else days.
-pub fn retention_period(lang: crate::i18n::Lang, days: i64) -> String {
-    crate::notice::period(lang, days)
-}
-
 #[component]
 pub fn HomePage() -> impl IntoView {
     let lang = current_lang();
@@ -60,7 +55,7 @@ pub fn HomePage() -> impl IntoView {
             <h2 id="portal-data-title">{site::PORTAL_DATA_TITLE.get(lang)}</h2>
             <ul class="plain-list">
                 <li>{site::PORTAL_DATA_1.get(lang)}</li>
-                <li>{site::PORTAL_DATA_2.with(lang, &[("period", &retention_period(lang, retention_days))])}</li>
+                <li>{site::PORTAL_DATA_2.with(lang, &[("period", &crate::notice::period(lang, retention_days))])}</li>
                 <li>{site::PORTAL_DATA_3.get(lang)}</li>
                 <li>{site::PORTAL_DATA_4.get(lang)}</li>
             </ul>
@@ -106,19 +101,5 @@ fn RightCard(right: RightKind) -> impl IntoView {
                 </a>
             </p>
         </li>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::retention_period;
-    use crate::i18n::Lang;
-
-    #[test]
-    fn the_retention_period_is_written_from_the_setting() {
-        assert_eq!(retention_period(Lang::Fr, 1095), "3 ans");
-        assert_eq!(retention_period(Lang::En, 1095), "3 years");
-        assert_eq!(retention_period(Lang::En, 365), "one year");
-        assert_eq!(retention_period(Lang::Fr, 400), "400 jours");
     }
 }

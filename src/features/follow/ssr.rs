@@ -42,12 +42,10 @@ pub struct Detail {
     pub masked_email: String,
     pub timeline: Vec<EventRow>,
     /// The DPO's reply files, once shared.
-    pub files: Vec<SharedFile>,
+    pub files: Vec<read::SharedFileLine>,
     pub today: Date,
     pub now: crate::clock::Millis,
 }
-
-pub use crate::requests::read::SharedFileLine as SharedFile;
 
 pub async fn detail(reference: String) -> Result<Access<Detail>, AppError> {
     let (state, parts) = request_context()?;

@@ -35,10 +35,6 @@ fn browser_pending<'a>(
     })
 }
 
-async fn pending_where(state: &AppState, by: By, value: &str) -> anyhow::Result<Option<Pending>> {
-    verifications::find(&state.pool, by, value).await
-}
-
 /// The verification this browser is in the middle of, unless it was
 /// already used, and whether this browser holds its current code.
 async fn pending_in_browser(
@@ -48,7 +44,7 @@ async fn pending_in_browser(
     let Some((id, holder)) = browser_pending(state, parts) else {
         return Ok(None);
     };
-    Ok(pending_where(state, By::Id, id)
+    Ok(verifications::find(&state.pool, By::Id, id)
         .await?
         .filter(|p| !p.consumed())
         .map(|p| {
@@ -251,7 +247,7 @@ pub async fn request_code(form: EmailForm) -> Result<FormReply, AppError> {
     };
     let now = state.clock.now();
 
-    let live = pending_where(&state, By::Email, email.as_str())
+    let live = verifications::find(&state.pool, By::Email, email.as_str())
         .await?
         .filter(|v| v.live(now));
     let browser = browser_pending(&state, &parts);
@@ -283,7 +279,7 @@ pub async fn request_code(form: EmailForm) -> Result<FormReply, AppError> {
         }
         SendResult::TooSoon => {
             // Another browser's code went out in parallel.
-            match pending_where(&state, By::Email, email.as_str())
+            match verifications::find(&state.pool, By::Email, email.as_str())
                 .await?
                 .filter(|v| v.live(now))
             {
@@ -428,7 +424,7 @@ pub async fn confirm_link(form: LinkForm) -> Result<FormReply, AppError> {
     if !is_link_token(token) {
         return invalid();
     }
-    match pending_where(&state, By::LinkHash, &sha256_hex(&["link", token])).await? {
+    match verifications::find(&state.pool, By::LinkHash, &sha256_hex(&["link", token])).await? {
         Some(pending) if !pending.consumed() && pending.expires_at > now => {
             verified(&state, &pending, now, lang).await
         }
@@ -446,7 +442,7 @@ pub async fn link_address(token: String) -> Result<Option<String>, AppError> {
         return Ok(None);
     }
     Ok(
-        pending_where(&state, By::LinkHash, &sha256_hex(&["link", token]))
+        verifications::find(&state.pool, By::LinkHash, &sha256_hex(&["link", token]))
             .await?
             .filter(|p| p.live(now))
             .and_then(|p| Email::parse(&p.email).ok())
