@@ -31,12 +31,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// How often the email worker looks for due messages when nobody wakes it.
     pub outbox_poll: Duration,
-    /// Verification codes one IP address may ask for in an hour.
-    pub codes_per_ip_per_hour: i64,
     /// The header a trusted reverse proxy puts the client's address in.
     pub client_ip_header: Option<String>,
-    /// Console sign-in attempts one client may make in an hour.
-    pub logins_per_ip_per_hour: i64,
     /// The largest file a DPO or a subject may attach, in MiB.
     pub max_file_mb: u64,
     /// Closed requests are anonymised this many days after closing.
@@ -44,22 +40,8 @@ pub struct Config {
     /// Keys the HMACs of the rate-limit counters; unset: generated at first
     /// start and stored in the database.
     pub secret_key: Option<String>,
-    /// Codes one address may be sent in an hour, and in a day.
-    pub codes_per_address_per_hour: i64,
-    pub codes_per_address_per_day: i64,
-    /// Codes one IPv6 /48 may ask for in an hour (a /64 or an IPv4 address
-    /// has `codes_per_ip_per_hour`).
-    pub codes_per_ip48_per_hour: i64,
-    /// Codes the whole portal sends in an hour: past it, sending pauses to
-    /// protect the sender's reputation.
-    pub codes_per_hour: i64,
-    /// Wrong codes one address may type in a day, across codes.
-    pub wrong_codes_per_address_per_day: i64,
-    /// Open requests one address may have at once.
-    pub open_requests_per_address: i64,
-    /// Requests one address, and one client network, may file in a day.
-    pub requests_per_address_per_day: i64,
-    pub requests_per_ip_per_day: i64,
+    /// Every rate limit's maximum.
+    pub limits: Limits,
     /// The hour (Paris time, 0 to 23) of the daily digest and purge.
     pub digest_hour: u32,
     /// An open request with no DPO action for this many days is listed
@@ -185,20 +167,6 @@ impl Config {
             None => Duration::from_secs(10),
         };
 
-        let codes_per_ip_per_hour = match get("PORTAL_CODES_PER_IP_PER_HOUR") {
-            Some(n) => n
-                .parse::<i64>()
-                .ok()
-                .filter(|n| (1..=100_000).contains(n))
-                .ok_or_else(|| {
-                    invalid(
-                        "PORTAL_CODES_PER_IP_PER_HOUR",
-                        "must be a whole number between 1 and 100000",
-                    )
-                })?,
-            None => 20,
-        };
-
         let client_ip_header = match get("PORTAL_CLIENT_IP_HEADER") {
             Some(name) => Some(
                 axum::http::HeaderName::from_bytes(name.as_bytes())
@@ -213,8 +181,6 @@ impl Config {
             None => None,
         };
 
-        let logins_per_ip_per_hour =
-            number(&get, "PORTAL_LOGINS_PER_IP_PER_HOUR", 30, 1..=100_000)?;
         let max_file_mb = number(&get, "PORTAL_MAX_FILE_MB", 20, 1..=1024)? as u64;
         let retention_days = number(&get, "PORTAL_RETENTION_DAYS", 1095, 1..=36_500)?;
         let secret_key = match get("PORTAL_SECRET_KEY") {
@@ -226,15 +192,7 @@ impl Config {
             }
             other => other,
         };
-        let limit = |variable, default| number(&get, variable, default, 1..=10_000_000);
-        let codes_per_address_per_hour = limit("PORTAL_CODES_PER_ADDRESS_PER_HOUR", 3)?;
-        let codes_per_address_per_day = limit("PORTAL_CODES_PER_ADDRESS_PER_DAY", 10)?;
-        let codes_per_ip48_per_hour = limit("PORTAL_CODES_PER_IP48_PER_HOUR", 80)?;
-        let codes_per_hour = limit("PORTAL_CODES_PER_HOUR", 500)?;
-        let wrong_codes_per_address_per_day = limit("PORTAL_WRONG_CODES_PER_ADDRESS_PER_DAY", 10)?;
-        let open_requests_per_address = limit("PORTAL_OPEN_REQUESTS_PER_ADDRESS", 5)?;
-        let requests_per_address_per_day = limit("PORTAL_REQUESTS_PER_ADDRESS_PER_DAY", 10)?;
-        let requests_per_ip_per_day = limit("PORTAL_REQUESTS_PER_IP_PER_DAY", 30)?;
+        let limits = Limits::from_lookup(&get)?;
         let digest_hour = number(&get, "PORTAL_DIGEST_HOUR", 8, 0..=23)? as u32;
         let stale_days = number(&get, "PORTAL_STALE_DAYS", 90, 1..=3650)?;
         let log_retention_days = number(&get, "PORTAL_LOG_RETENTION_DAYS", 30, 1..=3650)?;
@@ -251,9 +209,7 @@ impl Config {
             smtp,
             data_dir,
             outbox_poll,
-            codes_per_ip_per_hour,
             client_ip_header,
-            logins_per_ip_per_hour,
             max_file_mb,
             retention_days,
             digest_hour,
@@ -263,14 +219,7 @@ impl Config {
             email_provider,
             transfers,
             secret_key,
-            codes_per_address_per_hour,
-            codes_per_address_per_day,
-            codes_per_ip48_per_hour,
-            codes_per_hour,
-            wrong_codes_per_address_per_day,
-            open_requests_per_address,
-            requests_per_address_per_day,
-            requests_per_ip_per_day,
+            limits,
         })
     }
 
@@ -313,6 +262,56 @@ impl Config {
 }
 
 /// A whole number setting within `range`, or `default` when unset.
+/// Every rate limit's maximum, each from its own setting. Which counter
+/// each one caps, and over which window, is `limits::Counter`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Codes one address may be sent in an hour, and in a day.
+    pub codes_per_address_per_hour: i64,
+    pub codes_per_address_per_day: i64,
+    /// Codes one IPv4 address or IPv6 /64 may ask for in an hour.
+    pub codes_per_ip_per_hour: i64,
+    /// Codes one IPv6 /48 may ask for in an hour.
+    pub codes_per_ip48_per_hour: i64,
+    /// Codes the whole portal sends in an hour: past it, sending pauses to
+    /// protect the sender's reputation.
+    pub codes_per_hour: i64,
+    /// Wrong codes one address may type in a day, across codes.
+    pub wrong_codes_per_address_per_day: i64,
+    /// Open requests one address may have at once.
+    pub open_requests_per_address: i64,
+    /// Requests one address, and one client network, may file in a day.
+    pub requests_per_address_per_day: i64,
+    pub requests_per_ip_per_day: i64,
+    /// Console sign-in attempts one client may make in an hour.
+    pub logins_per_ip_per_hour: i64,
+}
+
+impl Limits {
+    /// Each limit: its variable, its default and its highest value (the
+    /// lowest is 1).
+    fn from_lookup(get: &impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let limit = |variable, default, highest| number(get, variable, default, 1..=highest);
+        const MANY: i64 = 10_000_000;
+        Ok(Limits {
+            codes_per_address_per_hour: limit("PORTAL_CODES_PER_ADDRESS_PER_HOUR", 3, MANY)?,
+            codes_per_address_per_day: limit("PORTAL_CODES_PER_ADDRESS_PER_DAY", 10, MANY)?,
+            codes_per_ip_per_hour: limit("PORTAL_CODES_PER_IP_PER_HOUR", 20, 100_000)?,
+            codes_per_ip48_per_hour: limit("PORTAL_CODES_PER_IP48_PER_HOUR", 80, MANY)?,
+            codes_per_hour: limit("PORTAL_CODES_PER_HOUR", 500, MANY)?,
+            wrong_codes_per_address_per_day: limit(
+                "PORTAL_WRONG_CODES_PER_ADDRESS_PER_DAY",
+                10,
+                MANY,
+            )?,
+            open_requests_per_address: limit("PORTAL_OPEN_REQUESTS_PER_ADDRESS", 5, MANY)?,
+            requests_per_address_per_day: limit("PORTAL_REQUESTS_PER_ADDRESS_PER_DAY", 10, MANY)?,
+            requests_per_ip_per_day: limit("PORTAL_REQUESTS_PER_IP_PER_DAY", 30, MANY)?,
+            logins_per_ip_per_hour: limit("PORTAL_LOGINS_PER_IP_PER_HOUR", 30, 100_000)?,
+        })
+    }
+}
+
 fn number(
     get: &impl Fn(&str) -> Option<String>,
     variable: &'static str,

@@ -28,6 +28,20 @@ impl From<anyhow::Error> for AppError {
     }
 }
 
+/// For the plain (non-Leptos) handlers: `?` on a cause gives a 500 with a
+/// plain message; the cause was logged when it became an `AppError`.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        use axum::http::StatusCode;
+        let status = match self {
+            AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Transport(_) => StatusCode::BAD_REQUEST,
+        };
+        (status, self.to_string()).into_response()
+    }
+}
+
 impl fmt::Display for AppError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

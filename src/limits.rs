@@ -6,6 +6,7 @@
 //! reversed by hashing every IPv4 address or common mailbox.
 
 use crate::clock::Millis;
+use crate::config::Limits;
 use crate::db::Pool;
 use anyhow::Context;
 use hmac::{Hmac, Mac};
@@ -73,12 +74,121 @@ impl CounterKey {
     }
 }
 
-/// One limit: what it counts, over which window, up to how many.
+crate::domain::choice::choice_enum! {
+    /// Every counter the portal keeps. The slug begins the stored counter
+    /// name, so it never changes.
+    pub enum Counter {
+        CodesPerAddressHour = "email-hour",
+        CodesPerAddressDay = "email-day",
+        CodesPerIpHour = "ip-hour",
+        CodesPerIp48Hour = "ip48-hour",
+        CodesPerHour = "codes-global-hour",
+        /// Wrong codes typed by the browser that asked for the code.
+        WrongCodesDay = "wrong-codes-day",
+        /// Wrong codes typed elsewhere, capped apart so that another
+        /// browser cannot use up the owner's day.
+        WrongCodesOtherDay = "wrong-codes-other-day",
+        RequestsPerAddressDay = "requests-day",
+        RequestsPerIpDay = "requests-ip-day",
+        LoginsPerIpHour = "dpo-login-ip",
+    }
+}
+
+impl Counter {
+    /// The fixed window the counter counts in.
+    pub fn window_ms(self) -> Millis {
+        match self {
+            Counter::CodesPerAddressHour
+            | Counter::CodesPerIpHour
+            | Counter::CodesPerIp48Hour
+            | Counter::CodesPerHour
+            | Counter::LoginsPerIpHour => HOUR_MS,
+            Counter::CodesPerAddressDay
+            | Counter::WrongCodesDay
+            | Counter::WrongCodesOtherDay
+            | Counter::RequestsPerAddressDay
+            | Counter::RequestsPerIpDay => DAY_MS,
+        }
+    }
+
+    /// Its maximum in the window, from the settings.
+    pub fn max(self, limits: &Limits) -> i64 {
+        match self {
+            Counter::CodesPerAddressHour => limits.codes_per_address_per_hour,
+            Counter::CodesPerAddressDay => limits.codes_per_address_per_day,
+            Counter::CodesPerIpHour => limits.codes_per_ip_per_hour,
+            Counter::CodesPerIp48Hour => limits.codes_per_ip48_per_hour,
+            Counter::CodesPerHour => limits.codes_per_hour,
+            Counter::WrongCodesDay | Counter::WrongCodesOtherDay => {
+                limits.wrong_codes_per_address_per_day
+            }
+            Counter::RequestsPerAddressDay => limits.requests_per_address_per_day,
+            Counter::RequestsPerIpDay => limits.requests_per_ip_per_day,
+            Counter::LoginsPerIpHour => limits.logins_per_ip_per_hour,
+        }
+    }
+}
+
+/// One counter for one value (a mailbox key, a network, or nothing for
+/// the portal-wide ones), with its maximum.
 pub struct Limit<'a> {
-    pub kind: &'a str,
+    pub counter: Counter,
     pub value: &'a str,
-    pub window_ms: Millis,
     pub max: i64,
+}
+
+impl<'a> Limit<'a> {
+    pub fn new(counter: Counter, value: &'a str, limits: &Limits) -> Self {
+        Limit {
+            counter,
+            value,
+            max: counter.max(limits),
+        }
+    }
+}
+
+// The policy: which counters each act is counted in.
+
+/// A code sent to `mailbox` for `client`: the mailbox's hour and day, the
+/// client's network (and its IPv6 /48). The portal-wide ceiling is
+/// [`Counter::CodesPerHour`], counted after these.
+pub fn code_sends<'a>(
+    limits: &Limits,
+    mailbox: &'a str,
+    client: &'a ClientNetworks,
+) -> Vec<Limit<'a>> {
+    let mut checks = vec![
+        Limit::new(Counter::CodesPerAddressHour, mailbox, limits),
+        Limit::new(Counter::CodesPerAddressDay, mailbox, limits),
+        Limit::new(Counter::CodesPerIpHour, &client.narrow, limits),
+    ];
+    if let Some(wide) = &client.wide {
+        checks.push(Limit::new(Counter::CodesPerIp48Hour, wide, limits));
+    }
+    checks
+}
+
+/// Wrong codes for `mailbox` today: the browser that asked for the code
+/// (`holds`) and the others are capped apart.
+pub fn wrong_codes<'a>(limits: &Limits, mailbox: &'a str, holds: bool) -> Limit<'a> {
+    let counter = if holds {
+        Counter::WrongCodesDay
+    } else {
+        Counter::WrongCodesOtherDay
+    };
+    Limit::new(counter, mailbox, limits)
+}
+
+/// A request filed by `mailbox` from `client`.
+pub fn filings<'a>(
+    limits: &Limits,
+    mailbox: &'a str,
+    client: &'a ClientNetworks,
+) -> [Limit<'a>; 2] {
+    [
+        Limit::new(Counter::RequestsPerAddressDay, mailbox, limits),
+        Limit::new(Counter::RequestsPerIpDay, &client.narrow, limits),
+    ]
 }
 
 /// Counts one more event for `limit` in the window that holds `now`;
@@ -89,12 +199,12 @@ pub async fn hit(
     limit: &Limit<'_>,
     now: Millis,
 ) -> anyhow::Result<bool> {
-    let window_start = now - now.rem_euclid(limit.window_ms);
+    let window_start = now - now.rem_euclid(limit.counter.window_ms());
     let count: i64 = sqlx::query(
         "INSERT INTO send_counters (counter, window_start, sends) VALUES ($1, $2, 1) \
          ON CONFLICT (counter, window_start) DO UPDATE SET sends = send_counters.sends + 1 RETURNING sends",
     )
-    .bind(key.name(limit.kind, limit.value, window_start))
+    .bind(key.name(limit.counter.slug(), limit.value, window_start))
     .bind(window_start)
     .fetch_one(conn)
     .await
@@ -110,10 +220,10 @@ pub async fn count(
     limit: &Limit<'_>,
     now: Millis,
 ) -> anyhow::Result<i64> {
-    let window_start = now - now.rem_euclid(limit.window_ms);
+    let window_start = now - now.rem_euclid(limit.counter.window_ms());
     let row =
         sqlx::query("SELECT sends FROM send_counters WHERE counter = $1 AND window_start = $2")
-            .bind(key.name(limit.kind, limit.value, window_start))
+            .bind(key.name(limit.counter.slug(), limit.value, window_start))
             .bind(window_start)
             .fetch_optional(conn)
             .await

@@ -201,14 +201,14 @@ pub fn cookies() -> [(&'static str, Text, u64); 4] {
             crate::features::verify::ssr::PENDING_COOKIE_SECS,
         ),
         (
-            crate::web::session::SESSION_COOKIE,
+            crate::web::subject_session::SESSION_COOKIE,
             site::COOKIE_SESSION,
-            (crate::web::session::SESSION_TTL_MS / 1000) as u64,
+            (crate::web::subject_session::SESSION_TTL_MS / 1000) as u64,
         ),
         (
-            crate::features::dpo::session::COOKIE,
+            crate::features::dpo::signin::console_session::COOKIE,
             site::COOKIE_DPO,
-            (crate::features::dpo::session::ABSOLUTE_MS / 1000) as u64,
+            (crate::features::dpo::signin::console_session::ABSOLUTE_MS / 1000) as u64,
         ),
     ]
 }

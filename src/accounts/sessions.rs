@@ -1,6 +1,6 @@
 //! The DPO sessions table: the cookie holds a token, this table its hash,
 //! so sessions survive a restart and work on every instance. The rules
-//! (timeouts, the cookie) are `features::dpo::session`'s; this is storage.
+//! (timeouts, the cookie) are `features::dpo::signin::console_session`'s; this is storage.
 
 use crate::clock::Millis;
 use anyhow::Context;

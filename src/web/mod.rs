@@ -20,6 +20,6 @@ pub mod page_cache;
 #[cfg(feature = "ssr")]
 pub mod plain_post;
 #[cfg(feature = "ssr")]
-pub mod session;
-#[cfg(feature = "ssr")]
 pub mod static_files;
+#[cfg(feature = "ssr")]
+pub mod subject_session;

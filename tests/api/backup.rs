@@ -32,9 +32,9 @@ async fn file_one(subject: &Subject<'_>) -> String {
 #[tokio::test]
 async fn a_backup_taken_while_filing_restores_every_acknowledged_request_and_file() {
     let app = TestApp::spawn_with(Backend::Sqlite, Mail::Smtp, |c| {
-        c.open_requests_per_address = 1000;
-        c.requests_per_address_per_day = 1000;
-        c.requests_per_ip_per_day = 1000;
+        c.limits.open_requests_per_address = 1000;
+        c.limits.requests_per_address_per_day = 1000;
+        c.limits.requests_per_ip_per_day = 1000;
     })
     .await;
     let live_url = format!(

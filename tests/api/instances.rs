@@ -13,9 +13,9 @@ use std::time::Duration;
 #[tokio::test]
 async fn two_instances_send_each_email_once_and_share_sessions() {
     let raise = |c: &mut privacy_portal::config::Config| {
-        c.open_requests_per_address = 1000;
-        c.requests_per_address_per_day = 1000;
-        c.requests_per_ip_per_day = 1000;
+        c.limits.open_requests_per_address = 1000;
+        c.limits.requests_per_address_per_day = 1000;
+        c.limits.requests_per_ip_per_day = 1000;
     };
     let first = TestApp::spawn_with(Backend::Postgres, Mail::Smtp, raise).await;
     let url = first.state.config.database_url.clone();

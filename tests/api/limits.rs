@@ -75,7 +75,7 @@ async fn a_configured_secret_is_not_stored() {
 
 #[tokio::test]
 async fn the_portal_pauses_codes_past_its_hourly_ceiling() {
-    let app = TestApp::spawn_with(Backend::Sqlite, Mail::Smtp, |c| c.codes_per_hour = 2).await;
+    let app = TestApp::spawn_with(Backend::Sqlite, Mail::Smtp, |c| c.limits.codes_per_hour = 2).await;
     app.to_next_hour();
     for i in 0..2 {
         let response = Subject::new(&app, &format!("ceiling{i}@example.org"))
@@ -97,8 +97,8 @@ async fn the_portal_pauses_codes_past_its_hourly_ceiling() {
 async fn an_ipv6_48_is_limited_across_its_64s() {
     let app = TestApp::spawn_with(Backend::Sqlite, Mail::Smtp, |c| {
         c.client_ip_header = Some("x-forwarded-for".into());
-        c.codes_per_ip_per_hour = 100;
-        c.codes_per_ip48_per_hour = 2;
+        c.limits.codes_per_ip_per_hour = 100;
+        c.limits.codes_per_ip48_per_hour = 2;
     })
     .await;
     app.to_next_hour();
@@ -121,8 +121,8 @@ async fn an_ipv6_48_is_limited_across_its_64s() {
 
 async fn filing_is_limited_per_address_with_a_clear_message(backend: Backend) {
     let app = TestApp::spawn_with(backend, Mail::Smtp, |c| {
-        c.open_requests_per_address = 2;
-        c.requests_per_address_per_day = 3;
+        c.limits.open_requests_per_address = 2;
+        c.limits.requests_per_address_per_day = 3;
     })
     .await;
     let subject = Subject::new(&app, "many@example.org");
@@ -180,7 +180,7 @@ async fn filing_is_limited_per_address_with_a_clear_message(backend: Backend) {
 
 async fn wrong_codes_are_capped_per_address_and_day_across_codes(backend: Backend) {
     let app = TestApp::spawn_with(backend, Mail::Smtp, |c| {
-        c.wrong_codes_per_address_per_day = 3
+        c.limits.wrong_codes_per_address_per_day = 3
     })
     .await;
     let subject = Subject::new(&app, "guess@example.org");

@@ -221,9 +221,9 @@ async fn a_4xx_is_retried_with_backoff_and_a_5xx_fails_at_once_for_the_dpo_to_se
 /// acknowledgment and every DPO notification goes out.
 async fn requests_filed_during_an_outage_are_all_emailed_afterwards(backend: Backend) {
     let app = TestApp::spawn_with(backend, Mail::Smtp, |c| {
-        c.open_requests_per_address = 1000;
-        c.requests_per_address_per_day = 1000;
-        c.requests_per_ip_per_day = 1000;
+        c.limits.open_requests_per_address = 1000;
+        c.limits.requests_per_address_per_day = 1000;
+        c.limits.requests_per_ip_per_day = 1000;
     })
     .await;
     let subject = crate::journey::Subject::new(&app, "outage@example.org");

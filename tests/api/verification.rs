@@ -240,7 +240,7 @@ async fn an_address_gets_three_codes_an_hour() {
 #[tokio::test]
 async fn a_connection_gets_a_limited_number_of_codes_an_hour() {
     let app = TestApp::spawn_with(Backend::Sqlite, Mail::Smtp, |config| {
-        config.codes_per_ip_per_hour = 2
+        config.limits.codes_per_ip_per_hour = 2
     })
     .await;
     app.to_next_hour();

@@ -3,30 +3,20 @@
 //! Rendered on the server with plain forms: it has no island, so none of
 //! its code or texts reach a data subject's browser.
 
-mod account;
 pub mod actions;
-pub mod dashboard;
-mod emails;
+pub mod emails;
 pub mod exports;
-pub mod failed_emails;
-pub mod files;
-pub mod login;
-mod login_pages;
-mod pages;
-mod queue_page;
-mod record;
-mod request_data;
-mod request_page;
-pub mod session;
-pub mod totp;
+pub mod pages;
+pub mod signin;
 
-pub use account::AccountPage;
-pub use dashboard::DashboardPage;
-pub use failed_emails::FailedEmailsPage;
-pub use login_pages::{LoginPage, SecondFactorPage};
-pub use queue_page::QueuePage;
-pub use record::RecordPage;
-pub use request_page::ConsoleRequestPage;
+pub use emails::failed::FailedEmailsPage;
+pub use pages::dashboard::{self, DashboardPage};
+pub use pages::queue::QueuePage;
+pub use pages::record::RecordPage;
+pub use pages::request::ConsoleRequestPage;
+pub use signin::account::AccountPage;
+pub use signin::pages::{LoginPage, SecondFactorPage};
+pub use signin::totp;
 
 use crate::state::AppState;
 use crate::web::plain_post::{FormArgs, plain_post};
@@ -46,11 +36,11 @@ pub fn plain_routes() -> Router<AppState> {
                     state,
                     request,
                     |_| "/dpo/login".into(),
-                    |args: &FormArgs<login::LoginForm>| login::LoginTyped {
+                    |args: &FormArgs<signin::login::LoginForm>| signin::login::LoginTyped {
                         email: args.form.email.clone(),
                         next: args.form.next.clone(),
                     },
-                    |args| login::sign_in(args.form),
+                    |args| signin::login::sign_in(args.form),
                 )
             }),
         )
@@ -61,8 +51,8 @@ pub fn plain_routes() -> Router<AppState> {
                     state,
                     request,
                     |_| "/dpo/login/code".into(),
-                    |args: &FormArgs<login::CodeForm>| args.form.clone(),
-                    |args| login::second_factor(args.form),
+                    |args: &FormArgs<signin::login::CodeForm>| args.form.clone(),
+                    |args| signin::login::second_factor(args.form),
                 )
             }),
         )
@@ -74,7 +64,7 @@ pub fn plain_routes() -> Router<AppState> {
                     request,
                     |_| "/dpo/login".into(),
                     |_: &EmptyForm| (),
-                    |_| login::sign_out(),
+                    |_| signin::login::sign_out(),
                 )
             }),
         )
@@ -107,8 +97,8 @@ pub fn plain_routes() -> Router<AppState> {
                     state,
                     request,
                     |_| "/dpo/new".into(),
-                    |args: &record::RecordRequest| args.clone(),
-                    record::record,
+                    |args: &pages::record::RecordRequest| args.clone(),
+                    pages::record::record,
                 )
             }),
         )
@@ -120,7 +110,7 @@ pub fn plain_routes() -> Router<AppState> {
                     request,
                     |_| "/dpo/account".into(),
                     |_: &EmptyForm| (),
-                    |_| account::start(),
+                    |_| signin::account::start(),
                 )
             }),
         )
@@ -131,8 +121,8 @@ pub fn plain_routes() -> Router<AppState> {
                     state,
                     request,
                     |_| "/dpo/account".into(),
-                    |args: &FormArgs<account::ConfirmForm>| args.form.clone(),
-                    |args| account::confirm(args.form),
+                    |args: &FormArgs<signin::account::ConfirmForm>| args.form.clone(),
+                    |args| signin::account::confirm(args.form),
                 )
             }),
         )
@@ -145,7 +135,7 @@ pub fn plain_routes() -> Router<AppState> {
                         request,
                         |_| "/dpo/emails".into(),
                         |_: &EmptyForm| (),
-                        move |_| failed_emails::retry(id),
+                        move |_| emails::failed::retry(id),
                     )
                 },
             ),
@@ -155,12 +145,15 @@ pub fn plain_routes() -> Router<AppState> {
             "/dpo/requests/{reference}/evidence",
             post(exports::evidence),
         )
-        .route("/dpo/files/{id}", get(files::dpo_download))
+        .route("/dpo/files/{id}", get(actions::files::dpo_download))
 }
 
 /// The routes that take files: their own body limit and timeout.
 pub fn upload_routes() -> Router<AppState> {
-    Router::new().route("/dpo/requests/{reference}/attach", post(files::attach))
+    Router::new().route(
+        "/dpo/requests/{reference}/attach",
+        post(actions::files::attach),
+    )
 }
 
 /// The reminder to a subject who has not answered for 14 days.
@@ -168,7 +161,7 @@ pub fn reminder_email(
     state: &AppState,
     request: &crate::requests::RequestRow,
 ) -> Option<crate::email::OutgoingEmail> {
-    emails::Mailer::new(state, request).reminder()
+    emails::DecisionEmails::new(state, request).reminder()
 }
 
 /// A post without fields.

@@ -12,7 +12,7 @@ use crate::requests::{self, Change, ChangeError, ClockEffect};
 use crate::state::AppState;
 use crate::web::form::{FormReply, Notice};
 use crate::web::lang::request_lang;
-use crate::web::session;
+use crate::web::subject_session as session;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
@@ -152,32 +152,29 @@ pub async fn download(
     State(state): State<AppState>,
     Path((reference, id)): Path<(String, String)>,
     parts: Parts,
-) -> Response {
-    let found = async {
-        let Some(email) = session::current(&state, &parts).await? else {
-            return Ok::<_, AppError>(None);
-        };
-        let Some(request) = owned(&state, &email, &reference).await? else {
-            return Ok(None);
-        };
-        let file = crate::requests::read::reply_file(&state.pool, &request.id, &id).await?;
-        let now = state.clock.now();
-        let Some(file) = file.filter(|f| {
-            f.shared_at
-                .is_some_and(|at| now < at + DOWNLOAD_DAYS * 86_400_000)
-        }) else {
-            return Ok(None);
-        };
-        let entry = crate::audit::Entry::new("file.downloaded", crate::audit::Who::Subject)
-            .reference(request.reference.as_str())
-            .object(&id);
-        crate::audit::record(&state.pool, now, &entry).await?;
-        Ok(Some(file))
-    }
-    .await;
-    match found {
-        Ok(Some(file)) => crate::files::download(&file.name, &file.content_type, file.data),
-        Ok(None) => StatusCode::NOT_FOUND.into_response(),
-        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-    }
+) -> Result<Response, AppError> {
+    let not_found = || Ok(StatusCode::NOT_FOUND.into_response());
+    let Some(email) = session::current(&state, &parts).await? else {
+        return not_found();
+    };
+    let Some(request) = owned(&state, &email, &reference).await? else {
+        return not_found();
+    };
+    let file = crate::requests::read::reply_file(&state.pool, &request.id, &id).await?;
+    let now = state.clock.now();
+    let Some(file) = file.filter(|f| {
+        f.shared_at
+            .is_some_and(|at| now < at + DOWNLOAD_DAYS * 86_400_000)
+    }) else {
+        return not_found();
+    };
+    let entry = crate::audit::Entry::new("file.downloaded", crate::audit::Who::Subject)
+        .reference(request.reference.as_str())
+        .object(&id);
+    crate::audit::record(&state.pool, now, &entry).await?;
+    Ok(crate::files::download(
+        &file.name,
+        &file.content_type,
+        file.data,
+    ))
 }

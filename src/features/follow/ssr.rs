@@ -5,7 +5,7 @@ use crate::i18n::{current_lang, subject};
 use crate::requests::{self, Change, ChangeError, EventRow, RequestRow, read};
 use crate::state::{AppState, request_context};
 use crate::web::form::Notice;
-use crate::web::session;
+use crate::web::subject_session as session;
 
 /// What the follow pages can show.
 pub enum Access<T> {

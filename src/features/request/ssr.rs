@@ -2,7 +2,7 @@ use super::*;
 use crate::domain::RightKind;
 use crate::state::request_context;
 use crate::web::form::Notice;
-use crate::web::session;
+use crate::web::subject_session as session;
 use anyhow::anyhow;
 
 /// What the form page needs: the verified address (masked) and a fresh
@@ -78,7 +78,7 @@ async fn over_a_filing_limit(
     email: &crate::domain::Email,
     submission_key: &str,
 ) -> Result<Option<FormReply>, AppError> {
-    use crate::limits::{self, ClientNetworks, Limit};
+    use crate::limits::{self, ClientNetworks};
     use anyhow::Context;
     let lang = current_lang();
     let config = &state.config;
@@ -86,7 +86,7 @@ async fn over_a_filing_limit(
         return Ok(None);
     }
     let open = crate::requests::read::open_count(&state.pool, email).await?;
-    if open >= config.open_requests_per_address {
+    if open >= config.limits.open_requests_per_address {
         return Ok(Some(FormReply::notice(
             Notice::error(subject::LIMIT_OPEN.with(lang, &[("count", &open)])).with_link(
                 "/my-requests",
@@ -99,20 +99,7 @@ async fn over_a_filing_limit(
     let mailbox = limits::mailbox_key(email.as_str());
     let client = ClientNetworks::of_request(parts, config.client_ip_header.as_deref());
     let mut conn = state.pool.acquire().await.context("request: connect")?;
-    for limit in [
-        Limit {
-            kind: "requests-day",
-            value: &mailbox,
-            window_ms: limits::DAY_MS,
-            max: config.requests_per_address_per_day,
-        },
-        Limit {
-            kind: "requests-ip-day",
-            value: &client.narrow,
-            window_ms: limits::DAY_MS,
-            max: config.requests_per_ip_per_day,
-        },
-    ] {
+    for limit in limits::filings(&config.limits, &mailbox, &client) {
         if !limits::hit(&mut conn, &state.counter_key, &limit, now).await? {
             return Ok(Some(FormReply::notice(Notice::error(
                 subject::LIMIT_DAY.get(lang),

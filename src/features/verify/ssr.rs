@@ -4,12 +4,12 @@ use crate::db::new_id;
 use crate::domain::RightKind;
 use crate::email::{outbox, templates};
 use crate::i18n::{Label, Lang, current_lang, subject};
-use crate::limits::{self, ClientNetworks, Limit};
+use crate::limits::{self, ClientNetworks, Counter, Limit};
 use crate::secure::{constant_time_eq, random_code, random_token, sha256_hex};
 use crate::state::{AppState, add_response_header, request_context};
 use crate::web::cookies;
 use crate::web::form::Notice;
-use crate::web::session;
+use crate::web::subject_session as session;
 use anyhow::Context;
 use axum::http::header::SET_COOKIE;
 
@@ -90,48 +90,16 @@ async fn count_send(
 ) -> anyhow::Result<Option<SendResult>> {
     let config = &state.config;
     let mailbox = limits::mailbox_key(email.as_str());
-    let mut checks = vec![
-        Limit {
-            kind: "email-hour",
-            value: &mailbox,
-            window_ms: limits::HOUR_MS,
-            max: config.codes_per_address_per_hour,
-        },
-        Limit {
-            kind: "email-day",
-            value: &mailbox,
-            window_ms: limits::DAY_MS,
-            max: config.codes_per_address_per_day,
-        },
-        Limit {
-            kind: "ip-hour",
-            value: &client.narrow,
-            window_ms: limits::HOUR_MS,
-            max: config.codes_per_ip_per_hour,
-        },
-    ];
-    if let Some(wide) = &client.wide {
-        checks.push(Limit {
-            kind: "ip48-hour",
-            value: wide,
-            window_ms: limits::HOUR_MS,
-            max: config.codes_per_ip48_per_hour,
-        });
-    }
+    let checks = limits::code_sends(&config.limits, &mailbox, client);
     for limit in &checks {
         if !limits::hit(tx, &state.counter_key, limit, now).await? {
             return Ok(Some(SendResult::Limited));
         }
     }
-    let global = Limit {
-        kind: "codes-global-hour",
-        value: "",
-        window_ms: limits::HOUR_MS,
-        max: config.codes_per_hour,
-    };
+    let global = Limit::new(Counter::CodesPerHour, "", &config.limits);
     if !limits::hit(tx, &state.counter_key, &global, now).await? {
         tracing::error!(
-            limit = config.codes_per_hour,
+            limit = global.max,
             "verification codes paused: the portal's hourly ceiling is reached (PORTAL_CODES_PER_HOUR)"
         );
         return Ok(Some(SendResult::Paused));
@@ -358,18 +326,7 @@ pub async fn check_code(form: CodeForm) -> Result<FormReply, AppError> {
     // Wrong codes are also capped per mailbox and day, across codes: asking
     // for new codes does not buy new guesses.
     let mailbox = limits::mailbox_key(&pending.email);
-    let wrong_today = Limit {
-        // Another browser's wrong guesses are capped apart, so that it
-        // cannot use up the owner's day either.
-        kind: if holds {
-            "wrong-codes-day"
-        } else {
-            "wrong-codes-other-day"
-        },
-        value: &mailbox,
-        window_ms: limits::DAY_MS,
-        max: state.config.wrong_codes_per_address_per_day,
-    };
+    let wrong_today = limits::wrong_codes(&state.config.limits, &mailbox, holds);
     let mut conn = state
         .pool
         .acquire()

@@ -11,8 +11,10 @@ use crate::secure::{random_token, sha256_hex};
 use crate::state::{AppState, add_response_header, request_context};
 use crate::web::cookies;
 use anyhow::Context;
+use axum::extract::FromRequestParts;
 use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
 
 pub const IDLE_MS: Millis = 30 * 60 * 1000;
 pub const ABSOLUTE_MS: Millis = 8 * 3600 * 1000;
@@ -107,14 +109,50 @@ pub async fn session(state: &AppState, parts: &Parts) -> Result<SessionState, Ap
     }))
 }
 
+/// Why a console route refuses: nobody is signed in (or only half, the
+/// second factor still to give), or the session could not be read.
+#[derive(Debug)]
+pub enum NotSignedIn {
+    SignIn,
+    Trouble,
+}
+
+impl IntoResponse for NotSignedIn {
+    fn into_response(self) -> Response {
+        match self {
+            NotSignedIn::SignIn => Redirect::to("/dpo/login").into_response(),
+            NotSignedIn::Trouble => AppError::Internal.into_response(),
+        }
+    }
+}
+
+/// The one guard of the console: a handler that takes a `Dpo` runs for a
+/// signed-in DPO only. Downloads and exports take it as an extractor;
+/// pages and actions, which run inside Leptos, through [`require_dpo`].
+impl FromRequestParts<AppState> for Dpo {
+    type Rejection = NotSignedIn;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        match session(state, parts).await {
+            Ok(SessionState::SignedIn(dpo)) => Ok(dpo),
+            Ok(_) => Err(NotSignedIn::SignIn),
+            Err(_) => Err(NotSignedIn::Trouble),
+        }
+    }
+}
+
 /// The signed-in DPO of the request being answered, or `None`: the first
-/// line of every console page and action.
+/// line of every console page and action, through the extractor.
 pub async fn require_dpo() -> Result<Option<Dpo>, AppError> {
-    let (state, parts) = request_context()?;
-    Ok(match session(&state, &parts).await? {
-        SessionState::SignedIn(dpo) => Some(dpo),
-        _ => None,
-    })
+    let (state, mut parts) = request_context()?;
+    match Dpo::from_request_parts(&mut parts, &state).await {
+        Ok(dpo) => Ok(Some(dpo)),
+        Err(NotSignedIn::SignIn) => Ok(None),
+        Err(NotSignedIn::Trouble) => Err(AppError::Internal),
+    }
 }
 
 /// Ends this browser's session at once.

@@ -1,7 +1,14 @@
-//! What every console page shares: the guard and the console's navigation.
+//! The console's pages (the queue, one request, the dashboard, recording a
+//! request from another channel) and what they share: the guard and the
+//! console's navigation.
 
-use super::session::{Dpo, require_dpo};
+pub mod dashboard;
+pub mod queue;
+pub mod record;
+pub mod request;
+
 use crate::error::AppError;
+use crate::features::dpo::signin::console_session::{Dpo, require_dpo};
 use crate::i18n::{console, current_lang, site};
 use crate::web::form::encode_query_value;
 use axum::http::request::Parts;

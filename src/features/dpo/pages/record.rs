@@ -2,11 +2,11 @@
 //! recorded so that the register is complete. Its clock starts the day it
 //! arrived; its emails go to the address given, if one is.
 
-use super::pages::guarded;
-use super::session::require_dpo;
 use crate::domain::request::{RequestForm, ValidRequest};
 use crate::domain::{Date, Email, ErrorCode, Lang, RightKind};
 use crate::error::AppError;
+use crate::features::dpo::pages::guarded;
+use crate::features::dpo::signin::console_session::require_dpo;
 use crate::i18n::{Label, console, current_lang};
 use crate::requests::{self, Intake, NewRequest};
 use crate::state::request_context;

@@ -1,6 +1,8 @@
 //! The emails the console's decisions send, in the request's language, to
 //! the subject's address when the request has one.
 
+pub mod failed;
+
 use crate::domain::outcome::{Outcome, RefusalReason};
 use crate::domain::{Controller, Date};
 use crate::email::OutgoingEmail;
@@ -9,15 +11,15 @@ use crate::i18n::{Label, console, long_date};
 use crate::requests::RequestRow;
 use crate::state::AppState;
 
-pub struct Mailer<'a> {
+pub struct DecisionEmails<'a> {
     request: &'a RequestRow,
     follow_link: String,
     controller: Controller,
 }
 
-impl<'a> Mailer<'a> {
+impl<'a> DecisionEmails<'a> {
     pub fn new(state: &AppState, request: &'a RequestRow) -> Self {
-        Mailer {
+        DecisionEmails {
             request,
             follow_link: state
                 .config

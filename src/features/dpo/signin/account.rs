@@ -2,11 +2,11 @@
 //! the server as a QR code (SVG); a first code confirms it; ten recovery
 //! codes are shown once and stored as hashes.
 
-use super::pages::guarded;
-use super::session::require_dpo;
-use super::totp;
 use crate::accounts::credentials;
 use crate::error::AppError;
+use crate::features::dpo::pages::guarded;
+use crate::features::dpo::signin::console_session::require_dpo;
+use crate::features::dpo::signin::totp;
 use crate::i18n::{console, current_lang};
 use crate::state::{app_state, request_context};
 use crate::web::form::{FormReply, Notice, posted};

@@ -2,12 +2,12 @@
 //! a day of failed attempts), with the last error and a button to try again.
 //! A retry is audited.
 
-use super::pages::guarded;
-use super::session::require_dpo;
 use crate::audit::{self, Entry, Who};
 use crate::domain::paris_date_time;
 use crate::email::outbox;
 use crate::error::AppError;
+use crate::features::dpo::pages::guarded;
+use crate::features::dpo::signin::console_session::require_dpo;
 use crate::i18n::{console, current_lang};
 use crate::state::{app_state, request_context};
 use crate::web::form::{FormReply, Notice};
@@ -96,7 +96,7 @@ pub fn FailedEmailsPage() -> impl IntoView {
                                 {emails.into_iter().map(|email| view! {
                                     <tr>
                                         <td>{email.reference.clone().map(|r| view! { <a href=format!("/dpo/requests/{r}")>{r.clone()}</a> })}</td>
-                                        <td>{super::request_page::email_kind_label(&email.kind).get(lang)}</td>
+                                        <td>{crate::features::dpo::pages::request::email_kind_label(&email.kind).get(lang)}</td>
                                         <td>{email.recipient.clone()}</td>
                                         <td>{paris_date_time(email.created_at)}</td>
                                         <td>{console::ATTEMPTS.with(lang, &[("attempts", &email.attempts)])} " — " {email.last_error.clone().unwrap_or_default()}</td>

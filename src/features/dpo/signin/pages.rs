@@ -1,6 +1,6 @@
 //! The sign-in pages: plain forms, no script.
 
-use super::login::{CodeForm, LoginTyped};
+use crate::features::dpo::signin::login::{CodeForm, LoginTyped};
 use crate::i18n::{console, current_lang};
 use crate::web::form::posted;
 use crate::web::islands::{FormNotice, FormStateProvider};

@@ -1,7 +1,7 @@
 //! The queue page: filters with their counts, the table, the next page.
 
-use super::pages::guarded;
 use crate::domain::{Date, RightKind, Status};
+use crate::features::dpo::pages::guarded;
 use crate::i18n::{Label, console, current_lang, long_date};
 use crate::requests::queue::{self, Counts, Filter, QueueQuery, QueueRow, StatusFilter};
 use crate::state::app_state;

@@ -2,14 +2,16 @@
 //! `/dpo/requests/{reference}/{action}` (no JavaScript needed), checked
 //! here, and applied through `requests::apply`, the one door for changes.
 
-use super::emails;
-use super::session::{Dpo, require_dpo};
+pub mod files;
+
 use crate::domain::choice::Channel;
 use crate::domain::outcome::{
     AccessInformation, NotifiedRecipient, Outcome, RefusalReason, SentTo,
 };
 use crate::domain::{Actor, Date, ErrorCode, EventKind, FieldErrors, Reference, RightKind, Status};
 use crate::error::AppError;
+use crate::features::dpo::emails;
+use crate::features::dpo::signin::console_session::{Dpo, require_dpo};
 use crate::i18n::{console, current_lang};
 use crate::requests::{self, Change, ChangeError, ClockEffect, RequestRow};
 use crate::state::{AppState, request_context};
@@ -244,7 +246,7 @@ async fn build(
     let mut change = Change::event(EventKind::Received, Actor::Dpo);
     change.actor_id = Some(dpo.account_id.clone());
     change.to = action.target();
-    let mail = emails::Mailer::new(state, request);
+    let mail = emails::DecisionEmails::new(state, request);
     match action {
         Action::CheckIdentity => change.event = EventKind::IdentityCheckStarted,
         Action::Start => change.event = EventKind::ProcessingStarted,

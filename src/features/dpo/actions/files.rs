@@ -1,9 +1,10 @@
 //! Reply files: attached by the DPO (a multipart form), downloaded by the
 //! DPO, shared with the subject at completion.
 
-use super::actions;
-use super::session::{SessionState, session};
 use crate::domain::{Actor, EventKind, Reference, Status};
+use crate::error::AppError;
+use crate::features::dpo::actions;
+use crate::features::dpo::signin::console_session::Dpo;
 use crate::files::{Upload, UploadError, kind_of};
 use crate::i18n::console;
 use crate::requests::change::NewFile;
@@ -13,40 +14,27 @@ use crate::web::form::{FormReply, Notice};
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 
 /// `GET /dpo/files/{id}`: a signed-in DPO only.
 pub async fn dpo_download(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    parts: Parts,
-) -> Response {
-    let dpo = match super::exports::signed_in(&state, &parts).await {
-        Ok(dpo) => dpo,
-        Err(refused) => return refused.into_response(),
+    dpo: Dpo,
+) -> Result<Response, AppError> {
+    let Some(file) = crate::requests::read::stored_file(&state.pool, &id).await? else {
+        return Ok(StatusCode::NOT_FOUND.into_response());
     };
-    let file = async {
-        let file = crate::requests::read::stored_file(&state.pool, &id).await?;
-        if let Some(file) = &file {
-            let entry = crate::audit::Entry::new(
-                "file.downloaded",
-                crate::audit::Who::Dpo(&dpo.account_id),
-            )
+    let entry =
+        crate::audit::Entry::new("file.downloaded", crate::audit::Who::Dpo(&dpo.account_id))
             .reference(&file.reference)
             .object(&id);
-            crate::audit::record(&state.pool, state.clock.now(), &entry).await?;
-        }
-        anyhow::Ok(file)
-    }
-    .await;
-    match file {
-        Ok(Some(file)) => crate::files::download(&file.name, &file.content_type, file.data),
-        Ok(None) => StatusCode::NOT_FOUND.into_response(),
-        Err(e) => {
-            tracing::error!(error = format!("{e:#}"), "files: read");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
+    crate::audit::record(&state.pool, state.clock.now(), &entry).await?;
+    Ok(crate::files::download(
+        &file.name,
+        &file.content_type,
+        file.data,
+    ))
 }
 
 /// `POST /dpo/requests/{reference}/attach`: a multipart form with the file
@@ -54,13 +42,12 @@ pub async fn dpo_download(
 pub async fn attach(
     State(state): State<AppState>,
     Path(reference): Path<String>,
+    // The guard is an extractor: it runs before the body is read, so a
+    // stranger's upload is never read.
+    dpo: Dpo,
     request: axum::http::Request<axum::body::Body>,
 ) -> Response {
     let (parts, body) = request.into_parts();
-    // The guard first: the body is not read for a stranger.
-    let Ok(SessionState::SignedIn(dpo)) = session(&state, &parts).await else {
-        return Redirect::to("/dpo/login").into_response();
-    };
     let request = axum::http::Request::from_parts(parts.clone(), body);
     let multipart =
         match <Multipart as axum::extract::FromRequest<AppState>>::from_request(request, &state)
@@ -82,10 +69,10 @@ pub async fn attach(
 async fn attach_inner(
     state: &AppState,
     parts: &Parts,
-    dpo: super::session::Dpo,
+    dpo: Dpo,
     reference: &str,
     multipart: Multipart,
-) -> Result<FormReply, crate::error::AppError> {
+) -> Result<FormReply, AppError> {
     let lang = crate::web::lang::request_lang(parts);
     let max = state.config.max_file_bytes();
     let upload: Upload = match crate::files::read(multipart, max).await {

@@ -3,12 +3,12 @@
 //! wrong password; a growing wait after each failure and a lockout after
 //! ten; a limit per client address; argon2 off the async runtime.
 
-use super::session::{self, SessionState};
-use super::totp;
 use crate::accounts::verify_password_off_runtime;
 use crate::clock::Millis;
 use crate::domain::Email;
 use crate::error::AppError;
+use crate::features::dpo::signin::console_session::{self as session, SessionState};
+use crate::features::dpo::signin::totp;
 use crate::i18n::{console, current_lang};
 use crate::limits;
 use crate::limits::ClientNetworks;
@@ -128,12 +128,11 @@ pub async fn sign_in(form: LoginForm) -> Result<FormReply, AppError> {
     if !limits::hit(
         &mut conn,
         &state.counter_key,
-        &limits::Limit {
-            kind: "dpo-login-ip",
-            value: &client.narrow,
-            window_ms: limits::HOUR_MS,
-            max: state.config.logins_per_ip_per_hour,
-        },
+        &limits::Limit::new(
+            limits::Counter::LoginsPerIpHour,
+            &client.narrow,
+            &state.config.limits,
+        ),
         now,
     )
     .await?

@@ -4,8 +4,8 @@
 //! requests received and closed per month, drawn on the server as SVG with
 //! the same figures as a table for screen readers and for print.
 
-use super::pages::guarded;
 use crate::domain::Date;
+use crate::features::dpo::pages::guarded;
 use crate::i18n::{Label, console, current_lang, long_date, site};
 use crate::state::app_state;
 use anyhow::Context;

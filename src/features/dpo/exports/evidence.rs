@@ -1,0 +1,153 @@
+//! One request's evidence file, as JSON, built from its Dossier; its
+//! SHA-256 goes into the audit entry of the export.
+
+use super::attachment;
+use crate::audit::{self, Entry, Who};
+use crate::domain::Reference;
+use crate::error::AppError;
+use crate::features::dpo::signin::console_session::Dpo;
+use crate::state::AppState;
+use anyhow::Context;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+/// `POST /dpo/requests/{reference}/evidence`: everything about one request,
+/// with its audit entries, as one JSON file.
+pub async fn evidence(
+    State(state): State<AppState>,
+    Path(reference): Path<String>,
+    dpo: Dpo,
+) -> Result<Response, AppError> {
+    let Some(reference) = Reference::parse(&reference) else {
+        return Ok(StatusCode::NOT_FOUND.into_response());
+    };
+    Ok(match export_evidence(&state, &dpo, &reference).await? {
+        Some(file) => {
+            let name = format!("evidence-{reference}.json");
+            attachment("application/json", &name, Body::from(file))
+        }
+        None => StatusCode::NOT_FOUND.into_response(),
+    })
+}
+
+/// Builds the evidence file and records its export, in one transaction.
+pub async fn export_evidence(
+    state: &AppState,
+    dpo: &Dpo,
+    reference: &Reference,
+) -> anyhow::Result<Option<String>> {
+    let now = state.clock.now();
+    let mut tx = state.pool.begin().await.context("evidence: begin")?;
+    // The head first: no entry can be appended between reading the trail
+    // and recording the export.
+    audit::lock_head(&mut tx).await?;
+    let Some(dossier) = crate::requests::dossier::read(&mut tx, reference).await? else {
+        return Ok(None);
+    };
+    let (row, sent) = (&dossier.row, &dossier.submitted);
+    let request_json = serde_json::json!({
+        "reference": row.reference.as_str(),
+        "right": row.right.slug(),
+        "status": row.status.slug(),
+        "language": row.lang.code(),
+        "channel": row.intake,
+        "received_at": row.received_at,
+        "received_on": row.received_on.iso(),
+        "first_due_on": row.first_due_on.iso(),
+        "due_on": row.due_on.0.map(|due| due.iso()),
+        "extension_months": row.extension_months,
+        "extended_at": row.extended_at,
+        "paused_days": row.paused_days,
+        "closed_at": row.closed_at,
+        "anonymised_at": sent.anonymised_at,
+        "subject": {
+            "email": row.email.0.as_ref().map_or("", |email| email.as_str()),
+            "first_name": sent.first_name,
+            "last_name": sent.last_name,
+            "relation": sent.relation.slug(),
+            "customer_number": sent.customer_number,
+            "reply_channel": sent.reply_channel.slug(),
+            "reply_phone": sent.reply_phone,
+            "reply_postal_address": sent.reply_postal_address,
+        },
+        "details": serde_json::to_value(&dossier.details).context("evidence: details as JSON")?,
+        "outcome": serde_json::to_value(&dossier.outcome).context("evidence: outcome as JSON")?,
+    });
+    let timeline: Vec<serde_json::Value> = dossier
+        .events
+        .iter()
+        .map(|e| {
+            serde_json::json!({
+                "id": e.id,
+                "at": e.at,
+                "kind": e.kind.slug(),
+                "actor": e.actor.slug(),
+                "actor_id": e.actor_id,
+                "note": e.note,
+                "detail": e.detail,
+                "visible_to_subject": e.visible_to_subject != 0,
+            })
+        })
+        .collect();
+    let emails: Vec<serde_json::Value> = dossier
+        .emails
+        .iter()
+        .map(|e| {
+            serde_json::json!({
+                "id": e.id,
+                "kind": e.kind,
+                "recipient": e.recipient,
+                "status": e.status,
+                "attempts": e.attempts,
+                "last_error": e.last_error,
+                "queued_at": e.created_at,
+                "sent_at": e.sent_at,
+                "message_id": e.message_id,
+            })
+        })
+        .collect();
+    let files: Vec<serde_json::Value> = dossier
+        .files
+        .iter()
+        .map(|f| {
+            serde_json::json!({
+                "id": f.id,
+                "direction": f.direction,
+                "name": f.name,
+                "content_type": f.content_type,
+                "size": f.size,
+                "sha256": f.sha256,
+                "stored_at": f.created_at,
+                "shared_at": f.shared_at,
+            })
+        })
+        .collect();
+    let audit_rows = &dossier.audit;
+    let document = serde_json::json!({
+        "format": "sofacto-privacy-portal/evidence/1",
+        "exported_at": now,
+        "exported_by": dpo.account_id,
+        "request": request_json,
+        "timeline": timeline,
+        "emails": emails,
+        "files": files,
+        "audit": serde_json::to_value(audit_rows).context("evidence: audit entries as JSON")?,
+    });
+    let digest = crate::secure::sha256_bytes_hex(document.to_string().as_bytes());
+    let entry = Entry::new("export.evidence", Who::Dpo(&dpo.account_id))
+        .reference(reference.as_str())
+        .object(&digest);
+    let recorded = audit::append(&mut tx, now, &entry).await?;
+    tx.commit().await.context("evidence: commit")?;
+    let file = serde_json::json!({
+        "document": document,
+        "document_sha256": digest,
+        "export_audit_entry": recorded.seq,
+        "how_to_check": "privacy-portal audit verify --evidence FILE",
+    });
+    serde_json::to_string_pretty(&file)
+        .map(Some)
+        .context("evidence: write the file")
+}

@@ -1,0 +1,379 @@
+//! The action forms of the request page: one per action the status
+//! allows, each posting to `/dpo/requests/{reference}/{action}`.
+
+use super::ActionsData;
+use crate::domain::choice::Channel;
+use crate::domain::outcome::RefusalReason;
+use crate::domain::{Date, RightKind};
+use crate::features::dpo::actions::{Action, ActionForm, RecipientRow};
+use crate::i18n::{Label, Text, console, current_lang};
+use crate::web::form::{FormReply, Posted};
+use crate::web::islands::{FieldError, FormNotice, FormStateProvider};
+use leptos::prelude::*;
+
+/// The value a form field shows: what was posted (when this action's form
+/// came back with errors), or `default`.
+fn value(
+    posted: &Option<Posted<ActionForm>>,
+    action: Action,
+    get: fn(&ActionForm) -> &String,
+    default: String,
+) -> String {
+    match posted {
+        Some(p) if p.form.action == action.slug() => get(&p.form).clone(),
+        _ => default,
+    }
+}
+
+fn reply_for(posted: &Option<Posted<ActionForm>>, action: Action) -> Option<FormReply> {
+    posted
+        .as_ref()
+        .filter(|p| p.form.action == action.slug())
+        .map(|p| p.shown_reply(current_lang()))
+}
+
+/// One action's form: posts to `/dpo/requests/{reference}/{action}` with
+/// the status the DPO saw.
+fn action_form(
+    data: &ActionsData,
+    posted: &Option<Posted<ActionForm>>,
+    action: Action,
+    class: &'static str,
+    fields: impl FnOnce() -> AnyView + Send + 'static,
+) -> AnyView {
+    let lang = current_lang();
+    let target = format!("/dpo/requests/{}/{}", data.reference, action.slug());
+    let seen = data.status.slug();
+    view! {
+        <FormStateProvider reply=reply_for(posted, action)>
+            <form method="post" action=target class="action-form">
+                <FormNotice />
+                <input type="hidden" name="form[seen]" value=seen />
+                // Built inside the form's state, so its errors show.
+                {fields()}
+                <button type="submit" class=class>{action_button(action).get(lang)}</button>
+            </form>
+        </FormStateProvider>
+    }
+    .into_any()
+}
+
+fn textarea(field: &'static str, label: Text, value: String, required: bool) -> impl IntoView {
+    view! {
+        <crate::web::fields::TextField field=field label value required multiline=true maxlength=crate::features::dpo::actions::MAX_TEXT />
+    }
+}
+
+#[component]
+pub(super) fn Actions(
+    data: ActionsData,
+    today: Date,
+    posted: Option<Posted<ActionForm>>,
+) -> impl IntoView {
+    let lang = current_lang();
+    let _ = today;
+    let allowed = |action: Action| action.allowed_from(data.status);
+    let p = &posted;
+    let d = &data;
+    let mut forms: Vec<AnyView> = Vec::new();
+    if allowed(Action::CheckIdentity) {
+        forms.push(view! { <div class="action"><h3>{console::A_CHECK_IDENTITY.get(lang)}</h3><p class="hint">{console::A_CHECK_IDENTITY_HINT.get(lang)}</p>{action_form(d, p, Action::CheckIdentity, "", || ().into_any())}</div> }.into_any());
+    }
+    if allowed(Action::Start) {
+        forms.push(view! { <div class="action"><h3>{console::A_START.get(lang)}</h3><p class="hint">{console::A_START_HINT.get(lang)}</p>{action_form(d, p, Action::Start, "", || ().into_any())}</div> }.into_any());
+    }
+    if allowed(Action::AskInformation) {
+        let typed = value(p, Action::AskInformation, |f| &f.info_reason, String::new());
+        let fields =
+            move || textarea("info_reason", console::F_INFO_REASON, typed, true).into_any();
+        forms.push(view! { <div class="action"><h3>{console::A_ASK.get(lang)}</h3><p class="hint">{console::A_ASK_HINT.get(lang)}</p>{action_form(d, p, Action::AskInformation, "", fields)}</div> }.into_any());
+    }
+    if allowed(Action::RecordAnswer) {
+        let typed = value(p, Action::RecordAnswer, |f| &f.answer, String::new());
+        let fields = move || textarea("answer", console::F_ANSWER, typed, true).into_any();
+        forms.push(view! { <div class="action"><h3>{console::A_RECORD_ANSWER.get(lang)}</h3><p class="hint">{console::A_RECORD_ANSWER_HINT.get(lang)}</p>{action_form(d, p, Action::RecordAnswer, "", fields)}</div> }.into_any());
+    }
+    if allowed(Action::Complete) {
+        forms.push(view! { <div class="action action--wide"><h3>{console::A_COMPLETE.get(lang)}</h3>{action_form(d, p, Action::Complete, "", { let (d, p) = (d.clone(), p.clone()); move || complete_fields(&d, &p) })}</div> }.into_any());
+    }
+    if allowed(Action::Extend) && !d.extended {
+        let months = value(p, Action::Extend, |f| &f.extend_months, String::new());
+        let reason = value(p, Action::Extend, |f| &f.extend_reason, String::new());
+        let fields = move || {
+            view! {
+            <div class="field">
+                <label for="extend_months">{console::F_EXTEND_MONTHS.get(lang)}</label>
+                <select id="extend_months" name="form[extend_months]">
+                    <option value="1" selected=months != "2">{console::ONE_MONTH.get(lang)}</option>
+                    <option value="2" selected=months == "2">{console::TWO_MONTHS.get(lang)}</option>
+                </select>
+                <FieldError field="extend_months".to_owned() />
+            </div>
+            {textarea("extend_reason", console::F_EXTEND_REASON, reason, true)}
+        }.into_any()
+        };
+        forms.push(view! { <div class="action"><h3>{console::A_EXTEND.get(lang)}</h3><p class="hint">{console::A_EXTEND_HINT.get(lang)}</p>{action_form(d, p, Action::Extend, "", fields)}</div> }.into_any());
+    }
+    if allowed(Action::Message) {
+        let typed = value(p, Action::Message, |f| &f.message, String::new());
+        let fields = move || textarea("message", console::F_MESSAGE, typed, true).into_any();
+        forms.push(view! { <div class="action"><h3>{console::A_MESSAGE.get(lang)}</h3>{action_form(d, p, Action::Message, "", fields)}</div> }.into_any());
+    }
+    if allowed(Action::Note) {
+        let typed = value(p, Action::Note, |f| &f.note, String::new());
+        let fields = move || textarea("note", console::F_NOTE, typed, true).into_any();
+        forms.push(view! { <div class="action"><h3>{console::A_NOTE.get(lang)}</h3><p class="hint">{console::A_NOTE_HINT.get(lang)}</p>{action_form(d, p, Action::Note, "secondary", fields)}</div> }.into_any());
+    }
+    if allowed(Action::Assign) {
+        let current = d.assignee.clone().unwrap_or_default();
+        let accounts = d.accounts.clone();
+        let fields = move || {
+            view! {
+            <div class="field">
+                <label for="assignee">{console::F_ASSIGNEE.get(lang)}</label>
+                <select id="assignee" name="form[assignee]">
+                    <option value="" selected=current.is_empty()>{console::NOBODY.get(lang)}</option>
+                    {accounts.iter().map(|(id, email)| view! { <option value=id.clone() selected=*id == current>{email.clone()}</option> }).collect_view()}
+                </select>
+                <FieldError field="assignee".to_owned() />
+            </div>
+        }.into_any()
+        };
+        forms.push(view! { <div class="action"><h3>{console::A_ASSIGN.get(lang)}</h3>{action_form(d, p, Action::Assign, "secondary", fields)}</div> }.into_any());
+        forms.push(view! {
+            <div class="action">
+                <h3>{console::A_ATTACH.get(lang)}</h3>
+                <p class="hint">{console::A_ATTACH_HINT.get(lang)}</p>
+                <form method="post" action=format!("/dpo/requests/{}/attach", d.reference) enctype="multipart/form-data" class="action-form">
+                    <input type="hidden" name="seen" value=d.status.slug() />
+                    <div class="field">
+                        <label for="file">{console::F_FILE.get(lang)}</label>
+                        <input id="file" name="file" type="file" required accept=".pdf,.json,.csv,.txt,.zip,.png,.jpg,.jpeg" />
+                    </div>
+                    <button type="submit" class="secondary">{console::A_ATTACH.get(lang)}</button>
+                </form>
+            </div>
+        }.into_any());
+    }
+    if allowed(Action::Refuse) {
+        let reason = value(p, Action::Refuse, |f| &f.refuse_reason, String::new());
+        let explanation = value(p, Action::Refuse, |f| &f.refuse_explanation, String::new());
+        let fields = move || {
+            view! {
+            <div class="field">
+                <label for="refuse_reason">{console::F_REFUSE_REASON.get(lang)}</label>
+                <select id="refuse_reason" name="form[refuse_reason]" required>
+                    <option value="" selected=reason.is_empty()>{crate::i18n::site::CHOOSE.get(lang)}</option>
+                    {RefusalReason::ALL.iter().map(|r| view! { <option value=r.slug() selected=reason == r.slug()>{r.label().get(lang)}</option> }).collect_view()}
+                </select>
+                <FieldError field="refuse_reason".to_owned() />
+            </div>
+            {textarea("refuse_explanation", console::F_REFUSE_EXPLANATION, explanation, true)}
+            <p class="hint">{console::A_REFUSE_HINT.get(lang)}</p>
+        }.into_any()
+        };
+        forms.push(view! { <div class="action action--danger"><h3>{console::A_REFUSE.get(lang)}</h3>{action_form(d, p, Action::Refuse, "danger", fields)}</div> }.into_any());
+    }
+    view! {
+        <section class="page console">
+            <h2>{console::ACTIONS_TITLE.get(lang)}</h2>
+            <div class="actions">{forms}</div>
+        </section>
+    }
+}
+
+/// The completion form: a summary, and what the right calls for.
+fn complete_fields(d: &ActionsData, p: &Option<Posted<ActionForm>>) -> AnyView {
+    let lang = current_lang();
+    let request_lang = d.lang;
+    let a = Action::Complete;
+    let mut parts: Vec<AnyView> = vec![
+        textarea(
+            "summary",
+            console::F_SUMMARY,
+            value(p, a, |f| &f.summary, String::new()),
+            true,
+        )
+        .into_any(),
+    ];
+    if d.right == RightKind::Access {
+        let prefill = |text: Text| text.get(request_lang).to_owned();
+        parts.push(view! { <p class="hint">{console::ART15_HINT.get(lang)}</p> }.into_any());
+        parts.push(
+            textarea(
+                "access_purposes",
+                console::ART15_PURPOSES,
+                value(
+                    p,
+                    a,
+                    |f| &f.access_purposes,
+                    prefill(console::ART15_PURPOSES_DEFAULT),
+                ),
+                true,
+            )
+            .into_any(),
+        );
+        parts.push(
+            textarea(
+                "access_categories",
+                console::ART15_CATEGORIES,
+                value(
+                    p,
+                    a,
+                    |f| &f.access_categories,
+                    prefill(console::ART15_CATEGORIES_DEFAULT),
+                ),
+                true,
+            )
+            .into_any(),
+        );
+        parts.push(
+            textarea(
+                "access_recipients",
+                console::ART15_RECIPIENTS,
+                value(
+                    p,
+                    a,
+                    |f| &f.access_recipients,
+                    prefill(console::ART15_RECIPIENTS_DEFAULT),
+                ),
+                true,
+            )
+            .into_any(),
+        );
+        parts.push(
+            textarea(
+                "access_retention",
+                console::ART15_RETENTION,
+                value(
+                    p,
+                    a,
+                    |f| &f.access_retention,
+                    prefill(console::ART15_RETENTION_DEFAULT),
+                ),
+                true,
+            )
+            .into_any(),
+        );
+        parts.push(
+            textarea(
+                "access_rights",
+                console::ART15_RIGHTS,
+                value(
+                    p,
+                    a,
+                    |f| &f.access_rights,
+                    prefill(console::ART15_RIGHTS_DEFAULT),
+                ),
+                true,
+            )
+            .into_any(),
+        );
+        parts.push(
+            textarea(
+                "access_source",
+                console::ART15_SOURCE,
+                value(
+                    p,
+                    a,
+                    |f| &f.access_source,
+                    prefill(console::ART15_SOURCE_DEFAULT),
+                ),
+                true,
+            )
+            .into_any(),
+        );
+        parts.push(
+            textarea(
+                "access_automated",
+                console::ART15_AUTOMATED,
+                value(
+                    p,
+                    a,
+                    |f| &f.access_automated,
+                    prefill(console::ART15_AUTOMATED_DEFAULT),
+                ),
+                true,
+            )
+            .into_any(),
+        );
+    }
+    if matches!(
+        d.right,
+        RightKind::Rectification | RightKind::Erasure | RightKind::Restriction
+    ) {
+        let posted_rows = p
+            .as_ref()
+            .filter(|p| p.form.action == a.slug())
+            .map(|p| p.form.recipients.clone())
+            .unwrap_or_default();
+        let rows: Vec<RecipientRow> = (0..posted_rows.len().max(3))
+            .map(|i| posted_rows.get(i).cloned().unwrap_or_default())
+            .collect();
+        parts.push(view! {
+            <fieldset class="field">
+                <legend>{console::NOTIFIED_LEGEND.get(lang)}</legend>
+                <p class="hint">{console::NOTIFIED_HINT.get(lang)}</p>
+                {rows.into_iter().enumerate().map(|(i, row)| view! {
+                    <div class="field-row">
+                        <crate::web::fields::TextField field=format!("recipients[{i}][name]") label=console::F_RECIPIENT value=row.name />
+                        <crate::web::fields::TextField field=format!("recipients[{i}][on]") label=console::F_NOTIFIED_ON value=row.on input_type="date" />
+                    </div>
+                }).collect_view()}
+            </fieldset>
+        }.into_any());
+    }
+    if let Some(organisation) = d.destination.clone() {
+        parts.push(view! {
+            <div class="field-row">
+                <crate::web::fields::TextField field="sent_to" label=console::F_SENT_TO value=value(p, a, |f| &f.sent_to, organisation) />
+                <crate::web::fields::TextField field="sent_on" label=console::F_SENT_ON value=value(p, a, |f| &f.sent_on, String::new()) input_type="date" />
+            </div>
+        }.into_any());
+    }
+    if matches!(
+        d.reply_channel,
+        Channel::Phone | Channel::Postal | Channel::InPerson
+    ) {
+        let answered = value(p, a, |f| &f.answered_by, String::new());
+        let channel = d.reply_channel;
+        parts.push(view! {
+            <div class="choice">
+                <input type="checkbox" id="answered_by" name="form[answered_by]" value=channel.slug() checked=!answered.is_empty() />
+                <label for="answered_by">{console::F_ANSWERED_BY.with(lang, &[("channel", &channel.label().get(lang))])}</label>
+            </div>
+        }.into_any());
+    }
+    parts.push(view! { <p class="hint">{console::A_COMPLETE_HINT.get(lang)}</p> }.into_any());
+    parts.into_any()
+}
+
+pub fn action_label(action: Action) -> Text {
+    match action {
+        Action::CheckIdentity => console::A_CHECK_IDENTITY,
+        Action::Start => console::A_START,
+        Action::AskInformation => console::A_ASK,
+        Action::RecordAnswer => console::A_RECORD_ANSWER,
+        Action::Extend => console::A_EXTEND,
+        Action::Message => console::A_MESSAGE,
+        Action::Note => console::A_NOTE,
+        Action::Assign => console::A_ASSIGN,
+        Action::Complete => console::A_COMPLETE,
+        Action::Refuse => console::A_REFUSE,
+    }
+}
+
+fn action_button(action: Action) -> Text {
+    match action {
+        Action::CheckIdentity => console::B_CHECK_IDENTITY,
+        Action::Start => console::B_START,
+        Action::AskInformation => console::B_ASK,
+        Action::RecordAnswer => console::B_RECORD_ANSWER,
+        Action::Extend => console::B_EXTEND,
+        Action::Message => console::B_MESSAGE,
+        Action::Note => console::B_NOTE,
+        Action::Assign => console::B_ASSIGN,
+        Action::Complete => console::B_COMPLETE,
+        Action::Refuse => console::B_REFUSE,
+    }
+}

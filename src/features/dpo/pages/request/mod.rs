@@ -1,0 +1,283 @@
+//! `/dpo/requests/:reference`: everything about one request, and the
+//! forms of every action the status allows.
+
+mod audit_trail;
+pub mod data;
+mod forms;
+mod sections;
+
+use audit_trail::AuditTrail;
+pub use audit_trail::console_event_label;
+use forms::Actions;
+pub use forms::action_label;
+pub(crate) use sections::email_kind_label;
+use sections::*;
+
+use crate::domain::choice::Channel;
+use crate::domain::outcome::Outcome;
+use crate::domain::request::{Destination, RightDetails};
+use crate::domain::{Date, Reference, RightKind, Status, paris_date_time};
+use crate::features::dpo::actions::{Action, ActionForm};
+use crate::features::dpo::pages::guarded;
+use crate::features::dpo::pages::queue::days_left;
+use crate::features::dpo::pages::request::data::{RequestData, load};
+use crate::i18n::{Label, Text, console, current_lang, long_date};
+use crate::state::app_state;
+use crate::web::form::{Posted, posted};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[component]
+pub fn ConsoleRequestPage() -> impl IntoView {
+    let reference = use_params_map().with_untracked(|p| p.get("reference").unwrap_or_default());
+    let done = use_query_map().with_untracked(|q| q.get("done").and_then(|a| Action::parse(&a)));
+    let posted = posted::<ActionForm>();
+    guarded(move |_dpo| async move {
+        let state = app_state()?;
+        let today = Date::paris_of(state.clock.now());
+        let data = match Reference::parse(&reference) {
+            Some(reference) => load(&state.pool, &reference).await?,
+            None => None,
+        };
+        Ok(match data {
+            Some(data) => view! { <RequestView data today done posted /> }.into_any(),
+            None => {
+                let lang = current_lang();
+                view! {
+                    <section class="page narrow">
+                        <h1>{console::REQUEST_NOT_FOUND.get(lang)}</h1>
+                        <p><a href="/dpo">{console::BACK_TO_QUEUE.get(lang)}</a></p>
+                    </section>
+                }
+                .into_any()
+            }
+        })
+    })
+}
+
+fn fact(label: Text, value: impl IntoView + 'static) -> impl IntoView {
+    view! {
+        <dt>{label.get(current_lang())}</dt>
+        <dd>{value}</dd>
+    }
+}
+
+#[component]
+fn RequestView(
+    data: RequestData,
+    today: Date,
+    done: Option<Action>,
+    posted: Option<Posted<ActionForm>>,
+) -> impl IntoView {
+    let lang = current_lang();
+    let r = &data.row;
+    let reference = r.reference.to_string();
+    let due = r.shown_due(today);
+    let paused = r.due_on.0.is_none() && !r.status.is_closed();
+    let (left, badge) = days_left((!r.status.is_closed()).then_some(due), today);
+    let s = &data.submitted;
+    let channel = s.reply_channel;
+    let explanation = due_explanation(&data, today);
+    // A reply about an action whose form is not on the page (the request
+    // moved on, or no such action) is shown at the top.
+    let orphan_notice = posted
+        .as_ref()
+        .filter(|p| {
+            Action::parse(&p.form.action)
+                .is_none_or(|a| r.status.is_closed() || !a.allowed_from(r.status))
+        })
+        .and_then(|p| p.shown_reply(lang).notice);
+    view! {
+        <section class="page console">
+            <p><a href="/dpo">{console::BACK_TO_QUEUE.get(lang)}</a></p>
+            {done.map(|action| view! { <p class="alert" role="status">{console::DONE.with(lang, &[("action", &action_label(action).get(lang))])}</p> })}
+            {orphan_notice.map(|notice| view! { <p class="alert alert--error" role="alert">{notice.text}</p> })}
+            <h1>{console::REQUEST_TITLE.with(lang, &[("reference", &reference)])}</h1>
+            <dl class="facts">
+                {fact(console::COL_RIGHT, r.right.label().get(lang))}
+                {fact(console::COL_STATUS, view! { <span class=format!("status status--{}", r.status.slug())>{r.status.label().get(lang)}</span> })}
+                {fact(console::COL_RECEIVED, format!("{} ({})", long_date(lang, r.received_on), intake_label(&r.intake).get(lang)))}
+                {fact(console::COL_DUE, view! {
+                    {if paused { console::PAUSED_UNTIL_ANSWER.with(lang, &[("date", &long_date(lang, due))]) } else { long_date(lang, due) }}
+                    {left.map(|n| view! { " · " {console::DAYS_LEFT.with(lang, &[("days", &n)])} })}
+                    {badge.map(|(class, text)| view! { " " <span class=class>{text.get(lang)}</span> })}
+                })}
+                {fact(console::DUE_HOW, explanation)}
+                {r.closed_at.map(|at| fact(console::CLOSED_AT, paris_date_time(at)))}
+            </dl>
+        </section>
+
+        <section class="page console">
+            <h2>{console::SUBJECT_TITLE.get(lang)}</h2>
+            <dl class="facts">
+                {fact(console::SUBJECT_NAME, format!("{} {}", s.first_name, s.last_name))}
+                {fact(console::SUBJECT_EMAIL, r.email.0.as_ref().map(|e| e.as_str().to_owned()).unwrap_or_else(|| console::NO_EMAIL.get(lang).to_owned()))}
+                {fact(console::SUBJECT_RELATION, s.relation.label().get(lang))}
+                {s.customer_number.clone().map(|n| fact(console::SUBJECT_CUSTOMER, n))}
+                {fact(console::SUBJECT_CHANNEL, channel.label().get(lang))}
+                {s.reply_phone.clone().map(|p| fact(console::SUBJECT_PHONE, p))}
+                {s.reply_postal_address.clone().map(|a| fact(console::SUBJECT_POSTAL, view! { <span class="pre">{a}</span> }))}
+                {fact(console::SUBJECT_LANG, r.lang.label().get(lang))}
+            </dl>
+            <h2>{console::DETAILS_TITLE.get(lang)}</h2>
+            {data.details.clone().map(details_view)}
+        </section>
+
+        {data.outcome.clone().map(outcome_view)}
+
+        {(!r.status.is_closed()).then(|| view! { <Actions data=data.clone_for_actions() today posted /> })}
+
+        <section class="page console">
+            <h2>{console::TIMELINE_TITLE.get(lang)}</h2>
+            <ol class="timeline">
+                {data.events.iter().map(|(event, who)| {
+                    let actor = match (event.actor, who) {
+                        (_, Some(email)) => email.clone(),
+                        (actor, None) => actor.label().get(lang).to_owned(),
+                    };
+                    let internal = event.visible_to_subject == 0;
+                    view! {
+                        <li class:internal=internal>
+                            <time datetime=crate::domain::iso_instant(event.at)>{paris_date_time(event.at)} " " {crate::i18n::site::PARIS_TIME.get(lang)}</time> " — " <strong>{console_event_label(event.kind).get(lang)}</strong>
+                            " — " {actor}
+                            {internal.then(|| view! { " " <span class="badge">{console::INTERNAL.get(lang)}</span> })}
+                            {event.note.clone().map(|note| view! { <p class="pre">{note}</p> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        </section>
+
+        <section class="page console">
+            <h2>{console::EMAILS_TITLE.get(lang)}</h2>
+            {if data.emails.is_empty() {
+                view! { <p>{console::NO_EMAILS.get(lang)}</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap">
+                        <table>
+                            <thead><tr>
+                                <th scope="col">{console::EMAIL_KIND.get(lang)}</th>
+                                <th scope="col">{console::EMAIL_TO.get(lang)}</th>
+                                <th scope="col">{console::EMAIL_QUEUED.get(lang)}</th>
+                                <th scope="col">{console::EMAIL_STATE.get(lang)}</th>
+                            </tr></thead>
+                            <tbody>
+                                {data.emails.iter().map(|email| view! {
+                                    <tr>
+                                        <td>{email_kind_label(&email.kind).get(lang)}</td>
+                                        <td>{email.recipient.clone()}</td>
+                                        <td>{paris_date_time(email.created_at)}</td>
+                                        <td>{email_state(email)}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+        </section>
+
+        <section class="page console">
+            <h2>{console::FILES_TITLE.get(lang)}</h2>
+            {if data.files.is_empty() {
+                view! { <p>{console::NO_FILES.get(lang)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="plain-list">
+                        {data.files.iter().map(|file| view! {
+                            <li>
+                                <a href=format!("/dpo/files/{}", file.id)>{file.name.clone()}</a>
+                                " — " {human_size(file.size)} " — " {paris_date_time(file.created_at)} " — "
+                                {if file.direction == "to_subject" { console::FILE_TO_SUBJECT.get(lang) } else { console::FILE_FROM_SUBJECT.get(lang) }}
+                                {file.shared_at.map(|at| view! { " — " {console::FILE_SHARED.with(lang, &[("date", &paris_date_time(at))])} })}
+                                <br /><span class="muted mono">"SHA-256 " {file.sha256.clone()}</span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+
+        <AuditTrail reference=reference.clone() entries=data.audit.clone() />
+
+        <section class="page console">
+            <h2>{console::EARLIER_TITLE.get(lang)}</h2>
+            {if data.earlier.is_empty() {
+                view! { <p>{console::NO_EARLIER.get(lang)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="plain-list">
+                        {data.earlier.iter().map(|line| {
+                            let outcome: Option<Outcome> = line.outcome.as_deref().and_then(|j| serde_json::from_str(j).ok());
+                            view! {
+                                <li>
+                                    <a href=format!("/dpo/requests/{}", line.reference)>{line.reference.to_string()}</a>
+                                    " — " {line.right.label().get(lang)} " — " {long_date(lang, line.received_on)} " — "
+                                    {line.status.label().get(lang)}
+                                    {outcome.and_then(|o| match o { Outcome::Refused { reason, .. } => Some(reason.label().get(lang)), _ => None }).map(|reason| view! { " (" {reason} ")" })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+impl RequestData {
+    /// What the action forms need.
+    fn clone_for_actions(&self) -> ActionsData {
+        ActionsData {
+            reference: self.row.reference.to_string(),
+            right: self.row.right,
+            status: self.row.status,
+            lang: self.row.lang,
+            extended: self.row.extension_months > 0,
+            reply_channel: self.submitted.reply_channel,
+            destination: self.details.as_ref().and_then(|d| match d {
+                RightDetails::Portability {
+                    destination: Destination::Organisation { name, .. },
+                    ..
+                } => Some(name.clone()),
+                _ => None,
+            }),
+            assignee: self.row.assignee_id.clone(),
+            accounts: self.accounts.clone(),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub(super) struct ActionsData {
+    reference: String,
+    right: RightKind,
+    status: Status,
+    lang: crate::domain::Lang,
+    extended: bool,
+    reply_channel: Channel,
+    destination: Option<String>,
+    assignee: Option<String>,
+    accounts: Vec<(String, String)>,
+}
+
+/// How the due date was reached, in words.
+fn due_explanation(data: &RequestData, today: Date) -> String {
+    let lang = current_lang();
+    let r = &data.row;
+    let mut parts =
+        vec![console::DUE_FROM_RECEIPT.with(lang, &[("date", &long_date(lang, r.received_on))])];
+    if r.extension_months > 0 {
+        parts.push(console::DUE_EXTENDED.with(lang, &[("months", &r.extension_months)]));
+    }
+    let paused_now = r
+        .paused_since
+        .0
+        .map_or(0, |since| today.to_days() - since.to_days());
+    if r.paused_days + paused_now > 0 {
+        parts.push(console::DUE_PAUSED.with(lang, &[("days", &(r.paused_days + paused_now))]));
+    }
+    parts.push(console::DUE_WORKING_DAY.get(lang).to_owned());
+    parts.join(" ; ")
+}

@@ -1,0 +1,205 @@
+//! The request page's sections: the details the subject gave, the
+//! outcome, the emails and the files, in words.
+
+use crate::domain::choice::Category;
+use crate::domain::outcome::Outcome;
+use crate::domain::paris_date_time;
+use crate::domain::request::{Destination, RightDetails, Scope};
+use crate::i18n::{Label, Text, console, current_lang, long_date};
+use leptos::prelude::*;
+
+pub(super) fn scope_text(scope: &Scope) -> String {
+    let lang = current_lang();
+    match scope {
+        Scope::All => console::ALL_DATA.get(lang).to_owned(),
+        Scope::Categories(categories) => categories
+            .iter()
+            .map(|c: &Category| c.label().get(lang))
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+pub(super) fn details_view(details: RightDetails) -> impl IntoView {
+    let lang = current_lang();
+    let line = |label: Text, value: String| view! { <dt>{label.get(lang)}</dt><dd class="pre">{value}</dd> };
+    let rows: Vec<AnyView> = match details {
+        RightDetails::Access { scope, details } => vec![
+            line(console::D_SCOPE, scope_text(&scope)).into_any(),
+            details
+                .map(|d| line(console::D_DETAILS, d).into_any())
+                .unwrap_or_else(|| ().into_any()),
+        ],
+        RightDetails::Rectification { rows, statement } => {
+            let mut out: Vec<AnyView> = rows
+                .into_iter()
+                .map(|row| {
+                    line(
+                        console::D_CORRECTION,
+                        format!(
+                            "{} : {} → {}",
+                            row.item,
+                            row.current.unwrap_or_else(|| "—".into()),
+                            row.corrected
+                        ),
+                    )
+                    .into_any()
+                })
+                .collect();
+            if let Some(statement) = statement {
+                out.push(line(console::D_STATEMENT, statement).into_any());
+            }
+            out
+        }
+        RightDetails::Erasure {
+            scope,
+            ground,
+            details,
+        } => vec![
+            line(console::D_SCOPE, scope_text(&scope)).into_any(),
+            line(
+                console::D_GROUND,
+                ground
+                    .map(|g| g.label().get(lang).to_owned())
+                    .unwrap_or_else(|| "—".into()),
+            )
+            .into_any(),
+            details
+                .map(|d| line(console::D_DETAILS, d).into_any())
+                .unwrap_or_else(|| ().into_any()),
+        ],
+        RightDetails::Restriction {
+            ground,
+            scope,
+            details,
+        } => vec![
+            line(console::D_GROUND, ground.label().get(lang).to_owned()).into_any(),
+            line(console::D_SCOPE, scope_text(&scope)).into_any(),
+            details
+                .map(|d| line(console::D_DETAILS, d).into_any())
+                .unwrap_or_else(|| ().into_any()),
+        ],
+        RightDetails::Portability {
+            format,
+            destination,
+            details,
+        } => vec![
+            line(console::D_FORMAT, format.label().get(lang).to_owned()).into_any(),
+            line(
+                console::D_DESTINATION,
+                match destination {
+                    Destination::Subject => console::TO_SUBJECT.get(lang).to_owned(),
+                    Destination::Organisation { name, email } => format!("{name} <{email}>"),
+                },
+            )
+            .into_any(),
+            details
+                .map(|d| line(console::D_DETAILS, d).into_any())
+                .unwrap_or_else(|| ().into_any()),
+        ],
+        RightDetails::Objection { processing, reason } => vec![
+            line(
+                console::D_PROCESSING,
+                processing.label().get(lang).to_owned(),
+            )
+            .into_any(),
+            line(console::D_REASON, reason.unwrap_or_else(|| "—".into())).into_any(),
+        ],
+    };
+    view! { <dl class="facts">{rows}</dl> }
+}
+
+pub(super) fn outcome_view(outcome: Outcome) -> impl IntoView {
+    let lang = current_lang();
+    view! {
+        <section class="page console">
+            <h2>{console::OUTCOME_TITLE.get(lang)}</h2>
+            {match outcome {
+                Outcome::Completed { summary, access, notified, sent_to, answered_by } => view! {
+                    <p class="pre">{summary}</p>
+                    {access.map(|a| view! {
+                        <dl class="facts">
+                            <dt>{console::ART15_PURPOSES.get(lang)}</dt><dd class="pre">{a.purposes}</dd>
+                            <dt>{console::ART15_CATEGORIES.get(lang)}</dt><dd class="pre">{a.categories}</dd>
+                            <dt>{console::ART15_RECIPIENTS.get(lang)}</dt><dd class="pre">{a.recipients}</dd>
+                            <dt>{console::ART15_RETENTION.get(lang)}</dt><dd class="pre">{a.retention}</dd>
+                            <dt>{console::ART15_RIGHTS.get(lang)}</dt><dd class="pre">{a.rights}</dd>
+                            <dt>{console::ART15_SOURCE.get(lang)}</dt><dd class="pre">{a.source}</dd>
+                            <dt>{console::ART15_AUTOMATED.get(lang)}</dt><dd class="pre">{a.automated_decisions}</dd>
+                        </dl>
+                    })}
+                    {(!notified.is_empty()).then(|| view! {
+                        <p>{console::NOTIFIED_TITLE.get(lang)}</p>
+                        <ul>{notified.into_iter().map(|n| view! { <li>{n.name} " — " {long_date(lang, n.on)}</li> }).collect_view()}</ul>
+                    })}
+                    {sent_to.map(|s| view! { <p>{console::SENT_TO_DONE.with(lang, &[("organisation", &s.organisation), ("date", &long_date(lang, s.on))])}</p> })}
+                    {answered_by.map(|c| view! { <p>{console::ANSWERED_BY_DONE.with(lang, &[("channel", &c.label().get(lang))])}</p> })}
+                }.into_any(),
+                Outcome::Refused { reason, explanation } => view! {
+                    <p><strong>{reason.label().get(lang)}</strong></p>
+                    <p class="pre">{explanation}</p>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+pub(super) fn email_state(email: &crate::features::dpo::pages::request::data::EmailLine) -> String {
+    let lang = current_lang();
+    match email.status.as_str() {
+        "sent" => console::EMAIL_SENT.with(
+            lang,
+            &[(
+                "date",
+                &email.sent_at.map(paris_date_time).unwrap_or_default(),
+            )],
+        ),
+        "failed" => console::EMAIL_FAILED.with(
+            lang,
+            &[("error", &email.last_error.clone().unwrap_or_default())],
+        ),
+        _ => match &email.last_error {
+            Some(error) => console::EMAIL_RETRYING
+                .with(lang, &[("attempts", &email.attempts), ("error", error)]),
+            None => console::EMAIL_PENDING.get(lang).to_owned(),
+        },
+    }
+}
+
+pub(super) fn human_size(bytes: i64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} Mio", bytes as f64 / 1_048_576.0)
+    } else if bytes >= 1024 {
+        format!("{} Kio", bytes / 1024)
+    } else {
+        format!("{bytes} o")
+    }
+}
+
+pub(super) fn intake_label(intake: &str) -> Text {
+    match intake {
+        "letter" => console::INTAKE_LETTER,
+        "email" => console::INTAKE_EMAIL,
+        _ => console::INTAKE_PORTAL,
+    }
+}
+
+pub(crate) fn email_kind_label(kind: &str) -> Text {
+    match kind {
+        "verification_code" => console::MAIL_CODE,
+        "dpo_digest" => console::MAIL_DIGEST,
+        "acknowledgment" => console::MAIL_ACK,
+        "dpo_new_request" => console::MAIL_DPO_NEW,
+        "information_requested" => console::MAIL_INFO,
+        "information_reminder" => console::MAIL_REMINDER,
+        "dpo_message" => console::MAIL_MESSAGE,
+        "extended" => console::MAIL_EXTENDED,
+        "completed" => console::MAIL_COMPLETED,
+        "refused" => console::MAIL_REFUSED,
+        "withdrawn" => console::MAIL_WITHDRAWN,
+        "dpo_withdrawn" => console::MAIL_DPO_WITHDRAWN,
+        "dpo_subject_answered" => console::MAIL_DPO_ANSWERED,
+        "dpo_subject_wrote" => console::MAIL_DPO_WROTE,
+        _ => console::MAIL_OTHER,
+    }
+}
