@@ -2,17 +2,16 @@
 //! what the subject sent (its details and outcome parsed here, once), the
 //! timeline, the emails, the files and the request's audit entries. The
 //! console's request page and the evidence file are both built from a
-//! [`Dossier`]; the subject's follow page reads its own filtered view
-//! (`read::subject_timeline`, `read::shared_files`), which never holds
-//! notes or audit data.
+//! [`Dossier`]. The subject's follow page reads its own filtered view,
+//! [`SubjectDossier`], whose type holds no note, email or audit data.
 
 use super::{EVENT_COLUMNS, EventRow, REQUEST_COLUMNS, RequestRow};
 use crate::audit::AuditRow;
 use crate::clock::Millis;
-use crate::domain::Reference;
 use crate::domain::choice::{Channel, Relation};
 use crate::domain::outcome::Outcome;
 use crate::domain::request::RightDetails;
+use crate::domain::{Email, Reference};
 use anyhow::Context;
 
 /// What the subject sent, beyond the request row: the personal columns.
@@ -161,6 +160,63 @@ pub async fn read(
         emails,
         files,
         audit,
+    }))
+}
+
+/// What the subject's follow page may show of one of their requests: the
+/// request, the events meant for them, and the reply files shared with
+/// them. Notes, emails, other files and audit entries are not read.
+pub struct SubjectDossier {
+    pub row: RequestRow,
+    pub timeline: Vec<EventRow>,
+    pub files: Vec<SharedFileLine>,
+}
+
+/// A reply file shared with the subject, as their page lists it.
+#[derive(sqlx::FromRow)]
+pub struct SharedFileLine {
+    pub id: String,
+    pub name: String,
+    pub shared_at: Millis,
+}
+
+/// The subject's view of `reference`, if it was filed from `email` (a
+/// stranger's reference reads as none), on `conn`.
+pub async fn read_for_subject(
+    conn: &mut sqlx::AnyConnection,
+    reference: &Reference,
+    email: &Email,
+) -> anyhow::Result<Option<SubjectDossier>> {
+    let Some(row) = sqlx::query_as::<_, RequestRow>(&format!(
+        "SELECT {REQUEST_COLUMNS} FROM requests WHERE reference = $1 AND email = $2"
+    ))
+    .bind(reference.as_str())
+    .bind(email.as_str())
+    .fetch_optional(&mut *conn)
+    .await
+    .context("follow: read a request")?
+    else {
+        return Ok(None);
+    };
+    let timeline = sqlx::query_as::<_, EventRow>(&format!(
+        "SELECT {EVENT_COLUMNS} FROM request_events WHERE request_id = $1 AND visible_to_subject = 1 ORDER BY at, id"
+    ))
+    .bind(&row.id)
+    .fetch_all(&mut *conn)
+    .await
+    .context("follow: read the timeline")?;
+    let files = sqlx::query_as::<_, SharedFileLine>(
+        "SELECT id, name, shared_at FROM request_files \
+         WHERE request_id = $1 AND direction = 'to_subject' AND shared_at IS NOT NULL ORDER BY created_at, id",
+    )
+    .bind(&row.id)
+    .fetch_all(&mut *conn)
+    .await
+    .context("follow: read the reply files")?;
+    Ok(Some(SubjectDossier {
+        row,
+        timeline,
+        files,
     }))
 }
 

@@ -63,7 +63,6 @@ pub async fn file(state: &AppState, new: NewRequest<'_>) -> Result<Reference, Ap
         ReplyChannel::Postal { address } => (None, Some(address.as_str())),
         _ => (None, None),
     };
-    let controller = state.config.controller();
 
     // References are random: on the rare collision, draw another.
     for _ in 0..5 {
@@ -133,21 +132,13 @@ pub async fn file(state: &AppState, new: NewRequest<'_>) -> Result<Reference, Ap
             received_on,
             due_on,
         };
-        let follow = state.config.link(&format!("/my-requests/{reference}"));
-        let console = state.config.link(&format!("/dpo/requests/{reference}"));
-        let mut emails = Vec::new();
-        if let Some(email) = new.email {
-            emails.push(templates::acknowledgment(
-                valid.lang,
-                email,
-                &facts,
-                &follow,
-                &controller,
-            ));
-        }
-        if new.intake == Intake::Portal {
-            emails.push(templates::dpo_new_request(&facts, &console, &controller));
-        }
+        let emails = super::letters::filed(
+            &state.config,
+            valid.lang,
+            &facts,
+            new.email,
+            new.intake == Intake::Portal,
+        );
         let mut queued = Vec::new();
         for message in &emails {
             queued.push(

@@ -7,6 +7,7 @@ pub mod clock;
 pub mod dossier;
 pub mod figures;
 mod file;
+pub mod letters;
 pub mod queue;
 pub mod read;
 pub mod stale;

@@ -2,7 +2,7 @@
 //! need, in one place beside the writes (`file`, `change`). Features parse,
 //! call these, render.
 
-use super::{EVENT_COLUMNS, EventRow, REQUEST_COLUMNS, RequestRow};
+use super::{REQUEST_COLUMNS, RequestRow};
 use crate::clock::Millis;
 use crate::db::Pool;
 use crate::domain::{Email, Reference};
@@ -70,36 +70,6 @@ pub async fn submitted(pool: &Pool, submission_key: &str) -> anyhow::Result<bool
             .context("request: look for this submission")?
             .is_some(),
     )
-}
-
-/// The events the subject sees, in order.
-pub async fn subject_timeline(pool: &Pool, request_id: &str) -> anyhow::Result<Vec<EventRow>> {
-    sqlx::query_as::<_, EventRow>(&format!(
-        "SELECT {EVENT_COLUMNS} FROM request_events WHERE request_id = $1 AND visible_to_subject = 1 ORDER BY at, id"
-    ))
-    .bind(request_id)
-    .fetch_all(pool)
-    .await
-    .context("follow: read the timeline")
-}
-
-/// A reply file shared with the subject, as their page lists it.
-#[derive(sqlx::FromRow)]
-pub struct SharedFileLine {
-    pub id: String,
-    pub name: String,
-    pub shared_at: Millis,
-}
-
-pub async fn shared_files(pool: &Pool, request_id: &str) -> anyhow::Result<Vec<SharedFileLine>> {
-    sqlx::query_as::<_, SharedFileLine>(
-        "SELECT id, name, shared_at FROM request_files \
-         WHERE request_id = $1 AND direction = 'to_subject' AND shared_at IS NOT NULL ORDER BY created_at, id",
-    )
-    .bind(request_id)
-    .fetch_all(pool)
-    .await
-    .context("follow: read the reply files")
 }
 
 /// A reply file with its content, for the subject's download.

@@ -75,7 +75,8 @@ async fn a_configured_secret_is_not_stored() {
 
 #[tokio::test]
 async fn the_portal_pauses_codes_past_its_hourly_ceiling() {
-    let app = TestApp::spawn_with(Backend::Sqlite, Mail::Smtp, |c| c.limits.codes_per_hour = 2).await;
+    let app =
+        TestApp::spawn_with(Backend::Sqlite, Mail::Smtp, |c| c.limits.codes_per_hour = 2).await;
     app.to_next_hour();
     for i in 0..2 {
         let response = Subject::new(&app, &format!("ceiling{i}@example.org"))

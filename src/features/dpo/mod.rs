@@ -9,7 +9,7 @@ pub mod exports;
 pub mod pages;
 pub mod signin;
 
-pub use emails::failed::FailedEmailsPage;
+pub use emails::FailedEmailsPage;
 pub use pages::dashboard::{self, DashboardPage};
 pub use pages::queue::QueuePage;
 pub use pages::record::RecordPage;
@@ -135,7 +135,7 @@ pub fn plain_routes() -> Router<AppState> {
                         request,
                         |_| "/dpo/emails".into(),
                         |_: &EmptyForm| (),
-                        move |_| emails::failed::retry(id),
+                        move |_| emails::retry(id),
                     )
                 },
             ),
@@ -161,7 +161,7 @@ pub fn reminder_email(
     state: &AppState,
     request: &crate::requests::RequestRow,
 ) -> Option<crate::email::OutgoingEmail> {
-    emails::DecisionEmails::new(state, request).reminder()
+    crate::requests::letters::Letters::new(state, request).reminder()
 }
 
 /// A post without fields.

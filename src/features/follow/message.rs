@@ -3,11 +3,11 @@
 
 use super::ssr::owned;
 use crate::domain::{Actor, EventKind, Status};
-use crate::email::templates;
 use crate::error::AppError;
 use crate::files::{Upload, UploadError, kind_of};
 use crate::i18n::subject;
 use crate::requests::change::NewFile;
+use crate::requests::letters::Letters;
 use crate::requests::{self, Change, ChangeError, ClockEffect};
 use crate::state::AppState;
 use crate::web::form::{FormReply, Notice};
@@ -125,15 +125,9 @@ async fn message(
         });
     }
     change.note = (!text.is_empty()).then_some(text);
-    let console = state
-        .config
-        .link(&format!("/dpo/requests/{}", request.reference));
-    change.emails.push(templates::dpo_subject_wrote(
-        &request.reference,
-        answering,
-        &console,
-        &state.config.controller(),
-    ));
+    change
+        .emails
+        .push(Letters::new(state, &request).subject_wrote(answering));
     match requests::apply(state, &request, change).await {
         Ok(_) => Ok(FormReply::go(format!(
             "/my-requests/{}?sent=1",

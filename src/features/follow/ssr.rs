@@ -1,11 +1,13 @@
 use super::*;
 use crate::domain::{Actor, Date, Email, EventKind, Reference, Status};
-use crate::email::templates;
 use crate::i18n::{current_lang, subject};
+use crate::requests::dossier::{self, SharedFileLine, SubjectDossier};
+use crate::requests::letters::Letters;
 use crate::requests::{self, Change, ChangeError, EventRow, RequestRow, read};
 use crate::state::{AppState, request_context};
 use crate::web::form::Notice;
 use crate::web::subject_session as session;
+use anyhow::Context;
 
 /// What the follow pages can show.
 pub enum Access<T> {
@@ -42,7 +44,7 @@ pub struct Detail {
     pub masked_email: String,
     pub timeline: Vec<EventRow>,
     /// The DPO's reply files, once shared.
-    pub files: Vec<read::SharedFileLine>,
+    pub files: Vec<SharedFileLine>,
     pub today: Date,
     pub now: crate::clock::Millis,
 }
@@ -52,11 +54,19 @@ pub async fn detail(reference: String) -> Result<Access<Detail>, AppError> {
     let Some(email) = session::current(&state, &parts).await? else {
         return Ok(Access::SignInFirst);
     };
-    let Some(request) = owned(&state, &email, &reference).await? else {
+    let Some(reference) = Reference::parse(&reference) else {
         return Ok(Access::NotFound);
     };
-    let timeline = read::subject_timeline(&state.pool, &request.id).await?;
-    let files = read::shared_files(&state.pool, &request.id).await?;
+    let mut conn = state.pool.acquire().await.context("follow: connect")?;
+    let Some(SubjectDossier {
+        row: request,
+        timeline,
+        files,
+    }) = dossier::read_for_subject(&mut conn, &reference, &email).await?
+    else {
+        return Ok(Access::NotFound);
+    };
+    drop(conn);
     let now = state.clock.now();
     Ok(Access::Found(Detail {
         request,
@@ -86,28 +96,9 @@ pub async fn withdraw(form: WithdrawForm) -> Result<FormReply, AppError> {
     let Some(request) = owned(&state, &email, &form.reference).await? else {
         return Ok(expired());
     };
-    let controller = state.config.controller();
-    let console = state
-        .config
-        .link(&format!("/dpo/requests/{}", request.reference));
-    let follow = state
-        .config
-        .link(&format!("/my-requests/{}", request.reference));
     let mut change = Change::event(EventKind::Withdrawn, Actor::Subject);
     change.to = Some(Status::Withdrawn);
-    change.emails = vec![
-        templates::withdrawn(
-            templates::About {
-                lang: request.lang,
-                reference: &request.reference,
-                right: request.right,
-                follow_link: follow,
-                controller: &controller,
-            },
-            &email,
-        ),
-        templates::dpo_withdrawn(&request.reference, request.right, &console, &controller),
-    ];
+    change.emails = Letters::new(&state, &request).withdrawn(&email);
     match requests::apply(&state, &request, change).await {
         Ok(_) => Ok(FormReply::go(format!("/my-requests/{}", request.reference))),
         Err(ChangeError::NotAllowed { .. } | ChangeError::ChangedMeanwhile) => Ok(

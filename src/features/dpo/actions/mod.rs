@@ -10,9 +10,9 @@ use crate::domain::outcome::{
 };
 use crate::domain::{Actor, Date, ErrorCode, EventKind, FieldErrors, Reference, RightKind, Status};
 use crate::error::AppError;
-use crate::features::dpo::emails;
 use crate::features::dpo::signin::console_session::{Dpo, require_dpo};
 use crate::i18n::{console, current_lang};
+use crate::requests::letters::Letters;
 use crate::requests::{self, Change, ChangeError, ClockEffect, RequestRow};
 use crate::state::{AppState, request_context};
 use crate::web::form::{FormReply, Notice};
@@ -246,7 +246,7 @@ async fn build(
     let mut change = Change::event(EventKind::Received, Actor::Dpo);
     change.actor_id = Some(dpo.account_id.clone());
     change.to = action.target();
-    let mail = emails::DecisionEmails::new(state, request);
+    let mail = Letters::new(state, request);
     match action {
         Action::CheckIdentity => change.event = EventKind::IdentityCheckStarted,
         Action::Start => change.event = EventKind::ProcessingStarted,

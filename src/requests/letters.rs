@@ -1,29 +1,37 @@
-//! The emails the console's decisions send, in the request's language, to
-//! the subject's address when the request has one.
+//! Every email about a request, composed in one place: on filing (the
+//! acknowledgment and the DPO's notice), on each decision, and on the
+//! subject's own changes (a message, a withdrawal). Subject emails are in
+//! the request's language and go to its address when it has one. Filing
+//! queues these itself; changes carry them in `Change.emails`, which
+//! their callers fill from here.
 
-pub mod failed;
-
+use crate::config::Config;
 use crate::domain::outcome::{Outcome, RefusalReason};
-use crate::domain::{Controller, Date};
+use crate::domain::{Controller, Date, Email};
 use crate::email::OutgoingEmail;
+use crate::email::templates::RequestFacts;
 use crate::email::templates::{self, About};
 use crate::i18n::{Label, console, long_date};
 use crate::requests::RequestRow;
 use crate::state::AppState;
 
-pub struct DecisionEmails<'a> {
+pub struct Letters<'a> {
     request: &'a RequestRow,
     follow_link: String,
+    console_link: String,
     controller: Controller,
 }
 
-impl<'a> DecisionEmails<'a> {
+impl<'a> Letters<'a> {
     pub fn new(state: &AppState, request: &'a RequestRow) -> Self {
-        DecisionEmails {
+        Letters {
             request,
             follow_link: state
                 .config
                 .link(&format!("/my-requests/{}", request.reference)),
+            console_link: state
+                .config
+                .link(&format!("/dpo/requests/{}", request.reference)),
             controller: state.config.controller(),
         }
     }
@@ -48,6 +56,31 @@ impl<'a> DecisionEmails<'a> {
             .0
             .as_ref()
             .map(|to| build(self.about(), to))
+    }
+
+    /// The subject withdrew: their confirmation (to the verified address
+    /// `to`) and the DPO's notice.
+    pub fn withdrawn(&self, to: &Email) -> Vec<OutgoingEmail> {
+        vec![
+            templates::withdrawn(self.about(), to),
+            templates::dpo_withdrawn(
+                &self.request.reference,
+                self.request.right,
+                &self.console_link,
+                &self.controller,
+            ),
+        ]
+    }
+
+    /// The subject wrote (`answering` a question of the DPO, or not): the
+    /// DPO's notice.
+    pub fn subject_wrote(&self, answering: bool) -> OutgoingEmail {
+        templates::dpo_subject_wrote(
+            &self.request.reference,
+            answering,
+            &self.console_link,
+            &self.controller,
+        )
     }
 
     pub fn information_requested(&self, reason: &str) -> Option<OutgoingEmail> {
@@ -126,4 +159,33 @@ impl<'a> DecisionEmails<'a> {
         let reason = reason.label().get(self.request.lang);
         self.to_subject(|about, to| templates::refused(about, to, reason, explanation))
     }
+}
+
+/// The emails of a new request: the acknowledgment to the subject's
+/// address when there is one, and the DPO's notice for a request filed on
+/// the portal (one the DPO recorded needs no notice).
+pub fn filed(
+    config: &Config,
+    lang: crate::domain::Lang,
+    facts: &RequestFacts,
+    to: Option<&Email>,
+    notify_dpo: bool,
+) -> Vec<OutgoingEmail> {
+    let controller = config.controller();
+    let mut emails = Vec::new();
+    if let Some(to) = to {
+        let follow = config.link(&format!("/my-requests/{}", facts.reference));
+        emails.push(templates::acknowledgment(
+            lang,
+            to,
+            facts,
+            &follow,
+            &controller,
+        ));
+    }
+    if notify_dpo {
+        let console = config.link(&format!("/dpo/requests/{}", facts.reference));
+        emails.push(templates::dpo_new_request(facts, &console, &controller));
+    }
+    emails
 }
