@@ -108,12 +108,11 @@ async fn anonymise(
     now: Millis,
 ) -> anyhow::Result<bool> {
     let mut tx = pool.begin().await.context("retention: begin")?;
-    let done = sqlx::query(
-        "UPDATE requests SET email = '', first_name = '', last_name = '', customer_number = NULL, \
-         reply_phone = NULL, reply_postal_address = NULL, details = '{}', outcome = $1, \
-         anonymised_at = $2, version = version + 1 \
+    let done = sqlx::query(&format!(
+        "UPDATE requests SET {}, outcome = $1, anonymised_at = $2, version = version + 1 \
          WHERE id = $3 AND anonymised_at IS NULL AND closed_at < $4",
-    )
+        crate::requests::columns::blanked()
+    ))
     .bind(bare_outcome(outcome))
     .bind(now)
     .bind(id)

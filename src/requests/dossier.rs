@@ -75,6 +75,9 @@ pub struct FileLine {
 pub struct Dossier {
     pub row: RequestRow,
     pub submitted: Submitted,
+    /// The personal columns the evidence file lists, as stored
+    /// (`columns::in_evidence`), in that order.
+    pub personal: Vec<(&'static str, Option<String>)>,
     pub details: Option<RightDetails>,
     pub outcome: Option<Outcome>,
     /// Every event, notes and all, in order.
@@ -109,6 +112,23 @@ pub async fn read(
     .fetch_one(&mut *conn)
     .await
     .context("dossier: read what was sent")?;
+    let personal_columns: Vec<&'static str> = super::columns::in_evidence().collect();
+    let stored = sqlx::query(&format!(
+        "SELECT {} FROM requests WHERE id = $1",
+        personal_columns.join(", ")
+    ))
+    .bind(&row.id)
+    .fetch_one(&mut *conn)
+    .await
+    .context("dossier: read the personal columns")?;
+    let personal = personal_columns
+        .into_iter()
+        .map(|column| {
+            use sqlx::Row;
+            Ok((column, stored.try_get::<Option<String>, _>(column)?))
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .context("dossier: read the personal columns")?;
     let events = sqlx::query_as::<_, EventRow>(&format!(
         "SELECT {EVENT_COLUMNS} FROM request_events WHERE request_id = $1 ORDER BY at, id"
     ))
@@ -154,6 +174,7 @@ pub async fn read(
     Ok(Some(Dossier {
         row,
         submitted,
+        personal,
         details,
         outcome,
         events,

@@ -4,6 +4,7 @@
 
 pub mod change;
 pub mod clock;
+pub mod columns;
 pub mod dossier;
 pub mod figures;
 mod file;

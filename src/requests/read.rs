@@ -150,7 +150,6 @@ pub async fn earlier(
 
 /// One request's register row, from its stored columns (the CSV's
 /// cells are `features::dpo::exports`'s).
-#[derive(sqlx::FromRow)]
 pub struct RegisterRow {
     pub reference: String,
     pub right_kind: String,
@@ -165,9 +164,36 @@ pub struct RegisterRow {
     pub status: String,
     pub outcome: Option<String>,
     pub anonymised_at: Option<Millis>,
-    pub first_name: String,
-    pub last_name: String,
-    pub email: String,
+    /// The personal columns the register shows when asked
+    /// (`columns::in_register`), in that order.
+    pub personal: Vec<String>,
+}
+
+impl<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> for RegisterRow {
+    fn from_row(row: &'r sqlx::any::AnyRow) -> Result<Self, sqlx::Error> {
+        use sqlx::Row;
+        Ok(RegisterRow {
+            reference: row.try_get("reference")?,
+            right_kind: row.try_get("right_kind")?,
+            intake: row.try_get("intake")?,
+            received_at: row.try_get("received_at")?,
+            received_on: row.try_get("received_on")?,
+            first_due_on: row.try_get("first_due_on")?,
+            due_on: row.try_get("due_on")?,
+            extended_at: row.try_get("extended_at")?,
+            extension_months: row.try_get("extension_months")?,
+            closed_at: row.try_get("closed_at")?,
+            status: row.try_get("status")?,
+            outcome: row.try_get("outcome")?,
+            anonymised_at: row.try_get("anonymised_at")?,
+            personal: super::columns::in_register()
+                .map(|column| {
+                    row.try_get::<Option<String>, _>(column)
+                        .map(Option::unwrap_or_default)
+                })
+                .collect::<Result<_, _>>()?,
+        })
+    }
 }
 
 const REGISTER_PAGE: i64 = 1000;
@@ -177,12 +203,14 @@ pub async fn register_page(
     pool: &Pool,
     after: &(Millis, String),
 ) -> anyhow::Result<Vec<RegisterRow>> {
-    sqlx::query_as::<_, RegisterRow>(
+    let personal: Vec<&str> = super::columns::in_register().collect();
+    sqlx::query_as::<_, RegisterRow>(&format!(
         "SELECT reference, right_kind, intake, received_at, received_on, first_due_on, due_on, extended_at, \
-         extension_months, closed_at, status, outcome, anonymised_at, first_name, last_name, email FROM requests \
+         extension_months, closed_at, status, outcome, anonymised_at, {} FROM requests \
          WHERE received_at > $1 OR (received_at = $1 AND reference > $2) \
          ORDER BY received_at, reference LIMIT $3",
-    )
+        personal.join(", ")
+    ))
     .bind(after.0)
     .bind(&after.1)
     .bind(REGISTER_PAGE)

@@ -8,6 +8,7 @@ mod accountability;
 mod backup;
 mod bad_bodies;
 mod cli;
+mod columns;
 mod concurrency;
 mod console;
 mod console_auth;

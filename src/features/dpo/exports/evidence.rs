@@ -47,6 +47,15 @@ pub async fn export_evidence(
         return Ok(None);
     };
     let (row, sent) = (&dossier.row, &dossier.submitted);
+    // Every personal column (`requests::columns`), and how the person
+    // relates to SOFACTO and wants the answer.
+    let mut subject: serde_json::Map<String, serde_json::Value> = dossier
+        .personal
+        .iter()
+        .map(|(column, value)| ((*column).to_owned(), serde_json::json!(value)))
+        .collect();
+    subject.insert("relation".into(), sent.relation.slug().into());
+    subject.insert("reply_channel".into(), sent.reply_channel.slug().into());
     let request_json = serde_json::json!({
         "reference": row.reference.as_str(),
         "right": row.right.slug(),
@@ -62,16 +71,7 @@ pub async fn export_evidence(
         "paused_days": row.paused_days,
         "closed_at": row.closed_at,
         "anonymised_at": sent.anonymised_at,
-        "subject": {
-            "email": row.email.0.as_ref().map_or("", |email| email.as_str()),
-            "first_name": sent.first_name,
-            "last_name": sent.last_name,
-            "relation": sent.relation.slug(),
-            "customer_number": sent.customer_number,
-            "reply_channel": sent.reply_channel.slug(),
-            "reply_phone": sent.reply_phone,
-            "reply_postal_address": sent.reply_postal_address,
-        },
+        "subject": subject,
         "details": serde_json::to_value(&dossier.details).context("evidence: details as JSON")?,
         "outcome": serde_json::to_value(&dossier.outcome).context("evidence: outcome as JSON")?,
     });

@@ -62,7 +62,6 @@ pub const REGISTER_HEADER: &[&str] = &[
     "days_taken",
     "anonymised",
 ];
-const PERSONAL_HEADER: &[&str] = &["first_name", "last_name", "email"];
 
 pub use crate::requests::read::RegisterRow;
 use crate::requests::read::register_page;
@@ -115,11 +114,7 @@ impl RegisterRow {
             .to_owned(),
         ];
         if personal {
-            cells.extend([
-                self.first_name.clone(),
-                self.last_name.clone(),
-                self.email.clone(),
-            ]);
+            cells.extend(self.personal.iter().cloned());
         }
         cells
     }
@@ -147,7 +142,7 @@ pub async fn register(
     audit::record(&state.pool, now, &entry).await?;
     let mut header: Vec<String> = REGISTER_HEADER.iter().map(|h| (*h).to_owned()).collect();
     if personal {
-        header.extend(PERSONAL_HEADER.iter().map(|h| (*h).to_owned()));
+        header.extend(crate::requests::columns::in_register().map(str::to_owned));
     }
     let first = Bytes::from(csv_line(&header));
     let pool = state.pool.clone();

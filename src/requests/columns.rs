@@ -1,0 +1,142 @@
+//! The columns of `requests`, each declared once: personal (it names or
+//! describes the person, and retention blanks it), stripped (kept with its
+//! free text removed) or kept (the register's facts and the clock). The
+//! retention run, the register and the evidence file read these lists; a
+//! test fails when a column of the table is in none of them.
+
+/// A personal column: what retention writes over it, and whether the
+/// register shows it when the DPO asks for personal data.
+pub struct Personal {
+    pub column: &'static str,
+    /// The SQL value it becomes on anonymisation.
+    pub blank: &'static str,
+    pub in_register: bool,
+}
+
+pub const PERSONAL: &[Personal] = &[
+    Personal {
+        column: "first_name",
+        blank: "''",
+        in_register: true,
+    },
+    Personal {
+        column: "last_name",
+        blank: "''",
+        in_register: true,
+    },
+    Personal {
+        column: "email",
+        blank: "''",
+        in_register: true,
+    },
+    Personal {
+        column: "customer_number",
+        blank: "NULL",
+        in_register: false,
+    },
+    Personal {
+        column: "reply_phone",
+        blank: "NULL",
+        in_register: false,
+    },
+    Personal {
+        column: "reply_postal_address",
+        blank: "NULL",
+        in_register: false,
+    },
+    // The right-specific fields (JSON): the evidence file shows them
+    // parsed, as `details`.
+    Personal {
+        column: "details",
+        blank: "'{}'",
+        in_register: false,
+    },
+];
+
+/// Kept with its free text removed (`retention::bare_outcome`).
+pub const STRIPPED: &[&str] = &["outcome"];
+
+/// Not personal: what the register and the clock need after
+/// anonymisation.
+pub const KEPT: &[&str] = &[
+    "id",
+    "reference",
+    "submission_key",
+    "right_kind",
+    "status",
+    "lang",
+    "relation",
+    "reply_channel",
+    "received_at",
+    "received_on",
+    "first_due_on",
+    "due_on",
+    "open_due",
+    "closed_at",
+    "assignee_id",
+    "intake",
+    "extension_months",
+    "extended_at",
+    "paused_days",
+    "paused_since",
+    "resume_status",
+    "reminded_at",
+    "version",
+    "anonymised_at",
+];
+
+/// `column = blank, …` for every personal column: the retention run's
+/// assignments.
+pub fn blanked() -> String {
+    PERSONAL
+        .iter()
+        .map(|p| format!("{} = {}", p.column, p.blank))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The personal columns the register adds when asked, in order.
+pub fn in_register() -> impl Iterator<Item = &'static str> {
+    PERSONAL.iter().filter(|p| p.in_register).map(|p| p.column)
+}
+
+/// The personal columns the evidence file lists under `subject` (the
+/// details have their own entry).
+pub fn in_evidence() -> impl Iterator<Item = &'static str> {
+    PERSONAL
+        .iter()
+        .map(|p| p.column)
+        .filter(|column| *column != "details")
+}
+
+/// Whether `column` is declared, for the test that reads the table.
+pub fn declared(column: &str) -> bool {
+    PERSONAL.iter().any(|p| p.column == column)
+        || STRIPPED.contains(&column)
+        || KEPT.contains(&column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_column_is_declared_twice() {
+        let mut all: Vec<&str> = PERSONAL.iter().map(|p| p.column).collect();
+        all.extend(STRIPPED);
+        all.extend(KEPT);
+        let count = all.len();
+        all.sort_unstable();
+        all.dedup();
+        assert_eq!(all.len(), count);
+        assert_eq!(
+            blanked(),
+            "first_name = '', last_name = '', email = '', customer_number = NULL, \
+             reply_phone = NULL, reply_postal_address = NULL, details = '{}'"
+        );
+        assert_eq!(
+            in_register().collect::<Vec<_>>(),
+            ["first_name", "last_name", "email"]
+        );
+    }
+}
