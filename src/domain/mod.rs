@@ -2,6 +2,7 @@
 //! exists, it is valid. Free of server dependencies so that the browser runs
 //! the very same checks, and free of texts: labels live in `i18n`.
 
+mod action;
 pub mod choice;
 mod controller;
 mod date;
@@ -15,6 +16,7 @@ pub mod request;
 mod right;
 mod status;
 
+pub use action::Action;
 pub use controller::{CNIL_COMPLAINT_URL, Controller};
 pub use date::{
     Date, due_date, is_french_public_holiday, iso_instant, paris_date_time, paris_offset_millis,

@@ -18,6 +18,8 @@ pub mod subject;
 #[cfg(feature = "ssr")]
 pub mod console;
 #[cfg(feature = "ssr")]
+pub mod console_labels;
+#[cfg(feature = "ssr")]
 pub mod email;
 #[cfg(feature = "ssr")]
 pub mod notice;

@@ -6,6 +6,7 @@ use crate::domain::choice::Channel;
 use crate::domain::outcome::RefusalReason;
 use crate::domain::{Date, RightKind};
 use crate::features::dpo::actions::{Action, ActionForm, RecipientRow};
+use crate::i18n::console_labels::action_texts;
 use crate::i18n::{Label, Text, console, current_lang};
 use crate::web::form::{FormReply, Posted};
 use crate::web::islands::{FieldError, FormNotice, FormStateProvider};
@@ -51,7 +52,7 @@ fn action_form(
                 <input type="hidden" name="form[seen]" value=seen />
                 // Built inside the form's state, so its errors show.
                 {fields()}
-                <button type="submit" class=class>{action_button(action).get(lang)}</button>
+                <button type="submit" class=class>{action_texts(action).button.get(lang)}</button>
             </form>
         </FormStateProvider>
     }
@@ -72,107 +73,14 @@ pub(super) fn Actions(
 ) -> impl IntoView {
     let lang = current_lang();
     let _ = today;
-    let allowed = |action: Action| action.allowed_from(data.status);
-    let p = &posted;
-    let d = &data;
     let mut forms: Vec<AnyView> = Vec::new();
-    if allowed(Action::CheckIdentity) {
-        forms.push(view! { <div class="action"><h3>{console::A_CHECK_IDENTITY.get(lang)}</h3><p class="hint">{console::A_CHECK_IDENTITY_HINT.get(lang)}</p>{action_form(d, p, Action::CheckIdentity, "", || ().into_any())}</div> }.into_any());
-    }
-    if allowed(Action::Start) {
-        forms.push(view! { <div class="action"><h3>{console::A_START.get(lang)}</h3><p class="hint">{console::A_START_HINT.get(lang)}</p>{action_form(d, p, Action::Start, "", || ().into_any())}</div> }.into_any());
-    }
-    if allowed(Action::AskInformation) {
-        let typed = value(p, Action::AskInformation, |f| &f.info_reason, String::new());
-        let fields =
-            move || textarea("info_reason", console::F_INFO_REASON, typed, true).into_any();
-        forms.push(view! { <div class="action"><h3>{console::A_ASK.get(lang)}</h3><p class="hint">{console::A_ASK_HINT.get(lang)}</p>{action_form(d, p, Action::AskInformation, "", fields)}</div> }.into_any());
-    }
-    if allowed(Action::RecordAnswer) {
-        let typed = value(p, Action::RecordAnswer, |f| &f.answer, String::new());
-        let fields = move || textarea("answer", console::F_ANSWER, typed, true).into_any();
-        forms.push(view! { <div class="action"><h3>{console::A_RECORD_ANSWER.get(lang)}</h3><p class="hint">{console::A_RECORD_ANSWER_HINT.get(lang)}</p>{action_form(d, p, Action::RecordAnswer, "", fields)}</div> }.into_any());
-    }
-    if allowed(Action::Complete) {
-        forms.push(view! { <div class="action action--wide"><h3>{console::A_COMPLETE.get(lang)}</h3>{action_form(d, p, Action::Complete, "", { let (d, p) = (d.clone(), p.clone()); move || complete_fields(&d, &p) })}</div> }.into_any());
-    }
-    if allowed(Action::Extend) && !d.extended {
-        let months = value(p, Action::Extend, |f| &f.extend_months, String::new());
-        let reason = value(p, Action::Extend, |f| &f.extend_reason, String::new());
-        let fields = move || {
-            view! {
-            <div class="field">
-                <label for="extend_months">{console::F_EXTEND_MONTHS.get(lang)}</label>
-                <select id="extend_months" name="form[extend_months]">
-                    <option value="1" selected=months != "2">{console::ONE_MONTH.get(lang)}</option>
-                    <option value="2" selected=months == "2">{console::TWO_MONTHS.get(lang)}</option>
-                </select>
-                <FieldError field="extend_months".to_owned() />
-            </div>
-            {textarea("extend_reason", console::F_EXTEND_REASON, reason, true)}
-        }.into_any()
-        };
-        forms.push(view! { <div class="action"><h3>{console::A_EXTEND.get(lang)}</h3><p class="hint">{console::A_EXTEND_HINT.get(lang)}</p>{action_form(d, p, Action::Extend, "", fields)}</div> }.into_any());
-    }
-    if allowed(Action::Message) {
-        let typed = value(p, Action::Message, |f| &f.message, String::new());
-        let fields = move || textarea("message", console::F_MESSAGE, typed, true).into_any();
-        forms.push(view! { <div class="action"><h3>{console::A_MESSAGE.get(lang)}</h3>{action_form(d, p, Action::Message, "", fields)}</div> }.into_any());
-    }
-    if allowed(Action::Note) {
-        let typed = value(p, Action::Note, |f| &f.note, String::new());
-        let fields = move || textarea("note", console::F_NOTE, typed, true).into_any();
-        forms.push(view! { <div class="action"><h3>{console::A_NOTE.get(lang)}</h3><p class="hint">{console::A_NOTE_HINT.get(lang)}</p>{action_form(d, p, Action::Note, "secondary", fields)}</div> }.into_any());
-    }
-    if allowed(Action::Assign) {
-        let current = d.assignee.clone().unwrap_or_default();
-        let accounts = d.accounts.clone();
-        let fields = move || {
-            view! {
-            <div class="field">
-                <label for="assignee">{console::F_ASSIGNEE.get(lang)}</label>
-                <select id="assignee" name="form[assignee]">
-                    <option value="" selected=current.is_empty()>{console::NOBODY.get(lang)}</option>
-                    {accounts.iter().map(|(id, email)| view! { <option value=id.clone() selected=*id == current>{email.clone()}</option> }).collect_view()}
-                </select>
-                <FieldError field="assignee".to_owned() />
-            </div>
-        }.into_any()
-        };
-        forms.push(view! { <div class="action"><h3>{console::A_ASSIGN.get(lang)}</h3>{action_form(d, p, Action::Assign, "secondary", fields)}</div> }.into_any());
-        forms.push(view! {
-            <div class="action">
-                <h3>{console::A_ATTACH.get(lang)}</h3>
-                <p class="hint">{console::A_ATTACH_HINT.get(lang)}</p>
-                <form method="post" action=format!("/dpo/requests/{}/attach", d.reference) enctype="multipart/form-data" class="action-form">
-                    <input type="hidden" name="seen" value=d.status.slug() />
-                    <div class="field">
-                        <label for="file">{console::F_FILE.get(lang)}</label>
-                        <input id="file" name="file" type="file" required accept=".pdf,.json,.csv,.txt,.zip,.png,.jpg,.jpeg" />
-                    </div>
-                    <button type="submit" class="secondary">{console::A_ATTACH.get(lang)}</button>
-                </form>
-            </div>
-        }.into_any());
-    }
-    if allowed(Action::Refuse) {
-        let reason = value(p, Action::Refuse, |f| &f.refuse_reason, String::new());
-        let explanation = value(p, Action::Refuse, |f| &f.refuse_explanation, String::new());
-        let fields = move || {
-            view! {
-            <div class="field">
-                <label for="refuse_reason">{console::F_REFUSE_REASON.get(lang)}</label>
-                <select id="refuse_reason" name="form[refuse_reason]" required>
-                    <option value="" selected=reason.is_empty()>{crate::i18n::site::CHOOSE.get(lang)}</option>
-                    {RefusalReason::ALL.iter().map(|r| view! { <option value=r.slug() selected=reason == r.slug()>{r.label().get(lang)}</option> }).collect_view()}
-                </select>
-                <FieldError field="refuse_reason".to_owned() />
-            </div>
-            {textarea("refuse_explanation", console::F_REFUSE_EXPLANATION, explanation, true)}
-            <p class="hint">{console::A_REFUSE_HINT.get(lang)}</p>
-        }.into_any()
-        };
-        forms.push(view! { <div class="action action--danger"><h3>{console::A_REFUSE.get(lang)}</h3>{action_form(d, p, Action::Refuse, "danger", fields)}</div> }.into_any());
+    for action in Action::offered(data.status, data.extended) {
+        forms.push(action_block(&data, &posted, action));
+        // A reply file is not an action of its own: it is offered on any
+        // open request, beside the assignment.
+        if action == Action::Assign {
+            forms.push(attach_block(&data));
+        }
     }
     view! {
         <section class="page console">
@@ -180,6 +88,127 @@ pub(super) fn Actions(
             <div class="actions">{forms}</div>
         </section>
     }
+}
+
+/// One offered action: its title and hint, its form and its fields. The
+/// match is exhaustive, so an action cannot exist without its form.
+fn action_block(d: &ActionsData, p: &Option<Posted<ActionForm>>, action: Action) -> AnyView {
+    let lang = current_lang();
+    let texts = action_texts(action);
+    let (block, button) = match action {
+        Action::Complete => ("action action--wide", ""),
+        Action::Refuse => ("action action--danger", "danger"),
+        Action::Note | Action::Assign => ("action", "secondary"),
+        _ => ("action", ""),
+    };
+    let typed = |get: fn(&ActionForm) -> &String| value(p, action, get, String::new());
+    let fields: Box<dyn FnOnce() -> AnyView + Send> = match action {
+        Action::CheckIdentity | Action::Start => Box::new(|| ().into_any()),
+        Action::AskInformation => {
+            let typed = typed(|f| &f.info_reason);
+            Box::new(move || {
+                textarea("info_reason", console::F_INFO_REASON, typed, true).into_any()
+            })
+        }
+        Action::RecordAnswer => {
+            let typed = typed(|f| &f.answer);
+            Box::new(move || textarea("answer", console::F_ANSWER, typed, true).into_any())
+        }
+        Action::Complete => {
+            let (d, p) = (d.clone(), p.clone());
+            Box::new(move || complete_fields(&d, &p))
+        }
+        Action::Extend => {
+            let months = typed(|f| &f.extend_months);
+            let reason = typed(|f| &f.extend_reason);
+            Box::new(move || {
+                view! {
+                    <div class="field">
+                        <label for="extend_months">{console::F_EXTEND_MONTHS.get(lang)}</label>
+                        <select id="extend_months" name="form[extend_months]">
+                            <option value="1" selected=months != "2">{console::ONE_MONTH.get(lang)}</option>
+                            <option value="2" selected=months == "2">{console::TWO_MONTHS.get(lang)}</option>
+                        </select>
+                        <FieldError field="extend_months".to_owned() />
+                    </div>
+                    {textarea("extend_reason", console::F_EXTEND_REASON, reason, true)}
+                }
+                .into_any()
+            })
+        }
+        Action::Message => {
+            let typed = typed(|f| &f.message);
+            Box::new(move || textarea("message", console::F_MESSAGE, typed, true).into_any())
+        }
+        Action::Note => {
+            let typed = typed(|f| &f.note);
+            Box::new(move || textarea("note", console::F_NOTE, typed, true).into_any())
+        }
+        Action::Assign => {
+            let current = d.assignee.clone().unwrap_or_default();
+            let accounts = d.accounts.clone();
+            Box::new(move || {
+                view! {
+                    <div class="field">
+                        <label for="assignee">{console::F_ASSIGNEE.get(lang)}</label>
+                        <select id="assignee" name="form[assignee]">
+                            <option value="" selected=current.is_empty()>{console::NOBODY.get(lang)}</option>
+                            {accounts.iter().map(|(id, email)| view! { <option value=id.clone() selected=*id == current>{email.clone()}</option> }).collect_view()}
+                        </select>
+                        <FieldError field="assignee".to_owned() />
+                    </div>
+                }
+                .into_any()
+            })
+        }
+        Action::Refuse => {
+            let reason = typed(|f| &f.refuse_reason);
+            let explanation = typed(|f| &f.refuse_explanation);
+            Box::new(move || {
+                view! {
+                    <div class="field">
+                        <label for="refuse_reason">{console::F_REFUSE_REASON.get(lang)}</label>
+                        <select id="refuse_reason" name="form[refuse_reason]" required>
+                            <option value="" selected=reason.is_empty()>{crate::i18n::site::CHOOSE.get(lang)}</option>
+                            {RefusalReason::ALL.iter().map(|r| view! { <option value=r.slug() selected=reason == r.slug()>{r.label().get(lang)}</option> }).collect_view()}
+                        </select>
+                        <FieldError field="refuse_reason".to_owned() />
+                    </div>
+                    {textarea("refuse_explanation", console::F_REFUSE_EXPLANATION, explanation, true)}
+                    <p class="hint">{console::A_REFUSE_HINT.get(lang)}</p>
+                }
+                .into_any()
+            })
+        }
+    };
+    view! {
+        <div class=block>
+            <h3>{texts.title.get(lang)}</h3>
+            {texts.hint.map(|hint| view! { <p class="hint">{hint.get(lang)}</p> })}
+            {action_form(d, p, action, button, fields)}
+        </div>
+    }
+    .into_any()
+}
+
+/// The reply-file form: a multipart post of its own.
+fn attach_block(d: &ActionsData) -> AnyView {
+    let lang = current_lang();
+    view! {
+        <div class="action">
+            <h3>{console::A_ATTACH.get(lang)}</h3>
+            <p class="hint">{console::A_ATTACH_HINT.get(lang)}</p>
+            <form method="post" action=format!("/dpo/requests/{}/attach", d.reference) enctype="multipart/form-data" class="action-form">
+                <input type="hidden" name="seen" value=d.status.slug() />
+                <div class="field">
+                    <label for="file">{console::F_FILE.get(lang)}</label>
+                    <input id="file" name="file" type="file" required accept=".pdf,.json,.csv,.txt,.zip,.png,.jpg,.jpeg" />
+                </div>
+                <button type="submit" class="secondary">{console::A_ATTACH.get(lang)}</button>
+            </form>
+        </div>
+    }
+    .into_any()
 }
 
 /// The completion form: a summary, and what the right calls for.
@@ -346,34 +375,4 @@ fn complete_fields(d: &ActionsData, p: &Option<Posted<ActionForm>>) -> AnyView {
     }
     parts.push(view! { <p class="hint">{console::A_COMPLETE_HINT.get(lang)}</p> }.into_any());
     parts.into_any()
-}
-
-pub fn action_label(action: Action) -> Text {
-    match action {
-        Action::CheckIdentity => console::A_CHECK_IDENTITY,
-        Action::Start => console::A_START,
-        Action::AskInformation => console::A_ASK,
-        Action::RecordAnswer => console::A_RECORD_ANSWER,
-        Action::Extend => console::A_EXTEND,
-        Action::Message => console::A_MESSAGE,
-        Action::Note => console::A_NOTE,
-        Action::Assign => console::A_ASSIGN,
-        Action::Complete => console::A_COMPLETE,
-        Action::Refuse => console::A_REFUSE,
-    }
-}
-
-fn action_button(action: Action) -> Text {
-    match action {
-        Action::CheckIdentity => console::B_CHECK_IDENTITY,
-        Action::Start => console::B_START,
-        Action::AskInformation => console::B_ASK,
-        Action::RecordAnswer => console::B_RECORD_ANSWER,
-        Action::Extend => console::B_EXTEND,
-        Action::Message => console::B_MESSAGE,
-        Action::Note => console::B_NOTE,
-        Action::Assign => console::B_ASSIGN,
-        Action::Complete => console::B_COMPLETE,
-        Action::Refuse => console::B_REFUSE,
-    }
 }

@@ -9,7 +9,7 @@ mod sections;
 use audit_trail::AuditTrail;
 pub use audit_trail::console_event_label;
 use forms::Actions;
-pub use forms::action_label;
+
 pub(crate) use sections::email_kind_label;
 use sections::*;
 
@@ -90,7 +90,7 @@ fn RequestView(
     view! {
         <section class="page console">
             <p><a href="/dpo">{console::BACK_TO_QUEUE.get(lang)}</a></p>
-            {done.map(|action| view! { <p class="alert" role="status">{console::DONE.with(lang, &[("action", &action_label(action).get(lang))])}</p> })}
+            {done.map(|action| view! { <p class="alert" role="status">{console::DONE.with(lang, &[("action", &crate::i18n::console_labels::action_texts(action).title.get(lang))])}</p> })}
             {orphan_notice.map(|notice| view! { <p class="alert alert--error" role="alert">{notice.text}</p> })}
             <h1>{console::REQUEST_TITLE.with(lang, &[("reference", &reference)])}</h1>
             <dl class="facts">

@@ -1,0 +1,97 @@
+//! The DPO's actions on a request, beside the statuses they lead to
+//! (`Status::can_become`): which status each needs, and where it goes.
+//! The console offers exactly the actions `Action::offered` gives, each
+//! with its form; the server refuses the others whatever is posted.
+
+use super::Status;
+use super::choice::choice_enum;
+
+choice_enum! {
+    /// The actions, as named in their addresses, in the order the request
+    /// page offers them.
+    pub enum Action {
+        CheckIdentity = "check-identity",
+        Start = "start",
+        AskInformation = "ask-information",
+        RecordAnswer = "record-answer",
+        Complete = "complete",
+        Extend = "extend",
+        Message = "message",
+        Note = "note",
+        Assign = "assign",
+        Refuse = "refuse",
+    }
+}
+
+impl Action {
+    /// The status the action leads to, if it changes it.
+    pub fn target(self) -> Option<Status> {
+        match self {
+            Action::CheckIdentity => Some(Status::IdentityCheck),
+            Action::Start => Some(Status::InProgress),
+            Action::AskInformation => Some(Status::AwaitingSubject),
+            Action::Complete => Some(Status::Completed),
+            Action::Refuse => Some(Status::Refused),
+            // Back to the status before the pause (requests::apply).
+            Action::RecordAnswer => None,
+            Action::Extend | Action::Message | Action::Note | Action::Assign => None,
+        }
+    }
+
+    /// Whether the action is offered on a request in `status` (the server
+    /// refuses the others whatever is posted).
+    pub fn allowed_from(self, status: Status) -> bool {
+        use Status::*;
+        match self {
+            Action::CheckIdentity => status == Received,
+            Action::Start => matches!(status, Received | IdentityCheck),
+            Action::AskInformation => matches!(status, Received | IdentityCheck | InProgress),
+            Action::RecordAnswer => status == AwaitingSubject,
+            Action::Complete => status == InProgress,
+            Action::Refuse | Action::Extend => {
+                matches!(
+                    status,
+                    Received | IdentityCheck | InProgress | AwaitingSubject
+                )
+            }
+            Action::Message | Action::Note | Action::Assign => !status.is_closed(),
+        }
+    }
+
+    /// The actions offered on a request in `status`, in page order; an
+    /// extension is offered once.
+    pub fn offered(status: Status, extended: bool) -> impl Iterator<Item = Action> {
+        Action::ALL
+            .iter()
+            .copied()
+            .filter(move |action| action.allowed_from(status))
+            .filter(move |action| !(extended && *action == Action::Extend))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_closed_request_offers_nothing_and_an_open_one_a_note() {
+        for status in Status::ALL {
+            let offered: Vec<Action> = Action::offered(*status, false).collect();
+            assert_eq!(offered.is_empty(), status.is_closed(), "{status:?}");
+            assert_eq!(offered.contains(&Action::Note), !status.is_closed());
+        }
+        assert!(Action::offered(Status::InProgress, false).any(|a| a == Action::Extend));
+        assert!(!Action::offered(Status::InProgress, true).any(|a| a == Action::Extend));
+    }
+
+    #[test]
+    fn every_status_change_is_one_the_statuses_allow() {
+        for action in Action::ALL {
+            for from in Status::ALL {
+                if let Some(to) = action.target().filter(|_| action.allowed_from(*from)) {
+                    assert!(from.can_become(to), "{action:?}: {from:?} to {to:?}");
+                }
+            }
+        }
+    }
+}
