@@ -102,7 +102,7 @@ impl OutboxWorker {
     }
 
     async fn deliver(&self, claimed: Claimed) {
-        let expired_code = claimed.kind == "verification_code"
+        let expired_code = claimed.kind == crate::email::EmailKind::VerificationCode.slug()
             && claimed.created_at + crate::features::verify::CODE_TTL_SECS * 1000
                 < self.clock.now();
         let result = match envelope(&self.from, &claimed.recipient) {

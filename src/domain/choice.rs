@@ -156,3 +156,22 @@ mod tests {
         assert_eq!(Category::ALL.len(), 4);
     }
 }
+
+choice_enum! {
+    /// How a request reached SOFACTO: filed on the portal, or recorded by
+    /// the DPO from a letter or an email.
+    pub enum IntakeChannel {
+        Portal = "portal",
+        Letter = "letter",
+        Email = "email",
+    }
+}
+
+choice_enum! {
+    /// Which way a request's file went: the DPO's reply to the subject,
+    /// or the subject's file to the DPO.
+    pub enum FileDirection {
+        ToSubject = "to_subject",
+        FromSubject = "from_subject",
+    }
+}

@@ -16,10 +16,30 @@ use lettre::{
 use std::path::PathBuf;
 use std::time::Duration;
 
+crate::domain::choice::choice_enum! {
+    /// What a message is, for the outbox, the logs and the console; the
+    /// console's words for each are `i18n::console_labels::email_kind`.
+    pub enum EmailKind {
+        VerificationCode = "verification_code",
+        Acknowledgment = "acknowledgment",
+        DpoNewRequest = "dpo_new_request",
+        DpoDigest = "dpo_digest",
+        InformationRequested = "information_requested",
+        InformationReminder = "information_reminder",
+        DpoMessage = "dpo_message",
+        Extended = "extended",
+        Completed = "completed",
+        Refused = "refused",
+        Withdrawn = "withdrawn",
+        DpoWithdrawn = "dpo_withdrawn",
+        DpoSubjectAnswered = "dpo_subject_answered",
+        DpoSubjectWrote = "dpo_subject_wrote",
+    }
+}
+
 /// One email ready to be queued: plain text and HTML of the same content.
 pub struct OutgoingEmail {
-    /// What the message is, for logs and the console (`verification_code`, …).
-    pub kind: &'static str,
+    pub kind: EmailKind,
     pub to: Email,
     pub subject: String,
     pub text: String,

@@ -37,7 +37,7 @@ pub async fn enqueue(
          VALUES ($1, $2, $3, $4, 'pending', 0, $5, $5, $6)",
     )
     .bind(&id)
-    .bind(email.kind)
+    .bind(email.kind.slug())
     .bind(email.to.as_str())
     .bind(raw)
     .bind(now)

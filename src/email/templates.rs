@@ -3,7 +3,7 @@
 //! escapes what it quotes. Emails to the DPO carry the reference, the
 //! right, the due date and a link, never the request's personal content.
 
-use super::OutgoingEmail;
+use super::{EmailKind, OutgoingEmail};
 use crate::domain::{Controller, Date, Email, Lang, Reference, RightKind};
 use crate::i18n::email::*;
 use crate::i18n::{Label, long_date};
@@ -107,7 +107,7 @@ impl Body {
     fn email(
         self,
         lang: Lang,
-        kind: &'static str,
+        kind: EmailKind,
         to: &Email,
         subject: String,
         controller: &Controller,
@@ -146,7 +146,7 @@ pub fn verification_code(
         // subjects.
         .email(
             lang,
-            "verification_code",
+            EmailKind::VerificationCode,
             to,
             CODE_SUBJECT.get(lang).to_owned(),
             controller,
@@ -181,7 +181,7 @@ pub fn acknowledgment(
         .paragraph(ACK_NEXT.get(lang))
         .paragraph(COMPLAINT.with(lang, &[("url", &controller.complaint_url)]))
         .button(ACK_BUTTON.get(lang), follow_link)
-        .email(lang, "acknowledgment", to, subject, controller)
+        .email(lang, EmailKind::Acknowledgment, to, subject, controller)
 }
 
 /// To the DPO mailbox: only what is needed to find the request.
@@ -212,7 +212,7 @@ pub fn dpo_new_request(
         .button(OPEN_IN_CONSOLE.get(lang), console_link)
         .email(
             lang,
-            "dpo_new_request",
+            EmailKind::DpoNewRequest,
             &controller.dpo_email,
             subject,
             controller,
@@ -286,7 +286,7 @@ pub fn dpo_digest(
         .button(OPEN_IN_CONSOLE.get(lang), queue_link)
         .email(
             lang,
-            "dpo_digest",
+            EmailKind::DpoDigest,
             &controller.dpo_email,
             DIGEST_SUBJECT.with(
                 lang,
@@ -309,7 +309,7 @@ pub fn dpo_withdrawn(
         .button(OPEN_IN_CONSOLE.get(lang), console_link)
         .email(
             lang,
-            "dpo_withdrawn",
+            EmailKind::DpoWithdrawn,
             &controller.dpo_email,
             DPO_WITHDRAWN_SUBJECT.with(lang, &[("reference", reference)]),
             controller,
@@ -339,7 +339,7 @@ impl About<'_> {
     fn send(
         self,
         body: Body,
-        kind: &'static str,
+        kind: EmailKind,
         to: &Email,
         subject: crate::i18n::Text,
     ) -> OutgoingEmail {
@@ -356,7 +356,7 @@ pub fn information_requested(about: About, to: &Email, reason: &str) -> Outgoing
         .paragraph(INFO_INTRO.with(lang, &[("reference", about.reference)]))
         .paragraph(reason)
         .paragraph(INFO_HOW.get(lang));
-    about.send(body, "information_requested", to, INFO_SUBJECT)
+    about.send(body, EmailKind::InformationRequested, to, INFO_SUBJECT)
 }
 
 /// A reminder after 14 days without an answer.
@@ -365,7 +365,7 @@ pub fn information_reminder(about: About, to: &Email) -> OutgoingEmail {
     let body = Body::new(lang, REMINDER_TITLE)
         .paragraph(REMINDER_BODY.with(lang, &[("reference", about.reference)]))
         .paragraph(INFO_HOW.get(lang));
-    about.send(body, "information_reminder", to, REMINDER_SUBJECT)
+    about.send(body, EmailKind::InformationReminder, to, REMINDER_SUBJECT)
 }
 
 pub fn dpo_message(about: About, to: &Email, message: &str) -> OutgoingEmail {
@@ -373,7 +373,7 @@ pub fn dpo_message(about: About, to: &Email, message: &str) -> OutgoingEmail {
     let body = Body::new(lang, MESSAGE_TITLE)
         .paragraph(MESSAGE_INTRO.with(lang, &[("reference", about.reference)]))
         .paragraph(message);
-    about.send(body, "dpo_message", to, MESSAGE_SUBJECT)
+    about.send(body, EmailKind::DpoMessage, to, MESSAGE_SUBJECT)
 }
 
 pub fn extended(about: About, to: &Email, months: u32, due: Date, reason: &str) -> OutgoingEmail {
@@ -390,7 +390,7 @@ pub fn extended(about: About, to: &Email, months: u32, due: Date, reason: &str) 
         .paragraph(reason)
         .paragraph(EXTENDED_RIGHT.get(lang))
         .paragraph(COMPLAINT.with(lang, &[("url", &about.controller.complaint_url)]));
-    about.send(body, "extended", to, EXTENDED_SUBJECT)
+    about.send(body, EmailKind::Extended, to, EXTENDED_SUBJECT)
 }
 
 /// The request is done: the summary, what the GDPR says goes with it, and
@@ -413,7 +413,7 @@ pub fn completed(
         body = body.paragraph(COMPLETED_FILES.with(lang, &[("count", &files)]));
     }
     body = body.paragraph(COMPLAINT.with(lang, &[("url", &about.controller.complaint_url)]));
-    about.send(body, "completed", to, COMPLETED_SUBJECT)
+    about.send(body, EmailKind::Completed, to, COMPLETED_SUBJECT)
 }
 
 /// A refusal always states the right to complain to the CNIL and to seek
@@ -425,7 +425,7 @@ pub fn refused(about: About, to: &Email, reason: &str, explanation: &str) -> Out
         .paragraph(REFUSED_REASON.with(lang, &[("reason", &reason)]))
         .paragraph(explanation)
         .paragraph(REFUSED_REMEDIES.with(lang, &[("url", &about.controller.complaint_url)]));
-    about.send(body, "refused", to, REFUSED_SUBJECT)
+    about.send(body, EmailKind::Refused, to, REFUSED_SUBJECT)
 }
 
 /// The subject withdrew: their confirmation.
@@ -433,7 +433,7 @@ pub fn withdrawn(about: About, to: &Email) -> OutgoingEmail {
     let lang = about.lang;
     let body = Body::new(lang, WITHDRAWN_TITLE)
         .paragraph(WITHDRAWN_BODY.with(lang, &[("reference", about.reference)]));
-    about.send(body, "withdrawn", to, WITHDRAWN_SUBJECT)
+    about.send(body, EmailKind::Withdrawn, to, WITHDRAWN_SUBJECT)
 }
 
 /// To the DPO mailbox: the subject answered or wrote; no content, a link.
@@ -455,9 +455,9 @@ pub fn dpo_subject_wrote(
         .email(
             lang,
             if answered {
-                "dpo_subject_answered"
+                EmailKind::DpoSubjectAnswered
             } else {
-                "dpo_subject_wrote"
+                EmailKind::DpoSubjectWrote
             },
             &controller.dpo_email,
             title.get(lang).to_owned() + " " + reference.as_str(),

@@ -5,6 +5,8 @@
 use super::Text;
 use super::console::*;
 use crate::domain::Action;
+use crate::domain::choice::{FileDirection, IntakeChannel};
+use crate::email::EmailKind;
 
 /// What the request page says about one action.
 pub struct ActionTexts {
@@ -37,5 +39,39 @@ pub fn action_texts(action: Action) -> ActionTexts {
         title,
         hint,
         button,
+    }
+}
+
+pub fn email_kind(kind: EmailKind) -> Text {
+    match kind {
+        EmailKind::VerificationCode => MAIL_CODE,
+        EmailKind::DpoDigest => MAIL_DIGEST,
+        EmailKind::Acknowledgment => MAIL_ACK,
+        EmailKind::DpoNewRequest => MAIL_DPO_NEW,
+        EmailKind::InformationRequested => MAIL_INFO,
+        EmailKind::InformationReminder => MAIL_REMINDER,
+        EmailKind::DpoMessage => MAIL_MESSAGE,
+        EmailKind::Extended => MAIL_EXTENDED,
+        EmailKind::Completed => MAIL_COMPLETED,
+        EmailKind::Refused => MAIL_REFUSED,
+        EmailKind::Withdrawn => MAIL_WITHDRAWN,
+        EmailKind::DpoWithdrawn => MAIL_DPO_WITHDRAWN,
+        EmailKind::DpoSubjectAnswered => MAIL_DPO_ANSWERED,
+        EmailKind::DpoSubjectWrote => MAIL_DPO_WROTE,
+    }
+}
+
+pub fn intake(channel: IntakeChannel) -> Text {
+    match channel {
+        IntakeChannel::Portal => INTAKE_PORTAL,
+        IntakeChannel::Letter => INTAKE_LETTER,
+        IntakeChannel::Email => INTAKE_EMAIL,
+    }
+}
+
+pub fn file_direction(direction: FileDirection) -> Text {
+    match direction {
+        FileDirection::ToSubject => FILE_TO_SUBJECT,
+        FileDirection::FromSubject => FILE_FROM_SUBJECT,
     }
 }

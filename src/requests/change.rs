@@ -81,7 +81,7 @@ impl From<anyhow::Error> for ChangeError {
 /// A file stored with a change.
 pub struct NewFile {
     /// `to_subject` (a reply file) or `from_subject`.
-    pub direction: &'static str,
+    pub direction: crate::domain::choice::FileDirection,
     pub name: String,
     pub content_type: &'static str,
     pub data: Vec<u8>,
@@ -183,7 +183,7 @@ pub async fn apply(
         )
         .bind(&file_id)
         .bind(&request.id)
-        .bind(file.direction)
+        .bind(file.direction.slug())
         .bind(&file.name)
         .bind(file.content_type)
         .bind(file.data.len() as i64)

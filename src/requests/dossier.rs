@@ -63,7 +63,8 @@ struct EmailRow {
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct FileLine {
     pub id: String,
-    pub direction: String,
+    #[sqlx(try_from = "String")]
+    pub direction: crate::domain::choice::FileDirection,
     pub name: String,
     pub content_type: String,
     pub size: i64,

@@ -6,6 +6,7 @@ use super::clock::open_due;
 use super::{EventAudit, NewEvent, audit_event, record_event};
 use crate::clock::Millis;
 use crate::db::new_id;
+use crate::domain::choice::IntakeChannel;
 use crate::domain::request::{ReplyChannel, ValidRequest};
 use crate::domain::{Actor, Date, Email, EventKind, Reference, Status, due_date};
 use crate::email::{outbox, templates};
@@ -23,7 +24,7 @@ pub enum Intake {
     /// A letter or an email to the DPO, recorded in the console by the DPO
     /// account `recorded_by`; the clock starts when it arrived.
     OtherChannel {
-        channel: &'static str,
+        channel: IntakeChannel,
         arrived_at: Millis,
     },
 }
@@ -47,11 +48,11 @@ pub async fn file(state: &AppState, new: NewRequest<'_>) -> Result<Reference, Ap
     }
     let now = state.clock.now();
     let (received_at, intake) = match new.intake {
-        Intake::Portal => (now, "portal"),
+        Intake::Portal => (now, IntakeChannel::Portal.slug()),
         Intake::OtherChannel {
             channel,
             arrived_at,
-        } => (arrived_at, channel),
+        } => (arrived_at, channel.slug()),
     };
     let received_on = Date::paris_of(received_at);
     let due_on = due_date(received_on, 0, 0);
@@ -109,7 +110,7 @@ pub async fn file(state: &AppState, new: NewRequest<'_>) -> Result<Reference, Ap
         }
         let (actor, note) = match new.intake {
             Intake::Portal => (Actor::Subject, None),
-            Intake::OtherChannel { channel, .. } => (Actor::Dpo, Some(channel)),
+            Intake::OtherChannel { channel, .. } => (Actor::Dpo, Some(channel.slug())),
         };
         let event_id = record_event(
             &mut tx,

@@ -118,7 +118,7 @@ async fn message(
             )));
         };
         change.files.push(NewFile {
-            direction: "from_subject",
+            direction: crate::domain::choice::FileDirection::FromSubject,
             name,
             content_type,
             data,

@@ -114,7 +114,7 @@ pub async fn export_evidence(
         .map(|f| {
             serde_json::json!({
                 "id": f.id,
-                "direction": f.direction,
+                "direction": f.direction.slug(),
                 "name": f.name,
                 "content_type": f.content_type,
                 "size": f.size,

@@ -2,6 +2,7 @@
 //! recorded so that the register is complete. Its clock starts the day it
 //! arrived; its emails go to the address given, if one is.
 
+use crate::domain::choice::IntakeChannel;
 use crate::domain::request::{RequestForm, ValidRequest};
 use crate::domain::{Date, Email, ErrorCode, Lang, RightKind};
 use crate::error::AppError;
@@ -32,12 +33,9 @@ pub struct RecordRequest {
     pub intake: IntakeForm,
 }
 
-fn channel(slug: &str) -> Option<&'static str> {
-    match slug {
-        "letter" => Some("letter"),
-        "email" => Some("email"),
-        _ => None,
-    }
+/// A letter or an email: a request filed on the portal is not recorded.
+fn channel(slug: &str) -> Option<IntakeChannel> {
+    IntakeChannel::parse(slug).filter(|channel| *channel != IntakeChannel::Portal)
 }
 
 /// `POST /dpo/new`.

@@ -189,7 +189,7 @@ fn RequestView(
                             <li>
                                 <a href=format!("/dpo/files/{}", file.id)>{file.name.clone()}</a>
                                 " — " {human_size(file.size)} " — " {paris_date_time(file.created_at)} " — "
-                                {if file.direction == "to_subject" { console::FILE_TO_SUBJECT.get(lang) } else { console::FILE_FROM_SUBJECT.get(lang) }}
+                                {crate::i18n::console_labels::file_direction(file.direction).get(lang)}
                                 {file.shared_at.map(|at| view! { " — " {console::FILE_SHARED.with(lang, &[("date", &paris_date_time(at))])} })}
                                 <br /><span class="muted mono">"SHA-256 " {file.sha256.clone()}</span>
                             </li>

@@ -2,9 +2,11 @@
 //! outcome, the emails and the files, in words.
 
 use crate::domain::choice::Category;
+use crate::domain::choice::IntakeChannel;
 use crate::domain::outcome::Outcome;
 use crate::domain::paris_date_time;
 use crate::domain::request::{Destination, RightDetails, Scope};
+use crate::i18n::console_labels;
 use crate::i18n::{Label, Text, console, current_lang, long_date};
 use leptos::prelude::*;
 
@@ -177,29 +179,11 @@ pub(super) fn human_size(bytes: i64) -> String {
 }
 
 pub(super) fn intake_label(intake: &str) -> Text {
-    match intake {
-        "letter" => console::INTAKE_LETTER,
-        "email" => console::INTAKE_EMAIL,
-        _ => console::INTAKE_PORTAL,
-    }
+    IntakeChannel::parse(intake).map_or(console::INTAKE_PORTAL, console_labels::intake)
 }
 
+/// A stored email kind in words; a kind this version does not know
+/// (written by an older one) reads as "other".
 pub(crate) fn email_kind_label(kind: &str) -> Text {
-    match kind {
-        "verification_code" => console::MAIL_CODE,
-        "dpo_digest" => console::MAIL_DIGEST,
-        "acknowledgment" => console::MAIL_ACK,
-        "dpo_new_request" => console::MAIL_DPO_NEW,
-        "information_requested" => console::MAIL_INFO,
-        "information_reminder" => console::MAIL_REMINDER,
-        "dpo_message" => console::MAIL_MESSAGE,
-        "extended" => console::MAIL_EXTENDED,
-        "completed" => console::MAIL_COMPLETED,
-        "refused" => console::MAIL_REFUSED,
-        "withdrawn" => console::MAIL_WITHDRAWN,
-        "dpo_withdrawn" => console::MAIL_DPO_WITHDRAWN,
-        "dpo_subject_answered" => console::MAIL_DPO_ANSWERED,
-        "dpo_subject_wrote" => console::MAIL_DPO_WROTE,
-        _ => console::MAIL_OTHER,
-    }
+    crate::email::EmailKind::parse(kind).map_or(console::MAIL_OTHER, console_labels::email_kind)
 }
