@@ -9,7 +9,7 @@ use std::time::Duration;
 
 fn sample_email(marker: &str) -> OutgoingEmail {
     OutgoingEmail {
-        kind: "test",
+        kind: privacy_portal::email::EmailKind::DpoMessage,
         to: Email::parse("jane.doe@example.org").unwrap(),
         subject: format!("Test {marker}"),
         text: format!("Bonjour, voici le test {marker}."),
