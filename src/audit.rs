@@ -52,6 +52,36 @@ impl Who<'_> {
     }
 }
 
+crate::domain::choice::choice_enum! {
+    /// What an audit entry records, besides a request's events (stored as
+    /// `request.` and the event's kind, [`event_action`]). The slugs are
+    /// what the log stores and hashes, so they never change; the console's
+    /// words for each are `i18n::console_labels::audit_action`.
+    pub enum AuditAction {
+        AccountCreated = "account.created",
+        AccountDisabled = "account.disabled",
+        AccountPasswordReset = "account.password_reset",
+        AccountSecondFactorReset = "account.second_factor_reset",
+        AccountSecondFactorEnabled = "account.second_factor_enabled",
+        AccountSignedIn = "account.signed_in",
+        AccountSignedOut = "account.signed_out",
+        AccountSignInFailed = "account.sign_in_failed",
+        AccountLocked = "account.locked",
+        DigestSent = "digest.sent",
+        EmailRetried = "email.retried",
+        ExportEvidence = "export.evidence",
+        ExportRegister = "export.register",
+        FileDownloaded = "file.downloaded",
+        RequestAnonymised = "request.anonymised",
+        RetentionPurged = "retention.purged",
+    }
+}
+
+/// The stored action of a request event's entry.
+pub fn event_action(kind: crate::domain::EventKind) -> String {
+    format!("request.{}", kind.slug())
+}
+
 /// One entry to append: what happened, to which request or account, and
 /// its facts (JSON without personal data).
 pub struct Entry<'a> {
@@ -66,7 +96,12 @@ pub struct Entry<'a> {
 }
 
 impl<'a> Entry<'a> {
-    pub fn new(action: &'a str, who: Who<'a>) -> Self {
+    pub fn new(action: AuditAction, who: Who<'a>) -> Self {
+        Self::named(action.slug(), who)
+    }
+
+    /// An entry for a request event, named by [`event_action`].
+    pub fn named(action: &'a str, who: Who<'a>) -> Self {
         Entry {
             action,
             who,
@@ -226,10 +261,11 @@ pub async fn record_failed_sign_in(
     // The head first: it serialises the count with the append.
     lock_head(&mut tx).await?;
     let recent: i64 = sqlx::query(
-        "SELECT COUNT(*) AS n FROM audit_log WHERE account_id = $1 AND action = 'account.sign_in_failed' AND at > $2",
+        "SELECT COUNT(*) AS n FROM audit_log WHERE account_id = $1 AND action = $3 AND at > $2",
     )
     .bind(account_id)
     .bind(at - 3_600_000)
+    .bind(AuditAction::AccountSignInFailed.slug())
     .fetch_one(&mut *tx)
     .await
     .context("audit: count the failed sign-ins")?
@@ -238,7 +274,7 @@ pub async fn record_failed_sign_in(
         append(
             &mut tx,
             at,
-            &Entry::new("account.sign_in_failed", Who::System).account(account_id),
+            &Entry::new(AuditAction::AccountSignInFailed, Who::System).account(account_id),
         )
         .await?;
     }
@@ -410,13 +446,12 @@ async fn check_evidence(
         }
     }
     let digest = crate::secure::sha256_bytes_hex(document.to_string().as_bytes());
-    let exported = sqlx::query(
-        "SELECT seq FROM audit_log WHERE action = 'export.evidence' AND object_id = $1",
-    )
-    .bind(&digest)
-    .fetch_optional(pool)
-    .await
-    .context("audit: find the export")?;
+    let exported = sqlx::query("SELECT seq FROM audit_log WHERE action = $2 AND object_id = $1")
+        .bind(&digest)
+        .bind(AuditAction::ExportEvidence.slug())
+        .fetch_optional(pool)
+        .await
+        .context("audit: find the export")?;
     if exported.is_none() {
         return Ok(Some(
             "the log records no export of this document: it was changed after it was exported"

@@ -159,7 +159,7 @@ async fn send_digest(state: &AppState, today: Date, now: Millis) -> anyhow::Resu
         let id = outbox::enqueue(&mut tx, &email, &state.config.mail_from, None, now)
             .await
             .context("digest: queue")?;
-        let entry = audit::Entry::new("digest.sent", audit::Who::System)
+        let entry = audit::Entry::new(crate::audit::AuditAction::DigestSent, audit::Who::System)
             .object(&id)
             .facts(serde_json::json!({
                 "requests": lines.len(),

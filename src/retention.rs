@@ -60,11 +60,13 @@ pub async fn run(
         }
     }
     if requests > 0 {
-        let entry = Entry::new("retention.purged", Who::System).facts(serde_json::json!({
-            "requests": requests,
-            "retention_days": retention_days,
-            "closed_before": cutoff,
-        }));
+        let entry = Entry::new(crate::audit::AuditAction::RetentionPurged, Who::System).facts(
+            serde_json::json!({
+                "requests": requests,
+                "retention_days": retention_days,
+                "closed_before": cutoff,
+            }),
+        );
         audit::record(pool, now, &entry).await?;
         tracing::info!(
             requests,
@@ -143,7 +145,8 @@ async fn anonymise(
             .await
             .with_context(|| format!("retention: {what}"))?;
     }
-    let entry = Entry::new("request.anonymised", Who::System).reference(reference);
+    let entry =
+        Entry::new(crate::audit::AuditAction::RequestAnonymised, Who::System).reference(reference);
     audit::append(&mut tx, now, &entry).await?;
     tx.commit().await.context("retention: commit")?;
     Ok(true)

@@ -117,7 +117,7 @@ pub async fn create_account(
     if inserted.rows_affected() == 0 {
         return Err(AccountError::AlreadyExists);
     }
-    audit_operator(&mut tx, "account.created", &id, now).await?;
+    audit_operator(&mut tx, crate::audit::AuditAction::AccountCreated, &id, now).await?;
     tx.commit().await.context("accounts: commit")?;
     Ok(id)
 }
@@ -173,7 +173,7 @@ pub async fn all_emails(pool: &Pool) -> anyhow::Result<Vec<(String, String)>> {
 /// Records a change made from the command line to the account `id`.
 async fn audit_operator(
     conn: &mut sqlx::AnyConnection,
-    action: &str,
+    action: crate::audit::AuditAction,
     id: &str,
     now: Millis,
 ) -> anyhow::Result<()> {
@@ -214,7 +214,13 @@ pub async fn disable(pool: &Pool, email: &Email, now: Millis) -> Result<String, 
         .await
         .context("accounts: disable")?;
     end_sessions(&mut tx, &id).await?;
-    audit_operator(&mut tx, "account.disabled", &id, now).await?;
+    audit_operator(
+        &mut tx,
+        crate::audit::AuditAction::AccountDisabled,
+        &id,
+        now,
+    )
+    .await?;
     tx.commit().await.context("accounts: commit")?;
     Ok(id)
 }
@@ -241,7 +247,13 @@ pub async fn reset_password(
     .await
     .context("accounts: reset the password")?;
     end_sessions(&mut tx, &id).await?;
-    audit_operator(&mut tx, "account.password_reset", &id, now).await?;
+    audit_operator(
+        &mut tx,
+        crate::audit::AuditAction::AccountPasswordReset,
+        &id,
+        now,
+    )
+    .await?;
     tx.commit().await.context("accounts: commit")?;
     Ok(id)
 }
@@ -264,7 +276,13 @@ pub async fn reset_totp(pool: &Pool, email: &Email, now: Millis) -> Result<Strin
         .await
         .context("accounts: delete the recovery codes")?;
     end_sessions(&mut tx, &id).await?;
-    audit_operator(&mut tx, "account.second_factor_reset", &id, now).await?;
+    audit_operator(
+        &mut tx,
+        crate::audit::AuditAction::AccountSecondFactorReset,
+        &id,
+        now,
+    )
+    .await?;
     tx.commit().await.context("accounts: commit")?;
     Ok(id)
 }

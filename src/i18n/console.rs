@@ -76,6 +76,18 @@ texts! {
     A_DOWNLOADED: "Fichier téléchargé" | "File downloaded";
     A_EVIDENCE: "Dossier de preuve exporté" | "Evidence file exported";
     A_RETRIED: "E-mail relancé" | "Email retried";
+    AU_ACCOUNT_CREATED: "Compte créé" | "Account created";
+    AU_ACCOUNT_DISABLED: "Compte désactivé" | "Account disabled";
+    AU_PASSWORD_RESET: "Mot de passe réinitialisé" | "Password reset";
+    AU_SECOND_FACTOR_RESET: "Second facteur réinitialisé" | "Second factor reset";
+    AU_SECOND_FACTOR_ENABLED: "Second facteur activé" | "Second factor turned on";
+    AU_SIGNED_IN: "Connexion à la console" | "Signed in to the console";
+    AU_SIGNED_OUT: "Déconnexion de la console" | "Signed out of the console";
+    AU_SIGN_IN_FAILED: "Connexion refusée" | "Sign-in refused";
+    AU_LOCKED: "Compte verrouillé" | "Account locked";
+    AU_DIGEST_SENT: "Récapitulatif quotidien envoyé" | "Daily digest sent";
+    AU_REGISTER: "Registre exporté" | "Register exported";
+    AU_RETENTION_RUN: "Passage de la durée de conservation" | "Retention run";
     EVIDENCE_DOWNLOAD: "Télécharger le dossier de preuve (JSON)" | "Download the evidence file (JSON)";
 
     QUEUE_TITLE: "File des demandes" | "Request queue";

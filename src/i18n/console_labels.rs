@@ -4,8 +4,9 @@
 
 use super::Text;
 use super::console::*;
-use crate::domain::Action;
+use crate::audit::AuditAction;
 use crate::domain::choice::{FileDirection, IntakeChannel};
+use crate::domain::{Action, EventKind};
 use crate::email::EmailKind;
 
 /// What the request page says about one action.
@@ -73,5 +74,50 @@ pub fn file_direction(direction: FileDirection) -> Text {
     match direction {
         FileDirection::ToSubject => FILE_TO_SUBJECT,
         FileDirection::FromSubject => FILE_FROM_SUBJECT,
+    }
+}
+
+/// Events as the DPO reads them (the subject's follow page words them for
+/// the subject).
+pub fn event(kind: EventKind) -> Text {
+    use EventKind as E;
+    match kind {
+        E::Received => E_RECEIVED,
+        E::Withdrawn => E_WITHDRAWN,
+        E::IdentityCheckStarted => E_IDENTITY_CHECK,
+        E::ProcessingStarted => E_PROCESSING,
+        E::InformationRequested => E_INFO_REQUESTED,
+        E::SubjectAnswered => E_SUBJECT_ANSWERED,
+        E::SubjectMessage => E_SUBJECT_MESSAGE,
+        E::DpoMessage => E_DPO_MESSAGE,
+        E::Extended => E_EXTENDED,
+        E::Completed => E_COMPLETED,
+        E::Refused => E_REFUSED,
+        E::Assigned => E_ASSIGNED,
+        E::NoteAdded => E_NOTE,
+        E::FileAttached => E_FILE,
+        E::Reminded => E_REMINDED,
+    }
+}
+
+pub fn audit_action(action: AuditAction) -> Text {
+    use AuditAction as A;
+    match action {
+        A::AccountCreated => AU_ACCOUNT_CREATED,
+        A::AccountDisabled => AU_ACCOUNT_DISABLED,
+        A::AccountPasswordReset => AU_PASSWORD_RESET,
+        A::AccountSecondFactorReset => AU_SECOND_FACTOR_RESET,
+        A::AccountSecondFactorEnabled => AU_SECOND_FACTOR_ENABLED,
+        A::AccountSignedIn => AU_SIGNED_IN,
+        A::AccountSignedOut => AU_SIGNED_OUT,
+        A::AccountSignInFailed => AU_SIGN_IN_FAILED,
+        A::AccountLocked => AU_LOCKED,
+        A::DigestSent => AU_DIGEST_SENT,
+        A::EmailRetried => A_RETRIED,
+        A::ExportEvidence => A_EVIDENCE,
+        A::ExportRegister => AU_REGISTER,
+        A::FileDownloaded => A_DOWNLOADED,
+        A::RequestAnonymised => A_ANONYMISED,
+        A::RetentionPurged => AU_RETENTION_RUN,
     }
 }

@@ -191,7 +191,7 @@ pub(crate) async fn audit_event(
     event: &EventAudit<'_>,
 ) -> anyhow::Result<()> {
     use crate::audit::{Entry, Who};
-    let action = format!("request.{}", event.kind.slug());
+    let action = crate::audit::event_action(event.kind);
     let who = match event.actor {
         Actor::Subject => Who::Subject,
         Actor::Dpo => Who::Dpo(event.actor_id.unwrap_or_default()),
@@ -202,7 +202,7 @@ pub(crate) async fn audit_event(
         .iter()
         .map(|(id, sha256)| serde_json::json!({ "id": id, "sha256": sha256 }))
         .collect();
-    let entry = Entry::new(&action, who)
+    let entry = Entry::named(&action, who)
         .reference(event.reference.as_str())
         .object(event.event_id)
         .facts(serde_json::json!({

@@ -52,7 +52,11 @@ pub async fn retry(id: String) -> Result<FormReply, AppError> {
             console::RETRY_GONE.get(lang),
         )));
     };
-    let mut entry = Entry::new("email.retried", Who::Dpo(&dpo.account_id)).object(&id);
+    let mut entry = Entry::new(
+        crate::audit::AuditAction::EmailRetried,
+        Who::Dpo(&dpo.account_id),
+    )
+    .object(&id);
     if let Some(reference) = &reference {
         entry = entry.reference(reference);
     }

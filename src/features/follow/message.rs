@@ -162,9 +162,12 @@ pub async fn download(
     }) else {
         return not_found();
     };
-    let entry = crate::audit::Entry::new("file.downloaded", crate::audit::Who::Subject)
-        .reference(request.reference.as_str())
-        .object(&id);
+    let entry = crate::audit::Entry::new(
+        crate::audit::AuditAction::FileDownloaded,
+        crate::audit::Who::Subject,
+    )
+    .reference(request.reference.as_str())
+    .object(&id);
     crate::audit::record(&state.pool, now, &entry).await?;
     Ok(crate::files::download(
         &file.name,

@@ -25,10 +25,12 @@ pub async fn dpo_download(
     let Some(file) = crate::requests::read::stored_file(&state.pool, &id).await? else {
         return Ok(StatusCode::NOT_FOUND.into_response());
     };
-    let entry =
-        crate::audit::Entry::new("file.downloaded", crate::audit::Who::Dpo(&dpo.account_id))
-            .reference(&file.reference)
-            .object(&id);
+    let entry = crate::audit::Entry::new(
+        crate::audit::AuditAction::FileDownloaded,
+        crate::audit::Who::Dpo(&dpo.account_id),
+    )
+    .reference(&file.reference)
+    .object(&id);
     crate::audit::record(&state.pool, state.clock.now(), &entry).await?;
     Ok(crate::files::download(
         &file.name,

@@ -136,9 +136,12 @@ pub async fn export_evidence(
         "audit": serde_json::to_value(audit_rows).context("evidence: audit entries as JSON")?,
     });
     let digest = crate::secure::sha256_bytes_hex(document.to_string().as_bytes());
-    let entry = Entry::new("export.evidence", Who::Dpo(&dpo.account_id))
-        .reference(reference.as_str())
-        .object(&digest);
+    let entry = Entry::new(
+        crate::audit::AuditAction::ExportEvidence,
+        Who::Dpo(&dpo.account_id),
+    )
+    .reference(reference.as_str())
+    .object(&digest);
     let recorded = audit::append(&mut tx, now, &entry).await?;
     tx.commit().await.context("evidence: commit")?;
     let file = serde_json::json!({

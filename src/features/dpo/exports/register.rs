@@ -137,8 +137,11 @@ pub async fn register(
     };
     let personal = !form.personal.is_empty();
     let now = state.clock.now();
-    let entry = Entry::new("export.register", Who::Dpo(&dpo.account_id))
-        .facts(serde_json::json!({ "personal_data": personal }));
+    let entry = Entry::new(
+        crate::audit::AuditAction::ExportRegister,
+        Who::Dpo(&dpo.account_id),
+    )
+    .facts(serde_json::json!({ "personal_data": personal }));
     audit::record(&state.pool, now, &entry).await?;
     let mut header: Vec<String> = REGISTER_HEADER.iter().map(|h| (*h).to_owned()).collect();
     if personal {

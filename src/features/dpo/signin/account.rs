@@ -56,7 +56,7 @@ pub async fn confirm(form: ConfirmForm) -> Result<FormReply, AppError> {
     let hashes: Vec<String> = codes.iter().map(|code| totp::recovery_hash(code)).collect();
     credentials::enable_totp(&mut tx, &dpo.account_id, &secret, step as i64, &hashes).await?;
     let entry = crate::audit::Entry::new(
-        "account.second_factor_enabled",
+        crate::audit::AuditAction::AccountSecondFactorEnabled,
         crate::audit::Who::Dpo(&dpo.account_id),
     )
     .account(&dpo.account_id);

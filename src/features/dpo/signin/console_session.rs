@@ -161,9 +161,11 @@ pub async fn close(state: &AppState, parts: &Parts) -> Result<(), AppError> {
     if let Some(token) = cookies::read(parts, COOKIE, secure) {
         let mut tx = state.pool.begin().await.context("dpo session: begin")?;
         if let Some(account_id) = sessions::delete(&mut tx, &token_hash(token)).await? {
-            let entry =
-                crate::audit::Entry::new("account.signed_out", crate::audit::Who::Dpo(&account_id))
-                    .account(&account_id);
+            let entry = crate::audit::Entry::new(
+                crate::audit::AuditAction::AccountSignedOut,
+                crate::audit::Who::Dpo(&account_id),
+            )
+            .account(&account_id);
             crate::audit::append(&mut tx, state.clock.now(), &entry).await?;
         }
         tx.commit().await.context("dpo session: commit")?;

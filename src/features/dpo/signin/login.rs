@@ -93,8 +93,11 @@ async fn record_failure(state: &AppState, account_id: &str, now: Millis) -> anyh
         crate::audit::record(
             &state.pool,
             now,
-            &crate::audit::Entry::new("account.locked", crate::audit::Who::System)
-                .account(account_id),
+            &crate::audit::Entry::new(
+                crate::audit::AuditAction::AccountLocked,
+                crate::audit::Who::System,
+            )
+            .account(account_id),
         )
         .await?;
     } else {
@@ -112,9 +115,12 @@ async fn record_success(
     now: Millis,
 ) -> anyhow::Result<()> {
     credentials::clear_failures(&mut *conn, account_id).await?;
-    let entry = crate::audit::Entry::new("account.signed_in", crate::audit::Who::Dpo(account_id))
-        .account(account_id)
-        .facts(serde_json::json!({ "second_factor": factor }));
+    let entry = crate::audit::Entry::new(
+        crate::audit::AuditAction::AccountSignedIn,
+        crate::audit::Who::Dpo(account_id),
+    )
+    .account(account_id)
+    .facts(serde_json::json!({ "second_factor": factor }));
     crate::audit::append(conn, now, &entry).await?;
     Ok(())
 }

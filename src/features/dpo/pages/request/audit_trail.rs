@@ -1,25 +1,24 @@
 //! The request's audit trail as the DPO reads it, with the evidence
 //! export's button.
 
+use crate::audit::AuditAction;
 use crate::domain::paris_date_time;
-use crate::i18n::{Text, console, current_lang};
+use crate::i18n::{console, console_labels, current_lang};
 use leptos::prelude::*;
 
-/// An audit action as the DPO reads it.
+/// An audit action as the DPO reads it: a request event, or one of the
+/// other actions; one this version does not know is shown as stored.
 fn audit_action_label(action: &str) -> String {
     let lang = current_lang();
-    if let Some(kind) = action
+    if let Some(known) = AuditAction::parse(action) {
+        return console_labels::audit_action(known).get(lang).to_owned();
+    }
+    match action
         .strip_prefix("request.")
         .and_then(crate::domain::EventKind::parse)
     {
-        return console_event_label(kind).get(lang).to_owned();
-    }
-    match action {
-        "request.anonymised" => console::A_ANONYMISED.get(lang).to_owned(),
-        "file.downloaded" => console::A_DOWNLOADED.get(lang).to_owned(),
-        "export.evidence" => console::A_EVIDENCE.get(lang).to_owned(),
-        "email.retried" => console::A_RETRIED.get(lang).to_owned(),
-        other => other.to_owned(),
+        Some(kind) => console_labels::event(kind).get(lang).to_owned(),
+        None => action.to_owned(),
     }
 }
 
@@ -67,28 +66,5 @@ pub(super) fn AuditTrail(
                 <button type="submit" class="secondary">{console::EVIDENCE_DOWNLOAD.get(lang)}</button>
             </form>
         </section>
-    }
-}
-
-/// Events as the DPO reads them (the subject's follow page words them for
-/// the subject).
-pub fn console_event_label(kind: crate::domain::EventKind) -> Text {
-    use crate::domain::EventKind as E;
-    match kind {
-        E::Received => console::E_RECEIVED,
-        E::Withdrawn => console::E_WITHDRAWN,
-        E::IdentityCheckStarted => console::E_IDENTITY_CHECK,
-        E::ProcessingStarted => console::E_PROCESSING,
-        E::InformationRequested => console::E_INFO_REQUESTED,
-        E::SubjectAnswered => console::E_SUBJECT_ANSWERED,
-        E::SubjectMessage => console::E_SUBJECT_MESSAGE,
-        E::DpoMessage => console::E_DPO_MESSAGE,
-        E::Extended => console::E_EXTENDED,
-        E::Completed => console::E_COMPLETED,
-        E::Refused => console::E_REFUSED,
-        E::Assigned => console::E_ASSIGNED,
-        E::NoteAdded => console::E_NOTE,
-        E::FileAttached => console::E_FILE,
-        E::Reminded => console::E_REMINDED,
     }
 }

@@ -7,7 +7,6 @@ mod forms;
 mod sections;
 
 use audit_trail::AuditTrail;
-pub use audit_trail::console_event_label;
 use forms::Actions;
 
 pub(crate) use sections::email_kind_label;
@@ -138,7 +137,7 @@ fn RequestView(
                     let internal = event.visible_to_subject == 0;
                     view! {
                         <li class:internal=internal>
-                            <time datetime=crate::domain::iso_instant(event.at)>{paris_date_time(event.at)} " " {crate::i18n::site::PARIS_TIME.get(lang)}</time> " — " <strong>{console_event_label(event.kind).get(lang)}</strong>
+                            <time datetime=crate::domain::iso_instant(event.at)>{paris_date_time(event.at)} " " {crate::i18n::site::PARIS_TIME.get(lang)}</time> " — " <strong>{crate::i18n::console_labels::event(event.kind).get(lang)}</strong>
                             " — " {actor}
                             {internal.then(|| view! { " " <span class="badge">{console::INTERNAL.get(lang)}</span> })}
                             {event.note.clone().map(|note| view! { <p class="pre">{note}</p> })}
