@@ -16,7 +16,7 @@ const DAY: Duration = Duration::from_secs(86_400);
 
 async fn record_some(app: &TestApp, how_many: usize) {
     for i in 0..how_many {
-        let entry = Entry::new("test.entry", Who::System).facts(serde_json::json!({ "i": i }));
+        let entry = Entry::named("test.entry", Who::System).facts(serde_json::json!({ "i": i }));
         audit::record(&app.pool, app.clock_now(), &entry)
             .await
             .unwrap();
@@ -36,7 +36,7 @@ async fn appends_from_many_tasks_form_one_chain(backend: Backend) {
             let now = app.clock_now();
             tokio::spawn(async move {
                 for i in 0..10 {
-                    let entry = Entry::new("test.concurrent", Who::System)
+                    let entry = Entry::named("test.concurrent", Who::System)
                         .facts(serde_json::json!({ "task": task, "i": i }));
                     audit::record(&pool, now, &entry).await.unwrap();
                 }
