@@ -2,17 +2,13 @@
 //! and evidence exports, the dashboard, the daily digest, retention and
 //! failed emails, on both databases.
 
-use crate::console::Dpo;
-use crate::helpers::{Backend, Mail, TestApp, eventually};
-use crate::journey::Subject;
+use crate::helpers::{Backend, DAY, Dpo, Mail, Subject, TestApp, broken, download, eventually};
 use crate::on_both_databases;
 use privacy_portal::audit::{self, Entry, Who};
 use privacy_portal::domain::Date;
 use reqwest::header;
 use sqlx::Row;
 use std::time::Duration;
-
-const DAY: Duration = Duration::from_secs(86_400);
 
 async fn record_some(app: &TestApp, how_many: usize) {
     for i in 0..how_many {
@@ -21,10 +17,6 @@ async fn record_some(app: &TestApp, how_many: usize) {
             .await
             .unwrap();
     }
-}
-
-async fn broken(app: &TestApp) -> Option<String> {
-    audit::verify(&app.pool).await.unwrap().broken
 }
 
 async fn appends_from_many_tasks_form_one_chain(backend: Backend) {
@@ -217,16 +209,6 @@ async fn every_change_and_sign_in_is_in_the_log(backend: Backend) {
     dpo.sign_in_with("not the right passphrase at all").await;
     assert_eq!(app.scalar(failed).await, 6);
     assert_eq!(broken(&app).await, None);
-}
-
-/// Reads a download: status, headers, body.
-async fn download(response: reqwest::Response) -> (String, String) {
-    assert_eq!(response.status(), 200);
-    let disposition = response.headers()[header::CONTENT_DISPOSITION]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    (disposition, response.text().await.unwrap())
 }
 
 async fn the_register_leaves_out_people_unless_asked_and_defuses_formulas(backend: Backend) {

@@ -2,9 +2,7 @@
 //! filed, restored into a fresh portal, it holds every request acknowledged
 //! before it started, their files, and an audit chain that verifies.
 
-use crate::console::Dpo;
-use crate::helpers::{Backend, Mail, TestApp};
-use crate::journey::{Subject, reference_of, right_fields};
+use crate::helpers::{Backend, Dpo, Mail, Subject, TestApp, reference_of, right_fields};
 use sqlx::Row;
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -20,7 +18,7 @@ fn portal(database_url: &str, args: &[&str]) -> Output {
 }
 
 /// Files one more request for `subject` (already verified); its reference.
-async fn file_one(subject: &Subject<'_>) -> String {
+async fn file_one(subject: &Subject) -> String {
     let key = subject.form_key("access").await;
     let response = subject
         .submit("access", &key, &right_fields("access"))

@@ -3,9 +3,7 @@
 //! route, by a verified subject and a signed-in DPO. None may crash the
 //! server or answer 5xx; an oversized body gets 413, an unreadable one 400.
 
-use crate::console::Dpo;
-use crate::helpers::{Backend, Mail, TestApp};
-use crate::journey::Subject;
+use crate::helpers::{Backend, Dpo, Mail, Subject, TestApp};
 use reqwest::header;
 
 const SERVER_FUNCTIONS: [&str; 6] = [

@@ -270,9 +270,7 @@ async fn dpo_accounts_are_listed_disabled_and_reset_from_the_command_line() {
 /// exported from the console against the log.
 #[tokio::test]
 async fn audit_verify_prints_the_head_and_checks_an_evidence_file() {
-    use crate::console::Dpo;
-    use crate::helpers::{Backend, Mail, TestApp};
-    use crate::journey::Subject;
+    use crate::helpers::{Backend, Dpo, Mail, Subject, TestApp};
     let app = TestApp::spawn(Backend::Sqlite, Mail::Smtp).await;
     let subject = Subject::new(&app, "cli.evidence@example.org");
     let reference = subject.file("erasure").await;

@@ -1,8 +1,7 @@
 //! Many renders at once: every page and every JavaScript-off form answer
 //! stays whole under load.
 
-use crate::helpers::{Backend, Mail, TestApp};
-use crate::journey::Subject;
+use crate::helpers::{Backend, Mail, Subject, TestApp};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn pages_render_whole_under_parallel_load() {

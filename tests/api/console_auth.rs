@@ -1,8 +1,6 @@
 //! Signing in to the console, and what it guards.
 
-use crate::console::{Dpo, PASSWORD};
-use crate::helpers::{Backend, Mail, TestApp};
-use crate::journey::Subject;
+use crate::helpers::{Backend, Dpo, Mail, PASSWORD, Subject, TestApp};
 use crate::on_both_databases;
 use privacy_portal::accounts;
 use privacy_portal::features::dpo::totp;
@@ -37,7 +35,7 @@ fn console_routes(reference: &str) -> Vec<(&'static str, String)> {
     routes
 }
 
-async fn refused_everywhere(app: &TestApp, dpo: &Dpo<'_>, reference: &str, label: &str) {
+async fn refused_everywhere(app: &TestApp, dpo: &Dpo, reference: &str, label: &str) {
     for (method, path) in console_routes(reference) {
         let response = match method {
             "GET" => dpo.get(&path).await,
@@ -164,7 +162,7 @@ async fn wrong_passwords_slow_down_then_lock_the_account(backend: Backend) {
 
 /// Turns the second factor on for the signed-in `dpo`, as they would from
 /// their account page: the secret, the code used, and the recovery codes.
-async fn enrol_totp(app: &TestApp, dpo: &Dpo<'_>) -> (String, String, Vec<String>) {
+async fn enrol_totp(app: &TestApp, dpo: &Dpo) -> (String, String, Vec<String>) {
     use sqlx::Row;
     assert_eq!(dpo.post("/dpo/account/totp", &[]).await.status(), 303);
     let page = dpo.page("/dpo/account").await;

@@ -6,9 +6,7 @@
 //! the audit chain are whole. `PORTAL_CRASH_RUNS` kills (10 in `make
 //! test`; `make crash` runs 200).
 
-use crate::helpers::{SmtpSink, eventually, free_port};
-use crate::journey::{common_fields, reference_of, right_fields, submission_key_in};
-use reqwest::header;
+use crate::helpers::{SmtpSink, Subject, eventually, free_port, try_file};
 use sqlx::{Connection, Row};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -100,64 +98,16 @@ fn client() -> reqwest::Client {
         .unwrap()
 }
 
-/// Verifies `email` in a fresh browser; the session lives in the database,
-/// so it outlives the kills.
+/// Verifies `email` with the subject's driver, in a fresh browser that
+/// gives up after 10 s; the session lives in the database, so it outlives
+/// the kills.
 async fn verified(portal: &Portal, sink: &SmtpSink, email: &str) -> reqwest::Client {
-    let browser = client();
-    let asked = browser
-        .post(format!("{}/verify", portal.base()))
-        .form(&[("form[email]", email), ("form[right]", "access")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(asked.status(), 303);
-    let text = sink.wait_for_text(email, "/verify/link/").await;
-    let code: String = text
-        .split("Code")
-        .nth(1)
-        .unwrap()
-        .chars()
-        .filter(char::is_ascii_digit)
-        .take(6)
-        .collect();
-    let entered = browser
-        .post(format!("{}/verify/code", portal.base()))
-        .form(&[("form[code]", code.as_str())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(entered.status(), 303);
-    browser
-}
-
-/// One filing; the reference when the portal acknowledged it.
-async fn file(base: &str, browser: &reqwest::Client) -> Option<String> {
-    let form = browser
-        .get(format!("{base}/request/new?right=access"))
-        .send()
-        .await
-        .ok()?
-        .text()
-        .await
-        .ok()?;
-    let key = submission_key_in(&form)?;
-    let mut fields = vec![
-        ("form[submission_key]", key.as_str()),
-        ("form[right]", "access"),
-    ];
-    fields.extend(common_fields());
-    fields.extend(right_fields("access"));
-    let response = browser
-        .post(format!("{base}/request/new"))
-        .header(header::ACCEPT, "text/html")
-        .form(&fields)
-        .send()
-        .await
-        .ok()?;
-    if response.status() != 303 {
-        return None;
-    }
-    reference_of(&response)
+    let subject = Subject {
+        client: client(),
+        ..Subject::at(&portal.base(), Some(sink.mailbox()), email)
+    };
+    subject.verify("access").await;
+    subject.client
 }
 
 fn pseudo_random(seed: &mut u64) -> u64 {
@@ -199,7 +149,7 @@ async fn sigkill_under_load_loses_no_acknowledged_request_or_email() {
                 while !stop.load(Ordering::SeqCst) {
                     // A steady load, not a flood: the point is the kills,
                     // and every email must be delivered in the test's time.
-                    if let Some(reference) = file(&base, &browser).await {
+                    if let Some(reference) = try_file(&base, &browser, "access").await {
                         acknowledged.lock().await.push((reference, email.clone()));
                     }
                     tokio::time::sleep(Duration::from_millis(40)).await;

@@ -1,8 +1,7 @@
 //! Input from anyone: line breaks stored as LF, hidden characters refused
 //! with a clear message on both databases, codes never kept in clear.
 
-use crate::helpers::{Backend, Mail, TestApp, eventually};
-use crate::journey::Subject;
+use crate::helpers::{Backend, Mail, Subject, TestApp, eventually};
 use crate::on_both_databases;
 use sqlx::Row;
 use std::time::Duration;
@@ -89,7 +88,7 @@ async fn markup_typed_anywhere_stays_text_in_pages_emails_and_exports() {
     const SCRIPT: &str = "<script>alert('x')</script>";
     const IMAGE: &str = "\"><img src=x onerror=alert(1)>";
     let app = TestApp::spawn(Backend::Sqlite, Mail::Smtp).await;
-    let subject = crate::journey::Subject::new(&app, "markup@example.org");
+    let subject = crate::helpers::Subject::new(&app, "markup@example.org");
     subject.verify("objection").await;
     let key = subject.form_key("objection").await;
     let hostile = format!("{SCRIPT}{IMAGE}");
@@ -109,7 +108,7 @@ async fn markup_typed_anywhere_stays_text_in_pages_emails_and_exports() {
     ];
     let filed = subject.post("/request/new", &fields).await;
     assert_eq!(filed.status(), 303, "{}", filed.text().await.unwrap());
-    let reference = crate::journey::reference_of(&filed).expect("a reference");
+    let reference = crate::helpers::reference_of(&filed).expect("a reference");
     subject.send_message(&reference, &hostile, None).await;
     fields.clear();
 
@@ -126,7 +125,7 @@ async fn markup_typed_anywhere_stays_text_in_pages_emails_and_exports() {
     inert("follow page", &follow);
     assert!(follow.contains("&lt;script&gt;alert"), "shown as text");
 
-    let dpo = crate::console::Dpo::create(&app, "dpo@sofacto.com").await;
+    let dpo = crate::helpers::Dpo::create(&app, "dpo@sofacto.com").await;
     dpo.sign_in().await;
     let page = dpo.page(&format!("/dpo/requests/{reference}")).await;
     inert("DPO page", &page);

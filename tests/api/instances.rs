@@ -3,9 +3,10 @@
 //! on either instance. (The digest and the purge running once a day across
 //! instances: `accountability.rs`.)
 
-use crate::console::Dpo;
-use crate::helpers::{Backend, Mail, TestApp, eventually};
-use crate::journey::{Subject, common_fields, reference_of, right_fields, submission_key_in};
+use crate::helpers::{
+    Backend, Dpo, Mail, Subject, TestApp, common_fields, eventually, reference_of, right_fields,
+    submission_key_in,
+};
 use reqwest::header;
 use std::collections::HashMap;
 use std::time::Duration;

@@ -2,8 +2,7 @@
 //! IPv6 /48, a ceiling for the whole portal, filing limits, and wrong codes
 //! capped across codes.
 
-use crate::helpers::{Backend, Mail, TestApp};
-use crate::journey::{Subject, right_fields};
+use crate::helpers::{Backend, Mail, Subject, TestApp, right_fields};
 use crate::on_both_databases;
 use reqwest::header;
 use sqlx::Row;

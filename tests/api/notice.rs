@@ -2,14 +2,10 @@
 //! every form and every email; its periods follow the settings; open
 //! requests nobody acts on are listed until the DPO acts.
 
-use crate::console::Dpo;
-use crate::helpers::{Backend, Mail, TestApp};
-use crate::journey::Subject;
+use crate::helpers::{Backend, DAY, Dpo, Mail, Subject, TestApp};
 use crate::on_both_databases;
 use reqwest::header;
-use std::time::Duration;
 
-const DAY: Duration = Duration::from_secs(86_400);
 const NOTICE_LINK: &str = r#"href="/privacy""#;
 
 async fn page_in(app: &TestApp, path: &str, lang: &str) -> String {
@@ -54,11 +50,11 @@ async fn the_notice_is_linked_from_the_home_page_every_form_and_every_email() {
     subject.enter_code(&subject.latest_code().await).await;
     let form = subject.page("/request/new?right=erasure").await;
     assert!(form.contains(r#"class="muted notice-link""#), "{form}");
-    let key = crate::journey::submission_key_in(&form).unwrap();
+    let key = crate::helpers::submission_key_in(&form).unwrap();
     let filed = subject
-        .submit("erasure", &key, &crate::journey::right_fields("erasure"))
+        .submit("erasure", &key, &crate::helpers::right_fields("erasure"))
         .await;
-    let reference = crate::journey::reference_of(&filed).expect("a reference");
+    let reference = crate::helpers::reference_of(&filed).expect("a reference");
     let follow = subject.page(&format!("/my-requests/{reference}")).await;
     assert!(follow.contains(r#"class="muted notice-link""#), "{follow}");
     let receipt = subject

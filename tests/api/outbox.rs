@@ -203,7 +203,7 @@ async fn a_4xx_is_retried_with_backoff_and_a_5xx_fails_at_once_for_the_dpo_to_se
     );
     assert_eq!(status_of(&app, &fine).await.0, "sent");
 
-    let dpo = crate::console::Dpo::create(&app, "dpo@sofacto.com").await;
+    let dpo = crate::helpers::Dpo::create(&app, "dpo@sofacto.com").await;
     dpo.sign_in().await;
     let page = dpo.page("/dpo/emails").await;
     assert!(
@@ -226,7 +226,7 @@ async fn requests_filed_during_an_outage_are_all_emailed_afterwards(backend: Bac
         c.limits.requests_per_ip_per_day = 1000;
     })
     .await;
-    let subject = crate::journey::Subject::new(&app, "outage@example.org");
+    let subject = crate::helpers::Subject::new(&app, "outage@example.org");
     let mut references = vec![subject.file("access").await];
     let sink = app.smtp.as_ref().unwrap();
     sink.stop();
@@ -238,10 +238,10 @@ async fn requests_filed_during_an_outage_are_all_emailed_afterwards(backend: Bac
     while std::time::Instant::now() < until {
         let key = subject.form_key("access").await;
         let filed = subject
-            .submit("access", &key, &crate::journey::right_fields("access"))
+            .submit("access", &key, &crate::helpers::right_fields("access"))
             .await;
         assert_eq!(filed.status(), 303, "filing goes on during the outage");
-        references.push(crate::journey::reference_of(&filed).expect("a reference"));
+        references.push(crate::helpers::reference_of(&filed).expect("a reference"));
     }
     assert!(references.len() > 2);
     sink.restart();

@@ -1,7 +1,6 @@
 //! Every rule of address verification (SPEC §3.2).
 
-use crate::helpers::{Backend, Mail, TestApp};
-use crate::journey::Subject;
+use crate::helpers::{Backend, Mail, Subject, TestApp};
 use reqwest::header;
 use sqlx::Row;
 use std::time::Duration;

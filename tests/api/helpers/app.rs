@@ -1,35 +1,26 @@
+//! The portal started in-process for one test: on port 0, with a fresh
+//! database (SQLite in a temporary folder, or a new database on the
+//! PostgreSQL server `make test` starts), the outbox pointed at a real SMTP
+//! sink, and an injected clock the test moves; with a few reads of that
+//! database the scenarios share.
+
+use super::SmtpSink;
+use privacy_portal::audit;
 use privacy_portal::clock::ManualClock;
 use privacy_portal::config::{Config, DatabaseUrl, SmtpUrl};
 use privacy_portal::db::Pool;
 use privacy_portal::startup::Application;
 use privacy_portal::state::AppState;
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-/// Runs one scenario against each database the portal supports.
-#[macro_export]
-macro_rules! on_both_databases {
-    ($($scenario:ident),* $(,)?) => {
-        $(
-            mod $scenario {
-                #[tokio::test]
-                async fn on_sqlite() {
-                    super::$scenario($crate::helpers::Backend::Sqlite).await;
-                }
-                #[tokio::test]
-                async fn on_postgres() {
-                    super::$scenario($crate::helpers::Backend::Postgres).await;
-                }
-            }
-        )*
-    };
-}
+/// One day of the injected clock.
+pub const DAY: Duration = Duration::from_secs(86_400);
 
 #[derive(Clone, Copy, Debug)]
 pub enum Backend {
@@ -248,123 +239,8 @@ async fn fresh_postgres_database() -> String {
     url.to_string()
 }
 
-/// A real SMTP server (Python's aiosmtpd) on loopback, storing what it
-/// receives in a Maildir.
-pub struct SmtpSink {
-    pub port: u16,
-    pub maildir: TempDir,
-    handler: &'static str,
-    child: std::sync::Mutex<Option<Child>>,
-}
-
-impl SmtpSink {
-    pub fn start(port: u16) -> SmtpSink {
-        Self::start_with(port, "aiosmtpd.handlers.Mailbox")
-    }
-
-    /// One that refuses "busy…" recipients for now (451) and "nobody…"
-    /// for good (550): `smtp_refuser.py`.
-    pub fn start_refusing(port: u16) -> SmtpSink {
-        Self::start_with(port, "smtp_refuser.Refusing")
-    }
-
-    fn start_with(port: u16, handler: &'static str) -> SmtpSink {
-        let sink = SmtpSink {
-            port,
-            maildir: tempfile::tempdir().unwrap(),
-            handler,
-            child: std::sync::Mutex::new(None),
-        };
-        sink.restart();
-        sink
-    }
-
-    /// Stops the server (an outage); what it received stays readable.
-    pub fn stop(&self) {
-        if let Some(mut child) = self.child.lock().unwrap().take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-
-    /// Starts the server again on the same port and Maildir.
-    pub fn restart(&self) {
-        self.stop();
-        let python = std::env::var("PORTAL_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
-        let here = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests")
-            .join("api");
-        let child = Command::new(python)
-            .env("PYTHONPATH", here)
-            .args([
-                "-m",
-                "aiosmtpd",
-                "-n",
-                "-l",
-                &format!("127.0.0.1:{}", self.port),
-            ])
-            .args(["-c", self.handler])
-            .arg(self.maildir.path().join("Maildir"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start aiosmtpd (pip install aiosmtpd; `make test` does)");
-        let deadline = Instant::now() + Duration::from_secs(15);
-        while TcpStream::connect(("127.0.0.1", self.port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "aiosmtpd did not start listening on port {}",
-                self.port
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        *self.child.lock().unwrap() = Some(child);
-    }
-
-    /// The decoded plain-text part of the latest message to `to` whose text
-    /// contains `needle`, waiting for it.
-    pub async fn wait_for_text(&self, to: &str, needle: &str) -> String {
-        eventually(Duration::from_secs(15), || async {
-            self.messages().into_iter().rev().find_map(|raw| {
-                let message = mail_parser::MessageParser::default().parse(raw.as_bytes())?;
-                let addressed = message.to()?.first()?.address()? == to;
-                let text = message.body_text(0)?.into_owned();
-                (addressed && text.contains(needle)).then_some(text)
-            })
-        })
-        .await
-        .unwrap_or_else(|| panic!("no email to {to} containing {needle:?}"))
-    }
-
-    /// How many messages went to `to`.
-    pub fn count_to(&self, to: &str) -> usize {
-        self.messages()
-            .iter()
-            .filter_map(|raw| mail_parser::MessageParser::default().parse(raw.as_bytes()))
-            .filter(|m| m.to().and_then(|t| t.first()).and_then(|a| a.address()) == Some(to))
-            .count()
-    }
-
-    /// Every message received so far, as raw RFC 5322 text.
-    pub fn messages(&self) -> Vec<String> {
-        read_dir_files(&self.maildir.path().join("Maildir").join("new"))
-    }
-
-    pub async fn wait_for(&self, needle: &str) -> String {
-        eventually(Duration::from_secs(15), || async {
-            self.messages().into_iter().find(|m| m.contains(needle))
-        })
-        .await
-        .unwrap_or_else(|| panic!("no email containing {needle:?} reached the SMTP server"))
-    }
-}
-
-impl Drop for SmtpSink {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
-
+/// The text of every file in `dir`, oldest first (none if it does not
+/// exist yet).
 pub fn read_dir_files(dir: &Path) -> Vec<String> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
@@ -388,4 +264,26 @@ pub fn read_dir_files(dir: &Path) -> Vec<String> {
         .into_iter()
         .filter_map(|p| std::fs::read_to_string(p).ok())
         .collect()
+}
+
+/// A text column of the request `reference`, as stored.
+pub async fn stored(app: &TestApp, reference: &str, column: &'static str) -> Option<String> {
+    use sqlx::Row;
+    sqlx::query(&format!(
+        "SELECT {column} FROM requests WHERE reference = $1"
+    ))
+    .bind(reference)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
+    .get(0)
+}
+
+pub async fn status_of(app: &TestApp, reference: &str) -> String {
+    stored(app, reference, "status").await.unwrap()
+}
+
+/// Where the audit chain breaks, if it does.
+pub async fn broken(app: &TestApp) -> Option<String> {
+    audit::verify(&app.pool).await.unwrap().broken
 }
