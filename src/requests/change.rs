@@ -5,7 +5,7 @@
 //! the GDPR clock, records the timeline event and queues the emails.
 //! Whoever loses a race is told the request changed meanwhile.
 
-use super::clock::{ClockEffect, open_due};
+use super::deadline::{DeadlineEffect, open_due};
 use super::{EventAudit, NewEvent, RequestRow, audit_event, record_event};
 use crate::domain::{Actor, Date, EventKind, Status};
 use crate::email::{OutgoingEmail, outbox};
@@ -26,7 +26,7 @@ pub struct Change {
     pub detail: Option<String>,
     /// Whether the data subject sees the event on the follow page.
     pub visible_to_subject: bool,
-    pub clock: ClockEffect,
+    pub clock: DeadlineEffect,
     /// `Some(None)` unassigns.
     pub assign: Option<Option<String>>,
     /// The decision, as JSON (completion or refusal).
@@ -49,7 +49,7 @@ impl Change {
             note: None,
             detail: None,
             visible_to_subject: true,
-            clock: ClockEffect::Keep,
+            clock: DeadlineEffect::Keep,
             assign: None,
             outcome: None,
             files: Vec::new(),
@@ -97,7 +97,7 @@ pub async fn apply(
     let from = request.status;
     let to = match (change.clock, change.to) {
         // The subject's answer goes back to where the request was.
-        (ClockEffect::Resume, None) => request.resume_status.0.unwrap_or(Status::InProgress),
+        (DeadlineEffect::Resume, None) => request.resume_status.0.unwrap_or(Status::InProgress),
         (_, Some(to)) => to,
         (_, None) => from,
     };
@@ -110,11 +110,11 @@ pub async fn apply(
     let now = state.clock.now();
     let today = Date::paris_of(now);
     let clock = request
-        .clock()
+        .deadline()
         .after(change.clock, request.received_on, today);
     let resume_status = match change.clock {
-        ClockEffect::Pause => Some(from.slug()),
-        ClockEffect::Resume => None,
+        DeadlineEffect::Pause => Some(from.slug()),
+        DeadlineEffect::Resume => None,
         _ => request.resume_status.0.map(Status::slug),
     };
     let assignee = change
@@ -135,7 +135,7 @@ pub async fn apply(
     .bind(open_due(to, clock.due_on))
     .bind(i64::from(clock.extension_months))
     .bind(match change.clock {
-        ClockEffect::Extend { .. } => Some(now),
+        DeadlineEffect::Extend { .. } => Some(now),
         _ => request.extended_at,
     })
     .bind(clock.paused_days)
@@ -148,7 +148,7 @@ pub async fn apply(
     .bind(match (change.event, change.clock) {
         // One reminder per pause.
         (EventKind::Reminded, _) => Some(now),
-        (_, ClockEffect::Pause) => None,
+        (_, DeadlineEffect::Pause) => None,
         _ => request.reminded_at,
     })
     .bind(request.version)

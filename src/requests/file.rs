@@ -2,7 +2,7 @@
 //! (the acknowledgment, and the DPO notification for a request from the
 //! portal), in one transaction.
 
-use super::clock::open_due;
+use super::deadline::open_due;
 use super::{EventAudit, NewEvent, audit_event, record_event};
 use crate::clock::Millis;
 use crate::db::new_id;

@@ -3,8 +3,8 @@
 //! queue the emails in the same transaction as the write.
 
 pub mod change;
-pub mod clock;
 pub mod columns;
+pub mod deadline;
 pub mod dossier;
 pub mod figures;
 mod file;
@@ -14,7 +14,7 @@ pub mod read;
 pub mod stale;
 
 pub use change::{Change, ChangeError, apply};
-pub use clock::{ClockEffect, ClockState};
+pub use deadline::{Deadline, DeadlineEffect};
 pub use file::{Intake, NewRequest, file};
 
 use crate::clock::Millis;
@@ -99,8 +99,8 @@ pub const REQUEST_COLUMNS: &str = "id, reference, email, right_kind, status, lan
      assignee_id, intake, closed_at, reminded_at, version";
 
 impl RequestRow {
-    pub fn clock(&self) -> ClockState {
-        ClockState::of(self)
+    pub fn deadline(&self) -> Deadline {
+        Deadline::of(self)
     }
 
     /// The due date as the subject and the DPO read it: the stored one, or
@@ -108,7 +108,7 @@ impl RequestRow {
     pub fn shown_due(&self, today: Date) -> Date {
         self.due_on
             .0
-            .unwrap_or_else(|| self.clock().running_due(self.received_on, today))
+            .unwrap_or_else(|| self.deadline().running_due(self.received_on, today))
     }
 }
 

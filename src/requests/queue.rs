@@ -4,7 +4,7 @@
 
 use crate::clock::Millis;
 use crate::domain::{Date, Email, Reference, RightKind, Status};
-use crate::requests::clock::PAUSED_KEY;
+use crate::requests::deadline::PAUSED_KEY;
 use anyhow::Context;
 use serde::Deserialize;
 use sqlx::Row;

@@ -8,7 +8,7 @@ use crate::files::{Upload, UploadError, kind_of};
 use crate::i18n::subject;
 use crate::requests::change::NewFile;
 use crate::requests::letters::Letters;
-use crate::requests::{self, Change, ChangeError, ClockEffect};
+use crate::requests::{self, Change, ChangeError, DeadlineEffect};
 use crate::state::AppState;
 use crate::web::form::{FormReply, Notice};
 use crate::web::lang::request_lang;
@@ -109,7 +109,7 @@ async fn message(
         Actor::Subject,
     );
     if answering {
-        change.clock = ClockEffect::Resume;
+        change.clock = DeadlineEffect::Resume;
     }
     if let Some((name, data)) = upload.file {
         let Some(content_type) = kind_of(&name, &data) else {

@@ -13,7 +13,7 @@ use crate::error::AppError;
 use crate::features::dpo::signin::console_session::{Dpo, require_dpo};
 use crate::i18n::{console, current_lang};
 use crate::requests::letters::Letters;
-use crate::requests::{self, Change, ChangeError, ClockEffect, RequestRow};
+use crate::requests::{self, Change, ChangeError, DeadlineEffect, RequestRow};
 use crate::state::{AppState, request_context};
 use crate::web::form::{FormReply, Notice};
 use anyhow::Context;
@@ -160,7 +160,7 @@ async fn build(
         Action::AskInformation => {
             let reason = text(&mut errors, "info_reason", &form.info_reason, true);
             change.event = EventKind::InformationRequested;
-            change.clock = ClockEffect::Pause;
+            change.clock = DeadlineEffect::Pause;
             if let Some(reason) = reason {
                 change.emails.extend(mail.information_requested(&reason));
                 change.note = Some(reason);
@@ -170,7 +170,7 @@ async fn build(
             // The subject answered by letter, phone or email to the DPO:
             // the same resumption as an answer from the follow page.
             change.event = EventKind::SubjectAnswered;
-            change.clock = ClockEffect::Resume;
+            change.clock = DeadlineEffect::Resume;
             change.note = text(&mut errors, "answer", &form.answer, true);
         }
         Action::Extend => {
@@ -196,9 +196,9 @@ async fn build(
             }
             change.event = EventKind::Extended;
             if let (Some(months), Some(reason)) = (months, reason) {
-                change.clock = ClockEffect::Extend { months };
+                change.clock = DeadlineEffect::Extend { months };
                 let due = request
-                    .clock()
+                    .deadline()
                     .after(change.clock, request.received_on, today)
                     .running_due(request.received_on, today);
                 change.emails.extend(mail.extended(months, due, &reason));

@@ -1,4 +1,5 @@
-//! The GDPR clock of one request as stored: what each change does to it.
+//! The GDPR deadline of one request as stored (not `crate::clock`, which
+//! tells the time): what each change does to it, the pause, the extension.
 //! The due date itself is `domain::due_date`, the one rule for the page,
 //! the emails and the queue.
 
@@ -7,7 +8,7 @@ use crate::domain::{Date, Status, due_date};
 
 /// What a change does to the clock.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ClockEffect {
+pub enum DeadlineEffect {
     Keep,
     /// Awaiting the subject: the clock stops.
     Pause,
@@ -21,7 +22,7 @@ pub enum ClockEffect {
 
 /// The stored clock after a change.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ClockState {
+pub struct Deadline {
     pub extension_months: u32,
     pub paused_days: i64,
     /// Set while paused: the Paris date the pause began.
@@ -35,9 +36,9 @@ pub fn days_paused(since: Date, today: Date) -> i64 {
     (today.to_days() - since.to_days()).max(0)
 }
 
-impl ClockState {
+impl Deadline {
     pub fn of(request: &RequestRow) -> Self {
-        ClockState {
+        Deadline {
             extension_months: request.extension_months as u32,
             paused_days: request.paused_days,
             paused_since: request.paused_since.0,
@@ -47,17 +48,17 @@ impl ClockState {
 
     /// The clock after `effect`, on `today` (Paris), for a request
     /// received on `received`.
-    pub fn after(&self, effect: ClockEffect, received: Date, today: Date) -> ClockState {
+    pub fn after(&self, effect: DeadlineEffect, received: Date, today: Date) -> Deadline {
         let mut next = self.clone();
         match effect {
-            ClockEffect::Keep => {}
-            ClockEffect::Pause => next.paused_since = Some(today),
-            ClockEffect::Resume => {
+            DeadlineEffect::Keep => {}
+            DeadlineEffect::Pause => next.paused_since = Some(today),
+            DeadlineEffect::Resume => {
                 if let Some(since) = next.paused_since.take() {
                     next.paused_days += days_paused(since, today);
                 }
             }
-            ClockEffect::Extend { months } => next.extension_months += months,
+            DeadlineEffect::Extend { months } => next.extension_months += months,
         }
         next.due_on = next
             .paused_since
@@ -97,8 +98,8 @@ mod tests {
         Date::parse_iso(s).unwrap()
     }
 
-    fn fresh(received: Date) -> ClockState {
-        ClockState {
+    fn fresh(received: Date) -> Deadline {
+        Deadline {
             extension_months: 0,
             paused_days: 0,
             paused_since: None,
@@ -109,16 +110,20 @@ mod tests {
     #[test]
     fn a_pause_empties_the_due_date_and_its_days_are_added_on_resume() {
         let received = d("2026-03-10");
-        let paused = fresh(received).after(ClockEffect::Pause, received, d("2026-03-20"));
+        let paused = fresh(received).after(DeadlineEffect::Pause, received, d("2026-03-20"));
         assert_eq!(paused.due_on, None);
         assert_eq!(
             paused.running_due(received, d("2026-03-27")),
             d("2026-04-17")
         );
-        let resumed = paused.after(ClockEffect::Resume, received, d("2026-03-27"));
+        let resumed = paused.after(DeadlineEffect::Resume, received, d("2026-03-27"));
         assert_eq!(resumed.paused_days, 7);
         assert_eq!(resumed.due_on, Some(d("2026-04-17")));
-        let extended = resumed.after(ClockEffect::Extend { months: 2 }, received, d("2026-04-01"));
+        let extended = resumed.after(
+            DeadlineEffect::Extend { months: 2 },
+            received,
+            d("2026-04-01"),
+        );
         assert_eq!(extended.due_on, Some(d("2026-06-17")));
     }
 
