@@ -47,6 +47,25 @@ mod text_tests {
     use super::*;
 
     #[test]
+    fn the_one_free_text_check_counts_what_is_stored() {
+        let mut errors = FieldErrors::default();
+        // 4 characters and a CRLF: 5 as stored, though 6 were sent.
+        assert_eq!(
+            errors.text("f", " ab\r\ncd ", 5, true),
+            Some("ab\ncd".into())
+        );
+        assert!(errors.is_empty());
+        assert_eq!(errors.text("long", "abcdef", 5, true), None);
+        assert_eq!(errors.get("long"), Some(ErrorCode::TooLong));
+        assert_eq!(errors.text("empty", "  ", 5, true), None);
+        assert_eq!(errors.get("empty"), Some(ErrorCode::Required));
+        assert_eq!(errors.text("blank", "  ", 5, false), None);
+        assert_eq!(errors.get("blank"), None);
+        assert_eq!(errors.text("bidi", "a\u{202E}b", 5, false), None);
+        assert_eq!(errors.get("bidi"), Some(ErrorCode::ForbiddenCharacters));
+    }
+
+    #[test]
     fn line_breaks_become_lf_and_hidden_characters_are_refused() {
         assert_eq!(clean_text("a\r\nb\rc\td"), Ok("a\nb\nc\td".to_owned()));
         for bad in [
@@ -92,6 +111,31 @@ impl FieldErrors {
 
     pub fn into_result(self) -> Result<(), FieldErrors> {
         if self.is_empty() { Ok(()) } else { Err(self) }
+    }
+
+    /// The one check of free text, for every form: trimmed; empty is an
+    /// error only when `required`; then [`clean_text`]; then at most `max`
+    /// characters, counted as stored (a line break is one character, as
+    /// the browser's `maxlength` counts it, though it sends two).
+    pub fn text(&mut self, field: &str, value: &str, max: u64, required: bool) -> Option<String> {
+        let value = value.trim();
+        if value.is_empty() {
+            if required {
+                self.add(field, ErrorCode::Required);
+            }
+            return None;
+        }
+        match clean_text(value) {
+            Ok(text) if text.chars().count() as u64 > max => {
+                self.add(field, ErrorCode::TooLong);
+                None
+            }
+            Ok(text) => Some(text),
+            Err(code) => {
+                self.add(field, code);
+                None
+            }
+        }
     }
 
     pub fn single(field: &str, code: ErrorCode) -> Self {

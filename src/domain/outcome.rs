@@ -27,6 +27,55 @@ pub struct AccessInformation {
     pub automated_decisions: String,
 }
 
+choice_enum! {
+    /// The items of the Art. 15(1) information, in the order the console
+    /// and the emails give them. The slug is the console form's field; the
+    /// words and the pre-filled text are `i18n::console_labels::access_item`.
+    pub enum AccessItem {
+        Purposes = "access_purposes",
+        Categories = "access_categories",
+        Recipients = "access_recipients",
+        Retention = "access_retention",
+        Rights = "access_rights",
+        Source = "access_source",
+        Automated = "access_automated",
+    }
+}
+
+impl AccessInformation {
+    pub fn item(&self, item: AccessItem) -> &str {
+        self.field(item)
+    }
+
+    pub fn set(&mut self, item: AccessItem, value: String) {
+        *self.field_mut(item) = value;
+    }
+
+    fn field(&self, item: AccessItem) -> &String {
+        match item {
+            AccessItem::Purposes => &self.purposes,
+            AccessItem::Categories => &self.categories,
+            AccessItem::Recipients => &self.recipients,
+            AccessItem::Retention => &self.retention,
+            AccessItem::Rights => &self.rights,
+            AccessItem::Source => &self.source,
+            AccessItem::Automated => &self.automated_decisions,
+        }
+    }
+
+    fn field_mut(&mut self, item: AccessItem) -> &mut String {
+        match item {
+            AccessItem::Purposes => &mut self.purposes,
+            AccessItem::Categories => &mut self.categories,
+            AccessItem::Recipients => &mut self.recipients,
+            AccessItem::Retention => &mut self.retention,
+            AccessItem::Rights => &mut self.rights,
+            AccessItem::Source => &mut self.source,
+            AccessItem::Automated => &mut self.automated_decisions,
+        }
+    }
+}
+
 /// A recipient told of a rectification, erasure or restriction (Art. 19).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NotifiedRecipient {

@@ -6,6 +6,7 @@ use super::Text;
 use super::console::*;
 use crate::audit::AuditAction;
 use crate::domain::choice::{FileDirection, IntakeChannel};
+use crate::domain::outcome::AccessItem;
 use crate::domain::{Action, EventKind};
 use crate::email::EmailKind;
 
@@ -119,5 +120,19 @@ pub fn audit_action(action: AuditAction) -> Text {
         A::FileDownloaded => A_DOWNLOADED,
         A::RequestAnonymised => A_ANONYMISED,
         A::RetentionPurged => AU_RETENTION_RUN,
+    }
+}
+
+/// One Art. 15(1) item: its label, and the text the completion form starts
+/// with (from SOFACTO's policy; the DPO edits it for the person).
+pub fn access_item(item: AccessItem) -> (Text, Text) {
+    match item {
+        AccessItem::Purposes => (ART15_PURPOSES, ART15_PURPOSES_DEFAULT),
+        AccessItem::Categories => (ART15_CATEGORIES, ART15_CATEGORIES_DEFAULT),
+        AccessItem::Recipients => (ART15_RECIPIENTS, ART15_RECIPIENTS_DEFAULT),
+        AccessItem::Retention => (ART15_RETENTION, ART15_RETENTION_DEFAULT),
+        AccessItem::Rights => (ART15_RIGHTS, ART15_RIGHTS_DEFAULT),
+        AccessItem::Source => (ART15_SOURCE, ART15_SOURCE_DEFAULT),
+        AccessItem::Automated => (ART15_AUTOMATED, ART15_AUTOMATED_DEFAULT),
     }
 }

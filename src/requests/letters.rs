@@ -6,11 +6,12 @@
 //! their callers fill from here.
 
 use crate::config::Config;
-use crate::domain::outcome::{Outcome, RefusalReason};
+use crate::domain::outcome::{AccessItem, Outcome, RefusalReason};
 use crate::domain::{Controller, Date, Email};
 use crate::email::OutgoingEmail;
 use crate::email::templates::RequestFacts;
 use crate::email::templates::{self, About};
+use crate::i18n::console_labels;
 use crate::i18n::{Label, console, long_date};
 use crate::requests::RequestRow;
 use crate::state::AppState;
@@ -116,19 +117,14 @@ impl<'a> Letters<'a> {
         {
             if let Some(access) = access {
                 details.push(
-                    [
-                        (console::ART15_PURPOSES, &access.purposes),
-                        (console::ART15_CATEGORIES, &access.categories),
-                        (console::ART15_RECIPIENTS, &access.recipients),
-                        (console::ART15_RETENTION, &access.retention),
-                        (console::ART15_RIGHTS, &access.rights),
-                        (console::ART15_SOURCE, &access.source),
-                        (console::ART15_AUTOMATED, &access.automated_decisions),
-                    ]
-                    .iter()
-                    .map(|(label, value)| format!("{} : {value}", label.get(lang)))
-                    .collect::<Vec<_>>()
-                    .join("\n"),
+                    AccessItem::ALL
+                        .iter()
+                        .map(|item| {
+                            let label = console_labels::access_item(*item).0;
+                            format!("{} : {}", label.get(lang), access.item(*item))
+                        })
+                        .collect::<Vec<_>>()
+                        .join("\n"),
                 );
             }
             if !notified.is_empty() {

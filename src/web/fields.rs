@@ -49,7 +49,7 @@ pub fn TextField(
     #[prop(optional)] input_type: Option<&'static str>,
     #[prop(optional)] inputmode: Option<&'static str>,
     #[prop(optional)] class: Option<&'static str>,
-    #[prop(default = 200)] maxlength: usize,
+    #[prop(default = crate::domain::request::MAX_LINE_CHARS)] maxlength: u64,
 ) -> impl IntoView {
     let lang = current_lang();
     let id = input_id(&field);

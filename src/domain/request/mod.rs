@@ -12,12 +12,18 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use validator::{Validate, ValidationErrorsKind};
 
+// One constant per kind of text length, in characters: the `validator`
+// attributes below, the forms' `maxlength` and `FieldErrors::text` all use
+// these (`u64`, as `validator` wants them).
+
 /// Free text limit of every text area.
-pub const MAX_TEXT_CHARS: usize = 5000;
+pub const MAX_TEXT_CHARS: u64 = 5000;
 /// Limit of one-line fields (names, customer number, data item…).
-pub const MAX_LINE_CHARS: usize = 200;
+pub const MAX_LINE_CHARS: u64 = 200;
 /// Limit of the values of a rectification row and of a postal address.
-pub const MAX_VALUE_CHARS: usize = 1000;
+pub const MAX_VALUE_CHARS: u64 = 1000;
+/// Limit of a phone number as typed (spaces, dots and a prefix included).
+pub const MAX_PHONE_CHARS: u64 = 40;
 /// Rows of one rectification request.
 pub const MAX_ROWS: usize = 50;
 
@@ -29,17 +35,17 @@ pub struct RequestForm {
     /// One per form display, so a double submission stores one request.
     pub submission_key: String,
     pub right: String,
-    #[validate(length(max = 200))]
+    #[validate(length(max = MAX_LINE_CHARS))]
     pub first_name: String,
-    #[validate(length(max = 200))]
+    #[validate(length(max = MAX_LINE_CHARS))]
     pub last_name: String,
     pub relation: String,
-    #[validate(length(max = 200))]
+    #[validate(length(max = MAX_LINE_CHARS))]
     pub customer_number: String,
     pub reply_channel: String,
-    #[validate(length(max = 40))]
+    #[validate(length(max = MAX_PHONE_CHARS))]
     pub reply_phone: String,
-    #[validate(length(max = 1000))]
+    #[validate(length(max = MAX_VALUE_CHARS))]
     pub reply_postal: String,
     pub lang: String,
     /// `all` or `some` (then the `cat_*` boxes).
@@ -50,7 +56,7 @@ pub struct RequestForm {
     pub cat_contact: Option<String>,
     #[validate(nested)]
     pub rows: Vec<RectificationRow>,
-    #[validate(length(max = 5000))]
+    #[validate(length(max = MAX_TEXT_CHARS))]
     pub statement: String,
     /// The "add a row" button, without JavaScript.
     pub add_row: Option<String>,
@@ -58,24 +64,24 @@ pub struct RequestForm {
     pub restriction_ground: String,
     pub format: String,
     pub destination: String,
-    #[validate(length(max = 200))]
+    #[validate(length(max = MAX_LINE_CHARS))]
     pub org_name: String,
     pub org_email: String,
     pub processing: String,
-    #[validate(length(max = 5000))]
+    #[validate(length(max = MAX_TEXT_CHARS))]
     pub reason: String,
-    #[validate(length(max = 5000))]
+    #[validate(length(max = MAX_TEXT_CHARS))]
     pub details: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[serde(default)]
 pub struct RectificationRow {
-    #[validate(length(max = 200))]
+    #[validate(length(max = MAX_LINE_CHARS))]
     pub item: String,
-    #[validate(length(max = 1000))]
+    #[validate(length(max = MAX_VALUE_CHARS))]
     pub current: String,
-    #[validate(length(max = 1000))]
+    #[validate(length(max = MAX_VALUE_CHARS))]
     pub corrected: String,
 }
 
@@ -283,34 +289,17 @@ impl Parser {
         }
     }
 
+    // The lengths were checked by the `validator` attributes (declared on
+    // the form with the constants above); the rest is the one free-text
+    // check, `FieldErrors::text`.
     fn required(&mut self, field: &str, value: &str) -> Option<String> {
-        let value = value.trim();
-        if value.is_empty() {
-            self.errors.add(field, ErrorCode::Required);
-            return None;
-        }
         self.check_length(field);
-        self.clean(field, value)
+        self.errors.text(field, value, u64::MAX, true)
     }
 
     fn optional(&mut self, field: &str, value: &str) -> Option<String> {
         self.check_length(field);
-        let value = value.trim();
-        if value.is_empty() {
-            return None;
-        }
-        self.clean(field, value)
-    }
-
-    /// Free text with LF line breaks, without hidden characters.
-    fn clean(&mut self, field: &str, value: &str) -> Option<String> {
-        match super::errors::clean_text(value) {
-            Ok(text) => Some(text),
-            Err(code) => {
-                self.errors.add(field, code);
-                None
-            }
-        }
+        self.errors.text(field, value, u64::MAX, false)
     }
 
     fn choice<T>(&mut self, field: &str, value: &str, parse: fn(&str) -> Option<T>) -> Option<T> {

@@ -20,7 +20,6 @@ use axum::response::{IntoResponse, Response};
 
 /// A reply file stays downloadable this long after it is shared.
 pub const DOWNLOAD_DAYS: i64 = 7;
-pub const MAX_MESSAGE_CHARS: usize = 5000;
 /// The message form's fields (`form[message]`, and the file), which the
 /// privacy notice lists.
 pub const MESSAGE_FIELD: &str = "message";
@@ -75,23 +74,17 @@ async fn message(
             )));
         }
     };
-    let text = match crate::domain::clean_text(
-        upload
-            .field(&crate::web::form::input_name(MESSAGE_FIELD))
-            .trim(),
-    ) {
-        Ok(text) => text,
-        Err(code) => {
-            return Ok(FormReply::invalid(crate::domain::FieldErrors::single(
-                "message", code,
-            )));
-        }
-    };
-    if text.chars().count() > MAX_MESSAGE_CHARS {
-        return Ok(FormReply::invalid(crate::domain::FieldErrors::single(
+    let mut errors = crate::domain::FieldErrors::default();
+    let text = errors
+        .text(
             "message",
-            crate::domain::ErrorCode::TooLong,
-        )));
+            &upload.field(&crate::web::form::input_name(MESSAGE_FIELD)),
+            crate::domain::request::MAX_TEXT_CHARS,
+            false,
+        )
+        .unwrap_or_default();
+    if !errors.is_empty() {
+        return Ok(FormReply::invalid(errors));
     }
     if text.is_empty() && upload.file.is_none() {
         return Ok(FormReply::invalid(crate::domain::FieldErrors::single(

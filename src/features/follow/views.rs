@@ -259,7 +259,7 @@ fn RequestDetailView(detail: Detail, is_new: bool, sent: bool) -> impl IntoView 
                 <FormStateProvider reply=message_reply>
                     <form method="post" action=format!("/my-requests/{reference}/message") enctype="multipart/form-data">
                         <FormNotice />
-                        <TextField field=super::MESSAGE_FIELD label=subject::MESSAGE_LABEL value=String::new() multiline=true maxlength=super::message::MAX_MESSAGE_CHARS />
+                        <TextField field=super::MESSAGE_FIELD label=subject::MESSAGE_LABEL value=String::new() multiline=true maxlength=crate::domain::request::MAX_TEXT_CHARS />
                         <div class="field">
                             <label for="file">{subject::FILE_LABEL.get(lang)} " " <span class="optional">{site::OPTIONAL.get(lang)}</span></label>
                             <p class="hint" id="file-hint">{subject::FILE_HINT.get(lang)}</p>

@@ -6,8 +6,9 @@ pub mod files;
 
 use crate::domain::choice::Channel;
 use crate::domain::outcome::{
-    AccessInformation, NotifiedRecipient, Outcome, RefusalReason, SentTo,
+    AccessInformation, AccessItem, NotifiedRecipient, Outcome, RefusalReason, SentTo,
 };
+use crate::domain::request::MAX_TEXT_CHARS;
 use crate::domain::{Actor, Date, ErrorCode, EventKind, FieldErrors, Reference, RightKind, Status};
 use crate::error::AppError;
 use crate::features::dpo::signin::console_session::{Dpo, require_dpo};
@@ -18,9 +19,6 @@ use crate::state::{AppState, request_context};
 use crate::web::form::{FormReply, Notice};
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
-
-/// Free text of the console's forms.
-pub const MAX_TEXT: usize = 5000;
 
 /// Every action's fields: one form type, so that a refused form comes back
 /// whole whichever it was.
@@ -56,6 +54,21 @@ pub struct ActionForm {
     pub refuse_explanation: String,
 }
 
+impl ActionForm {
+    /// What was typed for one Art. 15 item.
+    pub fn access(&self, item: AccessItem) -> &String {
+        match item {
+            AccessItem::Purposes => &self.access_purposes,
+            AccessItem::Categories => &self.access_categories,
+            AccessItem::Recipients => &self.access_recipients,
+            AccessItem::Retention => &self.access_retention,
+            AccessItem::Rights => &self.access_rights,
+            AccessItem::Source => &self.access_source,
+            AccessItem::Automated => &self.access_automated,
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RecipientRow {
@@ -66,24 +79,7 @@ pub struct RecipientRow {
 pub use crate::domain::Action;
 
 fn text(errors: &mut FieldErrors, field: &str, value: &str, required: bool) -> Option<String> {
-    let value = value.trim();
-    if value.is_empty() {
-        if required {
-            errors.add(field, ErrorCode::Required);
-        }
-        return None;
-    }
-    if value.chars().count() > MAX_TEXT {
-        errors.add(field, ErrorCode::TooLong);
-        return None;
-    }
-    match crate::domain::clean_text(value) {
-        Ok(text) => Some(text),
-        Err(code) => {
-            errors.add(field, code);
-            None
-        }
-    }
+    errors.text(field, value, MAX_TEXT_CHARS, required)
 }
 
 /// The request `reference`, as read now.
@@ -301,20 +297,12 @@ fn completion(
     summary: String,
 ) -> Option<Outcome> {
     let access = (request.right == RightKind::Access).then(|| {
-        Box::new(AccessInformation {
-            purposes: text(errors, "access_purposes", &form.access_purposes, true)
-                .unwrap_or_default(),
-            categories: text(errors, "access_categories", &form.access_categories, true)
-                .unwrap_or_default(),
-            recipients: text(errors, "access_recipients", &form.access_recipients, true)
-                .unwrap_or_default(),
-            retention: text(errors, "access_retention", &form.access_retention, true)
-                .unwrap_or_default(),
-            rights: text(errors, "access_rights", &form.access_rights, true).unwrap_or_default(),
-            source: text(errors, "access_source", &form.access_source, true).unwrap_or_default(),
-            automated_decisions: text(errors, "access_automated", &form.access_automated, true)
-                .unwrap_or_default(),
-        })
+        let mut access = AccessInformation::default();
+        for item in AccessItem::ALL {
+            let typed = text(errors, item.slug(), form.access(*item), true);
+            access.set(*item, typed.unwrap_or_default());
+        }
+        Box::new(access)
     });
     let mut notified = Vec::new();
     if matches!(

@@ -3,10 +3,10 @@
 
 use super::ActionsData;
 use crate::domain::choice::Channel;
-use crate::domain::outcome::RefusalReason;
+use crate::domain::outcome::{AccessItem, RefusalReason};
 use crate::domain::{Date, RightKind};
 use crate::features::dpo::actions::{Action, ActionForm, RecipientRow};
-use crate::i18n::console_labels::action_texts;
+use crate::i18n::console_labels::{self, action_texts};
 use crate::i18n::{Label, Text, console, current_lang};
 use crate::web::form::{FormReply, Posted};
 use crate::web::islands::{FieldError, FormNotice, FormStateProvider};
@@ -61,7 +61,7 @@ fn action_form(
 
 fn textarea(field: &'static str, label: Text, value: String, required: bool) -> impl IntoView {
     view! {
-        <crate::web::fields::TextField field=field label value required multiline=true maxlength=crate::features::dpo::actions::MAX_TEXT />
+        <crate::web::fields::TextField field=field label value required multiline=true maxlength=crate::domain::request::MAX_TEXT_CHARS />
     }
 }
 
@@ -228,104 +228,14 @@ fn complete_fields(d: &ActionsData, p: &Option<Posted<ActionForm>>) -> AnyView {
     if d.right == RightKind::Access {
         let prefill = |text: Text| text.get(request_lang).to_owned();
         parts.push(view! { <p class="hint">{console::ART15_HINT.get(lang)}</p> }.into_any());
-        parts.push(
-            textarea(
-                "access_purposes",
-                console::ART15_PURPOSES,
-                value(
-                    p,
-                    a,
-                    |f| &f.access_purposes,
-                    prefill(console::ART15_PURPOSES_DEFAULT),
-                ),
-                true,
-            )
-            .into_any(),
-        );
-        parts.push(
-            textarea(
-                "access_categories",
-                console::ART15_CATEGORIES,
-                value(
-                    p,
-                    a,
-                    |f| &f.access_categories,
-                    prefill(console::ART15_CATEGORIES_DEFAULT),
-                ),
-                true,
-            )
-            .into_any(),
-        );
-        parts.push(
-            textarea(
-                "access_recipients",
-                console::ART15_RECIPIENTS,
-                value(
-                    p,
-                    a,
-                    |f| &f.access_recipients,
-                    prefill(console::ART15_RECIPIENTS_DEFAULT),
-                ),
-                true,
-            )
-            .into_any(),
-        );
-        parts.push(
-            textarea(
-                "access_retention",
-                console::ART15_RETENTION,
-                value(
-                    p,
-                    a,
-                    |f| &f.access_retention,
-                    prefill(console::ART15_RETENTION_DEFAULT),
-                ),
-                true,
-            )
-            .into_any(),
-        );
-        parts.push(
-            textarea(
-                "access_rights",
-                console::ART15_RIGHTS,
-                value(
-                    p,
-                    a,
-                    |f| &f.access_rights,
-                    prefill(console::ART15_RIGHTS_DEFAULT),
-                ),
-                true,
-            )
-            .into_any(),
-        );
-        parts.push(
-            textarea(
-                "access_source",
-                console::ART15_SOURCE,
-                value(
-                    p,
-                    a,
-                    |f| &f.access_source,
-                    prefill(console::ART15_SOURCE_DEFAULT),
-                ),
-                true,
-            )
-            .into_any(),
-        );
-        parts.push(
-            textarea(
-                "access_automated",
-                console::ART15_AUTOMATED,
-                value(
-                    p,
-                    a,
-                    |f| &f.access_automated,
-                    prefill(console::ART15_AUTOMATED_DEFAULT),
-                ),
-                true,
-            )
-            .into_any(),
-        );
+        for item in AccessItem::ALL {
+            let (label, default) = console_labels::access_item(*item);
+            let typed = match p {
+                Some(posted) if posted.form.action == a.slug() => posted.form.access(*item).clone(),
+                _ => prefill(default),
+            };
+            parts.push(textarea(item.slug(), label, typed, true).into_any());
+        }
     }
     if matches!(
         d.right,

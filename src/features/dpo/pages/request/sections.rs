@@ -3,6 +3,7 @@
 
 use crate::domain::choice::Category;
 use crate::domain::choice::IntakeChannel;
+use crate::domain::outcome::AccessItem;
 use crate::domain::outcome::Outcome;
 use crate::domain::paris_date_time;
 use crate::domain::request::{Destination, RightDetails, Scope};
@@ -121,13 +122,10 @@ pub(super) fn outcome_view(outcome: Outcome) -> impl IntoView {
                     <p class="pre">{summary}</p>
                     {access.map(|a| view! {
                         <dl class="facts">
-                            <dt>{console::ART15_PURPOSES.get(lang)}</dt><dd class="pre">{a.purposes}</dd>
-                            <dt>{console::ART15_CATEGORIES.get(lang)}</dt><dd class="pre">{a.categories}</dd>
-                            <dt>{console::ART15_RECIPIENTS.get(lang)}</dt><dd class="pre">{a.recipients}</dd>
-                            <dt>{console::ART15_RETENTION.get(lang)}</dt><dd class="pre">{a.retention}</dd>
-                            <dt>{console::ART15_RIGHTS.get(lang)}</dt><dd class="pre">{a.rights}</dd>
-                            <dt>{console::ART15_SOURCE.get(lang)}</dt><dd class="pre">{a.source}</dd>
-                            <dt>{console::ART15_AUTOMATED.get(lang)}</dt><dd class="pre">{a.automated_decisions}</dd>
+                            {AccessItem::ALL.iter().map(|item| view! {
+                                <dt>{console_labels::access_item(*item).0.get(lang)}</dt>
+                                <dd class="pre">{a.item(*item).to_owned()}</dd>
+                            }).collect_view()}
                         </dl>
                     })}
                     {(!notified.is_empty()).then(|| view! {
