@@ -44,6 +44,11 @@ pub fn TextField(
     value: String,
     #[prop(optional)] hint: Option<Text>,
     #[prop(optional)] required: bool,
+    /// Shown only for one choice (inside a `.reveal` block): required when
+    /// shown, but without the `required` attribute, which on a hidden field
+    /// stops the browser from sending the form at all. The server checks it.
+    #[prop(optional)]
+    revealed: bool,
     #[prop(optional)] multiline: bool,
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] input_type: Option<&'static str>,
@@ -57,6 +62,8 @@ pub fn TextField(
     let shown = label.clone();
     let hint_id = format!("{id}-hint");
     let described = described_by(&field, hint.is_some());
+    let mark = required;
+    let required = required && !revealed;
     let control = if multiline {
         view! {
             <textarea
@@ -93,7 +100,7 @@ pub fn TextField(
     view! {
         <div class="field">
             <label for=id.clone() data-field=field.clone() data-label=label data-target=id>
-                {shown} {optional_mark(required)}
+                {shown} {optional_mark(mark)}
             </label>
             {hint.map(|hint| view! { <p class="hint" id=hint_id>{hint.get(lang)}</p> })}
             {control}

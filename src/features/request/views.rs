@@ -138,10 +138,10 @@ pub fn request_fields(right: RightKind, form: &RequestForm) -> AnyView {
                 <h2>{subject::HOW_TO_ANSWER.get(lang)}</h2>
                 <RadioGroup field="reply_channel" legend=subject::CHANNEL_LEGEND choices=Channel::ALL selected=form.reply_channel.clone() />
                 <div class="reveal reveal-phone">
-                    <TextField field="reply_phone" label=subject::PHONE_LABEL value=form.reply_phone.clone() required=true autocomplete="tel" input_type="tel" maxlength=40 />
+                    <TextField field="reply_phone" label=subject::PHONE_LABEL value=form.reply_phone.clone() required=true revealed=true autocomplete="tel" input_type="tel" maxlength=crate::domain::request::MAX_PHONE_CHARS />
                 </div>
                 <div class="reveal reveal-postal">
-                    <TextField field="reply_postal" label=subject::POSTAL_LABEL value=form.reply_postal.clone() required=true multiline=true autocomplete="street-address" maxlength=MAX_VALUE_CHARS />
+                    <TextField field="reply_postal" label=subject::POSTAL_LABEL value=form.reply_postal.clone() required=true revealed=true multiline=true autocomplete="street-address" maxlength=MAX_VALUE_CHARS />
                 </div>
                 <SelectField field="lang" label=subject::ANSWER_LANG_LABEL choices=&Lang::ALL selected=form.lang.clone() required=true />
 
@@ -224,8 +224,8 @@ fn right_fields(right: RightKind, form: &RequestForm) -> AnyView {
             <RadioGroup field="format" legend=subject::FORMAT_LEGEND choices=DataFormat::ALL selected=form.format.clone() hint=subject::FORMAT_HINT />
             <RadioGroup field="destination" legend=subject::DESTINATION_LEGEND choices=DestinationChoice::ALL selected=form.destination.clone() />
             <div class="reveal reveal-organisation">
-                <TextField field="org_name" label=subject::ORG_NAME value=form.org_name.clone() required=true autocomplete="organization" />
-                <TextField field="org_email" label=subject::ORG_EMAIL value=form.org_email.clone() required=true input_type="email" maxlength=254 />
+                <TextField field="org_name" label=subject::ORG_NAME value=form.org_name.clone() required=true revealed=true autocomplete="organization" />
+                <TextField field="org_email" label=subject::ORG_EMAIL value=form.org_email.clone() required=true revealed=true input_type="email" maxlength=254 />
             </div>
             {details_field(form)}
         }.into_any(),

@@ -154,7 +154,7 @@ fn RecordForm(right: RightKind, posted: Option<Posted<RecordRequest>>) -> impl I
             <h1>{console::RECORD_TITLE.get(lang)}</h1>
             <p>{console::RECORD_INTRO.get(lang)}</p>
             <FormStateProvider reply>
-                <form method="post" action="/dpo/new" class="request-form">
+                <form method="post" action="/dpo/new" class="request-form" novalidate>
                     <FormNotice />
                     <input type="hidden" name="form[submission_key]" value=form.submission_key.clone() />
                     <input type="hidden" name="form[right]" value=right.slug() />

@@ -1,0 +1,41 @@
+import { expect, test } from "./csp";
+import { shot, uniqueEmail } from "./mail";
+import { addDpo, signIn } from "./people";
+
+/** The console's form for a request received outside the portal, driven
+ * through Chromium as a DPO would: its reply-channel fields are hidden
+ * until chosen, and a hidden `required` field would stop the browser from
+ * sending the form at all, which a test that posts the form cannot see. */
+for (const javaScriptEnabled of [true, false]) {
+  test.describe(`JavaScript ${javaScriptEnabled ? "on" : "off"}`, () => {
+    test.use({ javaScriptEnabled });
+
+    test("a DPO records a letter asking for access, to be answered by post", async ({ page }, info) => {
+      test.skip(info.project.name !== "desktop", "the console at 1280 px");
+      const dpoEmail = uniqueEmail("recorder").replace("@example.org", "@sofacto.com");
+      addDpo(dpoEmail);
+      await signIn(page, dpoEmail);
+      await page.goto("/dpo/new");
+      await page.getByLabel("Droit exercé").selectOption("access");
+      await page.getByRole("button", { name: "Continuer" }).click();
+
+      await page.getByLabel("Reçue", { exact: true }).selectOption("letter");
+      const threeDaysAgo = new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10);
+      await page.getByLabel("Reçue le").fill(threeDaysAgo);
+      await page.getByLabel("Prénom", { exact: true }).fill("Paul");
+      await page.getByLabel("Nom", { exact: true }).fill("Durand");
+      await page.getByLabel("Votre lien avec SOFACTO").selectOption("client");
+      // The phone field stays hidden and empty; the postal one shows.
+      await expect(page.getByLabel("Numéro de téléphone")).toBeHidden();
+      await page.getByLabel("Par courrier postal").check();
+      await page.getByLabel("Adresse postale").fill("12 rue des Lilas\n75011 Paris");
+      if (javaScriptEnabled) await shot(page, "record-letter", "desktop");
+      await page.getByRole("button", { name: "Enregistrer la demande" }).click();
+
+      await expect(page).toHaveURL(/\/dpo\/requests\/R-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText(/^Demande R-/);
+      await expect(page.getByText("par courrier", { exact: false }).first()).toBeVisible();
+      await expect(page.getByText("12 rue des Lilas")).toBeVisible();
+    });
+  });
+}
