@@ -1,7 +1,7 @@
 //! Several instances on one PostgreSQL (issue 10 §2): each email is sent
 //! once, whichever worker takes it; a subject's and a DPO's sessions work
 //! on either instance. (The digest and the purge running once a day across
-//! instances: `accountability.rs`.)
+//! instances: `digest.rs`.)
 
 use crate::helpers::{
     Backend, Dpo, Mail, Subject, TestApp, common_fields, eventually, reference_of, right_fields,

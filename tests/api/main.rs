@@ -4,15 +4,22 @@
 
 mod helpers;
 
-mod accountability;
+mod audit_log;
 mod backup;
 mod bad_bodies;
 mod cli;
 mod columns;
 mod concurrency;
-mod console;
+mod console_actions;
 mod console_auth;
+mod console_deadlines;
+mod console_files;
+mod console_queue;
 mod crash;
+mod dashboard;
+mod digest;
+mod exports;
+mod failed_emails;
 mod health;
 mod home;
 mod input;
@@ -21,5 +28,6 @@ mod journey;
 mod limits;
 mod notice;
 mod outbox;
+mod retention;
 mod static_files;
 mod verification;

@@ -1,0 +1,146 @@
+//! The DPO's dashboard: its figures from a fixture whose answers are known,
+//! on the page with a text alternative to the chart.
+
+use crate::helpers::{Backend, Dpo, Mail, TestApp};
+use crate::on_both_databases;
+use privacy_portal::domain::Date;
+
+/// Inserts a request with the given dates and state, as the fixture of the
+/// dashboard.
+async fn fixture(
+    app: &TestApp,
+    n: usize,
+    right: &str,
+    status: &str,
+    received: Date,
+    due: Date,
+    closed: Option<Date>,
+) {
+    let noon = |d: Date| d.to_days() * 86_400_000 + 12 * 3_600_000;
+    let open_due = if closed.is_some() {
+        None
+    } else {
+        Some(due.iso())
+    };
+    sqlx::query(
+        "INSERT INTO requests (id, reference, submission_key, email, right_kind, status, lang, first_name, \
+         last_name, relation, reply_channel, details, received_at, received_on, first_due_on, due_on, open_due, \
+         closed_at) VALUES ($1, $2, $1, 'f@example.org', $3, $4, 'fr', 'F', 'X', 'prospect', 'email', '{}', \
+         $5, $6, $7, $7, $8, $9)",
+    )
+    .bind(format!("fixture{n}"))
+    .bind(format!("R-FIX{n}-AAAA"))
+    .bind(right)
+    .bind(status)
+    .bind(noon(received))
+    .bind(received.iso())
+    .bind(due.iso())
+    .bind(open_due)
+    .bind(closed.map(noon))
+    .execute(&app.pool)
+    .await
+    .unwrap();
+}
+
+async fn the_dashboard_shows_the_fixture_s_known_figures(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Files).await;
+    let today = Date::paris_of(app.clock_now());
+    let d = |days: i64| today.add_days(days);
+    // On time (28 days), late (35 days), refused on time (10 days).
+    fixture(&app, 1, "access", "completed", d(-40), d(-10), Some(d(-12))).await;
+    fixture(
+        &app,
+        2,
+        "erasure",
+        "completed",
+        d(-50),
+        d(-20),
+        Some(d(-15)),
+    )
+    .await;
+    fixture(&app, 3, "access", "refused", d(-30), d(0), Some(d(-20))).await;
+    // Withdrawn: left out of the rate and the median.
+    fixture(
+        &app,
+        4,
+        "objection",
+        "withdrawn",
+        d(-20),
+        d(10),
+        Some(d(-19)),
+    )
+    .await;
+    // Closed over a year ago: outside the 12 months.
+    fixture(
+        &app,
+        5,
+        "access",
+        "completed",
+        d(-430),
+        d(-400),
+        Some(d(-401)),
+    )
+    .await;
+    // Open: one overdue, one not.
+    fixture(&app, 6, "erasure", "in_progress", d(-40), d(-5), None).await;
+    fixture(&app, 7, "portability", "received", d(-3), d(27), None).await;
+
+    let stats = privacy_portal::features::dpo::dashboard::stats(&app.pool, app.clock_now())
+        .await
+        .unwrap();
+    assert_eq!((stats.on_time, stats.decided), (2, 3));
+    assert_eq!(stats.on_time_percent(), Some(66.7));
+    assert_eq!(stats.median_days, Some(28.0));
+    assert_eq!(stats.overdue_count, 1);
+    assert_eq!(stats.overdue[0].0, "R-FIX6-AAAA");
+    let count = |status: &str| {
+        stats
+            .by_status
+            .iter()
+            .find(|(s, _)| s.slug() == status)
+            .unwrap()
+            .1
+    };
+    assert_eq!(
+        [
+            count("completed"),
+            count("refused"),
+            count("withdrawn"),
+            count("in_progress"),
+            count("received")
+        ],
+        [3, 1, 1, 1, 1]
+    );
+    let right = |slug: &str| {
+        let (_, all, open) = stats
+            .by_right
+            .iter()
+            .find(|(r, _, _)| r.slug() == slug)
+            .unwrap();
+        (*all, *open)
+    };
+    assert_eq!(right("access"), (3, 0));
+    assert_eq!(right("erasure"), (2, 1));
+    assert_eq!(right("portability"), (1, 1));
+    assert_eq!(stats.months.len(), 12);
+    let received: i64 = stats.months.iter().map(|m| m.2).sum();
+    let closed: i64 = stats.months.iter().map(|m| m.3).sum();
+    assert_eq!((received, closed), (6, 4));
+
+    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
+    dpo.sign_in().await;
+    let page = dpo.page("/dpo/dashboard").await;
+    assert!(page.contains("66,7 % (2 sur 3)"), "{page}");
+    assert!(page.contains("28 jours"), "{page}");
+    assert!(page.contains("<svg") && page.contains("<title id=\"chart-title\">"));
+    assert!(page.contains("R-FIX6-AAAA"));
+    assert!(
+        page.contains("Les chiffres du graphique"),
+        "a text alternative"
+    );
+    // Signed out: the sign-in page.
+    let stranger = Dpo::browser(&app, "x@sofacto.com");
+    assert_eq!(stranger.get("/dpo/dashboard").await.status(), 302);
+}
+
+on_both_databases!(the_dashboard_shows_the_fixture_s_known_figures);
