@@ -58,13 +58,24 @@ impl Action {
         }
     }
 
+    /// Whether the action is offered on, and accepted for, a request in
+    /// `status`; `refusable` is false where the law forbids a refusal
+    /// (`RightDetails::may_be_refused`).
+    pub fn allowed(self, status: Status, refusable: bool) -> bool {
+        self.allowed_from(status) && (refusable || self != Action::Refuse)
+    }
+
     /// The actions offered on a request in `status`, in page order; an
     /// extension is offered once.
-    pub fn offered(status: Status, extended: bool) -> impl Iterator<Item = Action> {
+    pub fn offered(
+        status: Status,
+        extended: bool,
+        refusable: bool,
+    ) -> impl Iterator<Item = Action> {
         Action::ALL
             .iter()
             .copied()
-            .filter(move |action| action.allowed_from(status))
+            .filter(move |action| action.allowed(status, refusable))
             .filter(move |action| !(extended && *action == Action::Extend))
     }
 }
@@ -76,12 +87,16 @@ mod tests {
     #[test]
     fn a_closed_request_offers_nothing_and_an_open_one_a_note() {
         for status in Status::ALL {
-            let offered: Vec<Action> = Action::offered(*status, false).collect();
+            let offered: Vec<Action> = Action::offered(*status, false, true).collect();
             assert_eq!(offered.is_empty(), status.is_closed(), "{status:?}");
             assert_eq!(offered.contains(&Action::Note), !status.is_closed());
         }
-        assert!(Action::offered(Status::InProgress, false).any(|a| a == Action::Extend));
-        assert!(!Action::offered(Status::InProgress, true).any(|a| a == Action::Extend));
+        assert!(Action::offered(Status::InProgress, false, true).any(|a| a == Action::Extend));
+        assert!(!Action::offered(Status::InProgress, true, true).any(|a| a == Action::Extend));
+        // An objection to direct marketing cannot be refused.
+        assert!(Action::offered(Status::InProgress, false, true).any(|a| a == Action::Refuse));
+        assert!(!Action::offered(Status::InProgress, false, false).any(|a| a == Action::Refuse));
+        assert!(Action::offered(Status::InProgress, false, false).any(|a| a == Action::Complete));
     }
 
     #[test]

@@ -139,6 +139,19 @@ choice_enum! {
     }
 }
 
+impl Processing {
+    /// Processing for direct marketing (GDPR Art. 21(2)): prospecting, and
+    /// the statistics and segmentation SOFACTO's policy uses to tailor its
+    /// offers, which is profiling for that marketing. An objection to it
+    /// needs no reason and cannot be refused (Art. 21(3)).
+    pub fn is_direct_marketing(self) -> bool {
+        match self {
+            Processing::Prospecting | Processing::Statistics => true,
+            Processing::OtherLegitimateInterest => false,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -218,6 +218,7 @@ texts! {
     F_SENT_TO: "Organisme destinataire" | "Receiving organisation";
     F_SENT_ON: "Transmis le" | "Sent on";
     F_ANSWERED_BY: "Réponse donnée {channel}, comme demandé" | "Answer given {channel}, as asked";
+    NO_REFUSAL: "Une opposition à la prospection ne peut pas être refusée (RGPD, art. 21(3)) : cessez ce traitement pour cette personne, puis clôturez la demande." | "An objection to direct marketing cannot be refused (GDPR Art. 21(3)): stop that processing for this person, then complete the request.";
     ART15_HINT: "Les informations de l'article 15(1) accompagnent la copie ; elles sont pré-remplies d'après la politique de confidentialité, dans la langue de la demande. Ajustez-les." | "The Article 15(1) information goes with the copy; it is pre-filled from the privacy policy, in the request's language. Adjust it.";
     ART15_PURPOSES: "Finalités et base légale" | "Purposes and legal basis";
     ART15_CATEGORIES: "Catégories de données" | "Categories of data";

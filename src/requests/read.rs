@@ -38,6 +38,19 @@ pub async fn owned(
     .context("follow: read a request")
 }
 
+/// What the subject asked for, parsed; `None` once anonymised.
+pub async fn details(
+    pool: &Pool,
+    request_id: &str,
+) -> anyhow::Result<Option<crate::domain::request::RightDetails>> {
+    let stored: Option<String> = sqlx::query_scalar("SELECT details FROM requests WHERE id = $1")
+        .bind(request_id)
+        .fetch_optional(pool)
+        .await
+        .context("request: read its details")?;
+    Ok(stored.and_then(|json| serde_json::from_str(&json).ok()))
+}
+
 /// The 200 latest requests filed from `email`.
 pub async fn of_subject(pool: &Pool, email: &Email) -> anyhow::Result<Vec<RequestRow>> {
     sqlx::query_as::<_, RequestRow>(&format!(

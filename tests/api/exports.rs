@@ -11,7 +11,9 @@ use sqlx::Row;
 async fn the_register_leaves_out_people_unless_asked_and_defuses_formulas(backend: Backend) {
     let app = TestApp::spawn(backend, Mail::Smtp).await;
     let subject = Subject::new(&app, "register@example.org");
-    let first = subject.file("objection").await;
+    // Refused below: an erasure (an objection to prospecting cannot be
+    // refused, GDPR Art. 21(3)).
+    let first = subject.file("erasure").await;
     let second = Subject::new(&app, "register2@example.org")
         .file("access")
         .await;

@@ -25,6 +25,7 @@ mod home;
 mod input;
 mod instances;
 mod journey;
+mod law;
 mod limits;
 mod notice;
 mod outbox;

@@ -187,6 +187,14 @@ pub enum RightDetails {
     },
 }
 
+impl RightDetails {
+    /// Whether the DPO may refuse the request at all: not an objection to
+    /// direct marketing, which must be honoured (GDPR Art. 21(3)).
+    pub fn may_be_refused(&self) -> bool {
+        !matches!(self, RightDetails::Objection { processing, .. } if processing.is_direct_marketing())
+    }
+}
+
 /// A request that passed every check.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ValidRequest {
@@ -475,9 +483,9 @@ fn portability(p: &mut Parser, form: &RequestForm) -> Option<RightDetails> {
 
 fn objection(p: &mut Parser, form: &RequestForm) -> Option<RightDetails> {
     let processing = p.choice("processing", &form.processing, Processing::parse)?;
-    // Direct marketing can be refused without a reason (GDPR Art. 21(2));
-    // every other objection needs one.
-    let reason = if processing == Processing::Prospecting {
+    // An objection to direct marketing needs no reason (GDPR Art. 21(2));
+    // every other objection gives the subject's particular situation.
+    let reason = if processing.is_direct_marketing() {
         p.optional("reason", &form.reason)
     } else {
         Some(p.required("reason", &form.reason)?)

@@ -118,7 +118,10 @@ pub async fn act(
     if Status::parse(&form.seen) != Some(request.status) {
         return Ok(changed_meanwhile());
     }
-    if !action.allowed_from(request.status) {
+    let refusable = crate::requests::read::details(&state.pool, &request.id)
+        .await?
+        .is_none_or(|details| details.may_be_refused());
+    if !action.allowed(request.status, refusable) {
         return Ok(not_allowed());
     }
     let change = match build(&state, &dpo, &request, action, &form).await? {

@@ -74,7 +74,7 @@ pub(super) fn Actions(
     let lang = current_lang();
     let _ = today;
     let mut forms: Vec<AnyView> = Vec::new();
-    for action in Action::offered(data.status, data.extended) {
+    for action in Action::offered(data.status, data.extended, data.refusable) {
         forms.push(action_block(&data, &posted, action));
         // A reply file is not an action of its own: it is offered on any
         // open request, beside the assignment.
@@ -85,6 +85,7 @@ pub(super) fn Actions(
     view! {
         <section class="page console">
             <h2>{console::ACTIONS_TITLE.get(lang)}</h2>
+            {(!data.refusable && !data.status.is_closed()).then(|| view! { <p class="alert" role="note">{console::NO_REFUSAL.get(lang)}</p> })}
             <div class="actions">{forms}</div>
         </section>
     }

@@ -82,8 +82,11 @@ fn RequestView(
     let orphan_notice = posted
         .as_ref()
         .filter(|p| {
-            Action::parse(&p.form.action)
-                .is_none_or(|a| r.status.is_closed() || !a.allowed_from(r.status))
+            let offered = || {
+                Action::offered(r.status, r.extension_months > 0, data.refusable())
+                    .collect::<Vec<_>>()
+            };
+            Action::parse(&p.form.action).is_none_or(|a| !offered().contains(&a))
         })
         .and_then(|p| p.shown_reply(lang).notice);
     view! {
@@ -226,6 +229,14 @@ fn RequestView(
 }
 
 impl RequestData {
+    /// Whether a refusal may be offered (not for an objection to direct
+    /// marketing); unreadable details (anonymised) leave the usual actions.
+    fn refusable(&self) -> bool {
+        self.details
+            .as_ref()
+            .is_none_or(RightDetails::may_be_refused)
+    }
+
     /// What the action forms need.
     fn clone_for_actions(&self) -> ActionsData {
         ActionsData {
@@ -244,6 +255,7 @@ impl RequestData {
             }),
             assignee: self.row.assignee_id.clone(),
             accounts: self.accounts.clone(),
+            refusable: self.refusable(),
         }
     }
 }
@@ -259,6 +271,8 @@ pub(super) struct ActionsData {
     destination: Option<String>,
     assignee: Option<String>,
     accounts: Vec<(String, String)>,
+    /// False for an objection to direct marketing (Art. 21(3)).
+    refusable: bool,
 }
 
 /// How the due date was reached, in words.
