@@ -116,7 +116,7 @@ test("objection: a missing field is shown beside it, nothing typed is lost, then
   const email = uniqueEmail(`objection-${info.project.name}`);
   await verify(page, "objection", email, info.project.name, true);
   await fillCommon(page);
-  await page.getByLabel("Les statistiques et la segmentation").check();
+  await page.getByLabel("Un autre traitement fondé sur l'intérêt légitime de SOFACTO").check();
   await page.evaluate(() => ((window as any).__sameDocument = true));
   await page.getByRole("button", { name: "Envoyer ma demande" }).click();
   const reason = page.getByLabel("Vos raisons");

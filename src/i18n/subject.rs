@@ -129,7 +129,7 @@ texts! {
     ORG_EMAIL: "E-mail de contact de l'organisme" | "Organisation contact email";
     PROCESSING_LEGEND: "À quel traitement vous opposez-vous ?" | "Which processing do you object to?";
     REASON_LABEL: "Vos raisons" | "Your reasons";
-    REASON_HINT: "Obligatoires, sauf pour la prospection commerciale : votre refus suffit." | "Required, except for direct marketing: your refusal is enough.";
+    REASON_HINT: "Obligatoires, sauf pour la prospection et pour les statistiques qui servent à vous adresser des offres : votre refus suffit." | "Required, except for direct marketing and for the statistics used to tailor offers to you: your refusal is enough.";
 
     // Choices.
     RELATION_VISITOR: "Visiteur du site internet" | "Website visitor";

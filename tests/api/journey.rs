@@ -263,7 +263,7 @@ async fn an_invalid_form_comes_back_with_translated_errors_and_what_was_typed() 
         ("form[right]", "objection"),
         ("form[first_name]", "Jeanne"),
         ("form[last_name]", &long),
-        ("form[processing]", "statistics"),
+        ("form[processing]", "other_legitimate_interest"),
     ];
     let response = subject.post("/request/new", &fields).await;
     assert_eq!(response.status(), 200);
@@ -277,7 +277,7 @@ async fn an_invalid_form_comes_back_with_translated_errors_and_what_was_typed() 
         "201 characters in a name"
     );
     assert!(
-        html.contains(r#"value="Jeanne""#) && html.contains(r#"value="statistics" checked"#),
+        html.contains(r#"value="Jeanne""#) && html.contains(r#"value="other_legitimate_interest" checked"#),
         "{html}"
     );
     assert_eq!(app.scalar("SELECT COUNT(*) FROM requests").await, 0);
@@ -290,7 +290,7 @@ async fn an_invalid_form_comes_back_with_translated_errors_and_what_was_typed() 
             &[
                 ("form[submission_key]", key.as_str()),
                 ("form[right]", "objection"),
-                ("form[processing]", "statistics"),
+                ("form[processing]", "other_legitimate_interest"),
             ],
         )
         .await;
