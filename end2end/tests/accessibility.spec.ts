@@ -143,5 +143,5 @@ test("keyboard only: a subject files a request and a DPO asks for information", 
   await page.keyboard.type("Merci de confirmer votre numéro client.");
   await tabTo(page, page.getByRole("button", { name: "Envoyer la question" }));
   await page.keyboard.press("Enter");
-  await expect(page.getByText("Fait : Demander une information.")).toBeVisible();
+  await expect(page.getByText("Fait : Demander une preuve d'identité.")).toBeVisible();
 });

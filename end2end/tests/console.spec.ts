@@ -23,7 +23,7 @@ test("a DPO works a request to completion and refuses another; the subject follo
   // Ask for information: the clock pauses, the subject is told.
   await page.getByLabel("Ce qu'il vous faut").fill("Merci de confirmer votre numéro client.");
   await page.getByRole("button", { name: "Envoyer la question" }).click();
-  await expect(page.getByText("Fait : Demander une information.")).toBeVisible();
+  await expect(page.getByText("Fait : Demander une preuve d'identité.")).toBeVisible();
   await waitForMail(subjectEmail, "Merci de confirmer votre numéro client.");
 
   // The subject answers from the follow page, on the phone.

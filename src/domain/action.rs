@@ -12,7 +12,12 @@ choice_enum! {
     pub enum Action {
         CheckIdentity = "check-identity",
         Start = "start",
+        /// A proof of identity, on a reasonable doubt (Art. 12(6)): the
+        /// clock pauses until the subject answers.
         AskInformation = "ask-information",
+        /// Which data or which processing the subject means (recital 63):
+        /// the clock runs on.
+        AskClarification = "ask-clarification",
         RecordAnswer = "record-answer",
         Complete = "complete",
         Extend = "extend",
@@ -34,7 +39,11 @@ impl Action {
             Action::Refuse => Some(Status::Refused),
             // Back to the status before the pause (requests::apply).
             Action::RecordAnswer => None,
-            Action::Extend | Action::Message | Action::Note | Action::Assign => None,
+            Action::AskClarification
+            | Action::Extend
+            | Action::Message
+            | Action::Note
+            | Action::Assign => None,
         }
     }
 
@@ -54,7 +63,9 @@ impl Action {
                     Received | IdentityCheck | InProgress | AwaitingSubject
                 )
             }
-            Action::Message | Action::Note | Action::Assign => !status.is_closed(),
+            Action::AskClarification | Action::Message | Action::Note | Action::Assign => {
+                !status.is_closed()
+            }
         }
     }
 

@@ -216,14 +216,18 @@ pub fn is_french_public_holiday(date: Date) -> bool {
 }
 
 /// The date by which a request must be answered (GDPR Art. 12(3)): the
-/// next working day on or after `received` + (1 + `extension_months`)
-/// calendar months + `paused_days` calendar days. Calendar months keep the
-/// day number, or take the month's last day when that day does not exist;
-/// the shift to a working day (not a weekend, not a French public holiday)
+/// next working day on or after the end of the first month (`received` + 1
+/// calendar month), then + `extension_months` calendar months counted from
+/// that end (not from the receipt), then + `paused_days` calendar days.
+/// Calendar months keep the day number, or take the month's last day when
+/// that day does not exist: received 31 January 2027, the first month ends
+/// on 28 February and two more months end on 28 April, not 30 April. The
+/// shift to a working day (not a weekend, not a French public holiday)
 /// happens once, at the end. The page, the emails and the queue all use it.
 pub fn due_date(received: Date, extension_months: u32, paused_days: i64) -> Date {
     received
-        .add_months(1 + extension_months)
+        .add_months(1)
+        .add_months(extension_months)
         .add_days(paused_days)
         .next_french_working_day()
 }
@@ -354,6 +358,21 @@ mod tests {
             ("2028-01-29", 0, 0, "2028-02-29"),
             ("2026-03-10", 0, 7, "2026-04-17"),
             ("2026-03-10", 2, 7, "2026-06-17"),
+            // The extension counts from the end of the first month: 28 Feb
+            // (a Sunday, so the first due date is Monday 1 March), then two
+            // months to Wednesday 28 April, not 30 April.
+            ("2027-01-31", 2, 0, "2027-04-28"),
+            // 29 February: one month is 29 March, two more 29 May.
+            ("2028-02-29", 0, 0, "2028-03-29"),
+            ("2028-02-29", 2, 0, "2028-05-29"),
+            // 31 March: April has 30 days.
+            ("2027-03-31", 0, 0, "2027-04-30"),
+            ("2027-03-31", 2, 0, "2027-06-30"),
+            // 31 December: 31 January 2027 is a Sunday.
+            ("2026-12-31", 0, 0, "2027-02-01"),
+            // Ten days paused across the end of January.
+            ("2027-01-20", 0, 10, "2027-03-02"),
+            ("2027-01-20", 2, 10, "2027-04-30"),
         ] {
             assert_eq!(
                 due_date(d(received), extension, paused),
@@ -361,6 +380,16 @@ mod tests {
                 "{received} +{extension} months +{paused} days"
             );
         }
+    }
+
+    #[test]
+    fn a_request_at_23_30_on_31_december_is_received_that_day() {
+        // 23:30 in Paris (winter time) is 22:30 UTC: still 31 December.
+        let at = d("2026-12-31").to_days() * MS_PER_DAY + 22 * 3_600_000 + 30 * 60_000;
+        assert_eq!(Date::paris_of(at), d("2026-12-31"));
+        assert_eq!(due_date(Date::paris_of(at), 0, 0), d("2027-02-01"));
+        // Half an hour later it is a request of 1 January.
+        assert_eq!(Date::paris_of(at + 3_600_000), d("2027-01-01"));
     }
 
     #[test]

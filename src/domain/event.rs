@@ -8,6 +8,7 @@ choice_enum! {
         IdentityCheckStarted = "identity_check_started",
         ProcessingStarted = "processing_started",
         InformationRequested = "information_requested",
+        ClarificationRequested = "clarification_requested",
         SubjectAnswered = "subject_answered",
         SubjectMessage = "subject_message",
         DpoMessage = "dpo_message",

@@ -25,6 +25,7 @@ crate::domain::choice::choice_enum! {
         DpoNewRequest = "dpo_new_request",
         DpoDigest = "dpo_digest",
         InformationRequested = "information_requested",
+        ClarificationRequested = "clarification_requested",
         InformationReminder = "information_reminder",
         DpoMessage = "dpo_message",
         Extended = "extended",

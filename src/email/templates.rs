@@ -359,6 +359,17 @@ pub fn information_requested(about: About, to: &Email, reason: &str) -> Outgoing
     about.send(body, EmailKind::InformationRequested, to, INFO_SUBJECT)
 }
 
+/// A question about what the request means (recital 63): the deadline
+/// runs on.
+pub fn clarification_requested(about: About, to: &Email, question: &str) -> OutgoingEmail {
+    let lang = about.lang;
+    let body = Body::new(lang, CLARIFY_TITLE)
+        .paragraph(INFO_INTRO.with(lang, &[("reference", about.reference)]))
+        .paragraph(question)
+        .paragraph(CLARIFY_HOW.get(lang));
+    about.send(body, EmailKind::ClarificationRequested, to, CLARIFY_SUBJECT)
+}
+
 /// A reminder after 14 days without an answer.
 pub fn information_reminder(about: About, to: &Email) -> OutgoingEmail {
     let lang = about.lang;

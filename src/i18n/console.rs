@@ -171,8 +171,10 @@ texts! {
     A_CHECK_IDENTITY_HINT: "La demande passe en vérification d'identité." | "The request moves to identity check.";
     A_START: "Identité confirmée : traiter" | "Identity confirmed: start processing";
     A_START_HINT: "L'identité ne fait pas de doute ; la demande passe en traitement." | "The identity is not in doubt; the request moves to processing.";
-    A_ASK: "Demander une information" | "Ask for information";
-    A_ASK_HINT: "La personne reçoit votre question par e-mail ; le délai est suspendu jusqu'à sa réponse." | "The subject gets your question by email; the deadline is paused until they answer.";
+    A_ASK: "Demander une preuve d'identité" | "Ask for proof of identity";
+    A_ASK_HINT: "Seulement sur un doute raisonnable quant à l'identité (RGPD, art. 12(6)). La personne reçoit votre question par e-mail ; le délai est suspendu jusqu'à sa réponse." | "Only on a reasonable doubt about the subject's identity (GDPR Art. 12(6)). The subject gets your question by email; the deadline is paused until they answer.";
+    A_CLARIFY: "Demander une précision" | "Ask for a clarification";
+    A_CLARIFY_HINT: "Quelles données, quel traitement la personne vise (considérant 63). Le délai n'est pas suspendu : il continue de courir pendant que vous attendez la réponse." | "Which data or which processing the subject means (recital 63). The deadline is not paused: it keeps running while you wait for the answer.";
     A_EXTEND: "Prolonger le délai" | "Extend the deadline";
     A_EXTEND_HINT: "Une seule fois, avant l'échéance, pour une demande complexe ou nombreuse (art. 12(3)) ; la personne en est informée." | "Once only, before the due date, for a complex or numerous request (Art. 12(3)); the subject is told.";
     A_MESSAGE: "Écrire à la personne" | "Write to the subject";
@@ -190,6 +192,7 @@ texts! {
     B_CHECK_IDENTITY: "Passer en vérification" | "Move to identity check";
     B_START: "Commencer le traitement" | "Start processing";
     B_ASK: "Envoyer la question" | "Send the question";
+    B_CLARIFY: "Envoyer la demande de précision" | "Send the clarification request";
     B_RECORD_ANSWER: "Enregistrer la réponse" | "Record the answer";
     B_EXTEND: "Prolonger" | "Extend";
     B_MESSAGE: "Envoyer" | "Send";
@@ -198,6 +201,7 @@ texts! {
     B_COMPLETE: "Clore la demande" | "Close the request";
     B_REFUSE: "Refuser la demande" | "Refuse the request";
     F_INFO_REASON: "Ce qu'il vous faut" | "What you need";
+    F_CLARIFY: "Votre question" | "Your question";
     F_ANSWER: "Ce que la personne a répondu" | "What the subject answered";
     F_EXTEND_MONTHS: "Durée" | "Length";
     ONE_MONTH: "Un mois" | "One month";
@@ -241,7 +245,8 @@ texts! {
     E_WITHDRAWN: "Retirée par la personne" | "Withdrawn by the subject";
     E_IDENTITY_CHECK: "Vérification d'identité" | "Identity check";
     E_PROCESSING: "Traitement commencé" | "Processing started";
-    E_INFO_REQUESTED: "Information demandée (délai suspendu)" | "Information requested (deadline paused)";
+    E_INFO_REQUESTED: "Preuve d'identité demandée (délai suspendu)" | "Proof of identity requested (deadline paused)";
+    E_CLARIFY: "Précision demandée (le délai court)" | "Clarification requested (the deadline runs)";
     E_SUBJECT_ANSWERED: "La personne a répondu (délai repris)" | "The subject answered (deadline resumed)";
     E_SUBJECT_MESSAGE: "Message de la personne" | "Message from the subject";
     E_DPO_MESSAGE: "Message à la personne" | "Message to the subject";
@@ -266,6 +271,7 @@ texts! {
     MAIL_ACK: "Accusé de réception" | "Acknowledgment";
     MAIL_DPO_NEW: "Nouvelle demande (au délégué)" | "New request (to the officer)";
     MAIL_INFO: "Information demandée" | "Information requested";
+    MAIL_CLARIFY: "Précision demandée" | "Clarification requested";
     MAIL_REMINDER: "Rappel" | "Reminder";
     MAIL_MESSAGE: "Message" | "Message";
     MAIL_EXTENDED: "Prolongation" | "Extension";

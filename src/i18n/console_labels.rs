@@ -27,6 +27,7 @@ pub fn action_texts(action: Action) -> ActionTexts {
         ),
         Action::Start => (A_START, Some(A_START_HINT), B_START),
         Action::AskInformation => (A_ASK, Some(A_ASK_HINT), B_ASK),
+        Action::AskClarification => (A_CLARIFY, Some(A_CLARIFY_HINT), B_CLARIFY),
         Action::RecordAnswer => (A_RECORD_ANSWER, Some(A_RECORD_ANSWER_HINT), B_RECORD_ANSWER),
         // Its hint follows its fields.
         Action::Complete => (A_COMPLETE, None, B_COMPLETE),
@@ -51,6 +52,7 @@ pub fn email_kind(kind: EmailKind) -> Text {
         EmailKind::Acknowledgment => MAIL_ACK,
         EmailKind::DpoNewRequest => MAIL_DPO_NEW,
         EmailKind::InformationRequested => MAIL_INFO,
+        EmailKind::ClarificationRequested => MAIL_CLARIFY,
         EmailKind::InformationReminder => MAIL_REMINDER,
         EmailKind::DpoMessage => MAIL_MESSAGE,
         EmailKind::Extended => MAIL_EXTENDED,
@@ -88,6 +90,7 @@ pub fn event(kind: EventKind) -> Text {
         E::IdentityCheckStarted => E_IDENTITY_CHECK,
         E::ProcessingStarted => E_PROCESSING,
         E::InformationRequested => E_INFO_REQUESTED,
+        E::ClarificationRequested => E_CLARIFY,
         E::SubjectAnswered => E_SUBJECT_ANSWERED,
         E::SubjectMessage => E_SUBJECT_MESSAGE,
         E::DpoMessage => E_DPO_MESSAGE,

@@ -25,7 +25,7 @@ texts! {
 
     ACK_SUBJECT: "SOFACTO — demande reçue {reference} — {right}" | "SOFACTO — request received {reference} — {right}";
     ACK_TITLE: "Nous avons bien reçu votre demande" | "We have received your request";
-    ACK_NEXT: "Notre délégué à la protection des données vérifie d'abord votre identité, puis traite la demande. S'il lui manque une information, il vous écrit ; le délai est alors suspendu jusqu'à votre réponse. Pour une demande complexe, il peut prolonger le délai de deux mois en vous expliquant pourquoi." | "Our data protection officer first checks your identity, then handles the request. If anything is missing, they will write to you; the deadline is then paused until you answer. For a complex request they may extend the deadline by two months and will tell you why.";
+    ACK_NEXT: "Notre délégué à la protection des données vérifie d'abord votre identité, puis traite la demande. S'il a un doute raisonnable sur votre identité, il vous demande de la confirmer : le délai est alors suspendu jusqu'à votre réponse. S'il lui faut une précision sur ce que vous demandez, il vous écrit aussi, et le délai continue de courir. Pour une demande complexe, il peut prolonger le délai de deux mois en vous expliquant pourquoi." | "Our data protection officer first checks your identity, then handles the request. If they have a reasonable doubt about your identity, they will ask you to confirm it: the deadline is then paused until you answer. If they need to know more precisely what you are asking for, they will write to you too, and the deadline keeps running. For a complex request they may extend the deadline by two months and will tell you why.";
     ACK_BUTTON: "Suivre ma demande" | "Follow my request";
 
     OPEN_IN_CONSOLE: "Ouvrir dans la console" | "Open in the console";
@@ -46,6 +46,9 @@ texts! {
     INFO_SUBJECT: "SOFACTO — une information est nécessaire pour votre demande {reference}" | "SOFACTO — we need information for your request {reference}";
     INFO_TITLE: "Nous avons besoin d'une information" | "We need some information";
     INFO_INTRO: "Pour traiter votre demande {reference}, notre délégué à la protection des données vous demande :" | "To handle your request {reference}, our data protection officer asks:";
+    CLARIFY_SUBJECT: "SOFACTO — une précision sur votre demande {reference}" | "SOFACTO — a question about your request {reference}";
+    CLARIFY_TITLE: "Une précision sur votre demande" | "A question about your request";
+    CLARIFY_HOW: "Répondez depuis la page de votre demande. Nous continuons de la traiter pendant ce temps : le délai de réponse court toujours." | "Answer from your request's page. We go on handling it meanwhile: the deadline still runs.";
     INFO_HOW: "Répondez depuis la page de votre demande. Le délai de réponse est suspendu jusqu'à votre réponse." | "Answer from your request's page. The deadline is paused until you answer.";
     REMINDER_SUBJECT: "SOFACTO — rappel : votre demande {reference} attend votre réponse" | "SOFACTO — reminder: your request {reference} awaits your answer";
     REMINDER_TITLE: "Votre demande attend votre réponse" | "Your request awaits your answer";

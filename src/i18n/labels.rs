@@ -94,6 +94,7 @@ impl Label for EventKind {
             EventKind::IdentityCheckStarted => EVENT_IDENTITY_CHECK,
             EventKind::ProcessingStarted => EVENT_PROCESSING,
             EventKind::InformationRequested => EVENT_INFO_REQUESTED,
+            EventKind::ClarificationRequested => EVENT_CLARIFY,
             EventKind::SubjectAnswered => EVENT_SUBJECT_ANSWERED,
             EventKind::SubjectMessage => EVENT_SUBJECT_MESSAGE,
             EventKind::DpoMessage => EVENT_DPO_MESSAGE,

@@ -241,7 +241,8 @@ texts! {
     SESSION_EXPIRED_MESSAGE: "Votre vérification a expiré (elle dure une heure) : rien n'a été envoyé. Vérifiez à nouveau votre adresse dans un nouvel onglet, puis renvoyez." | "Your verification has expired (it lasts one hour): nothing was sent. Verify your address again in a new tab, then send again.";
     EVENT_IDENTITY_CHECK: "Vérification de votre identité" | "Checking your identity";
     EVENT_PROCESSING: "Votre demande est en cours de traitement" | "Your request is being handled";
-    EVENT_INFO_REQUESTED: "Le délégué vous demande une information (le délai est suspendu)" | "The officer asks you for information (the deadline is paused)";
+    EVENT_INFO_REQUESTED: "Le délégué vous demande une information pour confirmer votre identité (le délai est suspendu)" | "The officer asks you for information to confirm your identity (the deadline is paused)";
+    EVENT_CLARIFY: "Le délégué vous demande une précision (le délai court toujours)" | "The officer asks you a question (the deadline still runs)";
     EVENT_SUBJECT_ANSWERED: "Vous avez répondu (le délai reprend)" | "You answered (the deadline runs again)";
     EVENT_SUBJECT_MESSAGE: "Votre message" | "Your message";
     EVENT_DPO_MESSAGE: "Message du délégué" | "Message from the officer";

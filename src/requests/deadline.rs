@@ -128,6 +128,36 @@ mod tests {
     }
 
     #[test]
+    fn a_pause_and_an_extension_give_the_same_date_in_either_order() {
+        let received = d("2027-01-20");
+        // Paused from 28 January to 7 February (10 days, across the month
+        // end), and extended by two months, in both orders.
+        let pause_first = fresh(received)
+            .after(DeadlineEffect::Pause, received, d("2027-01-28"))
+            .after(DeadlineEffect::Resume, received, d("2027-02-07"))
+            .after(
+                DeadlineEffect::Extend { months: 2 },
+                received,
+                d("2027-02-10"),
+            );
+        let extension_first = fresh(received)
+            .after(
+                DeadlineEffect::Extend { months: 2 },
+                received,
+                d("2027-01-25"),
+            )
+            .after(DeadlineEffect::Pause, received, d("2027-01-28"))
+            .after(DeadlineEffect::Resume, received, d("2027-02-07"));
+        assert_eq!(pause_first.due_on, Some(d("2027-04-30")));
+        assert_eq!(extension_first.due_on, pause_first.due_on);
+        // Without the extension: 20 February + 10 days, Tuesday 2 March.
+        let paused_only = fresh(received)
+            .after(DeadlineEffect::Pause, received, d("2027-01-28"))
+            .after(DeadlineEffect::Resume, received, d("2027-02-07"));
+        assert_eq!(paused_only.due_on, Some(d("2027-03-02")));
+    }
+
+    #[test]
     fn paused_requests_sort_after_the_others_and_closed_ones_leave_the_queue() {
         assert_eq!(
             open_due(Status::AwaitingSubject, None).as_deref(),

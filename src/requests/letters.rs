@@ -92,6 +92,10 @@ impl<'a> Letters<'a> {
         self.to_subject(templates::information_reminder)
     }
 
+    pub fn clarification_requested(&self, question: &str) -> Option<OutgoingEmail> {
+        self.to_subject(|about, to| templates::clarification_requested(about, to, question))
+    }
+
     pub fn message(&self, message: &str) -> Option<OutgoingEmail> {
         self.to_subject(|about, to| templates::dpo_message(about, to, message))
     }

@@ -277,7 +277,8 @@ async fn an_invalid_form_comes_back_with_translated_errors_and_what_was_typed() 
         "201 characters in a name"
     );
     assert!(
-        html.contains(r#"value="Jeanne""#) && html.contains(r#"value="other_legitimate_interest" checked"#),
+        html.contains(r#"value="Jeanne""#)
+            && html.contains(r#"value="other_legitimate_interest" checked"#),
         "{html}"
     );
     assert_eq!(app.scalar("SELECT COUNT(*) FROM requests").await, 0);

@@ -1,9 +1,12 @@
 //! The readings of the law the console enforces (SPEC §4), each on both
-//! databases: here, an objection to direct marketing, which needs no
-//! reason and cannot be refused (GDPR Art. 21(2)–(3)).
+//! databases: an objection to direct marketing needs no reason and cannot
+//! be refused (GDPR Art. 21(2)–(3)); a clarification does not pause the
+//! clock, a proof of identity does (Art. 12(6), recital 63); an extension
+//! is refused after the due date (Art. 12(3)).
 
 use crate::helpers::{Backend, Dpo, Mail, Subject, TestApp, reference_of};
 use crate::on_both_databases;
+use std::time::Duration;
 
 async fn an_objection_to_direct_marketing_cannot_be_refused(backend: Backend) {
     let app = TestApp::spawn(backend, Mail::Smtp).await;
@@ -80,4 +83,121 @@ async fn an_objection_to_direct_marketing_cannot_be_refused(backend: Backend) {
     assert!(page.contains(&format!("/dpo/requests/{legitimate}/refuse")));
 }
 
-on_both_databases!(an_objection_to_direct_marketing_cannot_be_refused);
+async fn row(app: &TestApp, reference: &str) -> (String, Option<String>, Option<String>) {
+    use sqlx::Row;
+    let row = sqlx::query("SELECT status, due_on, paused_since FROM requests WHERE reference = $1")
+        .bind(reference)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    (
+        row.get("status"),
+        row.get("due_on"),
+        row.get("paused_since"),
+    )
+}
+
+async fn a_clarification_lets_the_clock_run_and_identity_pauses_it(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Smtp).await;
+    let sink = app.smtp.as_ref().unwrap();
+    let subject = Subject::new(&app, "which-data@example.org");
+    let reference = subject.file("access").await;
+    let (_, due, _) = row(&app, &reference).await;
+    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
+    dpo.sign_in().await;
+
+    // The form says, before sending, that the clock does not stop.
+    let page = dpo.page(&format!("/dpo/requests/{reference}")).await;
+    assert!(page.contains("Le délai n'est pas suspendu"), "{page}");
+
+    dpo.done(
+        &reference,
+        "ask-clarification",
+        "received",
+        &[(
+            "form[clarify_question]",
+            "Quelles données de navigation visez-vous ?",
+        )],
+    )
+    .await;
+    let (status, due_after, paused) = row(&app, &reference).await;
+    assert_eq!(status, "received", "a clarification keeps the status");
+    assert_eq!(due_after, due, "and the due date");
+    assert_eq!(paused, None, "and the clock runs");
+    let email = sink
+        .wait_for_text("which-data@example.org", "Quelles données de navigation")
+        .await;
+    assert!(
+        email.contains("le délai de réponse court toujours"),
+        "{email}"
+    );
+    let follow = subject.page(&format!("/my-requests/{reference}")).await;
+    assert!(
+        follow.contains("Le délégué vous demande une précision"),
+        "{follow}"
+    );
+
+    // A proof of identity pauses it.
+    dpo.done(
+        &reference,
+        "ask-information",
+        "received",
+        &[(
+            "form[info_reason]",
+            "Merci de confirmer votre adresse postale.",
+        )],
+    )
+    .await;
+    let (status, due_paused, paused) = row(&app, &reference).await;
+    assert_eq!(status, "awaiting_subject");
+    assert_eq!(due_paused, None);
+    assert!(paused.is_some());
+
+    // The acknowledgment no longer says that any question pauses it.
+    let ack = sink
+        .wait_for_text(
+            "which-data@example.org",
+            "Nous avons bien reçu votre demande",
+        )
+        .await;
+    assert!(ack.contains("doute raisonnable sur votre identit"), "{ack}");
+    assert!(ack.contains("le délai continue de courir"), "{ack}");
+}
+
+async fn an_extension_after_the_due_date_is_refused(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Smtp).await;
+    let subject = Subject::new(&app, "too-late@example.org");
+    let reference = subject.file("erasure").await;
+    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
+    dpo.sign_in().await;
+    // Five weeks later, the first due date (a month, moved to a working
+    // day at most four days) has passed.
+    app.clock.advance(Duration::from_secs(35 * 86_400));
+    dpo.sign_in().await;
+    let late = dpo
+        .act(
+            &reference,
+            "extend",
+            "received",
+            &[
+                ("form[extend_months]", "2"),
+                ("form[extend_reason]", "Trop de systèmes à consulter."),
+            ],
+        )
+        .await;
+    assert_eq!(late.status(), 200);
+    let page = late.text().await.unwrap();
+    assert!(page.contains("trop tard pour prolonger"), "{page}");
+    let months = app
+        .scalar(&format!(
+            "SELECT extension_months FROM requests WHERE reference = '{reference}'"
+        ))
+        .await;
+    assert_eq!(months, 0);
+}
+
+on_both_databases!(
+    an_objection_to_direct_marketing_cannot_be_refused,
+    a_clarification_lets_the_clock_run_and_identity_pauses_it,
+    an_extension_after_the_due_date_is_refused,
+);

@@ -32,6 +32,7 @@ pub struct ActionForm {
     /// The status the DPO saw: a change made meanwhile is not overwritten.
     pub seen: String,
     pub info_reason: String,
+    pub clarify_question: String,
     pub answer: String,
     pub extend_months: String,
     pub extend_reason: String,
@@ -204,6 +205,22 @@ async fn build(
                 change.detail =
                     Some(serde_json::json!({ "months": months, "due_on": due.iso() }).to_string());
                 change.note = Some(reason);
+            }
+        }
+        Action::AskClarification => {
+            // Recital 63: the clock runs on, and the status stays.
+            change.event = EventKind::ClarificationRequested;
+            let question = text(
+                &mut errors,
+                "clarify_question",
+                &form.clarify_question,
+                true,
+            );
+            if let Some(question) = question {
+                change
+                    .emails
+                    .extend(mail.clarification_requested(&question));
+                change.note = Some(question);
             }
         }
         Action::Message => {

@@ -111,6 +111,12 @@ fn action_block(d: &ActionsData, p: &Option<Posted<ActionForm>>, action: Action)
                 textarea("info_reason", console::F_INFO_REASON, typed, true).into_any()
             })
         }
+        Action::AskClarification => {
+            let typed = typed(|f| &f.clarify_question);
+            Box::new(move || {
+                textarea("clarify_question", console::F_CLARIFY, typed, true).into_any()
+            })
+        }
         Action::RecordAnswer => {
             let typed = typed(|f| &f.answer);
             Box::new(move || textarea("answer", console::F_ANSWER, typed, true).into_any())
