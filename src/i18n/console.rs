@@ -24,6 +24,7 @@ texts! {
 
     DASHBOARD_TITLE: "Tableau de bord" | "Dashboard";
     ON_TIME_LABEL: "Réponses dans le délai (12 derniers mois)" | "Answered on time (last 12 months)";
+    ON_TIME_DEFINITION: "Dans le délai : les demandes closes (traitées ou refusées) depuis 12 mois dont la réponse est partie au plus tard à l'échéance, sur ces demandes plus celles encore ouvertes dont l'échéance est passée. Les demandes retirées ne comptent pas." | "On time: requests closed (completed or refused) in the last 12 months whose answer left by the due date, out of those plus the requests still open past their due date. Withdrawn requests do not count.";
     ON_TIME_RATE: "{percent} % ({on_time} sur {decided})" | "{percent} % ({on_time} of {decided})";
     MEDIAN_LABEL: "Durée médiane de traitement" | "Median time to close";
     MEDIAN_DAYS: "{days} jours" | "{days} days";

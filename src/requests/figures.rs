@@ -20,10 +20,16 @@ pub struct Stats {
     /// Open requests past their due date, most overdue first (at most 50).
     pub overdue: Vec<(String, RightKind, Date)>,
     pub overdue_count: i64,
-    /// Completed or refused in the window, and of those, on or before
-    /// their due date. Withdrawn requests are left out.
+    /// Completed or refused in the window, and of those, answered on or
+    /// before their due date: the day the answer's email was sent, or the
+    /// closing day when there was no address to send it to. A refusal after
+    /// the due date is late like a completion. Withdrawn requests are left
+    /// out.
     pub decided: i64,
     pub on_time: i64,
+    /// Open requests already past their due date: late too, so they count
+    /// in the rate (leaving them out would flatter it).
+    pub late_open: i64,
     /// Median calendar days from receipt to closing, completed and refused
     /// requests of the window.
     pub median_days: Option<f64>,
@@ -32,10 +38,17 @@ pub struct Stats {
 }
 
 impl Stats {
-    /// The on-time rate in percent, one decimal.
+    /// The requests the on-time rate counts: those decided in the window
+    /// and those still open past their due date.
+    pub fn counted(&self) -> i64 {
+        self.decided + self.late_open
+    }
+
+    /// The on-time rate in percent, one decimal: 10 answered on time and 5
+    /// open and late give 10 of 15, 66.7 %.
     pub fn on_time_percent(&self) -> Option<f64> {
-        (self.decided > 0)
-            .then(|| (self.on_time as f64 * 1000.0 / self.decided as f64).round() / 10.0)
+        let counted = self.counted();
+        (counted > 0).then(|| (self.on_time as f64 * 1000.0 / counted as f64).round() / 10.0)
     }
 }
 
@@ -155,8 +168,14 @@ async fn read_stats(tx: &mut sqlx::AnyConnection, now: Millis) -> anyhow::Result
     // Closings of the window: rates, median and the chart's second bar.
     let year_ago = paris_midnight(today.add_days(-365));
     let window_start = paris_midnight(first_month).min(year_ago);
+    // When the answer left: its email's sending time; `pending` when it is
+    // queued but not sent yet (not answered until it goes).
     let closed = sqlx::query(
-        "SELECT status, closed_at, received_on, due_on FROM requests WHERE closed_at >= $1",
+        "SELECT r.status, r.closed_at, r.received_on, r.due_on, \
+         (SELECT MIN(o.sent_at) FROM outbox o WHERE o.request_id = r.id AND o.kind IN ('completed', 'refused') \
+          AND o.status = 'sent') AS sent_at, \
+         (SELECT COUNT(*) FROM outbox o WHERE o.request_id = r.id AND o.kind IN ('completed', 'refused')) AS answers \
+         FROM requests r WHERE r.closed_at >= $1",
     )
     .bind(window_start)
     .fetch_all(&mut *tx)
@@ -181,7 +200,16 @@ async fn read_stats(tx: &mut sqlx::AnyConnection, now: Millis) -> anyhow::Result
             .get::<Option<String>, _>("due_on")
             .as_deref()
             .and_then(Date::parse_iso);
-        if due.is_some_and(|due| closed_on <= due) {
+        let sent_at: Option<Millis> = row.get("sent_at");
+        let answers: i64 = row.get("answers");
+        let answered_on = match (sent_at, answers) {
+            (Some(sent), _) => Date::paris_of(sent),
+            // Queued, not sent yet: not answered before today.
+            (None, n) if n > 0 => today,
+            // No address (a letter to answer by post): the closing day.
+            (None, _) => closed_on,
+        };
+        if due.is_some_and(|due| answered_on <= due) {
             on_time += 1;
         }
         if let Some(received) = Date::parse_iso(&row.get::<String, _>("received_on")) {
@@ -201,6 +229,7 @@ async fn read_stats(tx: &mut sqlx::AnyConnection, now: Millis) -> anyhow::Result
         overdue_count,
         decided,
         on_time,
+        late_open: overdue_count,
         median_days,
         months,
     })
@@ -209,6 +238,20 @@ async fn read_stats(tx: &mut sqlx::AnyConnection, now: Millis) -> anyhow::Result
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn open_requests_past_due_count_as_late() {
+        // 10 answered on time, 5 open and 40 days late: 10 of 15.
+        let stats = Stats {
+            decided: 10,
+            on_time: 10,
+            late_open: 5,
+            ..Stats::default()
+        };
+        assert_eq!(stats.counted(), 15);
+        assert_eq!(stats.on_time_percent(), Some(66.7));
+        assert_eq!(Stats::default().on_time_percent(), None);
+    }
 
     #[test]
     fn months_go_back_across_the_year() {

@@ -89,7 +89,9 @@ async fn the_dashboard_shows_the_fixture_s_known_figures(backend: Backend) {
         .await
         .unwrap();
     assert_eq!((stats.on_time, stats.decided), (2, 3));
-    assert_eq!(stats.on_time_percent(), Some(66.7));
+    // The open request past its due date counts as late (Art. 12(3)).
+    assert_eq!((stats.late_open, stats.counted()), (1, 4));
+    assert_eq!(stats.on_time_percent(), Some(50.0));
     assert_eq!(stats.median_days, Some(28.0));
     assert_eq!(stats.overdue_count, 1);
     assert_eq!(stats.overdue[0].0, "R-FIX6-AAAA");
@@ -130,7 +132,11 @@ async fn the_dashboard_shows_the_fixture_s_known_figures(backend: Backend) {
     let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
     dpo.sign_in().await;
     let page = dpo.page("/dpo/dashboard").await;
-    assert!(page.contains("66,7 % (2 sur 3)"), "{page}");
+    assert!(page.contains("50 % (2 sur 4)"), "{page}");
+    assert!(
+        page.contains("encore ouvertes dont l'échéance est passée"),
+        "{page}"
+    );
     assert!(page.contains("28 jours"), "{page}");
     assert!(page.contains("<svg") && page.contains("<title id=\"chart-title\">"));
     assert!(page.contains("R-FIX6-AAAA"));

@@ -196,7 +196,38 @@ async fn an_extension_after_the_due_date_is_refused(backend: Backend) {
     assert_eq!(months, 0);
 }
 
+async fn a_late_answer_and_an_open_late_request_lower_the_on_time_rate(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Smtp).await;
+    let answered = Subject::new(&app, "answered-late@example.org")
+        .file("objection")
+        .await;
+    let _open = Subject::new(&app, "still-waiting@example.org")
+        .file("erasure")
+        .await;
+    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
+    // Forty days later both are past their due date.
+    app.clock.advance(Duration::from_secs(40 * 86_400));
+    dpo.sign_in().await;
+    dpo.done(&answered, "start", "received", &[]).await;
+    dpo.done(
+        &answered,
+        "complete",
+        "in_progress",
+        &[("form[summary]", "Vous ne recevrez plus de prospection.")],
+    )
+    .await;
+    app.every_email_sent().await;
+    let stats = privacy_portal::features::dpo::dashboard::stats(&app.pool, app.clock_now())
+        .await
+        .unwrap();
+    assert_eq!((stats.on_time, stats.decided, stats.late_open), (0, 1, 1));
+    assert_eq!(stats.on_time_percent(), Some(0.0));
+    let page = dpo.page("/dpo/dashboard").await;
+    assert!(page.contains("0 % (0 sur 2)"), "{page}");
+}
+
 on_both_databases!(
+    a_late_answer_and_an_open_late_request_lower_the_on_time_rate,
     an_objection_to_direct_marketing_cannot_be_refused,
     a_clarification_lets_the_clock_run_and_identity_pauses_it,
     an_extension_after_the_due_date_is_refused,

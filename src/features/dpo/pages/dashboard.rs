@@ -120,7 +120,7 @@ fn DashboardView(
                 &[
                     ("percent", &decimal(lang, p)),
                     ("on_time", &stats.on_time),
-                    ("decided", &stats.decided),
+                    ("decided", &stats.counted()),
                 ],
             )
         },
@@ -138,6 +138,7 @@ fn DashboardView(
                 <dt>{console::MEDIAN_LABEL.get(lang)}</dt><dd data-figure="median">{median}</dd>
                 <dt>{console::FILTER_OVERDUE.get(lang)}</dt><dd data-figure="overdue">{stats.overdue_count}</dd>
             </dl>
+            <p class="muted">{console::ON_TIME_DEFINITION.get(lang)}</p>
             <p class="muted">{console::WINDOW_NOTE.get(lang)}</p>
         </section>
 
