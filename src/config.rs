@@ -44,9 +44,19 @@ pub struct Config {
     pub limits: Limits,
     /// The hour (Paris time, 0 to 23) of the daily digest and purge.
     pub digest_hour: u32,
+    /// Whether the email worker runs the daily jobs (digest, purge,
+    /// retention) itself. Always on for the portal; no variable sets it.
+    /// The API tests turn it off, so that a digest sent because the test
+    /// runs after the digest hour does not change what they count; they
+    /// call `daily::run_due` where they test it.
+    pub worker_runs_daily_jobs: bool,
     /// An open request with no DPO action for this many days is listed
     /// in the digest and on the dashboard until the DPO acts.
     pub stale_days: i64,
+    /// A request paused for the subject's proof of identity this many days
+    /// is proposed for closing as "identity not established" (a refusal,
+    /// which the DPO decides; nothing closes by itself).
+    pub identity_wait_days: i64,
     /// How long the operator keeps the server's logs and the backups
     /// (journald and the backup rotation are set to match): the privacy
     /// notice states these periods.
@@ -195,6 +205,7 @@ impl Config {
         let limits = Limits::from_lookup(&get)?;
         let digest_hour = number(&get, "PORTAL_DIGEST_HOUR", 8, 0..=23)? as u32;
         let stale_days = number(&get, "PORTAL_STALE_DAYS", 90, 1..=3650)?;
+        let identity_wait_days = number(&get, "PORTAL_IDENTITY_WAIT_DAYS", 30, 1..=3650)?;
         let log_retention_days = number(&get, "PORTAL_LOG_RETENTION_DAYS", 30, 1..=3650)?;
         let backup_retention_days = number(&get, "PORTAL_BACKUP_RETENTION_DAYS", 30, 1..=3650)?;
         let email_provider = get("PORTAL_EMAIL_PROVIDER");
@@ -213,7 +224,9 @@ impl Config {
             max_file_mb,
             retention_days,
             digest_hour,
+            worker_runs_daily_jobs: true,
             stale_days,
+            identity_wait_days,
             log_retention_days,
             backup_retention_days,
             email_provider,

@@ -10,7 +10,7 @@ use crate::clock::Millis;
 use crate::domain::paris_offset_millis;
 use crate::domain::{Date, RightKind};
 use crate::email::outbox;
-use crate::email::templates::{self, DigestLine, StaleLine};
+use crate::email::templates::{self, DigestLine, PausedLine, StaleLine};
 use crate::state::AppState;
 use anyhow::Context;
 use sqlx::Row;
@@ -131,49 +131,72 @@ pub async fn stale_lines(state: &AppState, now: Millis) -> anyhow::Result<Vec<St
         .collect())
 }
 
-/// Queues today's digest, once for all instances; nothing when no request
-/// is overdue, due soon or left without action. Returns `None` when another
-/// run had it.
+/// The requests paused for an identity proof for more than 14 days.
+pub async fn paused_lines(state: &AppState, today: Date) -> anyhow::Result<Vec<PausedLine>> {
+    use crate::requests::paused;
+    let mut conn = state.pool.acquire().await.context("digest: connect")?;
+    let paused = paused::list(&mut conn, today, paused::DIGEST_AFTER_DAYS + 1).await?;
+    Ok(paused
+        .into_iter()
+        .map(|p| PausedLine {
+            link: state.config.link(&format!("/dpo/requests/{}", p.reference)),
+            past_due_had_it_run: p.past_due_had_it_run(today).then_some(p.due_had_it_run),
+            may_close: p.may_close(state.config.identity_wait_days),
+            days: p.days,
+            right: p.right,
+            reference: p.reference,
+        })
+        .collect())
+}
+
+/// Queues today's digest, once for all instances, every day: even with
+/// nothing due it carries the audit chain's head out of the database.
+/// Returns `None` when another run had it.
 async fn send_digest(state: &AppState, today: Date, now: Millis) -> anyhow::Result<Option<usize>> {
     let lines = digest_lines(state, today).await?;
+    let paused = paused_lines(state, today).await?;
     let stale = stale_lines(state, now).await?;
-    let verdict = if lines.is_empty() && stale.is_empty() {
-        None
-    } else {
-        Some(audit::verify(&state.pool).await?)
-    };
+    let verdict = audit::verify(&state.pool).await?;
+    let failed_emails = crate::email::outbox::failed(&state.pool).await?.len();
     let mut tx = state.pool.begin().await.context("digest: begin")?;
     if !claim(&mut tx, "digest", today, now).await? {
         return Ok(None);
     }
-    if let Some(verdict) = verdict {
-        let email = templates::dpo_digest(
-            &lines,
-            &stale,
-            state.config.stale_days,
-            verdict.entries,
-            &verdict.head_hash,
-            &state.config.link("/dpo?due=week"),
-            &state.config.controller(),
-        );
-        let id = outbox::enqueue(&mut tx, &email, &state.config.mail_from, None, now)
-            .await
-            .context("digest: queue")?;
-        let entry = audit::Entry::new(crate::audit::AuditAction::DigestSent, audit::Who::System)
-            .object(&id)
-            .facts(serde_json::json!({
-                "requests": lines.len(),
-                "stale": stale.len(),
-                "audit_entries": verdict.entries,
-                "audit_head": verdict.head_hash,
-            }));
-        audit::append(&mut tx, now, &entry).await?;
-    }
+    let digest = templates::Digest {
+        lines: &lines,
+        paused: &paused,
+        stale: &stale,
+        stale_days: state.config.stale_days,
+        failed_emails,
+        audit_entries: verdict.entries,
+        audit: match &verdict.broken {
+            None => Ok(&verdict.head_hash),
+            Some(broken) => Err(broken),
+        },
+        queue_link: &state.config.link("/dpo?due=week"),
+        failed_link: &state.config.link("/dpo/emails"),
+    };
+    let email = templates::dpo_digest(&digest, &state.config.controller());
+    let id = outbox::enqueue(&mut tx, &email, &state.config.mail_from, None, now)
+        .await
+        .context("digest: queue")?;
+    // A broken chain is reported, never anchored: no head in the entry.
+    let head = verdict.broken.is_none().then_some(&verdict.head_hash);
+    let entry = audit::Entry::new(crate::audit::AuditAction::DigestSent, audit::Who::System)
+        .object(&id)
+        .facts(serde_json::json!({
+            "requests": lines.len(),
+            "paused": paused.len(),
+            "stale": stale.len(),
+            "failed_emails": failed_emails,
+            "audit_entries": verdict.entries,
+            "audit_head": head,
+            "audit_broken": verdict.broken.is_some(),
+        }));
+    audit::append(&mut tx, now, &entry).await?;
     tx.commit().await.context("digest: commit")?;
-    if !lines.is_empty() || !stale.is_empty() {
-        state.outbox_wakeup.notify_one();
-    }
-    Ok(Some(lines.len() + stale.len()))
+    state.outbox_wakeup.notify_one();
+    Ok(Some(lines.len() + paused.len() + stale.len()))
 }
 
 #[cfg(test)]

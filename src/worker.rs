@@ -49,7 +49,7 @@ impl OutboxWorker {
         let mut next_purge = self.clock.now();
         let mut next_daily = self.clock.now();
         loop {
-            if self.clock.now() >= next_daily {
+            if self.state.config.worker_runs_daily_jobs && self.clock.now() >= next_daily {
                 next_daily = self.clock.now() + DAILY_CHECK_EVERY_MS;
                 match crate::daily::run_due(&self.state).await {
                     Ok(run) if run != crate::daily::DailyRun::default() => {

@@ -237,24 +237,52 @@ pub struct StaleLine {
     pub link: String,
 }
 
-/// The DPO's daily digest: the requests overdue or due within 7 days, the
-/// open ones nobody acted on for `stale_days`, and the audit chain's head,
-/// which anchors it outside the database.
-pub fn dpo_digest(
-    lines: &[DigestLine],
-    stale: &[StaleLine],
-    stale_days: i64,
-    audit_entries: i64,
-    audit_head: &str,
-    queue_link: &str,
-    controller: &Controller,
-) -> OutgoingEmail {
+/// A request awaiting the subject's proof of identity, in the digest.
+pub struct PausedLine {
+    pub reference: Reference,
+    pub right: RightKind,
+    pub days: i64,
+    /// The due date, when it would have passed had the clock run.
+    pub past_due_had_it_run: Option<Date>,
+    /// Proposed for closing as "identity not established".
+    pub may_close: bool,
+    pub link: String,
+}
+
+/// What the DPO's daily digest says.
+pub struct Digest<'a> {
+    /// Overdue or due within 7 days.
+    pub lines: &'a [DigestLine],
+    /// Awaiting a proof of identity for more than 14 days.
+    pub paused: &'a [PausedLine],
+    /// Open and without a DPO action for `stale_days`.
+    pub stale: &'a [StaleLine],
+    pub stale_days: i64,
+    /// Emails the outbox gave up on.
+    pub failed_emails: usize,
+    pub audit_entries: i64,
+    /// The chain's head hash, or the break that stops it being anchored.
+    pub audit: Result<&'a str, &'a str>,
+    pub queue_link: &'a str,
+    pub failed_link: &'a str,
+}
+
+/// The DPO's daily digest, sent every day so that the audit chain's head
+/// leaves the database daily: the requests overdue or due within 7 days,
+/// those paused for an identity proof for more than 14 days, the open ones
+/// nobody acted on, the failed emails, and the head; a broken chain is
+/// reported, never anchored.
+pub fn dpo_digest(digest: &Digest, controller: &Controller) -> OutgoingEmail {
     let lang = Lang::Fr;
+    let lines = digest.lines;
     let overdue = lines.iter().filter(|l| l.days_left < 0).count();
     let mut body = Body::new(lang, DIGEST_TITLE).paragraph(DIGEST_INTRO.with(
         lang,
         &[("overdue", &overdue), ("soon", &(lines.len() - overdue))],
     ));
+    if let Err(broken) = digest.audit {
+        body = body.paragraph(DIGEST_AUDIT_BROKEN.with(lang, &[("where", &broken)]));
+    }
     for line in lines {
         let when = if line.days_left < 0 {
             DIGEST_OVERDUE.with(lang, &[("days", &-line.days_left)])
@@ -269,10 +297,31 @@ pub fn dpo_digest(
             line.link
         ));
     }
-    if !stale.is_empty() {
-        body = body
-            .paragraph(DIGEST_STALE.with(lang, &[("count", &stale.len()), ("days", &stale_days)]));
-        for line in stale {
+    if !digest.paused.is_empty() {
+        body = body.paragraph(DIGEST_PAUSED.with(lang, &[("count", &digest.paused.len())]));
+        for line in digest.paused {
+            let mut facts = vec![DIGEST_PAUSED_SINCE.with(lang, &[("days", &line.days)])];
+            if let Some(due) = line.past_due_had_it_run {
+                facts.push(DIGEST_PAUSED_PAST_DUE.with(lang, &[("date", &long_date(lang, due))]));
+            }
+            if line.may_close {
+                facts.push(DIGEST_PAUSED_CLOSE.get(lang).to_owned());
+            }
+            body = body.paragraph(format!(
+                "{} — {} ({})\n{}",
+                line.reference,
+                line.right.label().get(lang),
+                facts.join(" ; "),
+                line.link
+            ));
+        }
+    }
+    if !digest.stale.is_empty() {
+        body = body.paragraph(DIGEST_STALE.with(
+            lang,
+            &[("count", &digest.stale.len()), ("days", &digest.stale_days)],
+        ));
+        for line in digest.stale {
             body = body.paragraph(format!(
                 "{} — {} ({})\n{}",
                 line.reference,
@@ -282,8 +331,19 @@ pub fn dpo_digest(
             ));
         }
     }
-    body.paragraph(DIGEST_AUDIT.with(lang, &[("entries", &audit_entries), ("hash", &audit_head)]))
-        .button(OPEN_IN_CONSOLE.get(lang), queue_link)
+    if digest.failed_emails > 0 {
+        body = body.paragraph(format!(
+            "{}\n{}",
+            DIGEST_FAILED.with(lang, &[("count", &digest.failed_emails)]),
+            digest.failed_link
+        ));
+    }
+    if let Ok(head) = digest.audit {
+        body = body.paragraph(
+            DIGEST_AUDIT.with(lang, &[("entries", &digest.audit_entries), ("hash", &head)]),
+        );
+    }
+    body.button(OPEN_IN_CONSOLE.get(lang), digest.queue_link)
         .email(
             lang,
             EmailKind::DpoDigest,

@@ -223,6 +223,8 @@ texts! {
     F_SENT_TO: "Organisme destinataire" | "Receiving organisation";
     F_SENT_ON: "Transmis le" | "Sent on";
     F_ANSWERED_BY: "Réponse donnée {channel}, comme demandé" | "Answer given {channel}, as asked";
+    PAUSED_PAST_DUE: "Sans la pause, l'échéance du {date} serait passée. La demande reste à traiter dès que la personne répond." | "Without the pause, the due date of {date} would have passed. The request is to be handled as soon as the subject answers.";
+    PROPOSE_IDENTITY_CLOSE: "Aucune réponse depuis {days} jours à votre demande de preuve d'identité. Vous pouvez clore la demande comme « identité non établie » : c'est un refus, et son e-mail indique à la personne qu'elle peut saisir la CNIL ou la justice. Rien ne se clôt sans votre décision." | "No answer for {days} days to your request for proof of identity. You may close the request as \"identity not established\": it is a refusal, and its email tells the subject they may complain to the CNIL or go to court. Nothing closes without your decision.";
     NO_REFUSAL: "Une opposition à la prospection ne peut pas être refusée (RGPD, art. 21(3)) : cessez ce traitement pour cette personne, puis clôturez la demande." | "An objection to direct marketing cannot be refused (GDPR Art. 21(3)): stop that processing for this person, then complete the request.";
     ART15_HINT: "Les informations de l'article 15(1) accompagnent la copie ; elles sont pré-remplies d'après la politique de confidentialité, dans la langue de la demande. Ajustez-les." | "The Article 15(1) information goes with the copy; it is pre-filled from the privacy policy, in the request's language. Adjust it.";
     ART15_PURPOSES: "Finalités et base légale" | "Purposes and legal basis";

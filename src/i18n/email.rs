@@ -36,6 +36,12 @@ texts! {
     DIGEST_INTRO: "{overdue} demande(s) en retard et {soon} à rendre dans les 7 jours :" | "{overdue} request(s) overdue and {soon} due within 7 days:";
     DIGEST_OVERDUE: "en retard de {days} jour(s)" | "{days} day(s) overdue";
     DIGEST_DAYS_LEFT: "encore {days} jour(s)" | "{days} day(s) left";
+    DIGEST_PAUSED: "{count} demande(s) en attente d'une preuve d'identité depuis plus de 14 jours. Le délai est suspendu, la demande reste à traiter :" | "{count} request(s) awaiting a proof of identity for more than 14 days. The deadline is paused; the request is still to handle:";
+    DIGEST_PAUSED_SINCE: "en attente depuis {days} jours" | "waiting for {days} days";
+    DIGEST_PAUSED_PAST_DUE: "sans la pause, l'échéance du {date} serait passée" | "without the pause, the due date of {date} would have passed";
+    DIGEST_PAUSED_CLOSE: "à clore comme « identité non établie » (un refus, avec les voies de recours) si la personne ne répond pas" | "to close as \"identity not established\" (a refusal, with the remedies) if the subject does not answer";
+    DIGEST_FAILED: "{count} e-mail(s) n'ont pas pu être remis : la personne n'a peut-être pas reçu la réponse. Réessayez-les ou répondez par un autre canal :" | "{count} email(s) could not be delivered: the subject may not have received the answer. Retry them or answer another way:";
+    DIGEST_AUDIT_BROKEN: "ALERTE : le journal d'audit est rompu ({where}). Son empreinte n'est pas transmise tant qu'il n'est pas réparé ; lancez « privacy-portal audit verify » et conservez ce courriel." | "ALERT: the audit log is broken ({where}). Its hash is not sent until it is repaired; run \"privacy-portal audit verify\" and keep this email.";
     DIGEST_STALE: "{count} demande(s) ouverte(s) sans aucune action de votre part depuis plus de {days} jours. Une demande ouverte n'est jamais effacée : traitez-la, ou clôturez-la par une réponse ou un refus motivé." | "{count} open request(s) with no action from you for more than {days} days. An open request is never deleted: work on it, or close it with an answer or a reasoned refusal.";
     DIGEST_STALE_SINCE: "sans action depuis {days} jours" | "no action for {days} days";
     DIGEST_AUDIT: "Journal d'audit : {entries} entrées, dernière empreinte {hash}. Conservez ce courriel : il permet de vérifier plus tard que le journal n'a pas été réécrit." | "Audit log: {entries} entries, head hash {hash}. Keep this email: it lets you check later that the log was not rewritten.";

@@ -78,6 +78,16 @@ impl Deadline {
     }
 }
 
+/// The due date of `request` counting none of its current pause: the date
+/// that would have passed had the clock run.
+pub fn due_date_unpaused(request: &RequestRow) -> Date {
+    due_date(
+        request.received_on,
+        request.extension_months as u32,
+        request.paused_days,
+    )
+}
+
 /// The queue's sort key: the due date of an open request, "9999-12-31"
 /// while paused (listed after the others), none once closed.
 pub fn open_due(status: Status, due_on: Option<Date>) -> Option<String> {

@@ -9,6 +9,7 @@ pub mod dossier;
 pub mod figures;
 mod file;
 pub mod letters;
+pub mod paused;
 pub mod queue;
 pub mod read;
 pub mod stale;

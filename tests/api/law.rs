@@ -226,7 +226,79 @@ async fn a_late_answer_and_an_open_late_request_lower_the_on_time_rate(backend: 
     assert!(page.contains("0 % (0 sur 2)"), "{page}");
 }
 
+async fn a_request_awaiting_identity_for_31_days_is_proposed_for_closing(backend: Backend) {
+    let app = TestApp::spawn_with(backend, Mail::Smtp, |c| c.digest_hour = 0).await;
+    let sink = app.smtp.as_ref().unwrap();
+    let subject = Subject::new(&app, "who-am-i@example.org");
+    let reference = subject.file("access").await;
+    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
+    app.clock.advance(Duration::from_secs(10 * 86_400));
+    dpo.sign_in().await;
+    dpo.done(
+        &reference,
+        "ask-information",
+        "received",
+        &[(
+            "form[info_reason]",
+            "Merci de joindre une pièce d'identité.",
+        )],
+    )
+    .await;
+    app.clock.advance(Duration::from_secs(31 * 86_400));
+    dpo.sign_in().await;
+
+    // The request page proposes closing it, the refusal form starts on
+    // "identity not established", and the date that would have passed
+    // is said.
+    let page = dpo.page(&format!("/dpo/requests/{reference}")).await;
+    assert!(page.contains("Aucune réponse depuis 31 jours"), "{page}");
+    assert!(page.contains("serait passée"), "{page}");
+    assert!(
+        page.contains(r#"value="identity_not_established" selected"#),
+        "{page}"
+    );
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM requests WHERE reference = '{reference}' AND status = 'awaiting_subject'"
+        ))
+        .await,
+        1,
+        "nothing closes by itself"
+    );
+
+    // So does the digest.
+    privacy_portal::daily::run_due(&app.state).await.unwrap();
+    let digest = sink
+        .wait_for_text("dpo@sofacto.com", "depuis plus de 14 jours")
+        .await;
+    assert!(digest.contains(&reference), "{digest}");
+    assert!(digest.contains("en attente depuis 31 jours"), "{digest}");
+    assert!(digest.contains("serait passée"), "{digest}");
+    assert!(digest.contains("identité non établie"), "{digest}");
+
+    // The DPO decides: a refusal, whose email names the CNIL and the courts.
+    dpo.done(
+        &reference,
+        "refuse",
+        "awaiting_subject",
+        &[
+            ("form[refuse_reason]", "identity_not_established"),
+            (
+                "form[refuse_explanation]",
+                "Nous n'avons pas pu vérifier votre identité.",
+            ),
+        ],
+    )
+    .await;
+    let email = sink
+        .wait_for_text("who-am-i@example.org", "pas pu vérifier votre identité")
+        .await;
+    assert!(email.contains("cnil.fr"), "{email}");
+    assert!(email.contains("recours juridictionnel"), "{email}");
+}
+
 on_both_databases!(
+    a_request_awaiting_identity_for_31_days_is_proposed_for_closing,
     a_late_answer_and_an_open_late_request_lower_the_on_time_rate,
     an_objection_to_direct_marketing_cannot_be_refused,
     a_clarification_lets_the_clock_run_and_identity_pauses_it,

@@ -85,6 +85,8 @@ impl TestApp {
             database_url: DatabaseUrl::parse(&database_url).unwrap(),
             smtp: smtp_url.map(|url| SmtpUrl::parse(&url).unwrap()),
             data_dir: data_dir.path().to_path_buf(),
+            // The tests run the daily jobs themselves (`daily::run_due`).
+            worker_runs_daily_jobs: false,
             ..Config::from_lookup(|_| None).unwrap()
         };
         adjust(&mut config);

@@ -169,7 +169,15 @@ fn action_block(d: &ActionsData, p: &Option<Posted<ActionForm>>, action: Action)
             })
         }
         Action::Refuse => {
-            let reason = typed(|f| &f.refuse_reason);
+            let reason = match p {
+                Some(posted) if posted.form.action == action.slug() => {
+                    posted.form.refuse_reason.clone()
+                }
+                _ if d.propose_identity_close => {
+                    RefusalReason::IdentityNotEstablished.slug().to_owned()
+                }
+                _ => String::new(),
+            };
             let explanation = typed(|f| &f.refuse_explanation);
             Box::new(move || {
                 view! {

@@ -21,6 +21,7 @@ use crate::features::dpo::pages::guarded;
 use crate::features::dpo::pages::queue::days_left;
 use crate::features::dpo::pages::request::data::{RequestData, load};
 use crate::i18n::{Label, Text, console, current_lang, long_date};
+use crate::requests::paused::Paused;
 use crate::state::app_state;
 use crate::web::form::{Posted, posted};
 use leptos::prelude::*;
@@ -34,12 +35,13 @@ pub fn ConsoleRequestPage() -> impl IntoView {
     guarded(move |_dpo| async move {
         let state = app_state()?;
         let today = Date::paris_of(state.clock.now());
+        let identity_wait = state.config.identity_wait_days;
         let data = match Reference::parse(&reference) {
             Some(reference) => load(&state.pool, &reference).await?,
             None => None,
         };
         Ok(match data {
-            Some(data) => view! { <RequestView data today done posted /> }.into_any(),
+            Some(data) => view! { <RequestView data today identity_wait done posted /> }.into_any(),
             None => {
                 let lang = current_lang();
                 view! {
@@ -65,6 +67,8 @@ fn fact(label: Text, value: impl IntoView + 'static) -> impl IntoView {
 fn RequestView(
     data: RequestData,
     today: Date,
+    /// `PORTAL_IDENTITY_WAIT_DAYS`.
+    identity_wait: i64,
     done: Option<Action>,
     posted: Option<Posted<ActionForm>>,
 ) -> impl IntoView {
@@ -77,6 +81,19 @@ fn RequestView(
     let s = &data.submitted;
     let channel = s.reply_channel;
     let explanation = due_explanation(&data, today);
+    // Paused for the subject's proof of identity: the date that would have
+    // passed, and after `identity_wait` days the proposal to close.
+    let waiting = (!r.status.is_closed())
+        .then(|| Paused::of(r, today))
+        .flatten();
+    let past_due_had_it_run = waiting
+        .as_ref()
+        .filter(|p| p.past_due_had_it_run(today))
+        .map(|p| p.due_had_it_run);
+    let propose_close = waiting
+        .as_ref()
+        .filter(|p| p.may_close(identity_wait))
+        .map(|p| p.days);
     // A reply about an action whose form is not on the page (the request
     // moved on, or no such action) is shown at the top.
     let orphan_notice = posted
@@ -107,6 +124,8 @@ fn RequestView(
                 {fact(console::DUE_HOW, explanation)}
                 {r.closed_at.map(|at| fact(console::CLOSED_AT, paris_date_time(at)))}
             </dl>
+            {past_due_had_it_run.map(|due| view! { <p class="alert">{console::PAUSED_PAST_DUE.with(lang, &[("date", &long_date(lang, due))])}</p> })}
+            {propose_close.map(|days| view! { <p class="alert alert--error" role="note">{console::PROPOSE_IDENTITY_CLOSE.with(lang, &[("days", &days)])}</p> })}
         </section>
 
         <section class="page console">
@@ -127,7 +146,7 @@ fn RequestView(
 
         {data.outcome.clone().map(outcome_view)}
 
-        {(!r.status.is_closed()).then(|| view! { <Actions data=data.clone_for_actions() today posted /> })}
+        {(!r.status.is_closed()).then(|| view! { <Actions data=data.clone_for_actions(propose_close.is_some()) today posted /> })}
 
         <section class="page console">
             <h2>{console::TIMELINE_TITLE.get(lang)}</h2>
@@ -238,7 +257,7 @@ impl RequestData {
     }
 
     /// What the action forms need.
-    fn clone_for_actions(&self) -> ActionsData {
+    fn clone_for_actions(&self, propose_identity_close: bool) -> ActionsData {
         ActionsData {
             reference: self.row.reference.to_string(),
             right: self.row.right,
@@ -256,6 +275,7 @@ impl RequestData {
             assignee: self.row.assignee_id.clone(),
             accounts: self.accounts.clone(),
             refusable: self.refusable(),
+            propose_identity_close,
         }
     }
 }
@@ -273,6 +293,9 @@ pub(super) struct ActionsData {
     accounts: Vec<(String, String)>,
     /// False for an objection to direct marketing (Art. 21(3)).
     refusable: bool,
+    /// Awaiting a proof of identity past `PORTAL_IDENTITY_WAIT_DAYS`: the
+    /// refusal form starts on "identity not established".
+    propose_identity_close: bool,
 }
 
 /// How the due date was reached, in words.
