@@ -28,7 +28,7 @@ for (const javaScriptEnabled of [true, false]) {
       // The phone field stays hidden and empty; the postal one shows.
       await expect(page.getByLabel("Numéro de téléphone")).toBeHidden();
       await page.getByLabel("Par courrier postal").check();
-      await page.getByLabel("Adresse postale").fill("12 rue des Lilas\n75011 Paris");
+      await page.getByRole("textbox", { name: "Adresse postale" }).fill("12 rue des Lilas\n75011 Paris");
       if (javaScriptEnabled) await shot(page, "record-letter", "desktop");
       await page.getByRole("button", { name: "Enregistrer la demande" }).click();
 
