@@ -39,3 +39,35 @@ for (const javaScriptEnabled of [true, false]) {
     });
   });
 }
+
+test("a letter received 40 days ago objecting to prospecting: no refusal offered, and the on-time rate falls below 100 %", async ({ page }, info) => {
+  test.skip(info.project.name !== "desktop", "the console at 1280 px");
+  const dpoEmail = uniqueEmail("objection-dpo").replace("@example.org", "@sofacto.com");
+  addDpo(dpoEmail);
+  await signIn(page, dpoEmail);
+  await page.goto("/dpo/new?right=objection");
+  await page.getByLabel("Reçue", { exact: true }).selectOption("letter");
+  const fortyDaysAgo = new Date(Date.now() - 40 * 86_400_000).toISOString().slice(0, 10);
+  await page.getByLabel("Reçue le").fill(fortyDaysAgo);
+  await page.getByLabel("Prénom", { exact: true }).fill("Lucie");
+  await page.getByLabel("Nom", { exact: true }).fill("Bernard");
+  await page.getByLabel("Votre lien avec SOFACTO").selectOption("prospect");
+  await page.getByLabel("Par courrier postal").check();
+  await page.getByRole("textbox", { name: "Adresse postale" }).fill("4 place du Marché\n69002 Lyon");
+  await page.getByLabel("La prospection commerciale").check();
+  await page.getByRole("button", { name: "Enregistrer la demande" }).click();
+  await expect(page).toHaveURL(/\/dpo\/requests\/R-/);
+
+  // Art. 21(3): no refusal, and the page says why.
+  await expect(page.getByText("Une opposition à la prospection ne peut pas être refusée")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Refuser la demande" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Commencer le traitement" })).toBeVisible();
+  await shot(page, "record-objection", "desktop");
+
+  // Open and past its due date: late, so the rate is not 100 %.
+  await page.goto("/dpo/dashboard");
+  const rate = page.locator('[data-figure="on-time"]');
+  await expect(rate).toContainText("%");
+  await expect(rate).not.toContainText("100 %");
+  await expect(page.getByText("encore ouvertes dont l'échéance est passée")).toBeVisible();
+});
