@@ -11,7 +11,7 @@
 use crate::audit::{self, Entry, Who};
 use crate::clock::Millis;
 use crate::db::Pool;
-use crate::domain::outcome::Outcome;
+use crate::domain::outcome::{KeptPart, Outcome};
 use anyhow::Context;
 use sqlx::Row;
 use std::path::Path;
@@ -84,12 +84,23 @@ pub async fn run(
 fn bare_outcome(outcome: Option<&str>) -> Option<String> {
     let outcome: Outcome = serde_json::from_str(outcome?).ok()?;
     let bare = match outcome {
-        Outcome::Completed { answered_by, .. } => Outcome::Completed {
+        Outcome::Completed {
+            answered_by, kept, ..
+        } => Outcome::Completed {
             summary: String::new(),
             access: None,
             notified: Vec::new(),
             sent_to: None,
             answered_by,
+            // The grounds stay (the register says the answer was partial);
+            // what was kept, in words, goes.
+            kept: kept
+                .into_iter()
+                .map(|part| KeptPart {
+                    what: String::new(),
+                    ground: part.ground,
+                })
+                .collect(),
         },
         Outcome::Refused { reason, .. } => Outcome::Refused {
             reason,

@@ -83,6 +83,55 @@ pub struct NotifiedRecipient {
     pub on: Date,
 }
 
+choice_enum! {
+    /// Why part of a request was not done: the legal ground of what SOFACTO
+    /// kept, left unchanged or left unrestricted, or did not disclose.
+    pub enum KeptGround {
+        /// Art. 17(3)(b): a legal obligation, such as invoices kept 10
+        /// years under the Code de commerce.
+        LegalObligation = "legal_obligation",
+        /// Art. 17(3)(e), 18(2): the establishment, exercise or defence of
+        /// legal claims.
+        LegalClaims = "legal_claims",
+        /// Art. 17(3)(d): archiving in the public interest, research or
+        /// statistics.
+        Archiving = "archiving",
+        /// Art. 15(4), 18(2): the rights and freedoms of others.
+        ThirdPartyRights = "third_party_rights",
+        /// Art. 16: the data was checked and is accurate.
+        Accurate = "accurate",
+    }
+}
+
+impl KeptGround {
+    /// The grounds the law gives for not doing part of `right`.
+    pub fn applies_to(self, right: super::RightKind) -> bool {
+        use super::RightKind as R;
+        match self {
+            KeptGround::LegalObligation => matches!(right, R::Erasure | R::Rectification),
+            KeptGround::LegalClaims => matches!(right, R::Erasure | R::Restriction),
+            KeptGround::Archiving => right == R::Erasure,
+            KeptGround::ThirdPartyRights => matches!(right, R::Access | R::Restriction),
+            KeptGround::Accurate => right == R::Rectification,
+        }
+    }
+
+    /// Whether `right` can be partly done at all.
+    pub fn any_for(right: super::RightKind) -> bool {
+        KeptGround::ALL
+            .iter()
+            .any(|ground| ground.applies_to(right))
+    }
+}
+
+/// A part of the request that was not done, and why (a partial outcome).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeptPart {
+    /// What was kept, unchanged or withheld, as the subject will read it.
+    pub what: String,
+    pub ground: KeptGround,
+}
+
 /// Where portability data went when sent to another organisation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SentTo {
@@ -100,6 +149,10 @@ pub enum Outcome {
         sent_to: Option<SentTo>,
         /// The answer was given by phone or post, as the subject asked.
         answered_by: Option<Channel>,
+        /// What was not done, each with its ground: a partial outcome,
+        /// whose email names the CNIL and the courts (Art. 12(4)).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        kept: Vec<KeptPart>,
     },
     Refused {
         reason: RefusalReason,

@@ -472,6 +472,7 @@ pub fn completed(
     summary: &str,
     details: Vec<String>,
     files: usize,
+    partial: bool,
 ) -> OutgoingEmail {
     let lang = about.lang;
     let mut body = Body::new(lang, COMPLETED_TITLE)
@@ -483,7 +484,10 @@ pub fn completed(
     if files > 0 {
         body = body.paragraph(COMPLETED_FILES.with(lang, &[("count", &files)]));
     }
-    body = body.paragraph(COMPLAINT.with(lang, &[("url", &about.controller.complaint_url)]));
+    // Whenever part was not done, both remedies, as for a refusal (Art.
+    // 12(4)); otherwise the CNIL complaint.
+    let remedies = if partial { REFUSED_REMEDIES } else { COMPLAINT };
+    body = body.paragraph(remedies.with(lang, &[("url", &about.controller.complaint_url)]));
     about.send(body, EmailKind::Completed, to, COMPLETED_SUBJECT)
 }
 

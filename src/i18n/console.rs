@@ -225,6 +225,16 @@ texts! {
     F_ANSWERED_BY: "Réponse donnée {channel}, comme demandé" | "Answer given {channel}, as asked";
     PAUSED_PAST_DUE: "Sans la pause, l'échéance du {date} serait passée. La demande reste à traiter dès que la personne répond." | "Without the pause, the due date of {date} would have passed. The request is to be handled as soon as the subject answers.";
     PROPOSE_IDENTITY_CLOSE: "Aucune réponse depuis {days} jours à votre demande de preuve d'identité. Vous pouvez clore la demande comme « identité non établie » : c'est un refus, et son e-mail indique à la personne qu'elle peut saisir la CNIL ou la justice. Rien ne se clôt sans votre décision." | "No answer for {days} days to your request for proof of identity. You may close the request as \"identity not established\": it is a refusal, and its email tells the subject they may complain to the CNIL or go to court. Nothing closes without your decision.";
+    KEPT_LEGEND: "Ce qui n'a pas été fait, et pourquoi (réponse partielle)" | "What was not done, and why (a partial answer)";
+    KEPT_HINT: "Laissez vide si tout a été fait. Sinon, une ligne par élément conservé, non modifié ou non communiqué, avec son fondement : l'e-mail le dit à la personne et lui indique qu'elle peut saisir la CNIL ou la justice." | "Leave empty if everything was done. Otherwise, one line per item kept, left unchanged or withheld, with its ground: the email tells the subject, and that they may complain to the CNIL or go to court.";
+    F_KEPT_WHAT: "Élément" | "Item";
+    F_KEPT_GROUND: "Fondement" | "Ground";
+    KEPT_TITLE: "Ce qui n'a pas été fait, et pourquoi :" | "What was not done, and why:";
+    KEPT_LEGAL_OBLIGATION: "une obligation légale de conservation (par exemple les factures, 10 ans, Code de commerce) — RGPD, art. 17(3)(b)" | "a legal obligation to keep it (for example invoices, 10 years, French Commercial Code) — GDPR Art. 17(3)(b)";
+    KEPT_LEGAL_CLAIMS: "la constatation, l'exercice ou la défense de droits en justice — RGPD, art. 17(3)(e) et 18(2)" | "the establishment, exercise or defence of legal claims — GDPR Art. 17(3)(e) and 18(2)";
+    KEPT_ARCHIVING: "l'archivage dans l'intérêt public, la recherche ou la statistique — RGPD, art. 17(3)(d)" | "archiving in the public interest, research or statistics — GDPR Art. 17(3)(d)";
+    KEPT_THIRD_PARTIES: "les droits et libertés d'autres personnes — RGPD, art. 15(4) et 18(2)" | "the rights and freedoms of other people — GDPR Art. 15(4) and 18(2)";
+    KEPT_ACCURATE: "les données vérifiées sont exactes — RGPD, art. 16" | "the data was checked and is accurate — GDPR Art. 16";
     NO_REFUSAL: "Une opposition à la prospection ne peut pas être refusée (RGPD, art. 21(3)) : cessez ce traitement pour cette personne, puis clôturez la demande." | "An objection to direct marketing cannot be refused (GDPR Art. 21(3)): stop that processing for this person, then complete the request.";
     ART15_HINT: "Les informations de l'article 15(1) accompagnent la copie ; elles sont pré-remplies d'après la politique de confidentialité, dans la langue de la demande. Ajustez-les." | "The Article 15(1) information goes with the copy; it is pre-filled from the privacy policy, in the request's language. Adjust it.";
     ART15_PURPOSES: "Finalités et base légale" | "Purposes and legal basis";

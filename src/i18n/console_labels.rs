@@ -6,7 +6,7 @@ use super::Text;
 use super::console::*;
 use crate::audit::AuditAction;
 use crate::domain::choice::{FileDirection, IntakeChannel};
-use crate::domain::outcome::AccessItem;
+use crate::domain::outcome::{AccessItem, KeptGround};
 use crate::domain::{Action, EventKind};
 use crate::email::EmailKind;
 
@@ -137,5 +137,17 @@ pub fn access_item(item: AccessItem) -> (Text, Text) {
         AccessItem::Rights => (ART15_RIGHTS, ART15_RIGHTS_DEFAULT),
         AccessItem::Source => (ART15_SOURCE, ART15_SOURCE_DEFAULT),
         AccessItem::Automated => (ART15_AUTOMATED, ART15_AUTOMATED_DEFAULT),
+    }
+}
+
+/// A ground for not doing part of a request, as the DPO picks it and as
+/// the subject reads it in the completion email.
+pub fn kept_ground(ground: KeptGround) -> Text {
+    match ground {
+        KeptGround::LegalObligation => KEPT_LEGAL_OBLIGATION,
+        KeptGround::LegalClaims => KEPT_LEGAL_CLAIMS,
+        KeptGround::Archiving => KEPT_ARCHIVING,
+        KeptGround::ThirdPartyRights => KEPT_THIRD_PARTIES,
+        KeptGround::Accurate => KEPT_ACCURATE,
     }
 }

@@ -112,13 +112,30 @@ impl<'a> Letters<'a> {
     ) -> Option<OutgoingEmail> {
         let lang = self.request.lang;
         let mut details = Vec::new();
+        let mut partial = false;
         if let Outcome::Completed {
             access,
             notified,
             sent_to,
+            kept,
             ..
         } = outcome
         {
+            if !kept.is_empty() {
+                partial = true;
+                let lines: Vec<String> = kept
+                    .iter()
+                    .map(|part| {
+                        let ground = console_labels::kept_ground(part.ground).get(lang);
+                        format!("- {} : {ground}", part.what)
+                    })
+                    .collect();
+                details.push(format!(
+                    "{}\n{}",
+                    console::KEPT_TITLE.get(lang),
+                    lines.join("\n")
+                ));
+            }
             if let Some(access) = access {
                 details.push(
                     AccessItem::ALL
@@ -152,7 +169,9 @@ impl<'a> Letters<'a> {
                 ));
             }
         }
-        self.to_subject(|about, to| templates::completed(about, to, summary, details, files))
+        self.to_subject(|about, to| {
+            templates::completed(about, to, summary, details, files, partial)
+        })
     }
 
     pub fn refused(&self, reason: RefusalReason, explanation: &str) -> Option<OutgoingEmail> {

@@ -297,7 +297,65 @@ async fn a_request_awaiting_identity_for_31_days_is_proposed_for_closing(backend
     assert!(email.contains("recours juridictionnel"), "{email}");
 }
 
+async fn a_partial_erasure_says_what_was_kept_and_names_both_remedies(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Smtp).await;
+    let sink = app.smtp.as_ref().unwrap();
+    let subject = Subject::new(&app, "erase-me@example.org");
+    let reference = subject.file("erasure").await;
+    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
+    dpo.sign_in().await;
+    dpo.done(&reference, "start", "received", &[]).await;
+    let page = dpo.page(&format!("/dpo/requests/{reference}")).await;
+    assert!(page.contains("réponse partielle"), "{page}");
+
+    // A ground the law does not give for an erasure is refused.
+    let wrong = dpo
+        .act(
+            &reference,
+            "complete",
+            "in_progress",
+            &[
+                ("form[summary]", "Vos données de prospection sont effacées."),
+                ("form[kept][0][what]", "Vos factures de 2025"),
+                ("form[kept][0][ground]", "third_party_rights"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status(), 200);
+    assert!(wrong.text().await.unwrap().contains("Vos factures de 2025"));
+
+    dpo.done(
+        &reference,
+        "complete",
+        "in_progress",
+        &[
+            ("form[summary]", "Vos données de prospection sont effacées."),
+            ("form[kept][0][what]", "Vos factures de 2025"),
+            ("form[kept][0][ground]", "legal_obligation"),
+            ("form[recipients][0][name]", ""),
+        ],
+    )
+    .await;
+    let email = sink
+        .wait_for_text(
+            "erase-me@example.org",
+            "Vos données de prospection sont effacées",
+        )
+        .await;
+    assert!(email.contains("Ce qui n'a pas été fait"), "{email}");
+    assert!(email.contains("Vos factures de 2025"), "{email}");
+    assert!(email.contains("Code de commerce"), "{email}");
+    assert!(email.contains("cnil.fr"), "{email}");
+    assert!(email.contains("recours juridictionnel"), "{email}");
+
+    // The register says the answer was partial, and on which ground.
+    let (_, csv) = crate::helpers::download(dpo.post("/dpo/export/register", &[]).await).await;
+    let line = csv.lines().find(|l| l.starts_with(&reference)).unwrap();
+    assert!(line.contains("partial: legal_obligation"), "{line}");
+}
+
 on_both_databases!(
+    a_partial_erasure_says_what_was_kept_and_names_both_remedies,
     a_request_awaiting_identity_for_31_days_is_proposed_for_closing,
     a_late_answer_and_an_open_late_request_lower_the_on_time_rate,
     an_objection_to_direct_marketing_cannot_be_refused,

@@ -6,7 +6,8 @@ pub mod files;
 
 use crate::domain::choice::Channel;
 use crate::domain::outcome::{
-    AccessInformation, AccessItem, NotifiedRecipient, Outcome, RefusalReason, SentTo,
+    AccessInformation, AccessItem, KeptGround, KeptPart, NotifiedRecipient, Outcome, RefusalReason,
+    SentTo,
 };
 use crate::domain::request::MAX_TEXT_CHARS;
 use crate::domain::{Actor, Date, ErrorCode, EventKind, FieldErrors, Reference, RightKind, Status};
@@ -48,6 +49,8 @@ pub struct ActionForm {
     pub access_source: String,
     pub access_automated: String,
     pub recipients: Vec<RecipientRow>,
+    /// What was not done, and why (a partial outcome).
+    pub kept: Vec<KeptRow>,
     pub sent_to: String,
     pub sent_on: String,
     pub answered_by: String,
@@ -75,6 +78,13 @@ impl ActionForm {
 pub struct RecipientRow {
     pub name: String,
     pub on: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct KeptRow {
+    pub what: String,
+    pub ground: String,
 }
 
 pub use crate::domain::Action;
@@ -364,6 +374,29 @@ fn completion(
             }
         },
     };
+    let mut kept = Vec::new();
+    for (i, row) in form.kept.iter().enumerate() {
+        let (what_field, ground_field) = (format!("kept[{i}][what]"), format!("kept[{i}][ground]"));
+        let ground = row.ground.trim();
+        if row.what.trim().is_empty() && ground.is_empty() {
+            continue;
+        }
+        let what = errors.text(&what_field, &row.what, MAX_TEXT_CHARS, true);
+        let ground = match KeptGround::parse(ground).filter(|g| g.applies_to(request.right)) {
+            Some(ground) => Some(ground),
+            None if ground.is_empty() => {
+                errors.add(ground_field, ErrorCode::Required);
+                None
+            }
+            None => {
+                errors.add(ground_field, ErrorCode::InvalidChoice);
+                None
+            }
+        };
+        if let (Some(what), Some(ground)) = (what, ground) {
+            kept.push(KeptPart { what, ground });
+        }
+    }
     let answered_by = match form.answered_by.trim() {
         "" => None,
         slug => match Channel::parse(slug)
@@ -382,5 +415,6 @@ fn completion(
         notified,
         sent_to,
         answered_by,
+        kept,
     })
 }

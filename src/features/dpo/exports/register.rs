@@ -85,7 +85,11 @@ impl RegisterRow {
             .as_deref()
             .and_then(|o| serde_json::from_str::<Outcome>(o).ok())
         {
-            Some(Outcome::Completed { .. }) => "completed".to_owned(),
+            Some(Outcome::Completed { kept, .. }) if kept.is_empty() => "completed".to_owned(),
+            Some(Outcome::Completed { kept, .. }) => {
+                let grounds: Vec<&str> = kept.iter().map(|part| part.ground.slug()).collect();
+                format!("partial: {}", grounds.join(" "))
+            }
             Some(Outcome::Refused { reason, .. }) => format!("refused: {}", reason.slug()),
             None if self.status == Status::Withdrawn.slug() => "withdrawn".to_owned(),
             None => String::new(),

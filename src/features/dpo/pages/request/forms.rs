@@ -3,9 +3,9 @@
 
 use super::ActionsData;
 use crate::domain::choice::Channel;
-use crate::domain::outcome::{AccessItem, RefusalReason};
+use crate::domain::outcome::{AccessItem, KeptGround, RefusalReason};
 use crate::domain::{Date, RightKind};
-use crate::features::dpo::actions::{Action, ActionForm, RecipientRow};
+use crate::features::dpo::actions::{Action, ActionForm, KeptRow, RecipientRow};
 use crate::i18n::console_labels::{self, action_texts};
 use crate::i18n::{Label, Text, console, current_lang};
 use crate::web::form::{FormReply, Posted};
@@ -273,6 +273,42 @@ fn complete_fields(d: &ActionsData, p: &Option<Posted<ActionForm>>) -> AnyView {
                         <crate::web::fields::TextField field=format!("recipients[{i}][name]") label=console::F_RECIPIENT value=row.name />
                         <crate::web::fields::TextField field=format!("recipients[{i}][on]") label=console::F_NOTIFIED_ON value=row.on input_type="date" />
                     </div>
+                }).collect_view()}
+            </fieldset>
+        }.into_any());
+    }
+    if KeptGround::any_for(d.right) {
+        let posted_rows = p
+            .as_ref()
+            .filter(|p| p.form.action == a.slug())
+            .map(|p| p.form.kept.clone())
+            .unwrap_or_default();
+        let rows: Vec<KeptRow> = (0..posted_rows.len().max(3))
+            .map(|i| posted_rows.get(i).cloned().unwrap_or_default())
+            .collect();
+        let right = d.right;
+        parts.push(view! {
+            <fieldset class="field">
+                <legend>{console::KEPT_LEGEND.get(lang)}</legend>
+                <p class="hint">{console::KEPT_HINT.get(lang)}</p>
+                {rows.into_iter().enumerate().map(|(i, row)| {
+                    let ground_id = format!("kept-{i}-ground");
+                    let ground_field = format!("kept[{i}][ground]");
+                    view! {
+                        <div class="field-row">
+                            <crate::web::fields::TextField field=format!("kept[{i}][what]") label=console::F_KEPT_WHAT value=row.what />
+                            <div class="field">
+                                <label for=ground_id.clone()>{console::F_KEPT_GROUND.get(lang)}</label>
+                                <select id=ground_id name=format!("form[kept][{i}][ground]")>
+                                    <option value="" selected=row.ground.is_empty()>"—"</option>
+                                    {KeptGround::ALL.iter().filter(|g| g.applies_to(right)).map(|g| view! {
+                                        <option value=g.slug() selected=row.ground == g.slug()>{console_labels::kept_ground(*g).get(lang)}</option>
+                                    }).collect_view()}
+                                </select>
+                                <FieldError field=ground_field />
+                            </div>
+                        </div>
+                    }
                 }).collect_view()}
             </fieldset>
         }.into_any());

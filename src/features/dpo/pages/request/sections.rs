@@ -118,8 +118,12 @@ pub(super) fn outcome_view(outcome: Outcome) -> impl IntoView {
         <section class="page console">
             <h2>{console::OUTCOME_TITLE.get(lang)}</h2>
             {match outcome {
-                Outcome::Completed { summary, access, notified, sent_to, answered_by } => view! {
+                Outcome::Completed { summary, access, notified, sent_to, answered_by, kept } => view! {
                     <p class="pre">{summary}</p>
+                    {(!kept.is_empty()).then(|| view! {
+                        <p><strong>{console::KEPT_TITLE.get(lang)}</strong></p>
+                        <ul>{kept.into_iter().map(|k| view! { <li><span class="pre">{k.what}</span> " — " {console_labels::kept_ground(k.ground).get(lang)}</li> }).collect_view()}</ul>
+                    })}
                     {access.map(|a| view! {
                         <dl class="facts">
                             {AccessItem::ALL.iter().map(|item| view! {
