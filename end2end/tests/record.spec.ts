@@ -1,5 +1,5 @@
 import { expect, test } from "./csp";
-import { shot, uniqueEmail } from "./mail";
+import { shot, uniqueEmail, waitForMail } from "./mail";
 import { addDpo, signIn } from "./people";
 
 /** The console's form for a request received outside the portal, driven
@@ -70,4 +70,36 @@ test("a letter received 40 days ago objecting to prospecting: no refusal offered
   await expect(rate).toContainText("%");
   await expect(rate).not.toContainText("100 %");
   await expect(page.getByText("encore ouvertes dont l'échéance est passée")).toBeVisible();
+});
+
+test("a partial erasure: the email says what was kept and why, and names the CNIL and the courts", async ({ page }, info) => {
+  test.skip(info.project.name !== "desktop", "the console at 1280 px");
+  const dpoEmail = uniqueEmail("partial-dpo").replace("@example.org", "@sofacto.com");
+  const subjectEmail = uniqueEmail("partial-subject");
+  addDpo(dpoEmail);
+  await signIn(page, dpoEmail);
+  await page.goto("/dpo/new?right=erasure");
+  await page.getByLabel("Reçue", { exact: true }).selectOption("email");
+  await page.getByLabel("Reçue le").fill(new Date().toISOString().slice(0, 10));
+  await page.getByLabel("Adresse e-mail de la personne").fill(subjectEmail);
+  await page.getByLabel("Prénom", { exact: true }).fill("Marc");
+  await page.getByLabel("Nom", { exact: true }).fill("Petit");
+  await page.getByLabel("Votre lien avec SOFACTO").selectOption("client");
+  await page.getByRole("button", { name: "Enregistrer la demande" }).click();
+  await expect(page).toHaveURL(/\/dpo\/requests\/R-/);
+
+  await page.getByRole("button", { name: "Commencer le traitement" }).click();
+  await page.getByLabel("Résumé de la réponse").fill("Vos données de prospection et de navigation sont effacées.");
+  await page.getByLabel("Élément").first().fill("Vos factures des trois dernières années");
+  await page.getByLabel("Fondement").first().selectOption("legal_obligation");
+  await shot(page, "record-partial-erasure", "desktop");
+  await page.getByRole("button", { name: "Clore la demande" }).click();
+  await expect(page.getByText("Fait : Clore : demande traitée.")).toBeVisible();
+  await expect(page.getByText("Vos factures des trois dernières années")).toBeVisible();
+
+  const mail = await waitForMail(subjectEmail, "Vos données de prospection et de navigation sont effacées.");
+  expect(mail.text).toContain("Ce qui n'a pas été fait");
+  expect(mail.text).toContain("Code de commerce");
+  expect(mail.text).toContain("https://www.cnil.fr/fr/agir");
+  expect(mail.text).toContain("recours juridictionnel");
 });
