@@ -235,6 +235,7 @@ texts! {
     KEPT_ARCHIVING: "l'archivage dans l'intérêt public, la recherche ou la statistique — RGPD, art. 17(3)(d)" | "archiving in the public interest, research or statistics — GDPR Art. 17(3)(d)";
     KEPT_THIRD_PARTIES: "les droits et libertés d'autres personnes — RGPD, art. 15(4) et 18(2)" | "the rights and freedoms of other people — GDPR Art. 15(4) and 18(2)";
     KEPT_ACCURATE: "les données vérifiées sont exactes — RGPD, art. 16" | "the data was checked and is accurate — GDPR Art. 16";
+    LATE_DECISION: "L'échéance du {date} est passée : cette réponse reste possible, mais elle sera enregistrée comme tardive dans le registre, le tableau de bord et le dossier de preuve." | "The due date of {date} has passed: this answer is still possible, but it will be recorded as late in the register, the dashboard and the evidence file.";
     NO_REFUSAL: "Une opposition à la prospection ne peut pas être refusée (RGPD, art. 21(3)) : cessez ce traitement pour cette personne, puis clôturez la demande." | "An objection to direct marketing cannot be refused (GDPR Art. 21(3)): stop that processing for this person, then complete the request.";
     ART15_HINT: "Les informations de l'article 15(1) accompagnent la copie ; elles sont pré-remplies d'après la politique de confidentialité, dans la langue de la demande. Ajustez-les." | "The Article 15(1) information goes with the copy; it is pre-filled from the privacy policy, in the request's language. Adjust it.";
     ART15_PURPOSES: "Finalités et base légale" | "Purposes and legal basis";

@@ -209,6 +209,9 @@ async fn a_late_answer_and_an_open_late_request_lower_the_on_time_rate(backend: 
     app.clock.advance(Duration::from_secs(40 * 86_400));
     dpo.sign_in().await;
     dpo.done(&answered, "start", "received", &[]).await;
+    // The page warns before the DPO confirms a late decision.
+    let page = dpo.page(&format!("/dpo/requests/{answered}")).await;
+    assert!(page.contains("sera enregistrée comme tardive"), "{page}");
     dpo.done(
         &answered,
         "complete",
@@ -217,6 +220,17 @@ async fn a_late_answer_and_an_open_late_request_lower_the_on_time_rate(backend: 
     )
     .await;
     app.every_email_sent().await;
+    // The evidence file records it as late.
+    let (_, evidence) = crate::helpers::download(
+        dpo.post(&format!("/dpo/requests/{answered}/evidence"), &[])
+            .await,
+    )
+    .await;
+    let evidence: serde_json::Value = serde_json::from_str(&evidence).unwrap();
+    assert_eq!(
+        evidence["document"]["request"]["answered_on_time"], false,
+        "{evidence}"
+    );
     let stats = privacy_portal::features::dpo::dashboard::stats(&app.pool, app.clock_now())
         .await
         .unwrap();

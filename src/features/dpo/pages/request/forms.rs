@@ -7,7 +7,7 @@ use crate::domain::outcome::{AccessItem, KeptGround, RefusalReason};
 use crate::domain::{Date, RightKind};
 use crate::features::dpo::actions::{Action, ActionForm, KeptRow, RecipientRow};
 use crate::i18n::console_labels::{self, action_texts};
-use crate::i18n::{Label, Text, console, current_lang};
+use crate::i18n::{Label, Text, console, current_lang, long_date};
 use crate::web::form::{FormReply, Posted};
 use crate::web::islands::{FieldError, FormNotice, FormStateProvider};
 use leptos::prelude::*;
@@ -196,10 +196,19 @@ fn action_block(d: &ActionsData, p: &Option<Posted<ActionForm>>, action: Action)
             })
         }
     };
+    // A decision after the due date is still possible, and recorded as
+    // late everywhere: said before the DPO confirms.
+    let late = d
+        .late_since
+        .filter(|_| matches!(action, Action::Complete | Action::Refuse))
+        .map(|due| {
+            view! { <p class="alert alert--error" role="note">{console::LATE_DECISION.with(lang, &[("date", &long_date(lang, due))])}</p> }
+        });
     view! {
         <div class=block>
             <h3>{texts.title.get(lang)}</h3>
             {texts.hint.map(|hint| view! { <p class="hint">{hint.get(lang)}</p> })}
+            {late}
             {action_form(d, p, action, button, fields)}
         </div>
     }

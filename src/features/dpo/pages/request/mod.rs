@@ -146,7 +146,7 @@ fn RequestView(
 
         {data.outcome.clone().map(outcome_view)}
 
-        {(!r.status.is_closed()).then(|| view! { <Actions data=data.clone_for_actions(propose_close.is_some()) today posted /> })}
+        {(!r.status.is_closed()).then(|| view! { <Actions data=data.clone_for_actions(propose_close.is_some(), (!paused && due < today).then_some(due)) today posted /> })}
 
         <section class="page console">
             <h2>{console::TIMELINE_TITLE.get(lang)}</h2>
@@ -257,7 +257,11 @@ impl RequestData {
     }
 
     /// What the action forms need.
-    fn clone_for_actions(&self, propose_identity_close: bool) -> ActionsData {
+    fn clone_for_actions(
+        &self,
+        propose_identity_close: bool,
+        late_since: Option<Date>,
+    ) -> ActionsData {
         ActionsData {
             reference: self.row.reference.to_string(),
             right: self.row.right,
@@ -276,6 +280,7 @@ impl RequestData {
             accounts: self.accounts.clone(),
             refusable: self.refusable(),
             propose_identity_close,
+            late_since,
         }
     }
 }
@@ -296,6 +301,8 @@ pub(super) struct ActionsData {
     /// Awaiting a proof of identity past `PORTAL_IDENTITY_WAIT_DAYS`: the
     /// refusal form starts on "identity not established".
     propose_identity_close: bool,
+    /// The due date, when it has passed: a decision now is late.
+    late_since: Option<Date>,
 }
 
 /// How the due date was reached, in words.
