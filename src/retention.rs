@@ -85,13 +85,17 @@ fn bare_outcome(outcome: Option<&str>) -> Option<String> {
     let outcome: Outcome = serde_json::from_str(outcome?).ok()?;
     let bare = match outcome {
         Outcome::Completed {
-            answered_by, kept, ..
+            answered_by,
+            no_recipients,
+            kept,
+            ..
         } => Outcome::Completed {
             summary: String::new(),
             access: None,
             notified: Vec::new(),
             sent_to: None,
             answered_by,
+            no_recipients,
             // The grounds stay (the register says the answer was partial);
             // what was kept, in words, goes.
             kept: kept

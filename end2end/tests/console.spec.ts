@@ -49,6 +49,9 @@ test("a DPO works a request to completion and refuses another; the subject follo
   await page.getByRole("button", { name: "Joindre un fichier de réponse" }).click();
   await expect(page.getByRole("link", { name: "copie.json" })).toBeVisible();
   await page.getByLabel("Résumé de la réponse").fill("Vous trouverez la copie de vos données en pièce jointe.");
+  // The pre-filled texts in square brackets must be replaced before sending.
+  await page.getByLabel("Destinataires", { exact: true }).fill("Les équipes de SOFACTO chargées de la relation client, de la facturation et de la comptabilité.");
+  await page.getByLabel("Transferts hors de l'Union européenne").fill("Vos données ne sont pas transférées hors de l'Union européenne.");
   await shot(page, "console-4-complete", "desktop");
   await page.getByRole("button", { name: "Clore la demande" }).click();
   await expect(page.getByText("Fait : Clore : demande traitée.")).toBeVisible();

@@ -92,6 +92,7 @@ test("a partial erasure: the email says what was kept and why, and names the CNI
   await page.getByLabel("Résumé de la réponse").fill("Vos données de prospection et de navigation sont effacées.");
   await page.getByLabel("Élément").first().fill("Vos factures des trois dernières années");
   await page.getByLabel("Fondement").first().selectOption("legal_obligation");
+  await page.getByLabel("Ces données n'ont été communiquées à aucun destinataire").check();
   await shot(page, "record-partial-erasure", "desktop");
   await page.getByRole("button", { name: "Clore la demande" }).click();
   await expect(page.getByText("Fait : Clore : demande traitée.")).toBeVisible();

@@ -24,6 +24,12 @@ pub enum ErrorCode {
     PastDue,
     /// Invisible control characters or direction overrides.
     ForbiddenCharacters,
+    /// A pre-filled `[À compléter …]` is still in the text.
+    Placeholder,
+    /// An access answer needs the copy (a file) or "no data held".
+    CopyMissing,
+    /// Art. 19: the recipients told, or "there are none".
+    RecipientsOrNone,
 }
 
 /// Free text as it is stored: browsers send a textarea's line breaks as

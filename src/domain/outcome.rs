@@ -25,6 +25,13 @@ pub struct AccessInformation {
     pub rights: String,
     pub source: String,
     pub automated_decisions: String,
+    /// Transfers outside the European Union and their safeguards (Art.
+    /// 15(2)); empty in answers recorded before it was asked.
+    #[serde(default)]
+    pub transfers: String,
+    /// No data about the person is held: no copy to attach.
+    #[serde(default)]
+    pub no_data_held: bool,
 }
 
 choice_enum! {
@@ -39,6 +46,7 @@ choice_enum! {
         Rights = "access_rights",
         Source = "access_source",
         Automated = "access_automated",
+        Transfers = "access_transfers",
     }
 }
 
@@ -60,6 +68,7 @@ impl AccessInformation {
             AccessItem::Rights => &self.rights,
             AccessItem::Source => &self.source,
             AccessItem::Automated => &self.automated_decisions,
+            AccessItem::Transfers => &self.transfers,
         }
     }
 
@@ -72,6 +81,7 @@ impl AccessInformation {
             AccessItem::Rights => &mut self.rights,
             AccessItem::Source => &mut self.source,
             AccessItem::Automated => &mut self.automated_decisions,
+            AccessItem::Transfers => &mut self.transfers,
         }
     }
 }
@@ -149,6 +159,10 @@ pub enum Outcome {
         sent_to: Option<SentTo>,
         /// The answer was given by phone or post, as the subject asked.
         answered_by: Option<Channel>,
+        /// Art. 19: no recipient had the data, so none was told (with
+        /// `notified` empty).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        no_recipients: bool,
         /// What was not done, each with its ground: a partial outcome,
         /// whose email names the CNIL and the courts (Art. 12(4)).
         #[serde(default, skip_serializing_if = "Vec::is_empty")]

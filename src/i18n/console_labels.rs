@@ -137,6 +137,7 @@ pub fn access_item(item: AccessItem) -> (Text, Text) {
         AccessItem::Rights => (ART15_RIGHTS, ART15_RIGHTS_DEFAULT),
         AccessItem::Source => (ART15_SOURCE, ART15_SOURCE_DEFAULT),
         AccessItem::Automated => (ART15_AUTOMATED, ART15_AUTOMATED_DEFAULT),
+        AccessItem::Transfers => (ART15_TRANSFERS, ART15_TRANSFERS_DEFAULT),
     }
 }
 

@@ -146,6 +146,9 @@ impl Label for ErrorCode {
             ErrorCode::InvalidDate => ERROR_INVALID_DATE,
             ErrorCode::AlreadyExtended => ERROR_ALREADY_EXTENDED,
             ErrorCode::PastDue => ERROR_PAST_DUE,
+            ErrorCode::Placeholder => ERROR_PLACEHOLDER,
+            ErrorCode::CopyMissing => ERROR_COPY_MISSING,
+            ErrorCode::RecipientsOrNone => ERROR_RECIPIENTS_OR_NONE,
         }
     }
 }

@@ -71,6 +71,9 @@ texts! {
     ERROR_CODE_TOO_MANY: "Trop d'essais pour ce code. Demandez-en un nouveau." | "Too many tries for this code. Ask for a new one.";
     ERROR_INVALID_DATE: "Saisissez une date valide, au plus tard aujourd'hui." | "Enter a valid date, today at the latest.";
     ERROR_ALREADY_EXTENDED: "Le délai a déjà été prolongé une fois." | "The deadline was already extended once.";
+    ERROR_PLACEHOLDER: "Remplacez le texte entre crochets avant d'envoyer." | "Replace the text in square brackets before sending.";
+    ERROR_COPY_MISSING: "Joignez la copie des données (un fichier au moins), ou cochez « aucune donnée détenue »." | "Attach the copy of the data (one file at least), or tick \"no data held\".";
+    ERROR_RECIPIENTS_OR_NONE: "Indiquez les destinataires informés et la date, ou cochez « aucun destinataire »." | "Give the recipients told and the date, or tick \"no recipients\".";
     ERROR_PAST_DUE: "L'échéance est passée : il est trop tard pour prolonger." | "The due date has passed: it is too late to extend.";
     ERROR_LINK_INVALID: "Ce lien n'est plus valable : il a déjà servi ou a expiré. Demandez un nouveau code." | "This link is no longer valid: it was already used or has expired. Ask for a new code.";
 

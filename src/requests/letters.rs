@@ -136,6 +136,9 @@ impl<'a> Letters<'a> {
                     lines.join("\n")
                 ));
             }
+            if access.as_ref().is_some_and(|a| a.no_data_held) {
+                details.push(console::NO_DATA_HELD.get(lang).to_owned());
+            }
             if let Some(access) = access {
                 details.push(
                     AccessItem::ALL

@@ -145,6 +145,10 @@ async fn a_dpo_works_a_request_from_receipt_to_completion(backend: Backend) {
             ("form[access_rights]", "Rectification, effacement."),
             ("form[access_source]", "Vous-même."),
             ("form[access_automated]", "Aucune."),
+            (
+                "form[access_transfers]",
+                "Vos données ne sont pas transférées hors de l'Union européenne.",
+            ),
         ],
     )
     .await;

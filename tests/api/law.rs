@@ -346,7 +346,7 @@ async fn a_partial_erasure_says_what_was_kept_and_names_both_remedies(backend: B
             ("form[summary]", "Vos données de prospection sont effacées."),
             ("form[kept][0][what]", "Vos factures de 2025"),
             ("form[kept][0][ground]", "legal_obligation"),
-            ("form[recipients][0][name]", ""),
+            ("form[no_recipients]", "on"),
         ],
     )
     .await;
@@ -368,7 +368,118 @@ async fn a_partial_erasure_says_what_was_kept_and_names_both_remedies(backend: B
     assert!(line.contains("partial: legal_obligation"), "{line}");
 }
 
+/// The Art. 15 fields, every one filled; `transfers` as given.
+fn access_fields(transfers: &'static str) -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("form[summary]", "Voici ce que nous détenons."),
+        ("form[access_purposes]", "Gestion de la relation client."),
+        ("form[access_categories]", "Identité, coordonnées."),
+        ("form[access_recipients]", "Nos équipes."),
+        ("form[access_retention]", "3 ans."),
+        ("form[access_rights]", "Rectification, effacement."),
+        ("form[access_source]", "Vous-même."),
+        ("form[access_automated]", "Aucune."),
+        ("form[access_transfers]", transfers),
+    ]
+}
+
+async fn an_access_answer_needs_the_copy_and_the_whole_information(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Smtp).await;
+    let sink = app.smtp.as_ref().unwrap();
+    let subject = Subject::new(&app, "copy-please@example.org");
+    let reference = subject.file("access").await;
+    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
+    dpo.sign_in().await;
+    dpo.done(&reference, "start", "received", &[]).await;
+
+    // The form asks for the transfers outside the EU (Art. 15(2)), pre-filled
+    // with a text in square brackets that cannot be sent as is.
+    let page = dpo.page(&format!("/dpo/requests/{reference}")).await;
+    assert!(
+        page.contains("Transferts hors de l&#x27;Union européenne")
+            || page.contains("Transferts hors de l'Union européenne"),
+        "{page}"
+    );
+    let placeholder = dpo
+        .act(
+            &reference,
+            "complete",
+            "in_progress",
+            &access_fields("[À compléter : les transferts]"),
+        )
+        .await;
+    let html = placeholder.text().await.unwrap();
+    assert!(html.contains("Remplacez le texte entre crochets"), "{html}");
+
+    // Neither a copy nor "no data held": refused.
+    let no_copy = dpo
+        .act(
+            &reference,
+            "complete",
+            "in_progress",
+            &access_fields("Aucun transfert hors de l'Union européenne."),
+        )
+        .await;
+    let html = no_copy.text().await.unwrap();
+    assert!(html.contains("Joignez la copie des données"), "{html}");
+    let status: String = sqlx::query_scalar("SELECT status FROM requests WHERE reference = $1")
+        .bind(&reference)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "in_progress");
+
+    // "No data held" is an answer too, and the email says it.
+    let mut fields = access_fields("Aucun transfert hors de l'Union européenne.");
+    fields.push(("form[no_data_held]", "on"));
+    dpo.done(&reference, "complete", "in_progress", &fields)
+        .await;
+    let email = sink
+        .wait_for_text("copy-please@example.org", "Voici ce que nous détenons.")
+        .await;
+    assert!(email.contains("aucune donnée vous concernant"), "{email}");
+    assert!(
+        email.contains("Aucun transfert hors de l'Union européenne."),
+        "{email}"
+    );
+}
+
+async fn an_erasure_answer_says_who_was_told_or_that_nobody_had_the_data(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Smtp).await;
+    let subject = Subject::new(&app, "told@example.org");
+    let reference = subject.file("erasure").await;
+    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
+    dpo.sign_in().await;
+    dpo.done(&reference, "start", "received", &[]).await;
+    let silent = dpo
+        .act(
+            &reference,
+            "complete",
+            "in_progress",
+            &[("form[summary]", "Vos données sont effacées.")],
+        )
+        .await;
+    let html = silent.text().await.unwrap();
+    assert!(html.contains("aucun destinataire"), "{html}");
+    let today = privacy_portal::domain::Date::paris_of(app.clock_now()).iso();
+    dpo.done(
+        &reference,
+        "complete",
+        "in_progress",
+        &[
+            ("form[summary]", "Vos données sont effacées."),
+            ("form[recipients][0][name]", "Notre routeur d'e-mails"),
+            ("form[recipients][0][on]", &today),
+        ],
+    )
+    .await;
+    let page = dpo.page(&format!("/dpo/requests/{reference}")).await;
+    assert!(page.contains("Notre routeur d"), "{page}");
+}
+
 on_both_databases!(
+    an_access_answer_needs_the_copy_and_the_whole_information,
+    an_erasure_answer_says_who_was_told_or_that_nobody_had_the_data,
     a_partial_erasure_says_what_was_kept_and_names_both_remedies,
     a_request_awaiting_identity_for_31_days_is_proposed_for_closing,
     a_late_answer_and_an_open_late_request_lower_the_on_time_rate,

@@ -48,6 +48,9 @@ pub struct ActionForm {
     pub access_rights: String,
     pub access_source: String,
     pub access_automated: String,
+    pub access_transfers: String,
+    pub no_data_held: String,
+    pub no_recipients: String,
     pub recipients: Vec<RecipientRow>,
     /// What was not done, and why (a partial outcome).
     pub kept: Vec<KeptRow>,
@@ -69,6 +72,7 @@ impl ActionForm {
             AccessItem::Rights => &self.access_rights,
             AccessItem::Source => &self.access_source,
             AccessItem::Automated => &self.access_automated,
+            AccessItem::Transfers => &self.access_transfers,
         }
     }
 }
@@ -262,14 +266,15 @@ async fn build(
             change.event = EventKind::Completed;
             change.share_files = true;
             let summary = text(&mut errors, "summary", &form.summary, true);
+            let files = requests::files_to_share(&state.pool, &request.id).await?;
             let outcome = completion(
                 &mut errors,
                 request,
                 form,
                 summary.clone().unwrap_or_default(),
+                files,
             );
             if let (Some(summary), Some(outcome)) = (summary, outcome) {
-                let files = requests::files_to_share(&state.pool, &request.id).await?;
                 change
                     .emails
                     .extend(mail.completed(&summary, &outcome, files));
@@ -319,18 +324,43 @@ async fn build(
     })
 }
 
-/// What a completion records, by right (Art. 15, 19, 20).
+/// The rights whose completion says who was told (Art. 19).
+fn notified_allowed(right: RightKind) -> bool {
+    matches!(
+        right,
+        RightKind::Rectification | RightKind::Erasure | RightKind::Restriction
+    )
+}
+
+/// Marks of a pre-filled text the DPO must replace before sending.
+const PLACEHOLDERS: [&str; 2] = ["[À compléter", "[To complete"];
+
+/// What a completion records, by right (Art. 15, 19, 20). `files`: the
+/// reply files to share with it.
 fn completion(
     errors: &mut FieldErrors,
     request: &RequestRow,
     form: &ActionForm,
     summary: String,
+    files: usize,
 ) -> Option<Outcome> {
     let access = (request.right == RightKind::Access).then(|| {
         let mut access = AccessInformation::default();
         for item in AccessItem::ALL {
             let typed = text(errors, item.slug(), form.access(*item), true);
+            if typed
+                .as_deref()
+                .is_some_and(|t| PLACEHOLDERS.iter().any(|p| t.contains(p)))
+            {
+                errors.add(item.slug(), ErrorCode::Placeholder);
+            }
             access.set(*item, typed.unwrap_or_default());
+        }
+        // Art. 15(1) and (3): the information and the copy, both (the
+        // CNIL's 2024 checks found answers with one and not the other).
+        access.no_data_held = !form.no_data_held.trim().is_empty();
+        if files == 0 && !access.no_data_held {
+            errors.add("no_data_held", ErrorCode::CopyMissing);
         }
         Box::new(access)
     });
@@ -356,6 +386,11 @@ fn completion(
                 None => errors.add(format!("recipients[{i}][on]"), ErrorCode::InvalidDate),
             }
         }
+    }
+    // Art. 19: the recipients told, or the explicit "there are none".
+    let no_recipients = !form.no_recipients.trim().is_empty();
+    if notified_allowed(request.right) && notified.is_empty() && !no_recipients {
+        errors.add("no_recipients", ErrorCode::RecipientsOrNone);
     }
     let sent_to = match (form.sent_to.trim(), form.sent_on.trim()) {
         ("", "") => None,
@@ -415,6 +450,7 @@ fn completion(
         notified,
         sent_to,
         answered_by,
+        no_recipients: no_recipients && notified_allowed(request.right),
         kept,
     })
 }

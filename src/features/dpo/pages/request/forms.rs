@@ -260,6 +260,14 @@ fn complete_fields(d: &ActionsData, p: &Option<Posted<ActionForm>>) -> AnyView {
             };
             parts.push(textarea(item.slug(), label, typed, true).into_any());
         }
+        let none = value(p, a, |f| &f.no_data_held, String::new());
+        parts.push(view! {
+            <div class="choice">
+                <input type="checkbox" id="no_data_held" name="form[no_data_held]" value="on" checked=!none.is_empty() aria-describedby="no_data_held-error" />
+                <label for="no_data_held">{console::F_NO_DATA_HELD.get(lang)}</label>
+            </div>
+            <FieldError field="no_data_held".to_owned() />
+        }.into_any());
     }
     if matches!(
         d.right,
@@ -270,6 +278,7 @@ fn complete_fields(d: &ActionsData, p: &Option<Posted<ActionForm>>) -> AnyView {
             .filter(|p| p.form.action == a.slug())
             .map(|p| p.form.recipients.clone())
             .unwrap_or_default();
+        let none = value(p, a, |f| &f.no_recipients, String::new());
         let rows: Vec<RecipientRow> = (0..posted_rows.len().max(3))
             .map(|i| posted_rows.get(i).cloned().unwrap_or_default())
             .collect();
@@ -283,6 +292,11 @@ fn complete_fields(d: &ActionsData, p: &Option<Posted<ActionForm>>) -> AnyView {
                         <crate::web::fields::TextField field=format!("recipients[{i}][on]") label=console::F_NOTIFIED_ON value=row.on input_type="date" />
                     </div>
                 }).collect_view()}
+                <div class="choice">
+                    <input type="checkbox" id="no_recipients" name="form[no_recipients]" value="on" checked=!none.is_empty() aria-describedby="no_recipients-error" />
+                    <label for="no_recipients">{console::F_NO_RECIPIENTS.get(lang)}</label>
+                </div>
+                <FieldError field="no_recipients".to_owned() />
             </fieldset>
         }.into_any());
     }

@@ -118,13 +118,14 @@ pub(super) fn outcome_view(outcome: Outcome) -> impl IntoView {
         <section class="page console">
             <h2>{console::OUTCOME_TITLE.get(lang)}</h2>
             {match outcome {
-                Outcome::Completed { summary, access, notified, sent_to, answered_by, kept } => view! {
+                Outcome::Completed { summary, access, notified, sent_to, answered_by, kept, no_recipients } => view! {
                     <p class="pre">{summary}</p>
                     {(!kept.is_empty()).then(|| view! {
                         <p><strong>{console::KEPT_TITLE.get(lang)}</strong></p>
                         <ul>{kept.into_iter().map(|k| view! { <li><span class="pre">{k.what}</span> " — " {console_labels::kept_ground(k.ground).get(lang)}</li> }).collect_view()}</ul>
                     })}
                     {access.map(|a| view! {
+                        {a.no_data_held.then(|| view! { <p>{console::NO_DATA_HELD.get(lang)}</p> })}
                         <dl class="facts">
                             {AccessItem::ALL.iter().map(|item| view! {
                                 <dt>{console_labels::access_item(*item).0.get(lang)}</dt>
@@ -136,6 +137,7 @@ pub(super) fn outcome_view(outcome: Outcome) -> impl IntoView {
                         <p>{console::NOTIFIED_TITLE.get(lang)}</p>
                         <ul>{notified.into_iter().map(|n| view! { <li>{n.name} " — " {long_date(lang, n.on)}</li> }).collect_view()}</ul>
                     })}
+                    {no_recipients.then(|| view! { <p>{console::NO_RECIPIENTS_DONE.get(lang)}</p> })}
                     {sent_to.map(|s| view! { <p>{console::SENT_TO_DONE.with(lang, &[("organisation", &s.organisation), ("date", &long_date(lang, s.on))])}</p> })}
                     {answered_by.map(|c| view! { <p>{console::ANSWERED_BY_DONE.with(lang, &[("channel", &c.label().get(lang))])}</p> })}
                 }.into_any(),
