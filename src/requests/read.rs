@@ -180,6 +180,15 @@ pub struct RegisterRow {
     /// The personal columns the register shows when asked
     /// (`columns::in_register`), in that order.
     pub personal: Vec<String>,
+    pub paused_days: i64,
+    pub reply_channel: String,
+    /// When processing started: identity confirmed, or not in doubt.
+    pub started_at: Option<Millis>,
+    /// The email of the DPO account the request is assigned to.
+    pub handler: Option<String>,
+    /// The answer's email: sent (`Some(true)`), not (yet) delivered
+    /// (`Some(false)`), or none (no address, or no answer yet).
+    pub answer_delivered: Option<bool>,
 }
 
 impl<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> for RegisterRow {
@@ -199,6 +208,17 @@ impl<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> for RegisterRow {
             status: row.try_get("status")?,
             outcome: row.try_get("outcome")?,
             anonymised_at: row.try_get("anonymised_at")?,
+            paused_days: row.try_get("paused_days")?,
+            reply_channel: row.try_get("reply_channel")?,
+            started_at: row.try_get("started_at")?,
+            handler: row.try_get("handler")?,
+            answer_delivered: match (
+                row.try_get::<i64, _>("answers")?,
+                row.try_get::<i64, _>("answers_sent")?,
+            ) {
+                (0, _) => None,
+                (_, sent) => Some(sent > 0),
+            },
             personal: super::columns::in_register()
                 .map(|column| {
                     row.try_get::<Option<String>, _>(column)
@@ -218,11 +238,23 @@ pub async fn register_page(
 ) -> anyhow::Result<Vec<RegisterRow>> {
     let personal: Vec<&str> = super::columns::in_register().collect();
     sqlx::query_as::<_, RegisterRow>(&format!(
-        "SELECT reference, right_kind, intake, received_at, received_on, first_due_on, due_on, extended_at, \
-         extension_months, closed_at, status, outcome, anonymised_at, {} FROM requests \
-         WHERE received_at > $1 OR (received_at = $1 AND reference > $2) \
-         ORDER BY received_at, reference LIMIT $3",
-        personal.join(", ")
+        "SELECT r.reference, r.right_kind, r.intake, r.received_at, r.received_on, r.first_due_on, r.due_on, \
+         r.extended_at, r.extension_months, r.closed_at, r.status, r.outcome, r.anonymised_at, r.paused_days, \
+         r.reply_channel, {}, \
+         (SELECT MIN(e.at) FROM request_events e WHERE e.request_id = r.id AND e.kind = 'processing_started') \
+          AS started_at, \
+         (SELECT a.email FROM dpo_accounts a WHERE a.id = r.assignee_id) AS handler, \
+         (SELECT COUNT(*) FROM outbox o WHERE o.request_id = r.id AND o.kind IN ('completed', 'refused')) AS answers, \
+         (SELECT COUNT(*) FROM outbox o WHERE o.request_id = r.id AND o.kind IN ('completed', 'refused') \
+          AND o.status = 'sent') AS answers_sent \
+         FROM requests r \
+         WHERE r.received_at > $1 OR (r.received_at = $1 AND r.reference > $2) \
+         ORDER BY r.received_at, r.reference LIMIT $3",
+        personal
+            .iter()
+            .map(|c| format!("r.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     ))
     .bind(after.0)
     .bind(&after.1)

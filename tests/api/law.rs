@@ -366,6 +366,9 @@ async fn a_partial_erasure_says_what_was_kept_and_names_both_remedies(backend: B
     let (_, csv) = crate::helpers::download(dpo.post("/dpo/export/register", &[]).await).await;
     let line = csv.lines().find(|l| l.starts_with(&reference)).unwrap();
     assert!(line.contains("partial: legal_obligation"), "{line}");
+    // Art. 19 "none", the reply channel, the handler (nobody) and the
+    // delivered answer are columns of their own.
+    assert!(line.contains(",none,,email,,yes"), "{line}");
 }
 
 /// The Art. 15 fields, every one filled; `transfers` as given.

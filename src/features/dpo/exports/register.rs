@@ -61,6 +61,13 @@ pub const REGISTER_HEADER: &[&str] = &[
     "on_time",
     "days_taken",
     "anonymised",
+    "paused_days",
+    "identity_confirmed_on",
+    "art19_recipients",
+    "transmitted_to",
+    "reply_channel",
+    "handler",
+    "answer_delivered",
 ];
 
 pub use crate::requests::read::RegisterRow;
@@ -80,11 +87,35 @@ impl RegisterRow {
             (Some(closed), Some(received)) => (closed.to_days() - received.to_days()).to_string(),
             _ => String::new(),
         };
-        let outcome = match self
+        let parsed = self
             .outcome
             .as_deref()
-            .and_then(|o| serde_json::from_str::<Outcome>(o).ok())
-        {
+            .and_then(|o| serde_json::from_str::<Outcome>(o).ok());
+        // Art. 19: who was told, and when; "none" when nobody had the data.
+        let (art19, transmitted) = match &parsed {
+            Some(Outcome::Completed {
+                notified,
+                no_recipients,
+                sent_to,
+                ..
+            }) => (
+                if *no_recipients {
+                    "none".to_owned()
+                } else {
+                    notified
+                        .iter()
+                        .map(|n| format!("{} ({})", n.name, n.on.iso()))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                },
+                sent_to
+                    .as_ref()
+                    .map(|s| format!("{} ({})", s.organisation, s.on.iso()))
+                    .unwrap_or_default(),
+            ),
+            _ => (String::new(), String::new()),
+        };
+        let outcome = match parsed {
             Some(Outcome::Completed { kept, .. }) if kept.is_empty() => "completed".to_owned(),
             Some(Outcome::Completed { kept, .. }) => {
                 let grounds: Vec<&str> = kept.iter().map(|part| part.ground.slug()).collect();
@@ -114,6 +145,20 @@ impl RegisterRow {
                 "yes"
             } else {
                 "no"
+            }
+            .to_owned(),
+            self.paused_days.to_string(),
+            self.started_at
+                .map(|at| Date::paris_of(at).iso())
+                .unwrap_or_default(),
+            art19,
+            transmitted,
+            self.reply_channel.clone(),
+            self.handler.clone().unwrap_or_default(),
+            match self.answer_delivered {
+                Some(true) => "yes",
+                Some(false) => "no",
+                None => "",
             }
             .to_owned(),
         ];
