@@ -63,10 +63,19 @@ impl Action {
                     Received | IdentityCheck | InProgress | AwaitingSubject
                 )
             }
-            Action::AskClarification | Action::Message | Action::Note | Action::Assign => {
-                !status.is_closed()
-            }
+            Action::AskClarification | Action::Assign => !status.is_closed(),
+            // Addenda: also after closing, which they never reopen. A
+            // message goes to a subject who was answered, not to one who
+            // withdrew.
+            Action::Note => true,
+            Action::Message => status != Withdrawn,
         }
+    }
+
+    /// An addendum: possible on a closed request too, and audited like any
+    /// change, but it neither reopens the request nor moves its clock.
+    pub fn is_addendum(self) -> bool {
+        matches!(self, Action::Message | Action::Note)
     }
 
     /// Whether the action is offered on, and accepted for, a request in
@@ -96,11 +105,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_closed_request_offers_nothing_and_an_open_one_a_note() {
+    fn a_closed_request_offers_only_addenda_and_an_open_one_a_note() {
         for status in Status::ALL {
             let offered: Vec<Action> = Action::offered(*status, false, true).collect();
-            assert_eq!(offered.is_empty(), status.is_closed(), "{status:?}");
-            assert_eq!(offered.contains(&Action::Note), !status.is_closed());
+            assert!(offered.contains(&Action::Note), "{status:?}");
+            assert_eq!(
+                offered.contains(&Action::Message),
+                *status != Status::Withdrawn
+            );
+            assert_eq!(
+                offered.iter().all(|a| a.is_addendum()),
+                status.is_closed(),
+                "{status:?}: {offered:?}"
+            );
         }
         assert!(Action::offered(Status::InProgress, false, true).any(|a| a == Action::Extend));
         assert!(!Action::offered(Status::InProgress, true, true).any(|a| a == Action::Extend));

@@ -168,6 +168,8 @@ texts! {
     ANSWERED_BY_DONE: "Réponse donnée {channel}." | "Answer given {channel}.";
 
     ACTIONS_TITLE: "Décider" | "Decide";
+    ADDENDA_TITLE: "Ajouter après la clôture" | "Add after closing";
+    ADDENDA_HINT: "La demande reste close : une note, un message à la personne ou un fichier s'ajoutent à son dossier et au journal d'audit, sans la rouvrir ni toucher à son délai." | "The request stays closed: a note, a message to the subject or a file is added to its record and to the audit log, without reopening it or touching its deadline.";
     A_CHECK_IDENTITY: "Vérifier l'identité" | "Check the identity";
     A_CHECK_IDENTITY_HINT: "La demande passe en vérification d'identité." | "The request moves to identity check.";
     A_START: "Identité confirmée : traiter" | "Identity confirmed: start processing";

@@ -39,6 +39,15 @@ pub struct Change {
 }
 
 impl Change {
+    /// Adds to the request without deciding or moving anything.
+    pub fn is_addendum(&self) -> bool {
+        self.to.is_none()
+            && self.clock == DeadlineEffect::Keep
+            && self.outcome.is_none()
+            && self.assign.is_none()
+            && !self.share_files
+    }
+
     /// A change with no effect beyond its event, by `actor`.
     pub fn event(event: EventKind, actor: Actor) -> Self {
         Change {
@@ -104,7 +113,9 @@ pub async fn apply(
     if (change.to.is_some() || to != from) && !from.can_become(to) {
         return Err(ChangeError::NotAllowed { from, to });
     }
-    if from.is_closed() {
+    // A closed request stays closed; only an addendum (a note, a message,
+    // a file) is added to it, without moving its status or its clock.
+    if from.is_closed() && !change.is_addendum() {
         return Err(ChangeError::NotAllowed { from, to });
     }
     let now = state.clock.now();

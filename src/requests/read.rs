@@ -38,6 +38,17 @@ pub async fn owned(
     .context("follow: read a request")
 }
 
+/// Whether retention has anonymised the request.
+pub async fn anonymised(pool: &Pool, request_id: &str) -> anyhow::Result<bool> {
+    let at: Option<Option<Millis>> =
+        sqlx::query_scalar("SELECT anonymised_at FROM requests WHERE id = $1")
+            .bind(request_id)
+            .fetch_optional(pool)
+            .await
+            .context("request: read whether it is anonymised")?;
+    Ok(at.flatten().is_some())
+}
+
 /// What the subject asked for, parsed; `None` once anonymised.
 pub async fn details(
     pool: &Pool,

@@ -480,7 +480,82 @@ async fn an_erasure_answer_says_who_was_told_or_that_nobody_had_the_data(backend
     assert!(page.contains("Notre routeur d"), "{page}");
 }
 
+async fn a_closed_request_takes_addenda_without_reopening(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Smtp).await;
+    let sink = app.smtp.as_ref().unwrap();
+    let subject = Subject::new(&app, "after@example.org");
+    let reference = subject.file("objection").await;
+    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
+    dpo.sign_in().await;
+    dpo.done(&reference, "start", "received", &[]).await;
+    dpo.done(
+        &reference,
+        "complete",
+        "in_progress",
+        &[("form[summary]", "Plus aucune prospection.")],
+    )
+    .await;
+    let closed_at = app
+        .scalar(&format!(
+            "SELECT closed_at FROM requests WHERE reference = '{reference}'"
+        ))
+        .await;
+    let page = dpo.page(&format!("/dpo/requests/{reference}")).await;
+    assert!(page.contains("Ajouter après la clôture"), "{page}");
+
+    dpo.done(
+        &reference,
+        "note",
+        "completed",
+        &[("form[note]", "Courrier de confirmation posté le lendemain.")],
+    )
+    .await;
+    dpo.done(
+        &reference,
+        "message",
+        "completed",
+        &[(
+            "form[message]",
+            "Votre adresse est aussi retirée de nos salons.",
+        )],
+    )
+    .await;
+    sink.wait_for_text("after@example.org", "retirée de nos salons")
+        .await;
+    let attached = dpo
+        .attach(&reference, "completed", "accuse.pdf", b"%PDF-1.4 accuse")
+        .await;
+    assert_eq!(attached.status(), 303, "{}", attached.text().await.unwrap());
+
+    // Still closed, at the same time; each addendum is in the audit log.
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT closed_at FROM requests WHERE reference = '{reference}' AND status = 'completed'"
+        ))
+        .await,
+        closed_at
+    );
+    for action in [
+        "request.note_added",
+        "request.dpo_message",
+        "request.file_attached",
+    ] {
+        assert_eq!(
+            app.scalar(&format!(
+                "SELECT COUNT(*) FROM audit_log WHERE reference = '{reference}' AND action = '{action}'"
+            ))
+            .await,
+            1,
+            "{action}"
+        );
+    }
+    // A decision is not an addendum.
+    let reopen = dpo.act(&reference, "start", "completed", &[]).await;
+    assert!(reopen.text().await.unwrap().contains("pas possible"));
+}
+
 on_both_databases!(
+    a_closed_request_takes_addenda_without_reopening,
     an_access_answer_needs_the_copy_and_the_whole_information,
     an_erasure_answer_says_who_was_told_or_that_nobody_had_the_data,
     a_partial_erasure_says_what_was_kept_and_names_both_remedies,

@@ -100,6 +100,13 @@ async fn attach_inner(
             console::NOT_ALLOWED.get(lang),
         )));
     };
+    if request.status.is_closed()
+        && crate::requests::read::anonymised(&state.pool, &request.id).await?
+    {
+        return Ok(FormReply::notice(Notice::error(
+            console::NOT_ALLOWED.get(lang),
+        )));
+    }
     if Status::parse(&upload.field("seen")) != Some(request.status) {
         return Ok(FormReply::notice(Notice::error(
             console::CHANGED_MEANWHILE.get(lang),

@@ -139,6 +139,12 @@ pub async fn act(
     if !action.allowed(request.status, refusable) {
         return Ok(not_allowed());
     }
+    // Nothing is added to a request once anonymised.
+    if request.status.is_closed()
+        && crate::requests::read::anonymised(&state.pool, &request.id).await?
+    {
+        return Ok(not_allowed());
+    }
     let change = match build(&state, &dpo, &request, action, &form).await? {
         Ok(change) => change,
         Err(errors) => return Ok(FormReply::invalid(errors)),

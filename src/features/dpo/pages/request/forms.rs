@@ -74,17 +74,27 @@ pub(super) fn Actions(
     let lang = current_lang();
     let _ = today;
     let mut forms: Vec<AnyView> = Vec::new();
+    let closed = data.status.is_closed();
     for action in Action::offered(data.status, data.extended, data.refusable) {
         forms.push(action_block(&data, &posted, action));
-        // A reply file is not an action of its own: it is offered on any
-        // open request, beside the assignment.
+        // A reply file is not an action of its own: it is offered beside
+        // the assignment, and after closing as an addendum.
         if action == Action::Assign {
             forms.push(attach_block(&data));
         }
     }
+    if closed {
+        forms.push(attach_block(&data));
+    }
+    let (title, hint) = if closed {
+        (console::ADDENDA_TITLE, Some(console::ADDENDA_HINT))
+    } else {
+        (console::ACTIONS_TITLE, None)
+    };
     view! {
         <section class="page console">
-            <h2>{console::ACTIONS_TITLE.get(lang)}</h2>
+            <h2>{title.get(lang)}</h2>
+            {hint.map(|hint| view! { <p class="hint">{hint.get(lang)}</p> })}
             {(!data.refusable && !data.status.is_closed()).then(|| view! { <p class="alert" role="note">{console::NO_REFUSAL.get(lang)}</p> })}
             <div class="actions">{forms}</div>
         </section>

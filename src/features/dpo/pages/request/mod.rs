@@ -146,7 +146,7 @@ fn RequestView(
 
         {data.outcome.clone().map(outcome_view)}
 
-        {(!r.status.is_closed()).then(|| view! { <Actions data=data.clone_for_actions(propose_close.is_some(), (!paused && due < today).then_some(due)) today posted /> })}
+        <Actions data=data.clone_for_actions(propose_close.is_some(), (!paused && !r.status.is_closed() && due < today).then_some(due)) today posted />
 
         <section class="page console">
             <h2>{console::TIMELINE_TITLE.get(lang)}</h2>
