@@ -25,6 +25,33 @@ choice_enum! {
         Note = "note",
         Assign = "assign",
         Refuse = "refuse",
+        /// Lifts a restriction in force, telling the subject before it
+        /// takes effect (Art. 18(3)).
+        LiftRestriction = "lift-restriction",
+    }
+}
+
+/// What decides the actions a request offers, besides its status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Standing {
+    pub status: Status,
+    /// Extended once already.
+    pub extended: bool,
+    /// False where the law forbids a refusal (`RightDetails::may_be_refused`).
+    pub refusable: bool,
+    /// A completed restriction not lifted yet.
+    pub restriction_in_force: bool,
+}
+
+impl Standing {
+    /// A request in `status`, with nothing else that matters.
+    pub fn of(status: Status) -> Standing {
+        Standing {
+            status,
+            extended: false,
+            refusable: true,
+            restriction_in_force: false,
+        }
     }
 }
 
@@ -43,7 +70,8 @@ impl Action {
             | Action::Extend
             | Action::Message
             | Action::Note
-            | Action::Assign => None,
+            | Action::Assign
+            | Action::LiftRestriction => None,
         }
     }
 
@@ -69,34 +97,35 @@ impl Action {
             // withdrew.
             Action::Note => true,
             Action::Message => status != Withdrawn,
+            Action::LiftRestriction => status == Completed,
         }
     }
 
     /// An addendum: possible on a closed request too, and audited like any
     /// change, but it neither reopens the request nor moves its clock.
     pub fn is_addendum(self) -> bool {
-        matches!(self, Action::Message | Action::Note)
+        matches!(
+            self,
+            Action::Message | Action::Note | Action::LiftRestriction
+        )
     }
 
-    /// Whether the action is offered on, and accepted for, a request in
-    /// `status`; `refusable` is false where the law forbids a refusal
-    /// (`RightDetails::may_be_refused`).
-    pub fn allowed(self, status: Status, refusable: bool) -> bool {
-        self.allowed_from(status) && (refusable || self != Action::Refuse)
+    /// Whether the action is offered on, and accepted for, a request
+    /// standing so.
+    pub fn allowed(self, standing: &Standing) -> bool {
+        self.allowed_from(standing.status)
+            && (standing.refusable || self != Action::Refuse)
+            && (standing.restriction_in_force || self != Action::LiftRestriction)
     }
 
-    /// The actions offered on a request in `status`, in page order; an
+    /// The actions offered on a request standing so, in page order; an
     /// extension is offered once.
-    pub fn offered(
-        status: Status,
-        extended: bool,
-        refusable: bool,
-    ) -> impl Iterator<Item = Action> {
+    pub fn offered(standing: Standing) -> impl Iterator<Item = Action> {
         Action::ALL
             .iter()
             .copied()
-            .filter(move |action| action.allowed(status, refusable))
-            .filter(move |action| !(extended && *action == Action::Extend))
+            .filter(move |action| action.allowed(&standing))
+            .filter(move |action| !(standing.extended && *action == Action::Extend))
     }
 }
 
@@ -107,24 +136,53 @@ mod tests {
     #[test]
     fn a_closed_request_offers_only_addenda_and_an_open_one_a_note() {
         for status in Status::ALL {
-            let offered: Vec<Action> = Action::offered(*status, false, true).collect();
+            let offered: Vec<Action> = Action::offered(Standing::of(*status)).collect();
             assert!(offered.contains(&Action::Note), "{status:?}");
             assert_eq!(
                 offered.contains(&Action::Message),
                 *status != Status::Withdrawn
             );
+            assert!(!offered.contains(&Action::LiftRestriction));
             assert_eq!(
                 offered.iter().all(|a| a.is_addendum()),
                 status.is_closed(),
                 "{status:?}: {offered:?}"
             );
         }
-        assert!(Action::offered(Status::InProgress, false, true).any(|a| a == Action::Extend));
-        assert!(!Action::offered(Status::InProgress, true, true).any(|a| a == Action::Extend));
+        assert!(Action::offered(Standing::of(Status::InProgress)).any(|a| a == Action::Extend));
+        assert!(
+            !Action::offered(Standing {
+                extended: true,
+                ..Standing::of(Status::InProgress)
+            })
+            .any(|a| a == Action::Extend)
+        );
         // An objection to direct marketing cannot be refused.
-        assert!(Action::offered(Status::InProgress, false, true).any(|a| a == Action::Refuse));
-        assert!(!Action::offered(Status::InProgress, false, false).any(|a| a == Action::Refuse));
-        assert!(Action::offered(Status::InProgress, false, false).any(|a| a == Action::Complete));
+        assert!(Action::offered(Standing::of(Status::InProgress)).any(|a| a == Action::Refuse));
+        assert!(
+            !Action::offered(Standing {
+                refusable: false,
+                ..Standing::of(Status::InProgress)
+            })
+            .any(|a| a == Action::Refuse)
+        );
+        assert!(
+            Action::offered(Standing {
+                refusable: false,
+                ..Standing::of(Status::InProgress)
+            })
+            .any(|a| a == Action::Complete)
+        );
+    }
+
+    #[test]
+    fn a_restriction_in_force_can_be_lifted_once_completed() {
+        let in_force = Standing {
+            restriction_in_force: true,
+            ..Standing::of(Status::Completed)
+        };
+        assert!(Action::offered(in_force).any(|a| a == Action::LiftRestriction));
+        assert!(Action::LiftRestriction.is_addendum());
     }
 
     #[test]

@@ -30,6 +30,8 @@ pub enum ErrorCode {
     CopyMissing,
     /// Art. 19: the recipients told, or "there are none".
     RecipientsOrNone,
+    /// A date that must come after today (the subject is told first).
+    NotBeforeTomorrow,
 }
 
 /// Free text as it is stored: browsers send a textarea's line breaks as

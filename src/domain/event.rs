@@ -19,6 +19,7 @@ choice_enum! {
         NoteAdded = "note_added",
         FileAttached = "file_attached",
         Reminded = "reminded",
+        RestrictionLifted = "restriction_lifted",
     }
 }
 

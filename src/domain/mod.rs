@@ -16,7 +16,7 @@ pub mod request;
 mod right;
 mod status;
 
-pub use action::Action;
+pub use action::{Action, Standing};
 pub use controller::{CNIL_COMPLAINT_URL, Controller};
 pub use date::{
     Date, due_date, is_french_public_holiday, iso_instant, paris_date_time, paris_offset_millis,

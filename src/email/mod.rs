@@ -35,6 +35,7 @@ crate::domain::choice::choice_enum! {
         DpoWithdrawn = "dpo_withdrawn",
         DpoSubjectAnswered = "dpo_subject_answered",
         DpoSubjectWrote = "dpo_subject_wrote",
+        RestrictionLifted = "restriction_lifted",
     }
 }
 

@@ -430,6 +430,22 @@ pub fn clarification_requested(about: About, to: &Email, question: &str) -> Outg
     about.send(body, EmailKind::ClarificationRequested, to, CLARIFY_SUBJECT)
 }
 
+/// Art. 18(3): the subject is told before a restriction is lifted.
+pub fn restriction_lifted(about: About, to: &Email, from: Date, reason: &str) -> OutgoingEmail {
+    let lang = about.lang;
+    let body = Body::new(lang, LIFT_TITLE)
+        .paragraph(LIFT_INTRO.with(
+            lang,
+            &[
+                ("reference", about.reference),
+                ("date", &long_date(lang, from)),
+            ],
+        ))
+        .paragraph(reason)
+        .paragraph(REFUSED_REMEDIES.with(lang, &[("url", &about.controller.complaint_url)]));
+    about.send(body, EmailKind::RestrictionLifted, to, LIFT_SUBJECT)
+}
+
 /// A reminder after 14 days without an answer.
 pub fn information_reminder(about: About, to: &Email) -> OutgoingEmail {
     let lang = about.lang;

@@ -238,6 +238,15 @@ texts! {
     KEPT_THIRD_PARTIES: "les droits et libertés d'autres personnes — RGPD, art. 15(4) et 18(2)" | "the rights and freedoms of other people — GDPR Art. 15(4) and 18(2)";
     KEPT_ACCURATE: "les données vérifiées sont exactes — RGPD, art. 16" | "the data was checked and is accurate — GDPR Art. 16";
     LATE_DECISION: "L'échéance du {date} est passée : cette réponse reste possible, mais elle sera enregistrée comme tardive dans le registre, le tableau de bord et le dossier de preuve." | "The due date of {date} has passed: this answer is still possible, but it will be recorded as late in the register, the dashboard and the evidence file.";
+    A_LIFT: "Lever la limitation" | "Lift the restriction";
+    A_LIFT_HINT: "La personne est prévenue par e-mail dès maintenant, avant que la levée ne prenne effet (RGPD, art. 18(3))." | "The subject is told by email now, before the lifting takes effect (GDPR Art. 18(3)).";
+    B_LIFT: "Prévenir et lever la limitation" | "Tell the subject and lift the restriction";
+    F_LIFT_ON: "Levée à compter du" | "Lifted from";
+    F_LIFT_REASON: "Pourquoi (la personne le lira)" | "Why (the subject will read it)";
+    E_RESTRICTION_LIFTED: "Levée de la limitation annoncée" | "Lifting of the restriction announced";
+    MAIL_RESTRICTION_LIFTED: "Levée de la limitation" | "Restriction lifted";
+    RESTRICTION_IN_FORCE: "Limitation en vigueur : ces données ne sont que conservées." | "Restriction in force: this data is only stored.";
+    RESTRICTION_LIFTED_FROM: "Limitation levée à compter du {date} (la personne a été prévenue)." | "Restriction lifted from {date} (the subject was told).";
     NO_REFUSAL: "Une opposition à la prospection ne peut pas être refusée (RGPD, art. 21(3)) : cessez ce traitement pour cette personne, puis clôturez la demande." | "An objection to direct marketing cannot be refused (GDPR Art. 21(3)): stop that processing for this person, then complete the request.";
     ART15_HINT: "Les informations de l'article 15(1) accompagnent la copie ; elles sont pré-remplies d'après la politique de confidentialité, dans la langue de la demande. Ajustez-les." | "The Article 15(1) information goes with the copy; it is pre-filled from the privacy policy, in the request's language. Adjust it.";
     ART15_PURPOSES: "Finalités et base légale" | "Purposes and legal basis";

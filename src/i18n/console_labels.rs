@@ -37,6 +37,7 @@ pub fn action_texts(action: Action) -> ActionTexts {
         Action::Assign => (A_ASSIGN, None, B_ASSIGN),
         // Its hint follows its fields.
         Action::Refuse => (A_REFUSE, None, B_REFUSE),
+        Action::LiftRestriction => (A_LIFT, Some(A_LIFT_HINT), B_LIFT),
     };
     ActionTexts {
         title,
@@ -62,6 +63,7 @@ pub fn email_kind(kind: EmailKind) -> Text {
         EmailKind::DpoWithdrawn => MAIL_DPO_WITHDRAWN,
         EmailKind::DpoSubjectAnswered => MAIL_DPO_ANSWERED,
         EmailKind::DpoSubjectWrote => MAIL_DPO_WROTE,
+        EmailKind::RestrictionLifted => MAIL_RESTRICTION_LIFTED,
     }
 }
 
@@ -101,6 +103,7 @@ pub fn event(kind: EventKind) -> Text {
         E::NoteAdded => E_NOTE,
         E::FileAttached => E_FILE,
         E::Reminded => E_REMINDED,
+        E::RestrictionLifted => E_RESTRICTION_LIFTED,
     }
 }
 

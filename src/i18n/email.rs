@@ -55,6 +55,9 @@ texts! {
     CLARIFY_SUBJECT: "SOFACTO — une précision sur votre demande {reference}" | "SOFACTO — a question about your request {reference}";
     CLARIFY_TITLE: "Une précision sur votre demande" | "A question about your request";
     CLARIFY_HOW: "Répondez depuis la page de votre demande. Nous continuons de la traiter pendant ce temps : le délai de réponse court toujours." | "Answer from your request's page. We go on handling it meanwhile: the deadline still runs.";
+    LIFT_SUBJECT: "SOFACTO — levée de la limitation, demande {reference}" | "SOFACTO — lifting of the restriction, request {reference}";
+    LIFT_TITLE: "La limitation va être levée" | "The restriction will be lifted";
+    LIFT_INTRO: "Comme la loi nous y oblige, nous vous prévenons avant : la limitation du traitement de vos données obtenue par votre demande {reference} sera levée à compter du {date}." | "As the law requires, we tell you beforehand: the restriction of the processing of your data obtained by your request {reference} will be lifted from {date}.";
     INFO_HOW: "Répondez depuis la page de votre demande. Le délai de réponse est suspendu jusqu'à votre réponse." | "Answer from your request's page. The deadline is paused until you answer.";
     REMINDER_SUBJECT: "SOFACTO — rappel : votre demande {reference} attend votre réponse" | "SOFACTO — reminder: your request {reference} awaits your answer";
     REMINDER_TITLE: "Votre demande attend votre réponse" | "Your request awaits your answer";

@@ -95,6 +95,7 @@ impl Label for EventKind {
             EventKind::ProcessingStarted => EVENT_PROCESSING,
             EventKind::InformationRequested => EVENT_INFO_REQUESTED,
             EventKind::ClarificationRequested => EVENT_CLARIFY,
+            EventKind::RestrictionLifted => EVENT_RESTRICTION_LIFTED,
             EventKind::SubjectAnswered => EVENT_SUBJECT_ANSWERED,
             EventKind::SubjectMessage => EVENT_SUBJECT_MESSAGE,
             EventKind::DpoMessage => EVENT_DPO_MESSAGE,
@@ -149,6 +150,7 @@ impl Label for ErrorCode {
             ErrorCode::Placeholder => ERROR_PLACEHOLDER,
             ErrorCode::CopyMissing => ERROR_COPY_MISSING,
             ErrorCode::RecipientsOrNone => ERROR_RECIPIENTS_OR_NONE,
+            ErrorCode::NotBeforeTomorrow => ERROR_NOT_BEFORE_TOMORROW,
         }
     }
 }

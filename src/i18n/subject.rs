@@ -71,6 +71,7 @@ texts! {
     ERROR_CODE_TOO_MANY: "Trop d'essais pour ce code. Demandez-en un nouveau." | "Too many tries for this code. Ask for a new one.";
     ERROR_INVALID_DATE: "Saisissez une date valide, au plus tard aujourd'hui." | "Enter a valid date, today at the latest.";
     ERROR_ALREADY_EXTENDED: "Le délai a déjà été prolongé une fois." | "The deadline was already extended once.";
+    ERROR_NOT_BEFORE_TOMORROW: "Choisissez une date à partir de demain : la personne doit être prévenue avant." | "Choose a date from tomorrow on: the subject must be told first.";
     ERROR_PLACEHOLDER: "Remplacez le texte entre crochets avant d'envoyer." | "Replace the text in square brackets before sending.";
     ERROR_COPY_MISSING: "Joignez la copie des données (un fichier au moins), ou cochez « aucune donnée détenue »." | "Attach the copy of the data (one file at least), or tick \"no data held\".";
     ERROR_RECIPIENTS_OR_NONE: "Indiquez les destinataires informés et la date, ou cochez « aucun destinataire »." | "Give the recipients told and the date, or tick \"no recipients\".";
@@ -245,6 +246,9 @@ texts! {
     EVENT_IDENTITY_CHECK: "Vérification de votre identité" | "Checking your identity";
     EVENT_PROCESSING: "Votre demande est en cours de traitement" | "Your request is being handled";
     EVENT_INFO_REQUESTED: "Le délégué vous demande une information pour confirmer votre identité (le délai est suspendu)" | "The officer asks you for information to confirm your identity (the deadline is paused)";
+    EVENT_RESTRICTION_LIFTED: "Le délégué vous prévient de la levée de la limitation" | "The officer tells you the restriction will be lifted";
+    RESTRICTION_IN_FORCE: "La limitation du traitement de vos données est en vigueur." | "The restriction of the processing of your data is in force.";
+    RESTRICTION_LIFTED_FROM: "La limitation du traitement de vos données est levée à compter du {date}." | "The restriction of the processing of your data is lifted from {date}.";
     EVENT_CLARIFY: "Le délégué vous demande une précision (le délai court toujours)" | "The officer asks you a question (the deadline still runs)";
     EVENT_SUBJECT_ANSWERED: "Vous avez répondu (le délai reprend)" | "You answered (the deadline runs again)";
     EVENT_SUBJECT_MESSAGE: "Votre message" | "Your message";

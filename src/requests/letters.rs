@@ -92,6 +92,10 @@ impl<'a> Letters<'a> {
         self.to_subject(templates::information_reminder)
     }
 
+    pub fn restriction_lifted(&self, from: Date, reason: &str) -> Option<OutgoingEmail> {
+        self.to_subject(|about, to| templates::restriction_lifted(about, to, from, reason))
+    }
+
     pub fn clarification_requested(&self, question: &str) -> Option<OutgoingEmail> {
         self.to_subject(|about, to| templates::clarification_requested(about, to, question))
     }

@@ -128,6 +128,34 @@ pub struct EventRow {
     pub visible_to_subject: i64,
 }
 
+/// Where a restriction stands (Art. 18): in force once the restriction
+/// request is completed, until the date its lifting takes effect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Restriction {
+    InForce,
+    /// Lifted, or to be lifted, from this date; the subject was told.
+    LiftedFrom(Date),
+}
+
+impl Restriction {
+    /// The restriction of `request`, from its events; `None` when it is
+    /// not a completed restriction request.
+    pub fn of(request: &RequestRow, events: &[EventRow]) -> Option<Restriction> {
+        if request.right != crate::domain::RightKind::Restriction
+            || request.status != Status::Completed
+        {
+            return None;
+        }
+        let lifted = events
+            .iter()
+            .filter(|e| e.kind == EventKind::RestrictionLifted)
+            .filter_map(|e| e.detail.as_deref())
+            .filter_map(|detail| serde_json::from_str::<serde_json::Value>(detail).ok())
+            .find_map(|detail| detail["from"].as_str().and_then(Date::parse_iso));
+        Some(lifted.map_or(Restriction::InForce, Restriction::LiftedFrom))
+    }
+}
+
 pub const EVENT_COLUMNS: &str = "id, kind, actor, actor_id, at, note, detail, visible_to_subject";
 
 /// A step to add to a request's timeline.

@@ -38,6 +38,18 @@ pub async fn owned(
     .context("follow: read a request")
 }
 
+/// The events of `request_id`, in order (a decision's checks read them).
+pub async fn events(pool: &Pool, request_id: &str) -> anyhow::Result<Vec<super::EventRow>> {
+    sqlx::query_as::<_, super::EventRow>(&format!(
+        "SELECT {} FROM request_events WHERE request_id = $1 ORDER BY at, id",
+        super::EVENT_COLUMNS
+    ))
+    .bind(request_id)
+    .fetch_all(pool)
+    .await
+    .context("request: read its events")
+}
+
 /// Whether retention has anonymised the request.
 pub async fn anonymised(pool: &Pool, request_id: &str) -> anyhow::Result<bool> {
     let at: Option<Option<Millis>> =

@@ -554,7 +554,82 @@ async fn a_closed_request_takes_addenda_without_reopening(backend: Backend) {
     assert!(reopen.text().await.unwrap().contains("pas possible"));
 }
 
+async fn a_restriction_stays_in_force_until_the_subject_is_told_of_its_lifting(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Smtp).await;
+    let sink = app.smtp.as_ref().unwrap();
+    let subject = Subject::new(&app, "restrict@example.org");
+    let reference = subject.file("restriction").await;
+    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
+    dpo.sign_in().await;
+    dpo.done(&reference, "start", "received", &[]).await;
+    dpo.done(
+        &reference,
+        "complete",
+        "in_progress",
+        &[
+            ("form[summary]", "Vos données ne sont plus que conservées."),
+            ("form[no_recipients]", "on"),
+        ],
+    )
+    .await;
+    let page = dpo.page(&format!("/dpo/requests/{reference}")).await;
+    assert!(page.contains("Limitation en vigueur"), "{page}");
+    assert!(page.contains("/lift-restriction"), "{page}");
+    let follow = subject.page(&format!("/my-requests/{reference}")).await;
+    assert!(follow.contains("est en vigueur"), "{follow}");
+
+    // Not today: the subject is told before it takes effect.
+    let today = privacy_portal::domain::Date::paris_of(app.clock_now());
+    let too_soon = dpo
+        .act(
+            &reference,
+            "lift-restriction",
+            "completed",
+            &[
+                ("form[lift_on]", &today.iso()),
+                ("form[lift_reason]", "Votre contestation est tranchée."),
+            ],
+        )
+        .await;
+    assert!(
+        too_soon
+            .text()
+            .await
+            .unwrap()
+            .contains("à partir de demain"),
+        "Art. 18(3)"
+    );
+    let from = today.add_days(7);
+    dpo.done(
+        &reference,
+        "lift-restriction",
+        "completed",
+        &[
+            ("form[lift_on]", &from.iso()),
+            ("form[lift_reason]", "Votre contestation est tranchée."),
+        ],
+    )
+    .await;
+    let email = sink
+        .wait_for_text("restrict@example.org", "Votre contestation est tranchée.")
+        .await;
+    assert!(email.contains("sera levée à compter du"), "{email}");
+    let page = dpo.page(&format!("/dpo/requests/{reference}")).await;
+    assert!(page.contains("Limitation levée à compter du"), "{page}");
+    assert!(!page.contains("/lift-restriction\""), "once only: {page}");
+    let follow = subject.page(&format!("/my-requests/{reference}")).await;
+    assert!(follow.contains("est levée à compter du"), "{follow}");
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM requests WHERE reference = '{reference}' AND status = 'completed'"
+        ))
+        .await,
+        1
+    );
+}
+
 on_both_databases!(
+    a_restriction_stays_in_force_until_the_subject_is_told_of_its_lifting,
     a_closed_request_takes_addenda_without_reopening,
     an_access_answer_needs_the_copy_and_the_whole_information,
     an_erasure_answer_says_who_was_told_or_that_nobody_had_the_data,

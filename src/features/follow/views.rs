@@ -179,6 +179,17 @@ fn RequestDetailView(detail: Detail, is_new: bool, sent: bool) -> impl IntoView 
     let confirm_open = withdraw_reply.is_some();
     let message_reply = posted::<()>().map(|p| p.shown_reply(lang));
     let today = detail.today;
+    // A restriction obtained stays in force until its lifting, which the
+    // subject is told of first (Art. 18(3)).
+    let restriction =
+        crate::requests::Restriction::of(&r, &detail.timeline).map(|state| match state {
+            crate::requests::Restriction::InForce => {
+                subject::RESTRICTION_IN_FORCE.get(lang).to_owned()
+            }
+            crate::requests::Restriction::LiftedFrom(date) => {
+                subject::RESTRICTION_LIFTED_FROM.with(lang, &[("date", &long_date(lang, date))])
+            }
+        });
     let due = if r.due_on.0.is_none() && open {
         subject::DUE_PAUSED.get(lang).to_owned()
     } else {
@@ -199,6 +210,7 @@ fn RequestDetailView(detail: Detail, is_new: bool, sent: bool) -> impl IntoView 
                 view! { <h1>{subject::REQUEST_HEADING.with(lang, &[("reference", &reference)])}</h1> }.into_any()
             }}
             {sent.then(|| view! { <p class="alert" role="status">{subject::MESSAGE_SENT.get(lang)}</p> })}
+            {restriction.map(|text| view! { <p class="alert" role="note">{text}</p> })}
             <dl class="facts">
                 <dt>{subject::FACT_REFERENCE.get(lang)}</dt>
                 <dd class="reference-inline">{reference.clone()}</dd>

@@ -4,6 +4,7 @@
 
 pub mod files;
 
+use crate::domain::Standing;
 use crate::domain::choice::Channel;
 use crate::domain::outcome::{
     AccessInformation, AccessItem, KeptGround, KeptPart, NotifiedRecipient, Outcome, RefusalReason,
@@ -51,6 +52,8 @@ pub struct ActionForm {
     pub access_transfers: String,
     pub no_data_held: String,
     pub no_recipients: String,
+    pub lift_on: String,
+    pub lift_reason: String,
     pub recipients: Vec<RecipientRow>,
     /// What was not done, and why (a partial outcome).
     pub kept: Vec<KeptRow>,
@@ -136,7 +139,15 @@ pub async fn act(
     let refusable = crate::requests::read::details(&state.pool, &request.id)
         .await?
         .is_none_or(|details| details.may_be_refused());
-    if !action.allowed(request.status, refusable) {
+    let events = crate::requests::read::events(&state.pool, &request.id).await?;
+    let standing = Standing {
+        status: request.status,
+        extended: request.extension_months > 0,
+        refusable,
+        restriction_in_force: requests::Restriction::of(&request, &events)
+            == Some(requests::Restriction::InForce),
+    };
+    if !action.allowed(&standing) {
         return Ok(not_allowed());
     }
     // Nothing is added to a request once anonymised.
@@ -241,6 +252,28 @@ async fn build(
                     .emails
                     .extend(mail.clarification_requested(&question));
                 change.note = Some(question);
+            }
+        }
+        Action::LiftRestriction => {
+            // Art. 18(3): the subject is told before the lifting takes
+            // effect, so it starts tomorrow at the earliest.
+            change.event = EventKind::RestrictionLifted;
+            let from = match Date::parse_iso(form.lift_on.trim()) {
+                Some(from) if from > today => Some(from),
+                Some(_) => {
+                    errors.add("lift_on", ErrorCode::NotBeforeTomorrow);
+                    None
+                }
+                None => {
+                    errors.add("lift_on", ErrorCode::InvalidDate);
+                    None
+                }
+            };
+            let reason = text(&mut errors, "lift_reason", &form.lift_reason, true);
+            if let (Some(from), Some(reason)) = (from, reason) {
+                change.emails.extend(mail.restriction_lifted(from, &reason));
+                change.detail = Some(serde_json::json!({ "from": from.iso() }).to_string());
+                change.note = Some(reason);
             }
         }
         Action::Message => {

@@ -75,7 +75,7 @@ pub(super) fn Actions(
     let _ = today;
     let mut forms: Vec<AnyView> = Vec::new();
     let closed = data.status.is_closed();
-    for action in Action::offered(data.status, data.extended, data.refusable) {
+    for action in Action::offered(data.standing) {
         forms.push(action_block(&data, &posted, action));
         // A reply file is not an action of its own: it is offered beside
         // the assignment, and after closing as an addendum.
@@ -149,6 +149,17 @@ fn action_block(d: &ActionsData, p: &Option<Posted<ActionForm>>, action: Action)
                         <FieldError field="extend_months".to_owned() />
                     </div>
                     {textarea("extend_reason", console::F_EXTEND_REASON, reason, true)}
+                }
+                .into_any()
+            })
+        }
+        Action::LiftRestriction => {
+            let on = typed(|f| &f.lift_on);
+            let reason = typed(|f| &f.lift_reason);
+            Box::new(move || {
+                view! {
+                    <crate::web::fields::TextField field="lift_on" label=console::F_LIFT_ON value=on input_type="date" required=true />
+                    {textarea("lift_reason", console::F_LIFT_REASON, reason, true)}
                 }
                 .into_any()
             })

@@ -12,6 +12,7 @@ use forms::Actions;
 pub(crate) use sections::email_kind_label;
 use sections::*;
 
+use crate::domain::Standing;
 use crate::domain::choice::Channel;
 use crate::domain::outcome::Outcome;
 use crate::domain::request::{Destination, RightDetails};
@@ -22,6 +23,7 @@ use crate::features::dpo::pages::queue::days_left;
 use crate::features::dpo::pages::request::data::{RequestData, load};
 use crate::i18n::{Label, Text, console, current_lang, long_date};
 use crate::requests::paused::Paused;
+use crate::requests::{EventRow, Restriction};
 use crate::state::app_state;
 use crate::web::form::{Posted, posted};
 use leptos::prelude::*;
@@ -99,10 +101,7 @@ fn RequestView(
     let orphan_notice = posted
         .as_ref()
         .filter(|p| {
-            let offered = || {
-                Action::offered(r.status, r.extension_months > 0, data.refusable())
-                    .collect::<Vec<_>>()
-            };
+            let offered = || Action::offered(data.standing()).collect::<Vec<_>>();
             Action::parse(&p.form.action).is_none_or(|a| !offered().contains(&a))
         })
         .and_then(|p| p.shown_reply(lang).notice);
@@ -145,6 +144,14 @@ fn RequestView(
         </section>
 
         {data.outcome.clone().map(outcome_view)}
+        {data.restriction().map(|restriction| view! {
+            <section class="page console">
+                <p class="alert" role="note">{match restriction {
+                    Restriction::InForce => console::RESTRICTION_IN_FORCE.get(lang).to_owned(),
+                    Restriction::LiftedFrom(date) => console::RESTRICTION_LIFTED_FROM.with(lang, &[("date", &long_date(lang, date))]),
+                }}</p>
+            </section>
+        })}
 
         <Actions data=data.clone_for_actions(propose_close.is_some(), (!paused && !r.status.is_closed() && due < today).then_some(due)) today posted />
 
@@ -256,6 +263,22 @@ impl RequestData {
             .is_none_or(RightDetails::may_be_refused)
     }
 
+    /// Where a restriction request stands once completed.
+    fn restriction(&self) -> Option<Restriction> {
+        let events: Vec<EventRow> = self.events.iter().map(|(e, _)| e.clone()).collect();
+        Restriction::of(&self.row, &events)
+    }
+
+    /// What decides the actions offered.
+    fn standing(&self) -> Standing {
+        Standing {
+            status: self.row.status,
+            extended: self.row.extension_months > 0,
+            refusable: self.refusable(),
+            restriction_in_force: self.restriction() == Some(Restriction::InForce),
+        }
+    }
+
     /// What the action forms need.
     fn clone_for_actions(
         &self,
@@ -267,7 +290,6 @@ impl RequestData {
             right: self.row.right,
             status: self.row.status,
             lang: self.row.lang,
-            extended: self.row.extension_months > 0,
             reply_channel: self.submitted.reply_channel,
             destination: self.details.as_ref().and_then(|d| match d {
                 RightDetails::Portability {
@@ -279,6 +301,7 @@ impl RequestData {
             assignee: self.row.assignee_id.clone(),
             accounts: self.accounts.clone(),
             refusable: self.refusable(),
+            standing: self.standing(),
             propose_identity_close,
             late_since,
         }
@@ -291,13 +314,13 @@ pub(super) struct ActionsData {
     right: RightKind,
     status: Status,
     lang: crate::domain::Lang,
-    extended: bool,
     reply_channel: Channel,
     destination: Option<String>,
     assignee: Option<String>,
     accounts: Vec<(String, String)>,
     /// False for an objection to direct marketing (Art. 21(3)).
     refusable: bool,
+    standing: Standing,
     /// Awaiting a proof of identity past `PORTAL_IDENTITY_WAIT_DAYS`: the
     /// refusal form starts on "identity not established".
     propose_identity_close: bool,
