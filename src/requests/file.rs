@@ -4,7 +4,6 @@
 
 use super::deadline::open_due;
 use super::{EventAudit, NewEvent, audit_event, record_event};
-use crate::clock::Millis;
 use crate::db::new_id;
 use crate::domain::choice::IntakeChannel;
 use crate::domain::request::{ReplyChannel, ValidRequest};
@@ -22,10 +21,12 @@ pub enum Intake {
     /// Filed by a verified address on the portal.
     Portal,
     /// A letter or an email to the DPO, recorded in the console by the DPO
-    /// account `recorded_by`; the clock starts when it arrived.
+    /// account `recorded_by`; the clock starts the day it arrived. Its
+    /// receipt is that date, never a made-up time of day: the instant
+    /// stored (`received_at`) is when it was recorded.
     OtherChannel {
         channel: IntakeChannel,
-        arrived_at: Millis,
+        arrived_on: Date,
     },
 }
 
@@ -47,14 +48,14 @@ pub async fn file(state: &AppState, new: NewRequest<'_>) -> Result<Reference, Ap
         return Ok(existing);
     }
     let now = state.clock.now();
-    let (received_at, intake) = match new.intake {
-        Intake::Portal => (now, IntakeChannel::Portal.slug()),
+    let received_at = now;
+    let (received_on, intake) = match new.intake {
+        Intake::Portal => (Date::paris_of(now), IntakeChannel::Portal.slug()),
         Intake::OtherChannel {
             channel,
-            arrived_at,
-        } => (arrived_at, channel.slug()),
+            arrived_on,
+        } => (arrived_on, channel.slug()),
     };
-    let received_on = Date::paris_of(received_at);
     let due_on = due_date(received_on, 0, 0);
     let valid = new.valid;
     let id = new_id();

@@ -628,7 +628,42 @@ async fn a_restriction_stays_in_force_until_the_subject_is_told_of_its_lifting(b
     );
 }
 
+async fn a_letter_is_received_on_a_date_not_at_a_made_up_time(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Files).await;
+    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
+    dpo.sign_in().await;
+    let today = privacy_portal::domain::Date::paris_of(app.clock_now());
+    let arrived = today.add_days(-10);
+    let recorded = dpo.record_letter(&arrived.iso()).await;
+    assert_eq!(recorded.status(), 303);
+    let reference = recorded.headers()[reqwest::header::LOCATION]
+        .to_str()
+        .unwrap()
+        .trim_start_matches("/dpo/requests/")
+        .to_owned();
+    let (_, evidence) = crate::helpers::download(
+        dpo.post(&format!("/dpo/requests/{reference}/evidence"), &[])
+            .await,
+    )
+    .await;
+    let evidence: serde_json::Value = serde_json::from_str(&evidence).unwrap();
+    let request = &evidence["document"]["request"];
+    assert_eq!(request["received_on"], arrived.iso(), "{request}");
+    assert!(
+        request["received_at"].is_null(),
+        "no made-up time: {request}"
+    );
+    assert_eq!(request["recorded_at"], app.clock_now(), "{request}");
+    let due = privacy_portal::domain::due_date(arrived, 0, 0);
+    assert_eq!(
+        request["due_on"],
+        due.iso(),
+        "the clock runs from the letter's day"
+    );
+}
+
 on_both_databases!(
+    a_letter_is_received_on_a_date_not_at_a_made_up_time,
     a_restriction_stays_in_force_until_the_subject_is_told_of_its_lifting,
     a_closed_request_takes_addenda_without_reopening,
     an_access_answer_needs_the_copy_and_the_whole_information,

@@ -62,7 +62,10 @@ pub async fn export_evidence(
         "status": row.status.slug(),
         "language": row.lang.code(),
         "channel": row.intake,
-        "received_at": row.received_at,
+        // A request from another channel was received on a date (no time
+        // of day is known); the instant is when the DPO recorded it.
+        "received_at": (row.intake == "portal").then_some(row.received_at),
+        "recorded_at": (row.intake != "portal").then_some(row.received_at),
         "received_on": row.received_on.iso(),
         "first_due_on": row.first_due_on.iso(),
         "due_on": row.due_on.0.map(|due| due.iso()),

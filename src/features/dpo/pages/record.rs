@@ -76,8 +76,6 @@ pub async fn record(args: RecordRequest) -> Result<FormReply, AppError> {
     if !errors.is_empty() {
         return Ok(FormReply::invalid(errors));
     }
-    // Noon in Paris on the day it arrived.
-    let arrived_at = arrived.to_days() * 86_400_000 + 11 * 3_600_000;
     let reference = requests::file(
         &state,
         NewRequest {
@@ -86,7 +84,7 @@ pub async fn record(args: RecordRequest) -> Result<FormReply, AppError> {
             submission_key: &args.form.submission_key,
             intake: Intake::OtherChannel {
                 channel,
-                arrived_at,
+                arrived_on: arrived,
             },
             recorded_by: Some(&dpo.account_id),
         },
