@@ -662,7 +662,57 @@ async fn a_letter_is_received_on_a_date_not_at_a_made_up_time(backend: Backend) 
     );
 }
 
+async fn a_transmission_to_another_organisation_is_recorded_with_its_date(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Smtp).await;
+    let sink = app.smtp.as_ref().unwrap();
+    let subject = Subject::new(&app, "move-my-data@example.org");
+    // Portability, to be sent to Acme (the helper's form).
+    let reference = subject.file("portability").await;
+    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
+    dpo.sign_in().await;
+    dpo.done(&reference, "start", "received", &[]).await;
+    let page = dpo.page(&format!("/dpo/requests/{reference}")).await;
+    assert!(page.contains(r#"value="Acme""#), "pre-filled: {page}");
+    let on = privacy_portal::domain::Date::paris_of(app.clock_now()).iso();
+    // A date without the organisation, or the reverse, is refused.
+    let half = dpo
+        .act(
+            &reference,
+            "complete",
+            "in_progress",
+            &[
+                ("form[summary]", "Vos données sont transmises."),
+                ("form[sent_to]", "Acme"),
+                ("form[sent_on]", "demain"),
+            ],
+        )
+        .await;
+    assert_eq!(half.status(), 200);
+    dpo.done(
+        &reference,
+        "complete",
+        "in_progress",
+        &[
+            ("form[summary]", "Vos données sont transmises."),
+            ("form[sent_to]", "Acme"),
+            ("form[sent_on]", &on),
+        ],
+    )
+    .await;
+    let email = sink
+        .wait_for_text("move-my-data@example.org", "Vos données sont transmises.")
+        .await;
+    assert!(email.contains("Acme"), "{email}");
+    let (_, csv) = crate::helpers::download(dpo.post("/dpo/export/register", &[]).await).await;
+    let line = csv.lines().find(|l| l.starts_with(&reference)).unwrap();
+    assert!(
+        line.contains(&format!("Acme ({on})")),
+        "Art. 20(2) in the register: {line}"
+    );
+}
+
 on_both_databases!(
+    a_transmission_to_another_organisation_is_recorded_with_its_date,
     a_letter_is_received_on_a_date_not_at_a_made_up_time,
     a_restriction_stays_in_force_until_the_subject_is_told_of_its_lifting,
     a_closed_request_takes_addenda_without_reopening,
