@@ -28,6 +28,9 @@ choice_enum! {
         /// Lifts a restriction in force, telling the subject before it
         /// takes effect (Art. 18(3)).
         LiftRestriction = "lift-restriction",
+        /// Records a recipient told of the rectification, erasure or
+        /// restriction after closing (Art. 19).
+        AddRecipient = "add-recipient",
     }
 }
 
@@ -41,6 +44,8 @@ pub struct Standing {
     pub refusable: bool,
     /// A completed restriction not lifted yet.
     pub restriction_in_force: bool,
+    /// A right whose answer says which recipients were told (Art. 19).
+    pub tells_recipients: bool,
 }
 
 impl Standing {
@@ -51,6 +56,7 @@ impl Standing {
             extended: false,
             refusable: true,
             restriction_in_force: false,
+            tells_recipients: false,
         }
     }
 }
@@ -71,7 +77,8 @@ impl Action {
             | Action::Message
             | Action::Note
             | Action::Assign
-            | Action::LiftRestriction => None,
+            | Action::LiftRestriction
+            | Action::AddRecipient => None,
         }
     }
 
@@ -97,7 +104,7 @@ impl Action {
             // withdrew.
             Action::Note => true,
             Action::Message => status != Withdrawn,
-            Action::LiftRestriction => status == Completed,
+            Action::LiftRestriction | Action::AddRecipient => status == Completed,
         }
     }
 
@@ -106,7 +113,7 @@ impl Action {
     pub fn is_addendum(self) -> bool {
         matches!(
             self,
-            Action::Message | Action::Note | Action::LiftRestriction
+            Action::Message | Action::Note | Action::LiftRestriction | Action::AddRecipient
         )
     }
 
@@ -116,6 +123,7 @@ impl Action {
         self.allowed_from(standing.status)
             && (standing.refusable || self != Action::Refuse)
             && (standing.restriction_in_force || self != Action::LiftRestriction)
+            && (standing.tells_recipients || self != Action::AddRecipient)
     }
 
     /// The actions offered on a request standing so, in page order; an
@@ -143,6 +151,7 @@ mod tests {
                 *status != Status::Withdrawn
             );
             assert!(!offered.contains(&Action::LiftRestriction));
+            assert!(!offered.contains(&Action::AddRecipient));
             assert_eq!(
                 offered.iter().all(|a| a.is_addendum()),
                 status.is_closed(),

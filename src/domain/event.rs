@@ -20,6 +20,7 @@ choice_enum! {
         FileAttached = "file_attached",
         Reminded = "reminded",
         RestrictionLifted = "restriction_lifted",
+        RecipientTold = "recipient_told",
     }
 }
 

@@ -238,6 +238,10 @@ texts! {
     KEPT_THIRD_PARTIES: "les droits et libertés d'autres personnes — RGPD, art. 15(4) et 18(2)" | "the rights and freedoms of other people — GDPR Art. 15(4) and 18(2)";
     KEPT_ACCURATE: "les données vérifiées sont exactes — RGPD, art. 16" | "the data was checked and is accurate — GDPR Art. 16";
     LATE_DECISION: "L'échéance du {date} est passée : cette réponse reste possible, mais elle sera enregistrée comme tardive dans le registre, le tableau de bord et le dossier de preuve." | "The due date of {date} has passed: this answer is still possible, but it will be recorded as late in the register, the dashboard and the evidence file.";
+    A_ADD_RECIPIENT: "Ajouter un destinataire informé (art. 19)" | "Add a recipient told (Art. 19)";
+    A_ADD_RECIPIENT_HINT: "Un destinataire prévenu après la clôture : il s'ajoute à la réponse enregistrée et au registre." | "A recipient told after closing: added to the recorded answer and to the register.";
+    B_ADD_RECIPIENT: "Ajouter le destinataire" | "Add the recipient";
+    E_RECIPIENT_TOLD: "Destinataire informé (art. 19)" | "Recipient told (Art. 19)";
     A_LIFT: "Lever la limitation" | "Lift the restriction";
     A_LIFT_HINT: "La personne est prévenue par e-mail dès maintenant, avant que la levée ne prenne effet (RGPD, art. 18(3))." | "The subject is told by email now, before the lifting takes effect (GDPR Art. 18(3)).";
     B_LIFT: "Prévenir et lever la limitation" | "Tell the subject and lift the restriction";

@@ -38,6 +38,7 @@ pub fn action_texts(action: Action) -> ActionTexts {
         // Its hint follows its fields.
         Action::Refuse => (A_REFUSE, None, B_REFUSE),
         Action::LiftRestriction => (A_LIFT, Some(A_LIFT_HINT), B_LIFT),
+        Action::AddRecipient => (A_ADD_RECIPIENT, Some(A_ADD_RECIPIENT_HINT), B_ADD_RECIPIENT),
     };
     ActionTexts {
         title,
@@ -104,6 +105,7 @@ pub fn event(kind: EventKind) -> Text {
         E::FileAttached => E_FILE,
         E::Reminded => E_REMINDED,
         E::RestrictionLifted => E_RESTRICTION_LIFTED,
+        E::RecipientTold => E_RECIPIENT_TOLD,
     }
 }
 

@@ -96,6 +96,7 @@ impl Label for EventKind {
             EventKind::InformationRequested => EVENT_INFO_REQUESTED,
             EventKind::ClarificationRequested => EVENT_CLARIFY,
             EventKind::RestrictionLifted => EVENT_RESTRICTION_LIFTED,
+            EventKind::RecipientTold => EVENT_RECIPIENT_TOLD,
             EventKind::SubjectAnswered => EVENT_SUBJECT_ANSWERED,
             EventKind::SubjectMessage => EVENT_SUBJECT_MESSAGE,
             EventKind::DpoMessage => EVENT_DPO_MESSAGE,

@@ -246,6 +246,7 @@ texts! {
     EVENT_IDENTITY_CHECK: "Vérification de votre identité" | "Checking your identity";
     EVENT_PROCESSING: "Votre demande est en cours de traitement" | "Your request is being handled";
     EVENT_INFO_REQUESTED: "Le délégué vous demande une information pour confirmer votre identité (le délai est suspendu)" | "The officer asks you for information to confirm your identity (the deadline is paused)";
+    EVENT_RECIPIENT_TOLD: "Un destinataire de vos données a été informé" | "A recipient of your data was told";
     EVENT_RESTRICTION_LIFTED: "Le délégué vous prévient de la levée de la limitation" | "The officer tells you the restriction will be lifted";
     RESTRICTION_IN_FORCE: "La limitation du traitement de vos données est en vigueur." | "The restriction of the processing of your data is in force.";
     RESTRICTION_LIFTED_FROM: "La limitation du traitement de vos données est levée à compter du {date}." | "The restriction of the processing of your data is lifted from {date}.";

@@ -39,11 +39,12 @@ pub struct Change {
 }
 
 impl Change {
-    /// Adds to the request without deciding or moving anything.
+    /// Adds to the request without deciding or moving anything. Only a
+    /// recipient told after closing (Art. 19) amends the recorded outcome.
     pub fn is_addendum(&self) -> bool {
         self.to.is_none()
             && self.clock == DeadlineEffect::Keep
-            && self.outcome.is_none()
+            && (self.outcome.is_none() || self.event == EventKind::RecipientTold)
             && self.assign.is_none()
             && !self.share_files
     }

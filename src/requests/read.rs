@@ -50,6 +50,22 @@ pub async fn events(pool: &Pool, request_id: &str) -> anyhow::Result<Vec<super::
     .context("request: read its events")
 }
 
+/// The recorded outcome of `request_id`, parsed.
+pub async fn outcome(
+    pool: &Pool,
+    request_id: &str,
+) -> anyhow::Result<Option<crate::domain::outcome::Outcome>> {
+    let stored: Option<Option<String>> =
+        sqlx::query_scalar("SELECT outcome FROM requests WHERE id = $1")
+            .bind(request_id)
+            .fetch_optional(pool)
+            .await
+            .context("request: read its outcome")?;
+    Ok(stored
+        .flatten()
+        .and_then(|json| serde_json::from_str(&json).ok()))
+}
+
 /// Whether retention has anonymised the request.
 pub async fn anonymised(pool: &Pool, request_id: &str) -> anyhow::Result<bool> {
     let at: Option<Option<Millis>> =

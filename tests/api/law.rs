@@ -478,6 +478,33 @@ async fn an_erasure_answer_says_who_was_told_or_that_nobody_had_the_data(backend
     .await;
     let page = dpo.page(&format!("/dpo/requests/{reference}")).await;
     assert!(page.contains("Notre routeur d"), "{page}");
+
+    // After closing, another recipient told is added to the answer and the
+    // register, without reopening the request.
+    assert!(page.contains("/add-recipient"), "{page}");
+    dpo.done(
+        &reference,
+        "add-recipient",
+        "completed",
+        &[
+            ("form[told_name]", "Notre prestataire d'impression"),
+            ("form[told_on]", &today),
+        ],
+    )
+    .await;
+    let (_, csv) = crate::helpers::download(dpo.post("/dpo/export/register", &[]).await).await;
+    let line = csv.lines().find(|l| l.starts_with(&reference)).unwrap();
+    assert!(
+        line.contains(&format!("Notre prestataire d'impression ({today})")),
+        "{line}"
+    );
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM requests WHERE reference = '{reference}' AND status = 'completed'"
+        ))
+        .await,
+        1
+    );
 }
 
 async fn a_closed_request_takes_addenda_without_reopening(backend: Backend) {

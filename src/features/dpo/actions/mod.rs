@@ -53,6 +53,8 @@ pub struct ActionForm {
     pub no_data_held: String,
     pub no_recipients: String,
     pub lift_on: String,
+    pub told_name: String,
+    pub told_on: String,
     pub lift_reason: String,
     pub recipients: Vec<RecipientRow>,
     /// What was not done, and why (a partial outcome).
@@ -146,6 +148,7 @@ pub async fn act(
         refusable,
         restriction_in_force: requests::Restriction::of(&request, &events)
             == Some(requests::Restriction::InForce),
+        tells_recipients: notified_allowed(request.right),
     };
     if !action.allowed(&standing) {
         return Ok(not_allowed());
@@ -252,6 +255,39 @@ async fn build(
                     .emails
                     .extend(mail.clarification_requested(&question));
                 change.note = Some(question);
+            }
+        }
+        Action::AddRecipient => {
+            // Art. 19 after closing: the recorded answer gains the
+            // recipient and the date it was told.
+            change.event = EventKind::RecipientTold;
+            change.visible_to_subject = false;
+            let name = text(&mut errors, "told_name", &form.told_name, true);
+            let on = match Date::parse_iso(form.told_on.trim()) {
+                Some(on) if on <= today => Some(on),
+                _ => {
+                    errors.add("told_on", ErrorCode::InvalidDate);
+                    None
+                }
+            };
+            let stored = requests::read::outcome(&state.pool, &request.id).await?;
+            if let (Some(name), Some(on), Some(mut outcome)) = (name, on, stored) {
+                if let Outcome::Completed {
+                    notified,
+                    no_recipients,
+                    ..
+                } = &mut outcome
+                {
+                    notified.push(NotifiedRecipient {
+                        name: name.clone(),
+                        on,
+                    });
+                    *no_recipients = false;
+                }
+                change.outcome =
+                    Some(serde_json::to_string(&outcome).context("console: outcome as JSON")?);
+                change.detail = Some(serde_json::json!({ "on": on.iso() }).to_string());
+                change.note = Some(name);
             }
         }
         Action::LiftRestriction => {

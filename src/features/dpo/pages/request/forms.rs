@@ -153,6 +153,17 @@ fn action_block(d: &ActionsData, p: &Option<Posted<ActionForm>>, action: Action)
                 .into_any()
             })
         }
+        Action::AddRecipient => {
+            let name = typed(|f| &f.told_name);
+            let on = typed(|f| &f.told_on);
+            Box::new(move || {
+                view! {
+                    <crate::web::fields::TextField field="told_name" label=console::F_RECIPIENT value=name required=true />
+                    <crate::web::fields::TextField field="told_on" label=console::F_NOTIFIED_ON value=on input_type="date" required=true />
+                }
+                .into_any()
+            })
+        }
         Action::LiftRestriction => {
             let on = typed(|f| &f.lift_on);
             let reason = typed(|f| &f.lift_reason);

@@ -276,6 +276,10 @@ impl RequestData {
             extended: self.row.extension_months > 0,
             refusable: self.refusable(),
             restriction_in_force: self.restriction() == Some(Restriction::InForce),
+            tells_recipients: matches!(
+                self.row.right,
+                RightKind::Rectification | RightKind::Erasure | RightKind::Restriction
+            ),
         }
     }
 
