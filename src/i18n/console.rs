@@ -117,6 +117,7 @@ texts! {
     COL_ASSIGNEE: "Responsable" | "Assignee";
     COL_SUBJECT: "Personne" | "Subject";
     PAUSED: "En pause" | "Paused";
+    PAST_DUE_HAD_IT_RUN: "échue sans la pause" | "past due without the pause";
     WAITING_DAYS: "attend depuis {days} j" | "waiting {days} d";
     BADGE_OVERDUE: "En retard" | "Overdue";
     BADGE_SOON: "Sous 7 jours" | "Within 7 days";

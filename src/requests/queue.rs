@@ -116,11 +116,25 @@ pub struct QueueRow {
     pub received_at: Millis,
     pub open_due: Option<String>,
     pub paused_since: Option<String>,
+    pub extension_months: i64,
+    pub paused_days: i64,
     pub email: String,
     pub assignee: Option<String>,
 }
 
 impl QueueRow {
+    /// For a paused request, the due date had the clock run, when it has
+    /// passed by `today`.
+    pub fn past_due_had_it_run(&self, today: Date) -> Option<Date> {
+        self.paused_since.as_ref()?;
+        let due = crate::domain::due_date(
+            self.received_on,
+            self.extension_months as u32,
+            self.paused_days,
+        );
+        (due < today).then_some(due)
+    }
+
     /// The due date, `None` while paused or once closed.
     pub fn due_on(&self) -> Option<Date> {
         self.open_due
@@ -236,7 +250,7 @@ fn page_sql(filter: &Filter, me: &str, today: Date) -> (String, Vec<Arg>) {
     }
     let sql = format!(
         "SELECT r.reference, r.right_kind, r.status, r.received_on, r.received_at, r.open_due, r.paused_since, \
-         r.email, a.email AS assignee \
+         r.extension_months, r.paused_days, r.email, a.email AS assignee \
          FROM requests r LEFT JOIN dpo_accounts a ON a.id = r.assignee_id \
          WHERE {} ORDER BY {order} LIMIT {}",
         if conditions.is_empty() {

@@ -280,6 +280,10 @@ async fn a_request_awaiting_identity_for_31_days_is_proposed_for_closing(backend
         "nothing closes by itself"
     );
 
+    // The queue marks it too.
+    let queue = dpo.page("/dpo").await;
+    assert!(queue.contains("échue sans la pause"), "{queue}");
+
     // So does the digest.
     privacy_portal::daily::run_due(&app.state).await.unwrap();
     let digest = sink

@@ -215,6 +215,7 @@ fn QueueLine(row: QueueRow, today: Date) -> impl IntoView {
             <td>
                 {left.map(|n| n.to_string())}
                 {waited.map(|days| console::WAITING_DAYS.with(lang, &[("days", &days)]))}
+                {row.past_due_had_it_run(today).map(|due| view! { " " <span class="badge badge--overdue" title=console::PAUSED_PAST_DUE.with(lang, &[("date", &long_date(lang, due))])>{console::PAST_DUE_HAD_IT_RUN.get(lang)}</span> })}
                 {badge.map(|(class, text)| view! { " " <span class=class>{text.get(lang)}</span> })}
             </td>
             <td><span class=format!("status status--{}", row.status.slug())>{row.status.label().get(lang)}</span></td>
