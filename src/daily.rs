@@ -44,6 +44,19 @@ async fn claim(
     Ok(inserted.rows_affected() == 1)
 }
 
+/// Whether `job` already ran for `day` (a cheap look before the work;
+/// [`claim`] still decides, under a race).
+async fn ran(pool: &crate::db::Pool, job: &str, day: Date) -> anyhow::Result<bool> {
+    let found: Option<String> =
+        sqlx::query_scalar("SELECT job FROM daily_runs WHERE job = $1 AND day = $2")
+            .bind(job)
+            .bind(day.iso())
+            .fetch_optional(pool)
+            .await
+            .with_context(|| format!("daily: look for {job}"))?;
+    Ok(found.is_some())
+}
+
 /// What the daily jobs did on this call.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct DailyRun {
@@ -153,6 +166,11 @@ pub async fn paused_lines(state: &AppState, today: Date) -> anyhow::Result<Vec<P
 /// nothing due it carries the audit chain's head out of the database.
 /// Returns `None` when another run had it.
 async fn send_digest(state: &AppState, today: Date, now: Millis) -> anyhow::Result<Option<usize>> {
+    // The worker asks every minute: once today's digest is out, skip the
+    // reads and the walk of the whole audit chain below.
+    if ran(&state.pool, "digest", today).await? {
+        return Ok(None);
+    }
     let lines = digest_lines(state, today).await?;
     let paused = paused_lines(state, today).await?;
     let stale = stale_lines(state, now).await?;
