@@ -14,6 +14,15 @@ choice_enum! {
 }
 
 impl RightKind {
+    /// Whether the answer says which recipients were told of it (Art. 19:
+    /// a rectification, an erasure or a restriction).
+    pub fn tells_recipients(self) -> bool {
+        matches!(
+            self,
+            RightKind::Rectification | RightKind::Erasure | RightKind::Restriction
+        )
+    }
+
     /// The GDPR article that grants the right.
     pub fn article(self) -> u8 {
         match self {

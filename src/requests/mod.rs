@@ -140,19 +140,39 @@ pub enum Restriction {
 impl Restriction {
     /// The restriction of `request`, from its events; `None` when it is
     /// not a completed restriction request.
-    pub fn of(request: &RequestRow, events: &[EventRow]) -> Option<Restriction> {
+    pub fn of<'a>(
+        request: &RequestRow,
+        events: impl IntoIterator<Item = &'a EventRow>,
+    ) -> Option<Restriction> {
         if request.right != crate::domain::RightKind::Restriction
             || request.status != Status::Completed
         {
             return None;
         }
         let lifted = events
-            .iter()
+            .into_iter()
             .filter(|e| e.kind == EventKind::RestrictionLifted)
             .filter_map(|e| e.detail.as_deref())
             .filter_map(|detail| serde_json::from_str::<serde_json::Value>(detail).ok())
             .find_map(|detail| detail["from"].as_str().and_then(Date::parse_iso));
         Some(lifted.map_or(Restriction::InForce, Restriction::LiftedFrom))
+    }
+}
+
+/// What decides the actions `request` offers (`Action::offered`): one
+/// reading for the console's page and for the server's check of a post.
+/// Unreadable details (anonymised) leave a refusal possible.
+pub fn standing<'a>(
+    request: &RequestRow,
+    details: Option<&crate::domain::request::RightDetails>,
+    events: impl IntoIterator<Item = &'a EventRow>,
+) -> crate::domain::Standing {
+    crate::domain::Standing {
+        status: request.status,
+        extended: request.extension_months > 0,
+        refusable: details.is_none_or(|d| d.may_be_refused()),
+        restriction_in_force: Restriction::of(request, events) == Some(Restriction::InForce),
+        tells_recipients: request.right.tells_recipients(),
     }
 }
 

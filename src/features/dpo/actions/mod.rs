@@ -4,7 +4,6 @@
 
 pub mod files;
 
-use crate::domain::Standing;
 use crate::domain::choice::Channel;
 use crate::domain::outcome::{
     AccessInformation, AccessItem, KeptGround, KeptPart, NotifiedRecipient, Outcome, RefusalReason,
@@ -138,18 +137,9 @@ pub async fn act(
     if Status::parse(&form.seen) != Some(request.status) {
         return Ok(changed_meanwhile());
     }
-    let refusable = crate::requests::read::details(&state.pool, &request.id)
-        .await?
-        .is_none_or(|details| details.may_be_refused());
+    let details = crate::requests::read::details(&state.pool, &request.id).await?;
     let events = crate::requests::read::events(&state.pool, &request.id).await?;
-    let standing = Standing {
-        status: request.status,
-        extended: request.extension_months > 0,
-        refusable,
-        restriction_in_force: requests::Restriction::of(&request, &events)
-            == Some(requests::Restriction::InForce),
-        tells_recipients: notified_allowed(request.right),
-    };
+    let standing = requests::standing(&request, details.as_ref(), &events);
     if !action.allowed(&standing) {
         return Ok(not_allowed());
     }
@@ -399,14 +389,6 @@ async fn build(
     })
 }
 
-/// The rights whose completion says who was told (Art. 19).
-fn notified_allowed(right: RightKind) -> bool {
-    matches!(
-        right,
-        RightKind::Rectification | RightKind::Erasure | RightKind::Restriction
-    )
-}
-
 /// Marks of a pre-filled text the DPO must replace before sending.
 const PLACEHOLDERS: [&str; 2] = ["[À compléter", "[To complete"];
 
@@ -440,10 +422,7 @@ fn completion(
         Box::new(access)
     });
     let mut notified = Vec::new();
-    if matches!(
-        request.right,
-        RightKind::Rectification | RightKind::Erasure | RightKind::Restriction
-    ) {
+    if request.right.tells_recipients() {
         for (i, row) in form.recipients.iter().enumerate() {
             let name = row.name.trim();
             if name.is_empty() && row.on.trim().is_empty() {
@@ -464,7 +443,7 @@ fn completion(
     }
     // Art. 19: the recipients told, or the explicit "there are none".
     let no_recipients = !form.no_recipients.trim().is_empty();
-    if notified_allowed(request.right) && notified.is_empty() && !no_recipients {
+    if request.right.tells_recipients() && notified.is_empty() && !no_recipients {
         errors.add("no_recipients", ErrorCode::RecipientsOrNone);
     }
     let sent_to = match (form.sent_to.trim(), form.sent_on.trim()) {
@@ -525,7 +504,7 @@ fn completion(
         notified,
         sent_to,
         answered_by,
-        no_recipients: no_recipients && notified_allowed(request.right),
+        no_recipients: no_recipients && request.right.tells_recipients(),
         kept,
     })
 }

@@ -95,7 +95,7 @@ pub(super) fn Actions(
         <section class="page console">
             <h2>{title.get(lang)}</h2>
             {hint.map(|hint| view! { <p class="hint">{hint.get(lang)}</p> })}
-            {(!data.refusable && !data.status.is_closed()).then(|| view! { <p class="alert" role="note">{console::NO_REFUSAL.get(lang)}</p> })}
+            {(!data.standing.refusable && !data.status.is_closed()).then(|| view! { <p class="alert" role="note">{console::NO_REFUSAL.get(lang)}</p> })}
             <div class="actions">{forms}</div>
         </section>
     }
@@ -301,10 +301,7 @@ fn complete_fields(d: &ActionsData, p: &Option<Posted<ActionForm>>) -> AnyView {
             <FieldError field="no_data_held".to_owned() />
         }.into_any());
     }
-    if matches!(
-        d.right,
-        RightKind::Rectification | RightKind::Erasure | RightKind::Restriction
-    ) {
+    if d.right.tells_recipients() {
         let posted_rows = p
             .as_ref()
             .filter(|p| p.form.action == a.slug())

@@ -22,8 +22,8 @@ use crate::features::dpo::pages::guarded;
 use crate::features::dpo::pages::queue::days_left;
 use crate::features::dpo::pages::request::data::{RequestData, load};
 use crate::i18n::{Label, Text, console, current_lang, long_date};
+use crate::requests::Restriction;
 use crate::requests::paused::Paused;
-use crate::requests::{EventRow, Restriction};
 use crate::state::app_state;
 use crate::web::form::{Posted, posted};
 use leptos::prelude::*;
@@ -255,32 +255,18 @@ fn RequestView(
 }
 
 impl RequestData {
-    /// Whether a refusal may be offered (not for an objection to direct
-    /// marketing); unreadable details (anonymised) leave the usual actions.
-    fn refusable(&self) -> bool {
-        self.details
-            .as_ref()
-            .is_none_or(RightDetails::may_be_refused)
-    }
-
     /// Where a restriction request stands once completed.
     fn restriction(&self) -> Option<Restriction> {
-        let events: Vec<EventRow> = self.events.iter().map(|(e, _)| e.clone()).collect();
-        Restriction::of(&self.row, &events)
+        Restriction::of(&self.row, self.events.iter().map(|(e, _)| e))
     }
 
     /// What decides the actions offered.
     fn standing(&self) -> Standing {
-        Standing {
-            status: self.row.status,
-            extended: self.row.extension_months > 0,
-            refusable: self.refusable(),
-            restriction_in_force: self.restriction() == Some(Restriction::InForce),
-            tells_recipients: matches!(
-                self.row.right,
-                RightKind::Rectification | RightKind::Erasure | RightKind::Restriction
-            ),
-        }
+        crate::requests::standing(
+            &self.row,
+            self.details.as_ref(),
+            self.events.iter().map(|(e, _)| e),
+        )
     }
 
     /// What the action forms need.
@@ -304,7 +290,6 @@ impl RequestData {
             }),
             assignee: self.row.assignee_id.clone(),
             accounts: self.accounts.clone(),
-            refusable: self.refusable(),
             standing: self.standing(),
             propose_identity_close,
             late_since,
@@ -322,8 +307,6 @@ pub(super) struct ActionsData {
     destination: Option<String>,
     assignee: Option<String>,
     accounts: Vec<(String, String)>,
-    /// False for an objection to direct marketing (Art. 21(3)).
-    refusable: bool,
     standing: Standing,
     /// Awaiting a proof of identity past `PORTAL_IDENTITY_WAIT_DAYS`: the
     /// refusal form starts on "identity not established".
