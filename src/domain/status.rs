@@ -16,6 +16,20 @@ choice_enum! {
 }
 
 impl Status {
+    /// For a decided request (completed or refused), whether it closed on
+    /// or before its due date; `None` for any other, or without both dates.
+    /// The register and the evidence file both read it.
+    pub fn closed_on_time(
+        self,
+        closed_on: Option<super::Date>,
+        due: Option<super::Date>,
+    ) -> Option<bool> {
+        matches!(self, Status::Completed | Status::Refused)
+            .then_some(())
+            .and(closed_on.zip(due))
+            .map(|(closed, due)| closed <= due)
+    }
+
     pub fn is_closed(self) -> bool {
         matches!(
             self,

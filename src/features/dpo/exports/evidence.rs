@@ -3,7 +3,7 @@
 
 use super::attachment;
 use crate::audit::{self, Entry, Who};
-use crate::domain::{Date, Reference, Status};
+use crate::domain::{Date, Reference};
 use crate::error::AppError;
 use crate::features::dpo::signin::console_session::Dpo;
 use crate::state::AppState;
@@ -74,10 +74,9 @@ pub async fn export_evidence(
         "paused_days": row.paused_days,
         "closed_at": row.closed_at,
         // A decision after the due date is recorded as late (Art. 12(3)).
-        "answered_on_time": matches!(row.status, Status::Completed | Status::Refused)
-            .then_some(())
-            .and(row.closed_at.zip(row.due_on.0))
-            .map(|(closed, due)| Date::paris_of(closed) <= due),
+        "answered_on_time": row
+            .status
+            .closed_on_time(row.closed_at.map(Date::paris_of), row.due_on.0),
         "anonymised_at": sent.anonymised_at,
         "subject": subject,
         "details": serde_json::to_value(&dossier.details).context("evidence: details as JSON")?,

@@ -78,11 +78,12 @@ impl RegisterRow {
         let closed_on = self.closed_at.map(Date::paris_of);
         let received = Date::parse_iso(&self.received_on);
         let due = self.due_on.as_deref().and_then(Date::parse_iso);
-        let decided = matches!(self.status.as_str(), "completed" | "refused");
-        let on_time = match (decided, closed_on, due) {
-            (true, Some(closed), Some(due)) => if closed <= due { "yes" } else { "no" }.to_owned(),
-            _ => String::new(),
-        };
+        let on_time =
+            match Status::parse(&self.status).and_then(|s| s.closed_on_time(closed_on, due)) {
+                Some(true) => "yes".to_owned(),
+                Some(false) => "no".to_owned(),
+                None => String::new(),
+            };
         let days_taken = match (closed_on, received) {
             (Some(closed), Some(received)) => (closed.to_days() - received.to_days()).to_string(),
             _ => String::new(),
