@@ -17,7 +17,7 @@ use leptos::prelude::*;
 fn value(
     posted: &Option<Posted<ActionForm>>,
     action: Action,
-    get: fn(&ActionForm) -> &String,
+    get: impl Fn(&ActionForm) -> &String,
     default: String,
 ) -> String {
     match posted {
@@ -201,15 +201,15 @@ fn action_block(d: &ActionsData, p: &Option<Posted<ActionForm>>, action: Action)
             })
         }
         Action::Refuse => {
-            let reason = match p {
-                Some(posted) if posted.form.action == action.slug() => {
-                    posted.form.refuse_reason.clone()
-                }
-                _ if d.propose_identity_close => {
-                    RefusalReason::IdentityNotEstablished.slug().to_owned()
-                }
-                _ => String::new(),
-            };
+            let proposed = d
+                .propose_identity_close
+                .then(|| RefusalReason::IdentityNotEstablished.slug().to_owned());
+            let reason = value(
+                p,
+                action,
+                |f| &f.refuse_reason,
+                proposed.unwrap_or_default(),
+            );
             let explanation = typed(|f| &f.refuse_explanation);
             Box::new(move || {
                 view! {
@@ -286,10 +286,7 @@ fn complete_fields(d: &ActionsData, p: &Option<Posted<ActionForm>>) -> AnyView {
         parts.push(view! { <p class="hint">{console::ART15_HINT.get(lang)}</p> }.into_any());
         for item in AccessItem::ALL {
             let (label, default) = console_labels::access_item(*item);
-            let typed = match p {
-                Some(posted) if posted.form.action == a.slug() => posted.form.access(*item).clone(),
-                _ => prefill(default),
-            };
+            let typed = value(p, a, |f| f.access(*item), prefill(default));
             parts.push(textarea(item.slug(), label, typed, true).into_any());
         }
         let none = value(p, a, |f| &f.no_data_held, String::new());
