@@ -56,11 +56,18 @@ pub async fn connect(url: &DatabaseUrl) -> anyhow::Result<Pool> {
         .with_context(|| format!("cannot open the database {url} (PORTAL_DATABASE_URL)"))
 }
 
+/// Applies the migrations, then fills what a migration added but SQL
+/// alone cannot compute the same way on both databases (Paris dates).
 pub async fn migrate(pool: &Pool) -> anyhow::Result<()> {
     sqlx::migrate!("./migrations")
         .run(pool)
         .await
-        .context("cannot apply the database migrations")
+        .context("cannot apply the database migrations")?;
+    let filled = crate::requests::figures::backfill(pool).await?;
+    if filled > 0 {
+        tracing::info!(filled, "closed requests given their answer dates");
+    }
+    Ok(())
 }
 
 /// A random, unguessable row id: 128 bits as 32 hex digits.

@@ -126,7 +126,19 @@ impl OutboxWorker {
         let recorded = match &result {
             Ok(()) => {
                 tracing::info!(outbox_id = %claimed.id, kind = %claimed.kind, "email sent");
-                outbox::mark_sent(&self.pool, &claimed, now).await
+                let sent = outbox::mark_sent(&self.pool, &claimed, now).await;
+                // An answer's sending day is the day the request was
+                // answered (the dashboard's and the register's rates).
+                let answer = crate::email::EmailKind::parse(&claimed.kind)
+                    .is_some_and(|kind| kind.is_answer());
+                if sent.is_ok()
+                    && answer
+                    && let Err(e) =
+                        crate::requests::figures::answer_sent(&self.pool, &claimed.id, now).await
+                {
+                    tracing::error!(outbox_id = %claimed.id, error = %e, "the answer's day was not recorded");
+                }
+                sent
             }
             Err(e) => {
                 tracing::warn!(

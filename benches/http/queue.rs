@@ -103,7 +103,7 @@ async fn seed(database_url: &str, count: u64) -> Duration {
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {count}) \
          INSERT INTO requests (id, reference, submission_key, email, right_kind, status, lang, first_name, \
            last_name, relation, reply_channel, details, received_at, received_on, first_due_on, due_on, \
-           open_due, closed_at) \
+           open_due, closed_at, closed_on, answered_on, answer_days) \
          SELECT printf('seed%028d', i), printf('R-%04d-%04d', i / 10000, i % 10000), printf('key%d', i), \
            printf('person%d@example.org', i % 50000), \
            CASE i % 6 WHEN 0 THEN 'access' WHEN 1 THEN 'rectification' WHEN 2 THEN 'erasure' \
@@ -114,7 +114,10 @@ async fn seed(database_url: &str, count: u64) -> Duration {
            date({now_ms} / 1000 - i * 94, 'unixepoch', '+1 month'), \
            date({now_ms} / 1000 - i * 94, 'unixepoch', '+1 month'), \
            CASE WHEN i % 20 = 0 THEN date({now_ms} / 1000 - i * 94, 'unixepoch', '+1 month') END, \
-           CASE WHEN i % 20 = 0 THEN NULL ELSE {now_ms} - i * 94608 + 86400000 * 20 END \
+           CASE WHEN i % 20 = 0 THEN NULL ELSE {now_ms} - i * 94608 + 86400000 * 20 END, \
+           CASE WHEN i % 20 = 0 THEN NULL ELSE date({now_ms} / 1000 - i * 94, 'unixepoch', '+20 days') END, \
+           CASE WHEN i % 20 = 0 THEN NULL ELSE date({now_ms} / 1000 - i * 94, 'unixepoch', '+20 days') END, \
+           CASE WHEN i % 20 = 0 THEN NULL ELSE 20 END \
          FROM n"
     ))
     .execute(&pool)

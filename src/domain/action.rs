@@ -31,6 +31,10 @@ choice_enum! {
         /// Records a recipient told of the rectification, erasure or
         /// restriction after closing (Art. 19).
         AddRecipient = "add-recipient",
+        /// Marks the request as a test, or not: a test is left out of the
+        /// dashboard's rates and counts, and stays in the queue and the
+        /// register.
+        MarkTest = "mark-test",
     }
 }
 
@@ -78,7 +82,8 @@ impl Action {
             | Action::Note
             | Action::Assign
             | Action::LiftRestriction
-            | Action::AddRecipient => None,
+            | Action::AddRecipient
+            | Action::MarkTest => None,
         }
     }
 
@@ -102,7 +107,7 @@ impl Action {
             // Addenda: also after closing, which they never reopen. A
             // message goes to a subject who was answered, not to one who
             // withdrew.
-            Action::Note => true,
+            Action::Note | Action::MarkTest => true,
             Action::Message => status != Withdrawn,
             Action::LiftRestriction | Action::AddRecipient => status == Completed,
         }
@@ -113,7 +118,11 @@ impl Action {
     pub fn is_addendum(self) -> bool {
         matches!(
             self,
-            Action::Message | Action::Note | Action::LiftRestriction | Action::AddRecipient
+            Action::Message
+                | Action::Note
+                | Action::LiftRestriction
+                | Action::AddRecipient
+                | Action::MarkTest
         )
     }
 

@@ -21,6 +21,7 @@ choice_enum! {
         Reminded = "reminded",
         RestrictionLifted = "restriction_lifted",
         RecipientTold = "recipient_told",
+        TestMarked = "test_marked",
     }
 }
 

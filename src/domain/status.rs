@@ -16,18 +16,21 @@ choice_enum! {
 }
 
 impl Status {
-    /// For a decided request (completed or refused), whether it closed on
-    /// or before its due date; `None` for any other, or without both dates.
-    /// The register and the evidence file both read it.
-    pub fn closed_on_time(
+    /// For a decided request (completed or refused), whether its answer
+    /// left on or before its due date: `answered_on` is the day its email
+    /// was sent, or the closing day when there was none to send; `None`
+    /// while it waits to be sent, so it is late once `today` passes the
+    /// due date. `None` for any other request, or without a due date. The
+    /// register, the evidence file and the dashboard (in SQL) read it so.
+    pub fn answered_on_time(
         self,
-        closed_on: Option<super::Date>,
+        answered_on: Option<super::Date>,
         due: Option<super::Date>,
+        today: super::Date,
     ) -> Option<bool> {
         matches!(self, Status::Completed | Status::Refused)
-            .then_some(())
-            .and(closed_on.zip(due))
-            .map(|(closed, due)| closed <= due)
+            .then_some(due?)
+            .map(|due| answered_on.unwrap_or(today) <= due)
     }
 
     pub fn is_closed(self) -> bool {

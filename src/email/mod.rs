@@ -39,6 +39,14 @@ crate::domain::choice::choice_enum! {
     }
 }
 
+impl EmailKind {
+    /// The answer to a request (a completion or a refusal): the day it is
+    /// sent is the day the request was answered.
+    pub fn is_answer(self) -> bool {
+        matches!(self, EmailKind::Completed | EmailKind::Refused)
+    }
+}
+
 /// One email ready to be queued: plain text and HTML of the same content.
 pub struct OutgoingEmail {
     pub kind: EmailKind,

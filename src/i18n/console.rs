@@ -24,9 +24,16 @@ texts! {
 
     DASHBOARD_TITLE: "Tableau de bord" | "Dashboard";
     ON_TIME_LABEL: "Réponses dans le délai (12 derniers mois)" | "Answered on time (last 12 months)";
-    ON_TIME_DEFINITION: "Dans le délai : les demandes closes (traitées ou refusées) depuis 12 mois dont la réponse est partie au plus tard à l'échéance, sur ces demandes plus celles encore ouvertes dont l'échéance est passée. Les demandes retirées ne comptent pas." | "On time: requests closed (completed or refused) in the last 12 months whose answer left by the due date, out of those plus the requests still open past their due date. Withdrawn requests do not count.";
+    ON_TIME_DEFINITION: "Dans le délai : les demandes closes (traitées ou refusées) depuis 12 mois dont la réponse est partie au plus tard à l'échéance, sur ces demandes plus celles encore ouvertes dont l'échéance est passée. Les demandes retirées et les demandes de test ne comptent pas." | "On time: requests closed (completed or refused) in the last 12 months whose answer left by the due date, out of those plus the requests still open past their due date. Withdrawn requests and test requests do not count.";
     ON_TIME_RATE: "{percent} % ({on_time} sur {decided})" | "{percent} % ({on_time} of {decided})";
-    MEDIAN_LABEL: "Durée médiane de traitement" | "Median time to close";
+    MEDIAN_LABEL: "Délai de réponse médian" | "Median time to answer";
+    P95_LABEL: "Délai de réponse, 95e centile" | "Time to answer, 95th percentile";
+    TIMES_DEFINITION: "Jours calendaires entre la réception et le départ de la réponse, pour les demandes traitées ou refusées depuis 12 mois : la moitié a été répondue en au plus le délai médian, 95 sur 100 en au plus le 95e centile." | "Calendar days from receipt to the answer leaving, for requests completed or refused in the last 12 months: half were answered within the median, 95 in 100 within the 95th percentile.";
+    EXTENSIONS_LABEL: "Prolongations accordées (12 derniers mois)" | "Extensions granted (last 12 months)";
+    REFUSALS_BY_REASON: "Refus par motif (12 derniers mois)" | "Refusals by reason (last 12 months)";
+    BY_CHANNEL: "Demandes reçues par canal (12 derniers mois)" | "Requests received by channel (last 12 months)";
+    COL_REASON: "Motif" | "Reason";
+    COL_CHANNEL: "Canal" | "Channel";
     MEDIAN_DAYS: "{days} jours" | "{days} days";
     NOT_YET: "aucune demande close sur la période" | "no request closed in the period";
     WINDOW_NOTE: "Le taux compte les demandes exécutées ou refusées au plus tard à leur échéance, parmi toutes les demandes exécutées ou refusées des 12 derniers mois ; les demandes retirées n'y entrent pas. La durée médiane va de la réception à la clôture, en jours calendaires, pour les mêmes demandes." | "The rate counts requests completed or refused on or before their due date, out of all requests completed or refused in the last 12 months; withdrawn requests are left out. The median runs from receipt to closing, in calendar days, for the same requests.";
@@ -246,6 +253,11 @@ texts! {
     A_LIFT: "Lever la limitation" | "Lift the restriction";
     A_LIFT_HINT: "La personne est prévenue par e-mail dès maintenant, avant que la levée ne prenne effet (RGPD, art. 18(3))." | "The subject is told by email now, before the lifting takes effect (GDPR Art. 18(3)).";
     B_LIFT: "Prévenir et lever la limitation" | "Tell the subject and lift the restriction";
+    A_MARK_TEST: "Demande de test" | "Test request";
+    A_MARK_TEST_HINT: "Une demande de test reste dans la file et le registre, mais n'entre dans aucun chiffre du tableau de bord (taux de réponse dans les délais, délais, canaux)." | "A test request stays in the queue and the register, but counts in none of the dashboard's figures (on-time rate, times, channels).";
+    F_TEST: "Cette demande est un test" | "This request is a test";
+    B_MARK_TEST: "Enregistrer" | "Save";
+    TEST_BADGE: "test" | "test";
     F_LIFT_ON: "Levée à compter du" | "Lifted from";
     F_LIFT_REASON: "Pourquoi (la personne le lira)" | "Why (the subject will read it)";
     E_RESTRICTION_LIFTED: "Levée de la limitation annoncée" | "Lifting of the restriction announced";
@@ -291,6 +303,7 @@ texts! {
     E_REFUSED: "Refusée" | "Refused";
     E_ASSIGNED: "Attribuée" | "Assigned";
     E_NOTE: "Note interne" | "Internal note";
+    E_TEST_MARKED: "Marque « demande de test » modifiée" | "Test request mark changed";
     E_FILE: "Fichier de réponse joint" | "Reply file attached";
     E_REMINDED: "Rappel envoyé à la personne" | "Reminder sent to the subject";
 

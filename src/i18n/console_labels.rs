@@ -39,6 +39,7 @@ pub fn action_texts(action: Action) -> ActionTexts {
         Action::Refuse => (A_REFUSE, None, B_REFUSE),
         Action::LiftRestriction => (A_LIFT, Some(A_LIFT_HINT), B_LIFT),
         Action::AddRecipient => (A_ADD_RECIPIENT, Some(A_ADD_RECIPIENT_HINT), B_ADD_RECIPIENT),
+        Action::MarkTest => (A_MARK_TEST, Some(A_MARK_TEST_HINT), B_MARK_TEST),
     };
     ActionTexts {
         title,
@@ -106,6 +107,7 @@ pub fn event(kind: EventKind) -> Text {
         E::Reminded => E_REMINDED,
         E::RestrictionLifted => E_RESTRICTION_LIFTED,
         E::RecipientTold => E_RECIPIENT_TOLD,
+        E::TestMarked => E_TEST_MARKED,
     }
 }
 

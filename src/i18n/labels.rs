@@ -104,7 +104,10 @@ impl Label for EventKind {
             EventKind::Completed => EVENT_COMPLETED,
             EventKind::Refused => EVENT_REFUSED,
             EventKind::Reminded => EVENT_REMINDED,
-            EventKind::Assigned | EventKind::NoteAdded | EventKind::FileAttached => EVENT_INTERNAL,
+            EventKind::Assigned
+            | EventKind::NoteAdded
+            | EventKind::FileAttached
+            | EventKind::TestMarked => EVENT_INTERNAL,
         }
     }
 }

@@ -7,6 +7,7 @@
 
 use super::deadline::{DeadlineEffect, open_due};
 use super::{EventAudit, NewEvent, RequestRow, audit_event, record_event};
+use crate::domain::outcome::Outcome;
 use crate::domain::{Actor, Date, EventKind, Status};
 use crate::email::{OutgoingEmail, outbox};
 use crate::error::AppError;
@@ -29,8 +30,11 @@ pub struct Change {
     pub clock: DeadlineEffect,
     /// `Some(None)` unassigns.
     pub assign: Option<Option<String>>,
-    /// The decision, as JSON (completion or refusal).
-    pub outcome: Option<String>,
+    /// The decision (completion or refusal), stored as JSON.
+    pub outcome: Option<Outcome>,
+    /// Marks the request as a test (left out of the dashboard's rates), or
+    /// not; `None` keeps the mark.
+    pub mark_test: Option<bool>,
     /// Files stored with the change (a reply file, a subject's attachment).
     pub files: Vec<NewFile>,
     /// Reply files shared with the subject by this change.
@@ -62,6 +66,7 @@ impl Change {
             clock: DeadlineEffect::Keep,
             assign: None,
             outcome: None,
+            mark_test: None,
             files: Vec::new(),
             share_files: false,
             emails: Vec::new(),
@@ -133,12 +138,32 @@ pub async fn apply(
         .assign
         .clone()
         .unwrap_or_else(|| request.assignee_id.clone());
+    // The dates the dashboard counts in SQL (`requests::figures`): the
+    // closing day, and for a decision the day its answer left. With an
+    // answer email queued, that is the day it is sent (the worker records
+    // it); with none (no address, a letter), the closing day.
+    let closing = to.is_closed() && !from.is_closed();
+    let decided = closing && matches!(to, Status::Completed | Status::Refused);
+    let answer_queued = change.emails.iter().any(|email| email.kind.is_answer());
+    let answered_now = decided && !answer_queued;
+    let refusal_reason = match &change.outcome {
+        Some(Outcome::Refused { reason, .. }) => Some(reason.slug()),
+        _ => None,
+    };
+    let outcome = change
+        .outcome
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()
+        .context("change: the outcome as JSON")?;
 
     let mut tx = state.pool.begin().await.context("change: begin")?;
     let updated = sqlx::query(
         "UPDATE requests SET status = $1, closed_at = $2, due_on = $3, open_due = $4, extension_months = $5, \
          extended_at = $6, paused_days = $7, paused_since = $8, resume_status = $9, assignee_id = $10, \
-         outcome = COALESCE($11, outcome), reminded_at = $14, version = version + 1 \
+         outcome = COALESCE($11, outcome), reminded_at = $14, closed_on = COALESCE($16, closed_on), \
+         answered_on = COALESCE($17, answered_on), answer_days = COALESCE($18, answer_days), \
+         refusal_reason = COALESCE($19, refusal_reason), is_test = COALESCE($20, is_test), version = version + 1 \
          WHERE id = $12 AND status = $13 AND version = $15",
     )
     .bind(to.slug())
@@ -154,7 +179,7 @@ pub async fn apply(
     .bind(clock.paused_since.map(|d| d.iso()))
     .bind(resume_status)
     .bind(assignee)
-    .bind(change.outcome.as_deref())
+    .bind(outcome.as_deref())
     .bind(&request.id)
     .bind(from.slug())
     .bind(match (change.event, change.clock) {
@@ -164,6 +189,11 @@ pub async fn apply(
         _ => request.reminded_at,
     })
     .bind(request.version)
+    .bind(closing.then(|| today.iso()))
+    .bind(answered_now.then(|| today.iso()))
+    .bind(answered_now.then(|| today.to_days() - request.received_on.to_days()))
+    .bind(refusal_reason)
+    .bind(change.mark_test.map(i64::from))
     .execute(&mut *tx)
     .await
     .context("change: compare and set the version")?;

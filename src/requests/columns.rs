@@ -83,6 +83,11 @@ pub const KEPT: &[&str] = &[
     "reminded_at",
     "version",
     "anonymised_at",
+    "closed_on",
+    "answered_on",
+    "answer_days",
+    "refusal_reason",
+    "is_test",
 ];
 
 /// `column = blank, …` for every personal column: the retention run's

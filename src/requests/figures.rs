@@ -1,9 +1,13 @@
 //! The dashboard's figures (`/dpo/dashboard`), computed from one snapshot
 //! of the database: counts by status and by right, the overdue requests,
-//! the on-time rate and the median days to close over 12 months, and the
-//! requests received and closed per month.
+//! the on-time rate, the median and 95th-percentile days to answer, the
+//! extensions, the refusals by reason and the requests by channel over 12
+//! months, and the requests received and closed per month. Every figure is
+//! a grouped query over a date column; none reads the requests one by one.
 
 use crate::clock::Millis;
+use crate::domain::choice::IntakeChannel;
+use crate::domain::outcome::{Outcome, RefusalReason};
 use crate::domain::{Date, RightKind, Status};
 use anyhow::Context;
 use sqlx::Row;
@@ -23,16 +27,23 @@ pub struct Stats {
     /// Completed or refused in the window, and of those, answered on or
     /// before their due date: the day the answer's email was sent, or the
     /// closing day when there was no address to send it to. A refusal after
-    /// the due date is late like a completion. Withdrawn requests are left
-    /// out.
+    /// the due date is late like a completion. Withdrawn requests and those
+    /// marked as tests are left out of every rate and count of the window.
     pub decided: i64,
     pub on_time: i64,
     /// Open requests already past their due date: late too, so they count
     /// in the rate (leaving them out would flatter it).
     pub late_open: i64,
-    /// Median calendar days from receipt to closing, completed and refused
-    /// requests of the window.
+    /// Calendar days from receipt to the answer, completed and refused
+    /// requests of the window: the median and the 95th percentile.
     pub median_days: Option<f64>,
+    pub p95_days: Option<f64>,
+    /// Extensions granted in the window (Art. 12(3)).
+    pub extensions: i64,
+    /// Refusals of the window by reason.
+    pub refusals: Vec<(RefusalReason, i64)>,
+    /// Requests received in the window by channel.
+    pub by_channel: Vec<(IntakeChannel, i64)>,
     /// (year, month, received, closed), oldest first.
     pub months: Vec<(i32, u32, i64, i64)>,
 }
@@ -148,7 +159,7 @@ async fn read_stats(tx: &mut sqlx::AnyConnection, now: Millis) -> anyhow::Result
         .collect();
     for row in sqlx::query(
         "SELECT substr(received_on, 1, 7) AS month, COUNT(*) AS n FROM requests \
-         WHERE received_on >= $1 GROUP BY substr(received_on, 1, 7)",
+         WHERE received_on >= $1 AND is_test = 0 GROUP BY substr(received_on, 1, 7)",
     )
     .bind(first_month.iso())
     .fetch_all(&mut *tx)
@@ -165,74 +176,245 @@ async fn read_stats(tx: &mut sqlx::AnyConnection, now: Millis) -> anyhow::Result
         }
     }
 
-    // Closings of the window: rates, median and the chart's second bar.
-    let year_ago = paris_midnight(today.add_days(-365));
-    let window_start = paris_midnight(first_month).min(year_ago);
-    // When the answer left: its email's sending time; `pending` when it is
-    // queued but not sent yet (not answered until it goes).
-    let closed = sqlx::query(
-        "SELECT r.status, r.closed_at, r.received_on, r.due_on, \
-         (SELECT MIN(o.sent_at) FROM outbox o WHERE o.request_id = r.id AND o.kind IN ('completed', 'refused') \
-          AND o.status = 'sent') AS sent_at, \
-         (SELECT COUNT(*) FROM outbox o WHERE o.request_id = r.id AND o.kind IN ('completed', 'refused')) AS answers \
-         FROM requests r WHERE r.closed_at >= $1",
+    // Closings of the window, each figure one grouped query over the
+    // dates stored at closing (`requests::apply`) and at the answer's
+    // sending (`answer_sent`), from the `requests_answers` index.
+    let year_ago = today.add_days(-365).iso();
+    for row in sqlx::query(
+        "SELECT substr(closed_on, 1, 7) AS month, COUNT(*) AS n FROM requests \
+         WHERE closed_on >= $1 AND is_test = 0 GROUP BY substr(closed_on, 1, 7)",
     )
-    .bind(window_start)
+    .bind(first_month.iso())
     .fetch_all(&mut *tx)
     .await
-    .context("dashboard: read the closings")?;
-    let (mut decided, mut on_time, mut days) = (0, 0, Vec::new());
-    for row in &closed {
-        let closed_at: Millis = row.get("closed_at");
-        let closed_on = Date::paris_of(closed_at);
-        if let Some(entry) = months
-            .iter_mut()
-            .find(|(y, m, _, _)| *y == closed_on.year && *m == closed_on.month)
+    .context("dashboard: count closed per month")?
+    {
+        let month: String = row.get("month");
+        if let Some(date) = Date::parse_iso(&format!("{month}-01"))
+            && let Some(entry) = months
+                .iter_mut()
+                .find(|(y, m, _, _)| *y == date.year && *m == date.month)
         {
-            entry.3 += 1;
-        }
-        let status: String = row.get("status");
-        if closed_at < year_ago || !matches!(status.as_str(), "completed" | "refused") {
-            continue;
-        }
-        decided += 1;
-        let due = row
-            .get::<Option<String>, _>("due_on")
-            .as_deref()
-            .and_then(Date::parse_iso);
-        let sent_at: Option<Millis> = row.get("sent_at");
-        let answers: i64 = row.get("answers");
-        let answered_on = match (sent_at, answers) {
-            (Some(sent), _) => Date::paris_of(sent),
-            // Queued, not sent yet: not answered before today.
-            (None, n) if n > 0 => today,
-            // No address (a letter to answer by post): the closing day.
-            (None, _) => closed_on,
-        };
-        if due.is_some_and(|due| answered_on <= due) {
-            on_time += 1;
-        }
-        if let Some(received) = Date::parse_iso(&row.get::<String, _>("received_on")) {
-            days.push(closed_on.to_days() - received.to_days());
+            entry.3 = row.get("n");
         }
     }
-    days.sort_unstable();
-    let median_days = match days.len() {
-        0 => None,
-        n if n % 2 == 1 => Some(days[n / 2] as f64),
-        n => Some((days[n / 2 - 1] + days[n / 2]) as f64 / 2.0),
-    };
+    // Answered on or before the due date: the day the answer left; one
+    // still queued is not answered before today.
+    let rate = sqlx::query(
+        "SELECT COUNT(*) AS decided, \
+         COALESCE(SUM(CASE WHEN COALESCE(answered_on, $2) <= due_on THEN 1 ELSE 0 END), 0) AS on_time \
+         FROM requests WHERE closed_on >= $1 AND status IN ('completed', 'refused') AND is_test = 0",
+    )
+    .bind(&year_ago)
+    .bind(&today_iso)
+    .fetch_one(&mut *tx)
+    .await
+    .context("dashboard: count the decisions")?;
+    let late_open: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM requests \
+         WHERE open_due IS NOT NULL AND open_due <> '' AND open_due < $1 AND is_test = 0",
+    )
+    .bind(&today_iso)
+    .fetch_one(&mut *tx)
+    .await
+    .context("dashboard: count the late open requests")?
+    .get("n");
+    // Days to answer, as a histogram (a few hundred rows at most, however
+    // many requests): its median and 95th percentile.
+    let histogram: Vec<(i64, i64)> = sqlx::query(
+        "SELECT answer_days, COUNT(*) AS n FROM requests \
+         WHERE closed_on >= $1 AND status IN ('completed', 'refused') AND is_test = 0 \
+         AND answer_days IS NOT NULL GROUP BY answer_days ORDER BY answer_days",
+    )
+    .bind(&year_ago)
+    .fetch_all(&mut *tx)
+    .await
+    .context("dashboard: days to answer")?
+    .iter()
+    .map(|row| (row.get("answer_days"), row.get("n")))
+    .collect();
+    let extensions: i64 =
+        sqlx::query("SELECT COUNT(*) AS n FROM requests WHERE extended_at >= $1 AND is_test = 0")
+            .bind(paris_midnight(today.add_days(-365)))
+            .fetch_one(&mut *tx)
+            .await
+            .context("dashboard: count the extensions")?
+            .get("n");
+    let mut refusals: Vec<(RefusalReason, i64)> =
+        RefusalReason::ALL.iter().map(|r| (*r, 0)).collect();
+    for row in sqlx::query(
+        "SELECT refusal_reason, COUNT(*) AS n FROM requests \
+         WHERE closed_on >= $1 AND status = 'refused' AND is_test = 0 GROUP BY refusal_reason",
+    )
+    .bind(&year_ago)
+    .fetch_all(&mut *tx)
+    .await
+    .context("dashboard: count refusals by reason")?
+    {
+        let reason: Option<String> = row.get("refusal_reason");
+        if let Some(reason) = reason.as_deref().and_then(RefusalReason::parse)
+            && let Some(slot) = refusals.iter_mut().find(|(r, _)| *r == reason)
+        {
+            slot.1 = row.get("n");
+        }
+    }
+    let mut by_channel: Vec<(IntakeChannel, i64)> =
+        IntakeChannel::ALL.iter().map(|c| (*c, 0)).collect();
+    for row in sqlx::query(
+        "SELECT intake, COUNT(*) AS n FROM requests \
+         WHERE received_on >= $1 AND is_test = 0 GROUP BY intake",
+    )
+    .bind(&year_ago)
+    .fetch_all(&mut *tx)
+    .await
+    .context("dashboard: count requests by channel")?
+    {
+        if let Some(channel) = IntakeChannel::parse(&row.get::<String, _>("intake"))
+            && let Some(slot) = by_channel.iter_mut().find(|(c, _)| *c == channel)
+        {
+            slot.1 = row.get("n");
+        }
+    }
     Ok(Stats {
         by_status,
         by_right,
         overdue,
         overdue_count,
-        decided,
-        on_time,
-        late_open: overdue_count,
-        median_days,
+        decided: rate.get("decided"),
+        on_time: rate.get("on_time"),
+        late_open,
+        median_days: percentile(&histogram, 50),
+        p95_days: percentile(&histogram, 95),
+        extensions,
+        refusals,
+        by_channel,
         months,
     })
+}
+
+/// The `percent`th percentile of a histogram of (value, count), sorted by
+/// value: the smallest value at or below which `percent` % of the counts
+/// lie (nearest rank); the median of an even count is the mean of the two
+/// middle values.
+fn percentile(histogram: &[(i64, i64)], percent: i64) -> Option<f64> {
+    let total: i64 = histogram.iter().map(|(_, n)| n).sum();
+    if total == 0 {
+        return None;
+    }
+    // The value at 1-based rank `rank`.
+    let at = |rank: i64| {
+        let mut seen = 0;
+        histogram
+            .iter()
+            .find(|(_, n)| {
+                seen += n;
+                seen >= rank
+            })
+            .map(|(value, _)| *value as f64)
+    };
+    if percent == 50 {
+        let (low, high) = ((total + 1) / 2, total / 2 + 1);
+        return Some((at(low)? + at(high)?) / 2.0);
+    }
+    at((total * percent + 99) / 100)
+}
+
+/// Records that a decision's answer left: its email was sent `now`. The
+/// worker calls it after sending a completion or a refusal; the first
+/// sending counts.
+pub async fn answer_sent(
+    pool: &crate::db::Pool,
+    outbox_id: &str,
+    now: Millis,
+) -> anyhow::Result<()> {
+    let today = Date::paris_of(now);
+    let Some(row) = sqlx::query(
+        "SELECT r.id, r.received_on FROM requests r JOIN outbox o ON o.request_id = r.id \
+         WHERE o.id = $1 AND r.answered_on IS NULL AND r.closed_on IS NOT NULL",
+    )
+    .bind(outbox_id)
+    .fetch_optional(pool)
+    .await
+    .context("figures: read the answered request")?
+    else {
+        return Ok(());
+    };
+    let received = Date::parse_iso(&row.get::<String, _>("received_on")).unwrap_or(today);
+    sqlx::query(
+        "UPDATE requests SET answered_on = $1, answer_days = $2 WHERE id = $3 AND answered_on IS NULL",
+    )
+    .bind(today.iso())
+    .bind(today.to_days() - received.to_days())
+    .bind(row.get::<String, _>("id"))
+    .execute(pool)
+    .await
+    .context("figures: record the answer's day")?;
+    Ok(())
+}
+
+/// Fills the dates of requests closed before they were stored (migration
+/// 7), in batches: the closing day, the day the answer left (its first
+/// sent email, or the closing day when none was queued) and the refusal's
+/// reason. Run by `db::migrate`; it finds nothing to do once done.
+pub async fn backfill(pool: &crate::db::Pool) -> anyhow::Result<u64> {
+    let mut filled = 0;
+    loop {
+        let rows = sqlx::query(
+            "SELECT r.id, r.status, r.closed_at, r.received_on, r.outcome, \
+             (SELECT MIN(o.sent_at) FROM outbox o WHERE o.request_id = r.id \
+              AND o.kind IN ('completed', 'refused') AND o.status = 'sent') AS sent_at, \
+             (SELECT COUNT(*) FROM outbox o WHERE o.request_id = r.id \
+              AND o.kind IN ('completed', 'refused')) AS answers \
+             FROM requests r WHERE r.closed_at IS NOT NULL AND r.closed_on IS NULL LIMIT 500",
+        )
+        .fetch_all(pool)
+        .await
+        .context("backfill: read closed requests")?;
+        if rows.is_empty() {
+            return Ok(filled);
+        }
+        let mut tx = pool.begin().await.context("backfill: begin")?;
+        for row in &rows {
+            let closed_on = Date::paris_of(row.get::<Millis, _>("closed_at"));
+            let status = Status::parse(&row.get::<String, _>("status"));
+            let decided = matches!(status, Some(Status::Completed | Status::Refused));
+            let sent_at: Option<Millis> = row.get("sent_at");
+            let answers: i64 = row.get("answers");
+            let answered_on = match (decided, sent_at, answers) {
+                (false, _, _) => None,
+                (true, Some(sent), _) => Some(Date::paris_of(sent)),
+                (true, None, 0) => Some(closed_on),
+                // Queued: the worker records it when it goes.
+                (true, None, _) => None,
+            };
+            let received = Date::parse_iso(&row.get::<String, _>("received_on"));
+            let reason = row
+                .get::<Option<String>, _>("outcome")
+                .and_then(|o| serde_json::from_str::<Outcome>(&o).ok())
+                .and_then(|o| match o {
+                    Outcome::Refused { reason, .. } => Some(reason.slug()),
+                    Outcome::Completed { .. } => None,
+                });
+            sqlx::query(
+                "UPDATE requests SET closed_on = $1, answered_on = $2, answer_days = $3, \
+                 refusal_reason = COALESCE(refusal_reason, $4) WHERE id = $5",
+            )
+            .bind(closed_on.iso())
+            .bind(answered_on.map(|d| d.iso()))
+            .bind(
+                answered_on
+                    .zip(received)
+                    .map(|(a, r)| a.to_days() - r.to_days()),
+            )
+            .bind(reason)
+            .bind(row.get::<String, _>("id"))
+            .execute(&mut *tx)
+            .await
+            .context("backfill: fill a request")?;
+        }
+        tx.commit().await.context("backfill: commit")?;
+        filled += rows.len() as u64;
+    }
 }
 
 #[cfg(test)]
@@ -251,6 +433,20 @@ mod tests {
         assert_eq!(stats.counted(), 15);
         assert_eq!(stats.on_time_percent(), Some(66.7));
         assert_eq!(Stats::default().on_time_percent(), None);
+    }
+
+    #[test]
+    fn percentiles_come_from_the_histogram() {
+        // 1, 2, 2, 3, 10: median 2, 95th percentile 10.
+        let odd = [(1, 1), (2, 2), (3, 1), (10, 1)];
+        assert_eq!(percentile(&odd, 50), Some(2.0));
+        assert_eq!(percentile(&odd, 95), Some(10.0));
+        // 4, 6: median 5; 20 values 1..=20: the 95th is 19.
+        assert_eq!(percentile(&[(4, 1), (6, 1)], 50), Some(5.0));
+        let twenty: Vec<(i64, i64)> = (1..=20).map(|v| (v, 1)).collect();
+        assert_eq!(percentile(&twenty, 95), Some(19.0));
+        assert_eq!(percentile(&twenty, 50), Some(10.5));
+        assert_eq!(percentile(&[], 50), None);
     }
 
     #[test]

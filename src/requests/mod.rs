@@ -91,13 +91,18 @@ pub struct RequestRow {
     pub intake: String,
     pub closed_at: Option<Millis>,
     pub reminded_at: Option<Millis>,
+    /// The day the answer left (`requests::figures`).
+    #[sqlx(try_from = "Option<String>")]
+    pub answered_on: Maybe<Date>,
+    /// 1 when the DPO marked it as a test (left out of the rates).
+    pub is_test: i64,
     /// Bumped by every change; what the compare-and-set checks.
     pub version: i64,
 }
 
 pub const REQUEST_COLUMNS: &str = "id, reference, email, right_kind, status, lang, received_at, received_on, \
      first_due_on, due_on, extension_months, extended_at, paused_days, paused_since, resume_status, \
-     assignee_id, intake, closed_at, reminded_at, version";
+     assignee_id, intake, closed_at, reminded_at, answered_on, is_test, version";
 
 impl RequestRow {
     pub fn deadline(&self) -> Deadline {

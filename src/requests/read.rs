@@ -228,6 +228,9 @@ pub struct RegisterRow {
     /// The answer's email: sent (`Some(true)`), not (yet) delivered
     /// (`Some(false)`), or none (no address, or no answer yet).
     pub answer_delivered: Option<bool>,
+    /// The day the answer left (`requests::figures`).
+    pub answered_on: Option<String>,
+    pub is_test: i64,
 }
 
 impl<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> for RegisterRow {
@@ -251,6 +254,8 @@ impl<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> for RegisterRow {
             reply_channel: row.try_get("reply_channel")?,
             started_at: row.try_get("started_at")?,
             handler: row.try_get("handler")?,
+            answered_on: row.try_get("answered_on")?,
+            is_test: row.try_get("is_test")?,
             answer_delivered: match (
                 row.try_get::<i64, _>("answers")?,
                 row.try_get::<i64, _>("answers_sent")?,
@@ -279,7 +284,7 @@ pub async fn register_page(
     sqlx::query_as::<_, RegisterRow>(&format!(
         "SELECT r.reference, r.right_kind, r.intake, r.received_at, r.received_on, r.first_due_on, r.due_on, \
          r.extended_at, r.extension_months, r.closed_at, r.status, r.outcome, r.anonymised_at, r.paused_days, \
-         r.reply_channel, {}, \
+         r.reply_channel, r.answered_on, r.is_test, {}, \
          (SELECT MIN(e.at) FROM request_events e WHERE e.request_id = r.id AND e.kind = 'processing_started') \
           AS started_at, \
          (SELECT a.email FROM dpo_accounts a WHERE a.id = r.assignee_id) AS handler, \

@@ -1,9 +1,10 @@
 //! The DPO's dashboard: its figures from a fixture whose answers are known,
 //! on the page with a text alternative to the chart.
 
-use crate::helpers::{Backend, Dpo, Mail, TestApp};
+use crate::helpers::{Backend, Dpo, Mail, Subject, TestApp, download, stored};
 use crate::on_both_databases;
 use privacy_portal::domain::Date;
+use std::time::Duration;
 
 /// Inserts a request with the given dates and state, as the fixture of the
 /// dashboard.
@@ -84,6 +85,19 @@ async fn the_dashboard_shows_the_fixture_s_known_figures(backend: Backend) {
     // Open: one overdue, one not.
     fixture(&app, 6, "erasure", "in_progress", d(-40), d(-5), None).await;
     fixture(&app, 7, "portability", "received", d(-3), d(27), None).await;
+    // Rows written without the answer dates, as before migration 7: the
+    // backfill gives them, and finds nothing more the second time.
+    privacy_portal::db::migrate(&app.pool).await.unwrap();
+    assert_eq!(
+        privacy_portal::requests::figures::backfill(&app.pool)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        stored(&app, "R-FIX2-AAAA", "closed_on").await,
+        Some(d(-15).iso())
+    );
 
     let stats = privacy_portal::features::dpo::dashboard::stats(&app.pool, app.clock_now())
         .await
@@ -93,6 +107,7 @@ async fn the_dashboard_shows_the_fixture_s_known_figures(backend: Backend) {
     assert_eq!((stats.late_open, stats.counted()), (1, 4));
     assert_eq!(stats.on_time_percent(), Some(50.0));
     assert_eq!(stats.median_days, Some(28.0));
+    assert_eq!(stats.p95_days, Some(35.0));
     assert_eq!(stats.overdue_count, 1);
     assert_eq!(stats.overdue[0].0, "R-FIX6-AAAA");
     let count = |status: &str| {
@@ -150,3 +165,159 @@ async fn the_dashboard_shows_the_fixture_s_known_figures(backend: Backend) {
 }
 
 on_both_databases!(the_dashboard_shows_the_fixture_s_known_figures);
+
+/// The figures of a window come from the dates stored when a request
+/// closes and when its answer's email leaves; a request marked as a test
+/// counts in none of them and stays in the register, marked.
+async fn answers_are_dated_when_they_leave_and_tests_are_left_out(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Smtp).await;
+    let today = Date::paris_of(app.clock_now());
+    let objection = Subject::new(&app, "no-more-ads@example.org")
+        .file("objection")
+        .await;
+    let erasure = Subject::new(&app, "erase-all@example.org")
+        .file("erasure")
+        .await;
+    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
+    dpo.sign_in().await;
+    let recorded = dpo.record_letter(&today.iso()).await;
+    let letter = recorded.headers()["location"]
+        .to_str()
+        .unwrap()
+        .trim_start_matches("/dpo/requests/")
+        .to_owned();
+
+    // Answered the day it came: 0 days.
+    dpo.done(&objection, "start", "received", &[]).await;
+    dpo.done(
+        &objection,
+        "complete",
+        "in_progress",
+        &[("form[summary]", "Plus aucune prospection.")],
+    )
+    .await;
+    app.every_email_sent().await;
+    assert_eq!(
+        stored(&app, &objection, "answered_on").await,
+        Some(today.iso())
+    );
+    assert_eq!(
+        app.scalar("SELECT answer_days FROM requests WHERE answer_days IS NOT NULL")
+            .await,
+        0
+    );
+
+    // Extended, then refused 5 days after receipt.
+    dpo.done(
+        &erasure,
+        "extend",
+        "received",
+        &[
+            ("form[extend_months]", "2"),
+            (
+                "form[extend_reason]",
+                "Des dizaines de systèmes à vérifier.",
+            ),
+        ],
+    )
+    .await;
+    app.clock.advance(Duration::from_secs(5 * 86_400));
+    dpo.sign_in().await;
+    dpo.done(
+        &erasure,
+        "refuse",
+        "received",
+        &[
+            ("form[refuse_reason]", "manifestly_excessive"),
+            (
+                "form[refuse_explanation]",
+                "La dixième demande identique ce mois-ci.",
+            ),
+        ],
+    )
+    .await;
+    app.every_email_sent().await;
+    assert_eq!(
+        stored(&app, &erasure, "refusal_reason").await.as_deref(),
+        Some("manifestly_excessive")
+    );
+
+    // The letter is a test: marked from its page, which then says so.
+    dpo.done(&letter, "mark-test", "received", &[("form[test]", "1")])
+        .await;
+    let page = dpo.page(&format!("/dpo/requests/{letter}")).await;
+    assert!(page.contains(r#"data-test="1""#), "{page}");
+    assert!(
+        page.contains("Marque « demande de test » modifiée"),
+        "{page}"
+    );
+
+    let stats = || async {
+        privacy_portal::features::dpo::dashboard::stats(&app.pool, app.clock_now())
+            .await
+            .unwrap()
+    };
+    let channel = |stats: &privacy_portal::requests::figures::Stats, slug: &str| {
+        stats
+            .by_channel
+            .iter()
+            .find(|(c, _)| c.slug() == slug)
+            .unwrap()
+            .1
+    };
+    let figures = stats().await;
+    assert_eq!(
+        (figures.on_time, figures.decided, figures.late_open),
+        (2, 2, 0)
+    );
+    assert_eq!(
+        (figures.median_days, figures.p95_days),
+        (Some(2.5), Some(5.0))
+    );
+    assert_eq!(figures.extensions, 1);
+    let refused = |stats: &privacy_portal::requests::figures::Stats, slug: &str| {
+        stats
+            .refusals
+            .iter()
+            .find(|(r, _)| r.slug() == slug)
+            .unwrap()
+            .1
+    };
+    assert_eq!(refused(&figures, "manifestly_excessive"), 1);
+    assert_eq!(refused(&figures, "manifestly_unfounded"), 0);
+    assert_eq!(
+        (channel(&figures, "portal"), channel(&figures, "letter")),
+        (2, 0)
+    );
+    let page = dpo.page("/dpo/dashboard").await;
+    assert!(page.contains(r#"data-figure="extensions">1<"#), "{page}");
+    assert!(
+        page.contains(r#"data-reason="manifestly_excessive">1<"#),
+        "{page}"
+    );
+    assert!(page.contains("demandes de test ne comptent pas"), "{page}");
+
+    // A test once answered leaves the rate; unmarked, the letter counts.
+    dpo.done(&objection, "mark-test", "completed", &[("form[test]", "1")])
+        .await;
+    dpo.done(&letter, "mark-test", "received", &[]).await;
+    let figures = stats().await;
+    assert_eq!((figures.on_time, figures.decided), (1, 1));
+    assert_eq!(
+        (channel(&figures, "portal"), channel(&figures, "letter")),
+        (1, 1)
+    );
+    // The register keeps the test, marked, with the day it was answered.
+    let (_, csv) = download(dpo.post("/dpo/export/register", &[]).await).await;
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let test = header.iter().position(|h| *h == "test").unwrap();
+    let answered = header.iter().position(|h| *h == "answered_on").unwrap();
+    let line = csv.lines().find(|l| l.starts_with(&objection)).unwrap();
+    let cells: Vec<&str> = line.split(',').collect();
+    assert_eq!(
+        (cells[test], cells[answered]),
+        ("yes", today.iso().as_str())
+    );
+}
+
+on_both_databases!(answers_are_dated_when_they_leave_and_tests_are_left_out);

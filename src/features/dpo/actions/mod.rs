@@ -18,7 +18,6 @@ use crate::requests::letters::Letters;
 use crate::requests::{self, Change, ChangeError, DeadlineEffect, RequestRow};
 use crate::state::{AppState, request_context};
 use crate::web::form::{FormReply, Notice};
-use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
 /// Every action's fields: one form type, so that a refused form comes back
@@ -51,6 +50,8 @@ pub struct ActionForm {
     pub access_transfers: String,
     pub no_data_held: String,
     pub no_recipients: String,
+    /// "1" marks the request as a test; empty unmarks it.
+    pub test: String,
     pub lift_on: String,
     pub told_name: String,
     pub told_on: String,
@@ -274,8 +275,7 @@ async fn build(
                     });
                     *no_recipients = false;
                 }
-                change.outcome =
-                    Some(serde_json::to_string(&outcome).context("console: outcome as JSON")?);
+                change.outcome = Some(outcome);
                 change.detail = Some(serde_json::json!({ "on": on.iso() }).to_string());
                 change.note = Some(name);
             }
@@ -308,6 +308,13 @@ async fn build(
                 change.emails.extend(mail.message(&message));
                 change.note = Some(message);
             }
+        }
+        Action::MarkTest => {
+            change.event = EventKind::TestMarked;
+            change.visible_to_subject = false;
+            let test = !form.test.trim().is_empty();
+            change.mark_test = Some(test);
+            change.detail = Some(serde_json::json!({ "test": test }).to_string());
         }
         Action::Note => {
             change.event = EventKind::NoteAdded;
@@ -343,8 +350,7 @@ async fn build(
                 change
                     .emails
                     .extend(mail.completed(&summary, &outcome, files));
-                change.outcome =
-                    Some(serde_json::to_string(&outcome).context("console: outcome as JSON")?);
+                change.outcome = Some(outcome);
                 change.note = Some(summary);
             }
         }
@@ -376,8 +382,7 @@ async fn build(
                     explanation: explanation.clone(),
                 };
                 change.emails.extend(mail.refused(reason, &explanation));
-                change.outcome =
-                    Some(serde_json::to_string(&outcome).context("console: outcome as JSON")?);
+                change.outcome = Some(outcome);
                 change.note = Some(explanation);
             }
         }

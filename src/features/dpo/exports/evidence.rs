@@ -74,9 +74,12 @@ pub async fn export_evidence(
         "paused_days": row.paused_days,
         "closed_at": row.closed_at,
         // A decision after the due date is recorded as late (Art. 12(3)).
-        "answered_on_time": row
-            .status
-            .closed_on_time(row.closed_at.map(Date::paris_of), row.due_on.0),
+        "answered_on": row.answered_on.0.map(|on| on.iso()),
+        "answered_on_time": row.status.answered_on_time(
+            row.answered_on.0,
+            row.due_on.0,
+            Date::paris_of(state.clock.now()),
+        ),
         "anonymised_at": sent.anonymised_at,
         "subject": subject,
         "details": serde_json::to_value(&dossier.details).context("evidence: details as JSON")?,

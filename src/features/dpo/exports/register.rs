@@ -68,22 +68,28 @@ pub const REGISTER_HEADER: &[&str] = &[
     "reply_channel",
     "handler",
     "answer_delivered",
+    "answered_on",
+    "test",
 ];
 
 pub use crate::requests::read::RegisterRow;
 use crate::requests::read::register_page;
 
 impl RegisterRow {
-    pub fn cells(&self, personal: bool) -> Vec<String> {
+    /// The row's cells; `today` decides whether an answer still waiting to
+    /// be sent is late.
+    pub fn cells(&self, personal: bool, today: Date) -> Vec<String> {
         let closed_on = self.closed_at.map(Date::paris_of);
         let received = Date::parse_iso(&self.received_on);
         let due = self.due_on.as_deref().and_then(Date::parse_iso);
-        let on_time =
-            match Status::parse(&self.status).and_then(|s| s.closed_on_time(closed_on, due)) {
-                Some(true) => "yes".to_owned(),
-                Some(false) => "no".to_owned(),
-                None => String::new(),
-            };
+        let answered_on = self.answered_on.as_deref().and_then(Date::parse_iso);
+        let on_time = match Status::parse(&self.status)
+            .and_then(|s| s.answered_on_time(answered_on, due, today))
+        {
+            Some(true) => "yes".to_owned(),
+            Some(false) => "no".to_owned(),
+            None => String::new(),
+        };
         let days_taken = match (closed_on, received) {
             (Some(closed), Some(received)) => (closed.to_days() - received.to_days()).to_string(),
             _ => String::new(),
@@ -162,6 +168,8 @@ impl RegisterRow {
                 None => "",
             }
             .to_owned(),
+            answered_on.map(Date::iso).unwrap_or_default(),
+            if self.is_test != 0 { "yes" } else { "no" }.to_owned(),
         ];
         if personal {
             cells.extend(self.personal.iter().cloned());
@@ -198,6 +206,7 @@ pub async fn register(
         header.extend(crate::requests::columns::in_register().map(str::to_owned));
     }
     let first = Bytes::from(csv_line(&header));
+    let today = Date::paris_of(now);
     let pool = state.pool.clone();
     let pages = futures::stream::unfold(Some((i64::MIN, String::new())), move |after| {
         let pool = pool.clone();
@@ -207,7 +216,10 @@ pub async fn register(
                 Ok(rows) if rows.is_empty() => None,
                 Ok(rows) => {
                     let next = rows.last().map(|r| (r.received_at, r.reference.clone()));
-                    let chunk: String = rows.iter().map(|r| csv_line(&r.cells(personal))).collect();
+                    let chunk: String = rows
+                        .iter()
+                        .map(|r| csv_line(&r.cells(personal, today)))
+                        .collect();
                     Some((Ok::<_, std::io::Error>(Bytes::from(chunk)), next))
                 }
                 Err(e) => {

@@ -129,6 +129,10 @@ fn DashboardView(
         || console::NOT_YET.get(lang).to_owned(),
         |d| console::MEDIAN_DAYS.with(lang, &[("days", &decimal(lang, d))]),
     );
+    let p95 = stats.p95_days.map_or_else(
+        || console::NOT_YET.get(lang).to_owned(),
+        |d| console::MEDIAN_DAYS.with(lang, &[("days", &decimal(lang, d))]),
+    );
     let svg = chart_svg(lang, &stats.months);
     view! {
         <section class="page console">
@@ -136,9 +140,12 @@ fn DashboardView(
             <dl class="facts">
                 <dt>{console::ON_TIME_LABEL.get(lang)}</dt><dd data-figure="on-time">{rate}</dd>
                 <dt>{console::MEDIAN_LABEL.get(lang)}</dt><dd data-figure="median">{median}</dd>
+                <dt>{console::P95_LABEL.get(lang)}</dt><dd data-figure="p95">{p95}</dd>
+                <dt>{console::EXTENSIONS_LABEL.get(lang)}</dt><dd data-figure="extensions">{stats.extensions}</dd>
                 <dt>{console::FILTER_OVERDUE.get(lang)}</dt><dd data-figure="overdue">{stats.overdue_count}</dd>
             </dl>
             <p class="muted">{console::ON_TIME_DEFINITION.get(lang)}</p>
+            <p class="muted">{console::TIMES_DEFINITION.get(lang)}</p>
             <p class="muted">{console::WINDOW_NOTE.get(lang)}</p>
         </section>
 
@@ -162,6 +169,27 @@ fn DashboardView(
                 <tbody>
                     {stats.by_right.iter().map(|(right, n, open)| view! {
                         <tr><th scope="row">{right.label().get(lang)}</th><td data-right=right.slug()>{*n}</td><td>{*open}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table></div>
+        </section>
+
+        <section class="page console">
+            <h2>{console::REFUSALS_BY_REASON.get(lang)}</h2>
+            <div class="table-wrap"><table>
+                <thead><tr><th scope="col">{console::COL_REASON.get(lang)}</th><th scope="col">{console::COUNT.get(lang)}</th></tr></thead>
+                <tbody>
+                    {stats.refusals.iter().map(|(reason, n)| view! {
+                        <tr><th scope="row">{reason.label().get(lang)}</th><td data-reason=reason.slug()>{*n}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table></div>
+            <h2>{console::BY_CHANNEL.get(lang)}</h2>
+            <div class="table-wrap"><table>
+                <thead><tr><th scope="col">{console::COL_CHANNEL.get(lang)}</th><th scope="col">{console::COUNT.get(lang)}</th></tr></thead>
+                <tbody>
+                    {stats.by_channel.iter().map(|(channel, n)| view! {
+                        <tr><th scope="row">{crate::i18n::console_labels::intake(*channel).get(lang)}</th><td data-channel=channel.slug()>{*n}</td></tr>
                     }).collect_view()}
                 </tbody>
             </table></div>

@@ -109,7 +109,7 @@ fn action_block(d: &ActionsData, p: &Option<Posted<ActionForm>>, action: Action)
     let (block, button) = match action {
         Action::Complete => ("action action--wide", ""),
         Action::Refuse => ("action action--danger", "danger"),
-        Action::Note | Action::Assign => ("action", "secondary"),
+        Action::Note | Action::Assign | Action::MarkTest => ("action", "secondary"),
         _ => ("action", ""),
     };
     let typed = |get: fn(&ActionForm) -> &String| value(p, action, get, String::new());
@@ -178,6 +178,22 @@ fn action_block(d: &ActionsData, p: &Option<Posted<ActionForm>>, action: Action)
         Action::Message => {
             let typed = typed(|f| &f.message);
             Box::new(move || textarea("message", console::F_MESSAGE, typed, true).into_any())
+        }
+        Action::MarkTest => {
+            // As posted when the form comes back, else the stored mark.
+            let checked = p
+                .as_ref()
+                .filter(|p| p.form.action == action.slug())
+                .map_or(d.test, |p| !p.form.test.is_empty());
+            Box::new(move || {
+                view! {
+                    <div class="choice">
+                        <input type="checkbox" id="test" name="form[test]" value="1" checked=checked />
+                        <label for="test">{console::F_TEST.get(lang)}</label>
+                    </div>
+                }
+                .into_any()
+            })
         }
         Action::Note => {
             let typed = typed(|f| &f.note);

@@ -113,7 +113,10 @@ fn RequestView(
             <h1>{console::REQUEST_TITLE.with(lang, &[("reference", &reference)])}</h1>
             <dl class="facts">
                 {fact(console::COL_RIGHT, r.right.label().get(lang))}
-                {fact(console::COL_STATUS, view! { <span class=format!("status status--{}", r.status.slug())>{r.status.label().get(lang)}</span> })}
+                {fact(console::COL_STATUS, view! {
+                    <span class=format!("status status--{}", r.status.slug())>{r.status.label().get(lang)}</span>
+                    {(r.is_test != 0).then(|| view! { " " <span class="badge" data-test="1">{console::TEST_BADGE.get(lang)}</span> })}
+                })}
                 {fact(console::COL_RECEIVED, format!("{} ({})", long_date(lang, r.received_on), intake_label(&r.intake).get(lang)))}
                 {fact(console::COL_DUE, view! {
                     {if paused { console::PAUSED_UNTIL_ANSWER.with(lang, &[("date", &long_date(lang, due))]) } else { long_date(lang, due) }}
@@ -291,6 +294,7 @@ impl RequestData {
             assignee: self.row.assignee_id.clone(),
             accounts: self.accounts.clone(),
             standing: self.standing(),
+            test: self.row.is_test != 0,
             propose_identity_close,
             late_since,
         }
@@ -308,6 +312,8 @@ pub(super) struct ActionsData {
     assignee: Option<String>,
     accounts: Vec<(String, String)>,
     standing: Standing,
+    /// Marked as a test.
+    test: bool,
     /// Awaiting a proof of identity past `PORTAL_IDENTITY_WAIT_DAYS`: the
     /// refusal form starts on "identity not established".
     propose_identity_close: bool,
