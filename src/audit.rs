@@ -380,19 +380,95 @@ fn check_link(row: &AuditRow, expected_seq: i64, prev: &str) -> Option<String> {
     None
 }
 
+/// The id of the `<script type="application/json">` in which an evidence
+/// page carries its document.
+pub const EMBEDDED: &str = "evidence-document";
+
+/// The document and its digest an evidence page carries, as the JSON file
+/// holds them, or `None` if `page` carries none.
+pub fn carried(page: &str) -> Option<serde_json::Value> {
+    let open = format!("<script type=\"application/json\" id=\"{EMBEDDED}\">");
+    let start = page.find(&open)? + open.len();
+    let end = start + page[start..].find("</script>")?;
+    serde_json::from_str(&page[start..end]).ok()
+}
+
+/// An evidence file as exported: the JSON file, or the page that carries
+/// the same document.
+pub enum EvidenceFile<'a> {
+    Json(serde_json::Value),
+    Page {
+        page: &'a str,
+        carried: serde_json::Value,
+    },
+}
+
+impl<'a> EvidenceFile<'a> {
+    /// Reads an exported file, or says why it is not one.
+    pub fn read(text: &'a str) -> Result<Self, String> {
+        if text.trim_start().starts_with('<') {
+            return carried(text)
+                .map(|carried| EvidenceFile::Page {
+                    page: text,
+                    carried,
+                })
+                .ok_or_else(|| "the page carries no evidence document".to_owned());
+        }
+        serde_json::from_str(text)
+            .map(EvidenceFile::Json)
+            .map_err(|e| format!("the file is neither an evidence page nor JSON: {e}"))
+    }
+}
+
 /// Checks the audit entries an evidence file carries: each must hash to
 /// its own value, and match the log's entry of the same number; and the
 /// document the file holds must be the one whose export the log recorded.
-pub async fn verify_evidence(pool: &Pool, evidence: &serde_json::Value) -> anyhow::Result<Verdict> {
+/// For a page, the log must also hold the digest of the page itself, so
+/// that what it shows cannot have been changed either.
+pub async fn verify_evidence(pool: &Pool, file: &EvidenceFile<'_>) -> anyhow::Result<Verdict> {
     let verdict = verify(pool).await?;
     if verdict.broken.is_some() {
         return Ok(verdict);
     }
-    let problem = check_evidence(pool, evidence).await?;
+    let problem = match file {
+        EvidenceFile::Json(evidence) => check_evidence(pool, evidence).await?,
+        EvidenceFile::Page { page, carried } => match check_evidence(pool, carried).await? {
+            Some(problem) => Some(problem),
+            None => check_page(pool, page, carried).await?,
+        },
+    };
     Ok(Verdict {
         broken: problem,
         ..verdict
     })
+}
+
+/// Whether the log recorded the export of exactly this page.
+async fn check_page(
+    pool: &Pool,
+    page: &str,
+    carried: &serde_json::Value,
+) -> anyhow::Result<Option<String>> {
+    let digest = crate::secure::sha256_bytes_hex(carried["document"].to_string().as_bytes());
+    let page_digest = crate::secure::sha256_bytes_hex(page.as_bytes());
+    let exports: Vec<String> =
+        sqlx::query("SELECT facts FROM audit_log WHERE action = $1 AND object_id = $2")
+            .bind(AuditAction::ExportEvidence.slug())
+            .bind(&digest)
+            .fetch_all(pool)
+            .await
+            .context("audit: find the page's export")?
+            .iter()
+            .map(|row| row.get("facts"))
+            .collect();
+    let recorded = exports.iter().any(|facts| {
+        serde_json::from_str::<serde_json::Value>(facts)
+            .is_ok_and(|f| f["page_sha256"] == page_digest.as_str())
+    });
+    Ok((!recorded).then(|| {
+        "the page differs from the one exported: what it shows was changed after it was exported"
+            .to_owned()
+    }))
 }
 
 async fn check_evidence(

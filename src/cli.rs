@@ -171,21 +171,24 @@ async fn audit_verify(
     config: Config,
     evidence: Option<std::path::PathBuf>,
 ) -> anyhow::Result<ExitCode> {
-    let evidence = match evidence {
-        Some(path) => {
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
-            Some(
-                serde_json::from_str::<serde_json::Value>(&text)
-                    .map_err(|e| anyhow::anyhow!("{} is not JSON: {e}", path.display()))?,
-            )
-        }
+    let text = match &evidence {
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?,
+        ),
         None => None,
+    };
+    let file = match (&text, &evidence) {
+        (Some(text), Some(path)) => Some(
+            crate::audit::EvidenceFile::read(text)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
+        ),
+        _ => None,
     };
     let pool = db::connect(&config.database_url).await?;
     db::migrate(&pool).await?;
-    let verdict = match &evidence {
-        Some(evidence) => crate::audit::verify_evidence(&pool, evidence).await?,
+    let verdict = match &file {
+        Some(file) => crate::audit::verify_evidence(&pool, file).await?,
         None => crate::audit::verify(&pool).await?,
     };
     println!("entries: {}", verdict.entries);

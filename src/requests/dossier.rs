@@ -44,6 +44,10 @@ pub struct EmailLine {
     pub sent_at: Option<Millis>,
     /// The `Message-ID` it went out under, the same on every retry.
     pub message_id: Option<String>,
+    /// Its subject and plain text, as stored (none for a code email,
+    /// emptied once sent).
+    pub subject: Option<String>,
+    pub text: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -146,7 +150,14 @@ pub async fn read(
     .await
     .context("dossier: read the emails")?
     .into_iter()
-    .map(|e| EmailLine {
+    .map(|e| {
+        let parsed = mail_parser::MessageParser::default().parse(e.message.as_bytes());
+        EmailLine {
+        subject: parsed.as_ref().and_then(|m| m.subject()).map(str::to_owned),
+        text: parsed
+            .as_ref()
+            .and_then(|m| m.body_text(0))
+            .map(|text| text.into_owned()),
         message_id: message_id(&e.message),
         id: e.id,
         kind: e.kind,
@@ -156,7 +167,7 @@ pub async fn read(
         last_error: e.last_error,
         created_at: e.created_at,
         sent_at: e.sent_at,
-    })
+    }})
     .collect();
     let files = sqlx::query_as::<_, FileLine>(
         "SELECT id, direction, name, content_type, size, sha256, created_at, shared_at FROM request_files \

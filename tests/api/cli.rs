@@ -316,6 +316,26 @@ async fn audit_verify_prints_the_head_and_checks_an_evidence_file() {
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stdout).contains("changed after it was exported"));
 
+    // The page to read and print is checked the same way.
+    let page = dpo
+        .post(&format!("/dpo/requests/{reference}/evidence/page"), &[])
+        .await
+        .text()
+        .await
+        .unwrap();
+    let page_file = app.data_dir.path().join("evidence.html");
+    std::fs::write(&page_file, &page).unwrap();
+    let output = run(&["audit", "verify", "--evidence", page_file.to_str().unwrap()]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    std::fs::write(&page_file, page.replacen("Jeanne", "Jeanna", 1)).unwrap();
+    let output = run(&["audit", "verify", "--evidence", page_file.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("the page differs"));
+
     sqlx::query("UPDATE audit_log SET at = at + 1 WHERE seq = 2")
         .execute(&app.pool)
         .await

@@ -128,6 +128,12 @@ async fn an_evidence_file_is_checked_against_the_log(backend: Backend) {
     assert_eq!(emails.len(), 2, "acknowledgment and the DPO's notification");
     for email in emails {
         assert_eq!(email["status"], "sent");
+        // The text of every email sent, as it went.
+        assert!(
+            email["text"].as_str().unwrap().contains(&reference),
+            "{email}"
+        );
+        assert!(!email["subject"].as_str().unwrap().is_empty(), "{email}");
         assert!(
             email["message_id"].as_str().unwrap().starts_with('<'),
             "{email}"
@@ -145,12 +151,15 @@ async fn an_evidence_file_is_checked_against_the_log(backend: Backend) {
             .all(|e| e["hash"].as_str().unwrap().len() == 64)
     );
 
-    let verdict = audit::verify_evidence(&app.pool, &file).await.unwrap();
+    let json = |value: &serde_json::Value| audit::EvidenceFile::Json(value.clone());
+    let verdict = audit::verify_evidence(&app.pool, &json(&file))
+        .await
+        .unwrap();
     assert_eq!(verdict.broken, None);
 
     let mut changed = file.clone();
     changed["document"]["request"]["subject"]["first_name"] = "Jeanna".into();
-    let found = audit::verify_evidence(&app.pool, &changed)
+    let found = audit::verify_evidence(&app.pool, &json(&changed))
         .await
         .unwrap()
         .broken
@@ -159,7 +168,7 @@ async fn an_evidence_file_is_checked_against_the_log(backend: Backend) {
 
     let mut changed = file.clone();
     changed["document"]["audit"][1]["action"] = "request.refused".into();
-    let found = audit::verify_evidence(&app.pool, &changed)
+    let found = audit::verify_evidence(&app.pool, &json(&changed))
         .await
         .unwrap()
         .broken
@@ -170,6 +179,42 @@ async fn an_evidence_file_is_checked_against_the_log(backend: Backend) {
         app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'export.evidence'")
             .await,
         1
+    );
+
+    // The same evidence as a page to read and print, in the DPO's language,
+    // with the text of each email; its export is audited with its digest.
+    let (disposition, page) = download(
+        dpo.post(&format!("/dpo/requests/{reference}/evidence/page"), &[])
+            .await,
+    )
+    .await;
+    assert!(disposition.contains(&format!("evidence-{reference}.html")));
+    assert!(page.starts_with("<!DOCTYPE html>"), "{page}");
+    assert!(page.contains(&format!("Dossier de preuve de la demande {reference}")));
+    assert!(page.contains("E-mails, avec leur texte"), "{page}");
+    let ack = emails[0]["text"].as_str().unwrap();
+    let first_line = ack.lines().find(|l| !l.trim().is_empty()).unwrap();
+    assert!(page.contains(first_line.trim()), "{first_line}");
+    let read = audit::EvidenceFile::read(&page).unwrap();
+    assert_eq!(
+        audit::verify_evidence(&app.pool, &read)
+            .await
+            .unwrap()
+            .broken,
+        None
+    );
+    // What the page shows, changed, is caught though its document is intact.
+    let shown = page.replacen("evidence@example.org", "evidenc3@example.org", 1);
+    let found = audit::verify_evidence(&app.pool, &audit::EvidenceFile::read(&shown).unwrap())
+        .await
+        .unwrap()
+        .broken
+        .expect("a changed page is caught");
+    assert!(found.contains("the page differs"), "{found}");
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'export.evidence'")
+            .await,
+        2
     );
 }
 

@@ -145,6 +145,10 @@ pub fn plain_routes() -> Router<AppState> {
             "/dpo/requests/{reference}/evidence",
             post(exports::evidence),
         )
+        .route(
+            "/dpo/requests/{reference}/evidence/page",
+            post(exports::evidence_page),
+        )
         .route("/dpo/files/{id}", get(actions::files::dpo_download))
 }
 

@@ -1,8 +1,12 @@
-//! One request's evidence file, as JSON, built from its Dossier; its
-//! SHA-256 goes into the audit entry of the export.
+//! One request's evidence file, built from its Dossier: as JSON, or as a
+//! readable, printable HTML page that carries the same document. The
+//! document's SHA-256 goes into the audit entry of the export, and for the
+//! page the page's own SHA-256 too, so `audit verify --evidence` checks
+//! either file.
 
 use super::attachment;
 use crate::audit::{self, Entry, Who};
+use crate::domain::Lang;
 use crate::domain::{Date, Reference};
 use crate::error::AppError;
 use crate::features::dpo::signin::console_session::Dpo;
@@ -11,7 +15,17 @@ use anyhow::Context;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
+
+/// How the evidence is written out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EvidenceFormat {
+    Json,
+    /// A page an inspector reads and prints, in this language, with the
+    /// JSON document inside it.
+    Page(Lang),
+}
 
 /// `POST /dpo/requests/{reference}/evidence`: everything about one request,
 /// with its audit entries, as one JSON file.
@@ -20,16 +34,47 @@ pub async fn evidence(
     Path(reference): Path<String>,
     dpo: Dpo,
 ) -> Result<Response, AppError> {
-    let Some(reference) = Reference::parse(&reference) else {
+    download(&state, &dpo, &reference, EvidenceFormat::Json).await
+}
+
+/// `POST /dpo/requests/{reference}/evidence/page`: the same, as a
+/// readable HTML page in the DPO's language.
+pub async fn evidence_page(
+    State(state): State<AppState>,
+    Path(reference): Path<String>,
+    dpo: Dpo,
+    parts: Parts,
+) -> Result<Response, AppError> {
+    let lang = crate::web::lang::request_lang(&parts);
+    download(&state, &dpo, &reference, EvidenceFormat::Page(lang)).await
+}
+
+async fn download(
+    state: &AppState,
+    dpo: &Dpo,
+    reference: &str,
+    format: EvidenceFormat,
+) -> Result<Response, AppError> {
+    let Some(reference) = Reference::parse(reference) else {
         return Ok(StatusCode::NOT_FOUND.into_response());
     };
-    Ok(match export_evidence(&state, &dpo, &reference).await? {
-        Some(file) => {
-            let name = format!("evidence-{reference}.json");
-            attachment("application/json", &name, Body::from(file))
-        }
-        None => StatusCode::NOT_FOUND.into_response(),
-    })
+    Ok(
+        match export_evidence(state, dpo, &reference, format).await? {
+            Some(file) => match format {
+                EvidenceFormat::Json => attachment(
+                    "application/json",
+                    &format!("evidence-{reference}.json"),
+                    Body::from(file),
+                ),
+                EvidenceFormat::Page(_) => attachment(
+                    "text/html; charset=utf-8",
+                    &format!("evidence-{reference}.html"),
+                    Body::from(file),
+                ),
+            },
+            None => StatusCode::NOT_FOUND.into_response(),
+        },
+    )
 }
 
 /// Builds the evidence file and records its export, in one transaction.
@@ -37,6 +82,7 @@ pub async fn export_evidence(
     state: &AppState,
     dpo: &Dpo,
     reference: &Reference,
+    format: EvidenceFormat,
 ) -> anyhow::Result<Option<String>> {
     let now = state.clock.now();
     let mut tx = state.pool.begin().await.context("evidence: begin")?;
@@ -115,6 +161,8 @@ pub async fn export_evidence(
                 "queued_at": e.created_at,
                 "sent_at": e.sent_at,
                 "message_id": e.message_id,
+                "subject": e.subject,
+                "text": e.text,
             })
         })
         .collect();
@@ -146,14 +194,30 @@ pub async fn export_evidence(
         "audit": serde_json::to_value(audit_rows).context("evidence: audit entries as JSON")?,
     });
     let digest = crate::secure::sha256_bytes_hex(document.to_string().as_bytes());
+    // The page carries the document; its own digest goes into the entry,
+    // so that a change to what it shows is found too.
+    let page = match format {
+        EvidenceFormat::Json => None,
+        EvidenceFormat::Page(lang) => Some(super::evidence_page::render(lang, &document, &digest)),
+    };
     let entry = Entry::new(
         crate::audit::AuditAction::ExportEvidence,
         Who::Dpo(&dpo.account_id),
     )
     .reference(reference.as_str())
     .object(&digest);
+    let entry = match &page {
+        Some(page) => entry.facts(serde_json::json!({
+            "format": "html",
+            "page_sha256": crate::secure::sha256_bytes_hex(page.as_bytes()),
+        })),
+        None => entry,
+    };
     let recorded = audit::append(&mut tx, now, &entry).await?;
     tx.commit().await.context("evidence: commit")?;
+    if page.is_some() {
+        return Ok(page);
+    }
     let file = serde_json::json!({
         "document": document,
         "document_sha256": digest,

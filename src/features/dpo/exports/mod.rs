@@ -1,12 +1,13 @@
 //! What the DPO hands an inspector: the register of every request as CSV,
-//! and one request's evidence as JSON. Both are audited; the evidence
+//! and one request's evidence as JSON or as a readable page. Both are audited; the evidence
 //! file's SHA-256 is what its audit entry names, so `privacy-portal audit
 //! verify --evidence FILE` can tell it was not changed afterwards.
 
 mod evidence;
+mod evidence_page;
 mod register;
 
-pub use evidence::{evidence, export_evidence};
+pub use evidence::{EvidenceFormat, evidence, evidence_page, export_evidence};
 pub use register::{REGISTER_HEADER, RegisterForm, csv_cell, register};
 
 use axum::body::Body;

@@ -9,7 +9,11 @@ use leptos::prelude::*;
 /// An audit action as the DPO reads it: a request event, or one of the
 /// other actions; one this version does not know is shown as stored.
 fn audit_action_label(action: &str) -> String {
-    let lang = current_lang();
+    audit_action_in(current_lang(), action)
+}
+
+/// The same, in `lang` (the evidence page).
+pub(crate) fn audit_action_in(lang: crate::i18n::Lang, action: &str) -> String {
     if let Some(known) = AuditAction::parse(action) {
         return console_labels::audit_action(known).get(lang).to_owned();
     }
@@ -64,6 +68,9 @@ pub(super) fn AuditTrail(
             </table></div>
             <form method="post" action=format!("/dpo/requests/{reference}/evidence")>
                 <button type="submit" class="secondary">{console::EVIDENCE_DOWNLOAD.get(lang)}</button>
+            </form>
+            <form method="post" action=format!("/dpo/requests/{reference}/evidence/page")>
+                <button type="submit" class="secondary">{console::EVIDENCE_PAGE.get(lang)}</button>
             </form>
         </section>
     }

@@ -1,7 +1,7 @@
 //! `/dpo/requests/:reference`: everything about one request, and the
 //! forms of every action the status allows.
 
-mod audit_trail;
+pub(crate) mod audit_trail;
 pub mod data;
 mod forms;
 mod sections;
