@@ -231,6 +231,8 @@ pub struct RegisterRow {
     /// The day the answer left (`requests::figures`).
     pub answered_on: Option<String>,
     pub is_test: i64,
+    /// Why the deadline was extended, as the subject was told (Art. 12(3)).
+    pub extension_reason: Option<String>,
 }
 
 impl<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> for RegisterRow {
@@ -256,6 +258,7 @@ impl<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> for RegisterRow {
             handler: row.try_get("handler")?,
             answered_on: row.try_get("answered_on")?,
             is_test: row.try_get("is_test")?,
+            extension_reason: row.try_get("extension_reason")?,
             answer_delivered: match (
                 row.try_get::<i64, _>("answers")?,
                 row.try_get::<i64, _>("answers_sent")?,
@@ -288,6 +291,8 @@ pub async fn register_page(
          (SELECT MIN(e.at) FROM request_events e WHERE e.request_id = r.id AND e.kind = 'processing_started') \
           AS started_at, \
          (SELECT a.email FROM dpo_accounts a WHERE a.id = r.assignee_id) AS handler, \
+         (SELECT MIN(e.note) FROM request_events e WHERE e.request_id = r.id AND e.kind = 'extended') \
+          AS extension_reason, \
          (SELECT COUNT(*) FROM outbox o WHERE o.request_id = r.id AND o.kind IN ('completed', 'refused')) AS answers, \
          (SELECT COUNT(*) FROM outbox o WHERE o.request_id = r.id AND o.kind IN ('completed', 'refused') \
           AND o.status = 'sent') AS answers_sent \

@@ -318,6 +318,16 @@ async fn answers_are_dated_when_they_leave_and_tests_are_left_out(backend: Backe
         (cells[test], cells[answered]),
         ("yes", today.iso().as_str())
     );
+    // The extension's reason, as the subject was told it (Art. 12(3)).
+    let reason = header
+        .iter()
+        .position(|h| *h == "extension_reason")
+        .unwrap();
+    let line = csv.lines().find(|l| l.starts_with(&erasure)).unwrap();
+    assert_eq!(
+        line.split(',').nth(reason),
+        Some("Des dizaines de systèmes à vérifier.")
+    );
 }
 
 on_both_databases!(answers_are_dated_when_they_leave_and_tests_are_left_out);

@@ -70,6 +70,7 @@ pub const REGISTER_HEADER: &[&str] = &[
     "answer_delivered",
     "answered_on",
     "test",
+    "extension_reason",
 ];
 
 pub use crate::requests::read::RegisterRow;
@@ -170,6 +171,7 @@ impl RegisterRow {
             .to_owned(),
             answered_on.map(Date::iso).unwrap_or_default(),
             if self.is_test != 0 { "yes" } else { "no" }.to_owned(),
+            self.extension_reason.clone().unwrap_or_default(),
         ];
         if personal {
             cells.extend(self.personal.iter().cloned());
