@@ -29,6 +29,11 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(page.getByLabel("Numéro de téléphone")).toBeHidden();
       await page.getByLabel("Par courrier postal").check();
       await page.getByRole("textbox", { name: "Adresse postale" }).fill("12 rue des Lilas\n75011 Paris");
+      // Three days late and no reason: refused, with nothing typed lost.
+      await page.getByRole("button", { name: "Enregistrer la demande" }).click();
+      await expect(page.locator("#intake_late_reason-error")).not.toBeEmpty();
+      await expect(page.getByRole("textbox", { name: "Adresse postale" })).toHaveValue("12 rue des Lilas\n75011 Paris");
+      await page.getByLabel("Pourquoi elle n'est pas enregistrée le jour de sa réception").fill("Reçue pendant la fermeture du bureau.");
       if (javaScriptEnabled) await shot(page, "record-letter", "desktop");
       await page.getByRole("button", { name: "Enregistrer la demande" }).click();
 
@@ -49,6 +54,7 @@ test("a letter received 40 days ago objecting to prospecting: no refusal offered
   await page.getByLabel("Reçue", { exact: true }).selectOption("letter");
   const fortyDaysAgo = new Date(Date.now() - 40 * 86_400_000).toISOString().slice(0, 10);
   await page.getByLabel("Reçue le").fill(fortyDaysAgo);
+  await page.getByLabel("Pourquoi elle n'est pas enregistrée le jour de sa réception").fill("Retrouvée dans un autre service.");
   await page.getByLabel("Prénom", { exact: true }).fill("Lucie");
   await page.getByLabel("Nom", { exact: true }).fill("Bernard");
   await page.getByLabel("Votre lien avec SOFACTO").selectOption("prospect");

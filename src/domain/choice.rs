@@ -177,6 +177,10 @@ choice_enum! {
         Portal = "portal",
         Letter = "letter",
         Email = "email",
+        Phone = "phone",
+        /// Handed over or said at SOFACTO's premises: a dated receipt
+        /// is printed for the person.
+        InPerson = "in_person",
     }
 }
 

@@ -203,6 +203,8 @@ texts! {
     INTAKE_PORTAL: "par le portail" | "through the portal";
     INTAKE_LETTER: "par courrier" | "by post";
     INTAKE_EMAIL: "par e-mail au délégué" | "by email to the officer";
+    INTAKE_PHONE: "par téléphone" | "by phone";
+    INTAKE_IN_PERSON: "en personne" | "in person";
 
     SUBJECT_TITLE: "La personne" | "The subject";
     SUBJECT_NAME: "Nom" | "Name";
@@ -404,7 +406,9 @@ texts! {
     NOT_ALLOWED: "Cette action n'est pas possible dans l'état actuel de la demande." | "This action is not possible in the request's current status.";
 
     RECORD_TITLE: "Enregistrer une demande reçue hors du portail" | "Record a request received outside the portal";
-    RECORD_INTRO: "Une lettre ou un e-mail au délégué : le délai court depuis sa réception. Les e-mails partent à l'adresse indiquée, s'il y en a une." | "A letter or an email to the officer: the deadline runs from when it arrived. Emails go to the address given, if any.";
+    RECORD_INTRO: "Une lettre, un e-mail au délégué, un appel ou une visite : le délai court depuis sa réception. Les avis partent par e-mail à l'adresse indiquée ; sans adresse, ou si la personne veut une réponse par courrier, ils deviennent des lettres à imprimer et poster." | "A letter, an email to the officer, a call or a visit: the deadline runs from when it arrived. Notices go by email to the address given; without one, or when the subject wants a postal reply, they become letters to print and post.";
+    RECORD_LATE_REASON: "Pourquoi elle n'est pas enregistrée le jour de sa réception" | "Why it is not recorded the day it arrived";
+    RECORD_LATE_HINT: "Obligatoire si la date de réception n'est pas aujourd'hui (60 jours en arrière au plus)." | "Required when it did not arrive today (60 days back at most).";
     RECORD_CHANNEL: "Reçue" | "Received";
     RECORD_ARRIVED: "Reçue le" | "Arrived on";
     RECORD_EMAIL: "Adresse e-mail de la personne" | "The subject's email address";

@@ -74,6 +74,8 @@ pub fn intake(channel: IntakeChannel) -> Text {
         IntakeChannel::Portal => INTAKE_PORTAL,
         IntakeChannel::Letter => INTAKE_LETTER,
         IntakeChannel::Email => INTAKE_EMAIL,
+        IntakeChannel::Phone => INTAKE_PHONE,
+        IntakeChannel::InPerson => INTAKE_IN_PERSON,
     }
 }
 

@@ -39,6 +39,9 @@ pub struct NewRequest<'a> {
     pub submission_key: &'a str,
     pub intake: Intake,
     pub recorded_by: Option<&'a str>,
+    /// Why a request from another channel is recorded after the day it
+    /// arrived: the note of its first event.
+    pub late_reason: Option<&'a str>,
 }
 
 /// Stores a checked request. A second submission of the same form returns
@@ -111,7 +114,9 @@ pub async fn file(state: &AppState, new: NewRequest<'_>) -> Result<Reference, Ap
         }
         let (actor, note) = match new.intake {
             Intake::Portal => (Actor::Subject, None),
-            Intake::OtherChannel { channel, .. } => (Actor::Dpo, Some(channel.slug())),
+            Intake::OtherChannel { channel, .. } => {
+                (Actor::Dpo, Some(new.late_reason.unwrap_or(channel.slug())))
+            }
         };
         let event_id = record_event(
             &mut tx,

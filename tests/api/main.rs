@@ -7,6 +7,7 @@ mod helpers;
 mod audit_log;
 mod backup;
 mod bad_bodies;
+mod channels;
 mod cli;
 mod columns;
 mod concurrency;

@@ -58,6 +58,7 @@ pub async fn submit(form: RequestForm) -> Result<FormReply, AppError> {
     let reference = crate::requests::file(
         &state,
         crate::requests::NewRequest {
+            late_reason: None,
             email: Some(&email),
             valid: &valid,
             submission_key: key,

@@ -128,6 +128,10 @@ impl Dpo {
             ("intake[channel]", "letter"),
             ("intake[arrived_on]", arrived),
             ("intake[email]", ""),
+            (
+                "intake[late_reason]",
+                "Ouverte au retour du service courrier.",
+            ),
         ];
         self.post("/dpo/new", &fields).await
     }

@@ -1,6 +1,7 @@
-//! `/dpo/new`: a request that reached the DPO by letter or by email,
-//! recorded so that the register is complete. Its clock starts the day it
-//! arrived; its emails go to the address given, if one is.
+//! `/dpo/new`: a request that reached the DPO by letter, by email, by phone
+//! or in person, recorded so that the register is complete. Its clock
+//! starts the day it arrived (60 days back at most, with the reason it is
+//! recorded late); its notices go to the address given, or become letters.
 
 use crate::domain::choice::IntakeChannel;
 use crate::domain::request::{RequestForm, ValidRequest};
@@ -24,7 +25,12 @@ pub struct IntakeForm {
     pub channel: String,
     pub arrived_on: String,
     pub email: String,
+    /// Why it is recorded after the day it arrived.
+    pub late_reason: String,
 }
+
+/// How far back a receipt date may go.
+pub const MAX_DAYS_BACK: i64 = 60;
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -33,7 +39,7 @@ pub struct RecordRequest {
     pub intake: IntakeForm,
 }
 
-/// A letter or an email: a request filed on the portal is not recorded.
+/// Any channel but the portal: a request filed there is not recorded.
 fn channel(slug: &str) -> Option<IntakeChannel> {
     IntakeChannel::parse(slug).filter(|channel| *channel != IntakeChannel::Portal)
 }
@@ -53,11 +59,21 @@ pub async fn record(args: RecordRequest) -> Result<FormReply, AppError> {
     if intake_channel.is_none() {
         errors.add("intake_channel", ErrorCode::Required);
     }
-    let arrived = Date::parse_iso(args.intake.arrived_on.trim());
-    match arrived {
-        Some(day) if day <= today => {}
-        _ => errors.add("intake_arrived_on", ErrorCode::InvalidDate),
+    let arrived = Date::parse_iso(args.intake.arrived_on.trim())
+        .filter(|day| *day <= today && *day >= today.add_days(-MAX_DAYS_BACK));
+    if arrived.is_none() {
+        errors.add("intake_arrived_on", ErrorCode::InvalidDate);
     }
+    // A receipt before today says why it is recorded late.
+    let late_reason = match arrived {
+        Some(day) if day < today => errors.text(
+            "intake_late_reason",
+            &args.intake.late_reason,
+            crate::domain::request::MAX_TEXT_CHARS,
+            true,
+        ),
+        _ => None,
+    };
     let email = match args.intake.email.trim() {
         "" => None,
         typed => match Email::parse(typed) {
@@ -87,6 +103,7 @@ pub async fn record(args: RecordRequest) -> Result<FormReply, AppError> {
                 arrived_on: arrived,
             },
             recorded_by: Some(&dpo.account_id),
+            late_reason: late_reason.as_deref(),
         },
     )
     .await?;
@@ -160,12 +177,19 @@ fn RecordForm(right: RightKind, posted: Option<Posted<RecordRequest>>) -> impl I
                     <div class="field">
                         <label for="intake_channel">{console::RECORD_CHANNEL.get(lang)}</label>
                         <select id="intake_channel" name="intake[channel]" aria-describedby=error_id("intake_channel")>
-                            <option value="letter" selected=intake.channel != "email">{console::INTAKE_LETTER.get(lang)}</option>
-                            <option value="email" selected=intake.channel == "email">{console::INTAKE_EMAIL.get(lang)}</option>
+                            {IntakeChannel::ALL.iter().filter(|c| **c != IntakeChannel::Portal).map(|c| view! {
+                                <option value=c.slug() selected=intake.channel == c.slug()>{crate::i18n::console_labels::intake(*c).get(lang)}</option>
+                            }).collect_view()}
                         </select>
                         <FieldError field="intake_channel".to_owned() />
                     </div>
                     {intake_field("intake_arrived_on", "intake[arrived_on]", console::RECORD_ARRIVED, "date", intake.arrived_on.clone())}
+                    <div class="field">
+                        <label for="intake_late_reason">{console::RECORD_LATE_REASON.get(lang)}</label>
+                        <p class="hint" id="intake_late_reason-hint">{console::RECORD_LATE_HINT.get(lang)}</p>
+                        <textarea id="intake_late_reason" name="intake[late_reason]" rows="2" aria-describedby="intake_late_reason-hint intake_late_reason-error">{intake.late_reason.clone()}</textarea>
+                        <FieldError field="intake_late_reason".to_owned() />
+                    </div>
                     {intake_field("intake_email", "intake[email]", console::RECORD_EMAIL, "email", intake.email.clone())}
                     {crate::features::request::request_fields(right, &form)}
                     <button type="submit">{console::RECORD_SUBMIT.get(lang)}</button>
