@@ -2,8 +2,8 @@
 //! browser hydrates nothing but the islands inside the pages.
 
 use crate::features::dpo::{
-    AccountPage, ConsoleRequestPage, DashboardPage, FailedEmailsPage, LoginPage, QueuePage,
-    RecordPage, SecondFactorPage,
+    AccountPage, ConsoleRequestPage, DashboardPage, FailedEmailsPage, LetterPage, LoginPage,
+    QueuePage, RecordPage, SecondFactorPage,
 };
 use crate::features::follow::{MyRequestsPage, RequestPage};
 use crate::features::home::HomePage;
@@ -97,6 +97,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/dpo/new") view=RecordPage ssr=SsrMode::Async />
                     <Route path=path!("/dpo/account") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/dpo/dashboard") view=DashboardPage ssr=SsrMode::Async />
+                    <Route path=path!("/dpo/letters/:id") view=LetterPage ssr=SsrMode::Async />
                     <Route path=path!("/dpo/emails") view=FailedEmailsPage ssr=SsrMode::Async />
                 </Routes>
             </main>

@@ -2,7 +2,7 @@
 //! after it closed. Its reference, right, dates, status and the kind of its
 //! outcome stay for the register; everything that names or describes the
 //! person goes: names, address, customer number, phone, postal address, the
-//! right's own fields, notes, messages, files and emails. The `.eml` copies
+//! right's own fields, notes, messages, files, emails and the letters' text. The `.eml` copies
 //! of the embedded mailer go after a day: they hold codes and links in clear.
 //!
 //! Each anonymisation is an audit entry; the chain holds no personal data,
@@ -148,6 +148,11 @@ async fn anonymise(
         (
             "delete the emails",
             "DELETE FROM outbox WHERE request_id = $1",
+        ),
+        (
+            // The posting days stay: they prove the subject was told.
+            "empty the letters",
+            "UPDATE letters SET subject = '', text = '' WHERE request_id = $1",
         ),
         (
             "delete the files",

@@ -126,19 +126,19 @@ impl OutboxWorker {
         let recorded = match &result {
             Ok(()) => {
                 tracing::info!(outbox_id = %claimed.id, kind = %claimed.kind, "email sent");
-                let sent = outbox::mark_sent(&self.pool, &claimed, now).await;
                 // An answer's sending day is the day the request was
-                // answered (the dashboard's and the register's rates).
+                // answered (the dashboard's and the register's rates),
+                // recorded before the email is marked sent, so that whoever
+                // sees it sent sees the day too.
                 let answer = crate::email::EmailKind::parse(&claimed.kind)
                     .is_some_and(|kind| kind.is_answer());
-                if sent.is_ok()
-                    && answer
+                if answer
                     && let Err(e) =
                         crate::requests::figures::answer_sent(&self.pool, &claimed.id, now).await
                 {
                     tracing::error!(outbox_id = %claimed.id, error = %e, "the answer's day was not recorded");
                 }
-                sent
+                outbox::mark_sent(&self.pool, &claimed, now).await
             }
             Err(e) => {
                 tracing::warn!(
@@ -183,9 +183,7 @@ pub async fn send_reminders(state: &AppState) -> anyhow::Result<usize> {
     let mut sent = 0;
     for request in &due {
         let mut change = Change::event(EventKind::Reminded, Actor::System);
-        change
-            .emails
-            .extend(crate::features::dpo::reminder_email(state, request));
+        change.tell(crate::requests::notices::Notices::new(state, request).reminder());
         match requests::apply(state, request, change).await {
             Ok(_) => sent += 1,
             // Answered or closed meanwhile: nothing to remind.

@@ -35,6 +35,9 @@ choice_enum! {
         /// dashboard's rates and counts, and stays in the queue and the
         /// register.
         MarkTest = "mark-test",
+        /// Records the day a letter was posted (or handed over): the proof
+        /// that the subject was told.
+        MarkPosted = "mark-posted",
     }
 }
 
@@ -50,6 +53,8 @@ pub struct Standing {
     pub restriction_in_force: bool,
     /// A right whose answer says which recipients were told (Art. 19).
     pub tells_recipients: bool,
+    /// Letters printed but not marked posted yet.
+    pub letters_to_post: bool,
 }
 
 impl Standing {
@@ -61,6 +66,7 @@ impl Standing {
             refusable: true,
             restriction_in_force: false,
             tells_recipients: false,
+            letters_to_post: false,
         }
     }
 }
@@ -83,7 +89,8 @@ impl Action {
             | Action::Assign
             | Action::LiftRestriction
             | Action::AddRecipient
-            | Action::MarkTest => None,
+            | Action::MarkTest
+            | Action::MarkPosted => None,
         }
     }
 
@@ -107,7 +114,7 @@ impl Action {
             // Addenda: also after closing, which they never reopen. A
             // message goes to a subject who was answered, not to one who
             // withdrew.
-            Action::Note | Action::MarkTest => true,
+            Action::Note | Action::MarkTest | Action::MarkPosted => true,
             Action::Message => status != Withdrawn,
             Action::LiftRestriction | Action::AddRecipient => status == Completed,
         }
@@ -123,6 +130,7 @@ impl Action {
                 | Action::LiftRestriction
                 | Action::AddRecipient
                 | Action::MarkTest
+                | Action::MarkPosted
         )
     }
 
@@ -133,6 +141,7 @@ impl Action {
             && (standing.refusable || self != Action::Refuse)
             && (standing.restriction_in_force || self != Action::LiftRestriction)
             && (standing.tells_recipients || self != Action::AddRecipient)
+            && (standing.letters_to_post || self != Action::MarkPosted)
     }
 
     /// The actions offered on a request standing so, in page order; an

@@ -22,6 +22,7 @@ choice_enum! {
         RestrictionLifted = "restriction_lifted",
         RecipientTold = "recipient_told",
         TestMarked = "test_marked",
+        LetterPosted = "letter_posted",
     }
 }
 

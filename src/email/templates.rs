@@ -112,12 +112,43 @@ impl Body {
         subject: String,
         controller: &Controller,
     ) -> OutgoingEmail {
-        OutgoingEmail {
+        self.compose(lang, kind, subject, controller).to(to)
+    }
+
+    fn compose(
+        self,
+        lang: Lang,
+        kind: EmailKind,
+        subject: String,
+        controller: &Controller,
+    ) -> Composed {
+        Composed {
             kind,
-            to: to.clone(),
             subject,
             text: self.text(lang, controller),
             html: self.html(lang, controller),
+        }
+    }
+}
+
+/// A notice to the subject, written but not yet addressed: it goes as an
+/// email (`to`) or is printed as a letter (`requests::notices`).
+#[derive(Clone, Debug)]
+pub struct Composed {
+    pub kind: EmailKind,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+impl Composed {
+    pub fn to(self, to: &Email) -> OutgoingEmail {
+        OutgoingEmail {
+            kind: self.kind,
+            to: to.clone(),
+            subject: self.subject,
+            text: self.text,
+            html: self.html,
         }
     }
 }
@@ -162,11 +193,10 @@ pub struct RequestFacts<'a> {
 
 pub fn acknowledgment(
     lang: Lang,
-    to: &Email,
     facts: &RequestFacts,
     follow_link: &str,
     controller: &Controller,
-) -> OutgoingEmail {
+) -> Composed {
     let right = facts.right.label().get(lang);
     let facts_lines = [
         LINE_REFERENCE.with(lang, &[("value", facts.reference)]),
@@ -181,7 +211,7 @@ pub fn acknowledgment(
         .paragraph(ACK_NEXT.get(lang))
         .paragraph(COMPLAINT.with(lang, &[("url", &controller.complaint_url)]))
         .button(ACK_BUTTON.get(lang), follow_link)
-        .email(lang, EmailKind::Acknowledgment, to, subject, controller)
+        .compose(lang, EmailKind::Acknowledgment, subject, controller)
 }
 
 /// To the DPO mailbox: only what is needed to find the request.
@@ -396,42 +426,36 @@ impl About<'_> {
         )
     }
 
-    fn send(
-        self,
-        body: Body,
-        kind: EmailKind,
-        to: &Email,
-        subject: crate::i18n::Text,
-    ) -> OutgoingEmail {
+    fn send(self, body: Body, kind: EmailKind, subject: crate::i18n::Text) -> Composed {
         let subject = self.subject(subject);
         body.button(FOLLOW_BUTTON.get(self.lang), &self.follow_link)
-            .email(self.lang, kind, to, subject, self.controller)
+            .compose(self.lang, kind, subject, self.controller)
     }
 }
 
 /// The DPO needs something from the subject; the clock is paused.
-pub fn information_requested(about: About, to: &Email, reason: &str) -> OutgoingEmail {
+pub fn information_requested(about: About, reason: &str) -> Composed {
     let lang = about.lang;
     let body = Body::new(lang, INFO_TITLE)
         .paragraph(INFO_INTRO.with(lang, &[("reference", about.reference)]))
         .paragraph(reason)
         .paragraph(INFO_HOW.get(lang));
-    about.send(body, EmailKind::InformationRequested, to, INFO_SUBJECT)
+    about.send(body, EmailKind::InformationRequested, INFO_SUBJECT)
 }
 
 /// A question about what the request means (recital 63): the deadline
 /// runs on.
-pub fn clarification_requested(about: About, to: &Email, question: &str) -> OutgoingEmail {
+pub fn clarification_requested(about: About, question: &str) -> Composed {
     let lang = about.lang;
     let body = Body::new(lang, CLARIFY_TITLE)
         .paragraph(INFO_INTRO.with(lang, &[("reference", about.reference)]))
         .paragraph(question)
         .paragraph(CLARIFY_HOW.get(lang));
-    about.send(body, EmailKind::ClarificationRequested, to, CLARIFY_SUBJECT)
+    about.send(body, EmailKind::ClarificationRequested, CLARIFY_SUBJECT)
 }
 
 /// Art. 18(3): the subject is told before a restriction is lifted.
-pub fn restriction_lifted(about: About, to: &Email, from: Date, reason: &str) -> OutgoingEmail {
+pub fn restriction_lifted(about: About, from: Date, reason: &str) -> Composed {
     let lang = about.lang;
     let body = Body::new(lang, LIFT_TITLE)
         .paragraph(LIFT_INTRO.with(
@@ -443,27 +467,27 @@ pub fn restriction_lifted(about: About, to: &Email, from: Date, reason: &str) ->
         ))
         .paragraph(reason)
         .paragraph(REFUSED_REMEDIES.with(lang, &[("url", &about.controller.complaint_url)]));
-    about.send(body, EmailKind::RestrictionLifted, to, LIFT_SUBJECT)
+    about.send(body, EmailKind::RestrictionLifted, LIFT_SUBJECT)
 }
 
 /// A reminder after 14 days without an answer.
-pub fn information_reminder(about: About, to: &Email) -> OutgoingEmail {
+pub fn information_reminder(about: About) -> Composed {
     let lang = about.lang;
     let body = Body::new(lang, REMINDER_TITLE)
         .paragraph(REMINDER_BODY.with(lang, &[("reference", about.reference)]))
         .paragraph(INFO_HOW.get(lang));
-    about.send(body, EmailKind::InformationReminder, to, REMINDER_SUBJECT)
+    about.send(body, EmailKind::InformationReminder, REMINDER_SUBJECT)
 }
 
-pub fn dpo_message(about: About, to: &Email, message: &str) -> OutgoingEmail {
+pub fn dpo_message(about: About, message: &str) -> Composed {
     let lang = about.lang;
     let body = Body::new(lang, MESSAGE_TITLE)
         .paragraph(MESSAGE_INTRO.with(lang, &[("reference", about.reference)]))
         .paragraph(message);
-    about.send(body, EmailKind::DpoMessage, to, MESSAGE_SUBJECT)
+    about.send(body, EmailKind::DpoMessage, MESSAGE_SUBJECT)
 }
 
-pub fn extended(about: About, to: &Email, months: u32, due: Date, reason: &str) -> OutgoingEmail {
+pub fn extended(about: About, months: u32, due: Date, reason: &str) -> Composed {
     let lang = about.lang;
     let body = Body::new(lang, EXTENDED_TITLE)
         .paragraph(EXTENDED_BODY.with(
@@ -477,19 +501,18 @@ pub fn extended(about: About, to: &Email, months: u32, due: Date, reason: &str) 
         .paragraph(reason)
         .paragraph(EXTENDED_RIGHT.get(lang))
         .paragraph(COMPLAINT.with(lang, &[("url", &about.controller.complaint_url)]));
-    about.send(body, EmailKind::Extended, to, EXTENDED_SUBJECT)
+    about.send(body, EmailKind::Extended, EXTENDED_SUBJECT)
 }
 
 /// The request is done: the summary, what the GDPR says goes with it, and
 /// the files to download.
 pub fn completed(
     about: About,
-    to: &Email,
     summary: &str,
     details: Vec<String>,
     files: usize,
     partial: bool,
-) -> OutgoingEmail {
+) -> Composed {
     let lang = about.lang;
     let mut body = Body::new(lang, COMPLETED_TITLE)
         .paragraph(COMPLETED_INTRO.with(lang, &[("reference", about.reference)]))
@@ -504,27 +527,27 @@ pub fn completed(
     // 12(4)); otherwise the CNIL complaint.
     let remedies = if partial { REFUSED_REMEDIES } else { COMPLAINT };
     body = body.paragraph(remedies.with(lang, &[("url", &about.controller.complaint_url)]));
-    about.send(body, EmailKind::Completed, to, COMPLETED_SUBJECT)
+    about.send(body, EmailKind::Completed, COMPLETED_SUBJECT)
 }
 
 /// A refusal always states the right to complain to the CNIL and to seek
 /// a judicial remedy (GDPR Art. 12(4)).
-pub fn refused(about: About, to: &Email, reason: &str, explanation: &str) -> OutgoingEmail {
+pub fn refused(about: About, reason: &str, explanation: &str) -> Composed {
     let lang = about.lang;
     let body = Body::new(lang, REFUSED_TITLE)
         .paragraph(REFUSED_INTRO.with(lang, &[("reference", about.reference)]))
         .paragraph(REFUSED_REASON.with(lang, &[("reason", &reason)]))
         .paragraph(explanation)
         .paragraph(REFUSED_REMEDIES.with(lang, &[("url", &about.controller.complaint_url)]));
-    about.send(body, EmailKind::Refused, to, REFUSED_SUBJECT)
+    about.send(body, EmailKind::Refused, REFUSED_SUBJECT)
 }
 
 /// The subject withdrew: their confirmation.
-pub fn withdrawn(about: About, to: &Email) -> OutgoingEmail {
+pub fn withdrawn(about: About) -> Composed {
     let lang = about.lang;
     let body = Body::new(lang, WITHDRAWN_TITLE)
         .paragraph(WITHDRAWN_BODY.with(lang, &[("reference", about.reference)]));
-    about.send(body, EmailKind::Withdrawn, to, WITHDRAWN_SUBJECT)
+    about.send(body, EmailKind::Withdrawn, WITHDRAWN_SUBJECT)
 }
 
 /// To the DPO mailbox: the subject answered or wrote; no content, a link.
@@ -636,11 +659,11 @@ mod tests {
         let to = Email::parse("jane@example.org").unwrap();
         let mail = acknowledgment(
             Lang::En,
-            &to,
             &facts(&reference),
             "https://p.example/my-requests/R-7K3M-9QX2",
             &controller(),
-        );
+        )
+        .to(&to);
         assert!(
             mail.subject
                 .contains("request received R-7K3M-9QX2 — Erasure"),

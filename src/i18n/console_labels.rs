@@ -40,6 +40,7 @@ pub fn action_texts(action: Action) -> ActionTexts {
         Action::LiftRestriction => (A_LIFT, Some(A_LIFT_HINT), B_LIFT),
         Action::AddRecipient => (A_ADD_RECIPIENT, Some(A_ADD_RECIPIENT_HINT), B_ADD_RECIPIENT),
         Action::MarkTest => (A_MARK_TEST, Some(A_MARK_TEST_HINT), B_MARK_TEST),
+        Action::MarkPosted => (A_MARK_POSTED, Some(A_MARK_POSTED_HINT), B_MARK_POSTED),
     };
     ActionTexts {
         title,
@@ -110,6 +111,7 @@ pub fn event(kind: EventKind) -> Text {
         E::RestrictionLifted => E_RESTRICTION_LIFTED,
         E::RecipientTold => E_RECIPIENT_TOLD,
         E::TestMarked => E_TEST_MARKED,
+        E::LetterPosted => E_LETTER_POSTED,
     }
 }
 

@@ -107,7 +107,8 @@ impl Label for EventKind {
             EventKind::Assigned
             | EventKind::NoteAdded
             | EventKind::FileAttached
-            | EventKind::TestMarked => EVENT_INTERNAL,
+            | EventKind::TestMarked
+            | EventKind::LetterPosted => EVENT_INTERNAL,
         }
     }
 }

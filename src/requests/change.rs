@@ -6,9 +6,11 @@
 //! Whoever loses a race is told the request changed meanwhile.
 
 use super::deadline::{DeadlineEffect, open_due};
+use super::notices::Notice;
 use super::{EventAudit, NewEvent, RequestRow, audit_event, record_event};
 use crate::domain::outcome::Outcome;
 use crate::domain::{Actor, Date, EventKind, Status};
+use crate::email::templates::Composed;
 use crate::email::{OutgoingEmail, outbox};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -40,6 +42,10 @@ pub struct Change {
     /// Reply files shared with the subject by this change.
     pub share_files: bool,
     pub emails: Vec<OutgoingEmail>,
+    /// Notices that go by post (`requests::post`).
+    pub letters: Vec<Composed>,
+    /// A letter of this request marked posted, and the day.
+    pub posted: Option<(String, Date)>,
 }
 
 impl Change {
@@ -51,6 +57,15 @@ impl Change {
             && (self.outcome.is_none() || self.event == EventKind::RecipientTold)
             && self.assign.is_none()
             && !self.share_files
+    }
+
+    /// Sends a notice to the subject the way it goes: an email, or a
+    /// letter to post.
+    pub fn tell(&mut self, notice: Notice) {
+        match notice {
+            Notice::Email(email) => self.emails.push(email),
+            Notice::Letter(letter) => self.letters.push(letter),
+        }
     }
 
     /// A change with no effect beyond its event, by `actor`.
@@ -70,6 +85,8 @@ impl Change {
             files: Vec::new(),
             share_files: false,
             emails: Vec::new(),
+            letters: Vec::new(),
+            posted: None,
         }
     }
 }
@@ -144,7 +161,9 @@ pub async fn apply(
     // it); with none (no address, a letter), the closing day.
     let closing = to.is_closed() && !from.is_closed();
     let decided = closing && matches!(to, Status::Completed | Status::Refused);
-    let answer_queued = change.emails.iter().any(|email| email.kind.is_answer());
+    // An answer by post leaves when the DPO marks its letter posted.
+    let answer_queued = change.emails.iter().any(|email| email.kind.is_answer())
+        || change.letters.iter().any(|letter| letter.kind.is_answer());
     let answered_now = decided && !answer_queued;
     let refusal_reason = match &change.outcome {
         Some(Outcome::Refused { reason, .. }) => Some(reason.slug()),
@@ -246,6 +265,37 @@ pub async fn apply(
         .execute(&mut *tx)
         .await
         .context("change: share the reply files")?;
+    }
+    for letter in &change.letters {
+        super::post::insert(&mut tx, &request.id, letter, now).await?;
+    }
+    if let Some((letter_id, on)) = &change.posted {
+        let posted = sqlx::query(
+            "UPDATE letters SET posted_on = $1, posted_by = $2 WHERE id = $3 AND request_id = $4 AND posted_on IS NULL",
+        )
+        .bind(on.iso())
+        .bind(change.actor_id.as_deref())
+        .bind(letter_id)
+        .bind(&request.id)
+        .execute(&mut *tx)
+        .await
+        .context("change: mark a letter posted")?;
+        if posted.rows_affected() != 1 {
+            tx.rollback().await.context("change: roll back")?;
+            return Err(ChangeError::ChangedMeanwhile);
+        }
+        // The answer's letter: the request was answered the day it left.
+        sqlx::query(
+            "UPDATE requests SET answered_on = $1, answer_days = $2 WHERE id = $3 AND answered_on IS NULL \
+             AND closed_on IS NOT NULL AND EXISTS (SELECT 1 FROM letters l WHERE l.id = $4 AND l.kind IN ('completed', 'refused'))",
+        )
+        .bind(on.iso())
+        .bind(on.to_days() - request.received_on.to_days())
+        .bind(&request.id)
+        .bind(letter_id)
+        .execute(&mut *tx)
+        .await
+        .context("change: the answer's posting day")?;
     }
     let mut emails = Vec::new();
     for email in &change.emails {

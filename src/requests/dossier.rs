@@ -1,6 +1,7 @@
 //! Everything about one request, read by one function: the request with
 //! what the subject sent (its details and outcome parsed here, once), the
-//! timeline, the emails, the files and the request's audit entries. The
+//! timeline, the emails, the letters, the files and the request's audit
+//! entries. The
 //! console's request page and the evidence file are both built from a
 //! [`Dossier`]. The subject's follow page reads its own filtered view,
 //! [`SubjectDossier`], whose type holds no note, email or audit data.
@@ -89,6 +90,8 @@ pub struct Dossier {
     pub events: Vec<EventRow>,
     pub emails: Vec<EmailLine>,
     pub files: Vec<FileLine>,
+    /// The letters to post or posted, in order.
+    pub letters: Vec<super::post::Letter>,
     /// The request's entries in the audit log, in order.
     pub audit: Vec<AuditRow>,
 }
@@ -177,6 +180,7 @@ pub async fn read(
     .fetch_all(&mut *conn)
     .await
     .context("dossier: read the files")?;
+    let letters = super::post::of_request(&mut *conn, &row.id).await?;
     let audit = crate::audit::trail(&mut *conn, reference.as_str()).await?;
     let details = serde_json::from_str(&submitted.details).ok();
     let outcome = submitted
@@ -192,6 +196,7 @@ pub async fn read(
         events,
         emails,
         files,
+        letters,
         audit,
     }))
 }

@@ -139,13 +139,21 @@ pub async fn file(state: &AppState, new: NewRequest<'_>) -> Result<Reference, Ap
             received_on,
             due_on,
         };
-        let emails = super::letters::filed(
+        let intake_channel = match new.intake {
+            Intake::Portal => IntakeChannel::Portal,
+            Intake::OtherChannel { channel, .. } => channel,
+        };
+        let (emails, letters) = super::notices::filed(
             &state.config,
             valid.lang,
             &facts,
             new.email,
-            new.intake == Intake::Portal,
+            valid.reply.channel(),
+            intake_channel,
         );
+        for letter in &letters {
+            super::post::insert(&mut tx, &id, letter, now).await?;
+        }
         let mut queued = Vec::new();
         for message in &emails {
             queued.push(

@@ -8,8 +8,9 @@ pub mod deadline;
 pub mod dossier;
 pub mod figures;
 mod file;
-pub mod letters;
+pub mod notices;
 pub mod paused;
+pub mod post;
 pub mod queue;
 pub mod read;
 pub mod stale;
@@ -89,6 +90,10 @@ pub struct RequestRow {
     pub resume_status: Maybe<Status>,
     pub assignee_id: Option<String>,
     pub intake: String,
+    /// How the subject wants the answer: a postal reply turns every notice
+    /// into a letter.
+    #[sqlx(try_from = "String")]
+    pub reply_channel: crate::domain::choice::Channel,
     pub closed_at: Option<Millis>,
     pub reminded_at: Option<Millis>,
     /// The day the answer left (`requests::figures`).
@@ -102,7 +107,7 @@ pub struct RequestRow {
 
 pub const REQUEST_COLUMNS: &str = "id, reference, email, right_kind, status, lang, received_at, received_on, \
      first_due_on, due_on, extension_months, extended_at, paused_days, paused_since, resume_status, \
-     assignee_id, intake, closed_at, reminded_at, answered_on, is_test, version";
+     assignee_id, intake, reply_channel, closed_at, reminded_at, answered_on, is_test, version";
 
 impl RequestRow {
     pub fn deadline(&self) -> Deadline {
@@ -171,8 +176,10 @@ pub fn standing<'a>(
     request: &RequestRow,
     details: Option<&crate::domain::request::RightDetails>,
     events: impl IntoIterator<Item = &'a EventRow>,
+    letters_to_post: bool,
 ) -> crate::domain::Standing {
     crate::domain::Standing {
+        letters_to_post,
         status: request.status,
         extended: request.extension_months > 0,
         refusable: details.is_none_or(|d| d.may_be_refused()),

@@ -293,9 +293,12 @@ pub async fn register_page(
          (SELECT a.email FROM dpo_accounts a WHERE a.id = r.assignee_id) AS handler, \
          (SELECT MIN(e.note) FROM request_events e WHERE e.request_id = r.id AND e.kind = 'extended') \
           AS extension_reason, \
-         (SELECT COUNT(*) FROM outbox o WHERE o.request_id = r.id AND o.kind IN ('completed', 'refused')) AS answers, \
+         (SELECT COUNT(*) FROM outbox o WHERE o.request_id = r.id AND o.kind IN ('completed', 'refused')) \
+          + (SELECT COUNT(*) FROM letters l WHERE l.request_id = r.id AND l.kind IN ('completed', 'refused')) AS answers, \
          (SELECT COUNT(*) FROM outbox o WHERE o.request_id = r.id AND o.kind IN ('completed', 'refused') \
-          AND o.status = 'sent') AS answers_sent \
+          AND o.status = 'sent') \
+          + (SELECT COUNT(*) FROM letters l WHERE l.request_id = r.id AND l.kind IN ('completed', 'refused') \
+          AND l.posted_on IS NOT NULL) AS answers_sent \
          FROM requests r \
          WHERE r.received_at > $1 OR (r.received_at = $1 AND r.reference > $2) \
          ORDER BY r.received_at, r.reference LIMIT $3",

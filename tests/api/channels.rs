@@ -101,3 +101,203 @@ async fn a_request_is_recorded_from_any_channel_on_the_day_it_arrived(backend: B
 }
 
 on_both_databases!(a_request_is_recorded_from_any_channel_on_the_day_it_arrived);
+
+/// The id of the letter of `reference` of that kind.
+async fn letter_id(app: &TestApp, reference: &str, kind: &str) -> String {
+    use sqlx::Row;
+    sqlx::query(
+        "SELECT l.id FROM letters l JOIN requests r ON r.id = l.request_id \
+         WHERE r.reference = $1 AND l.kind = $2",
+    )
+    .bind(reference)
+    .bind(kind)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
+    .get("id")
+}
+
+/// A request with no email address, answered by post: every notice is a
+/// letter to print, and the day the DPO marks it posted is the proof that
+/// the subject was told; for the answer, the day it was answered.
+async fn notices_without_an_address_are_letters_marked_posted(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Smtp).await;
+    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
+    dpo.sign_in().await;
+    let today = Date::paris_of(app.clock_now());
+    let recorded = dpo.record_letter(&today.iso()).await;
+    let reference = recorded.headers()["location"]
+        .to_str()
+        .unwrap()
+        .trim_start_matches("/dpo/requests/")
+        .to_owned();
+    app.every_email_sent().await;
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM outbox WHERE kind <> 'verification_code'")
+            .await,
+        0,
+        "no email: the subject gave none"
+    );
+    let acknowledgment = letter_id(&app, &reference, "acknowledgment").await;
+    let page = dpo.page(&format!("/dpo/requests/{reference}")).await;
+    assert!(
+        page.contains(&format!("/dpo/letters/{acknowledgment}")),
+        "{page}"
+    );
+    assert!(page.contains("à poster"), "{page}");
+    let queue = dpo.page("/dpo").await;
+    assert!(
+        queue.contains(r#"data-figure="letters-to-post" class="count">1<"#),
+        "{queue}"
+    );
+
+    // The letter prints with the letterhead, the person's postal address,
+    // the reference and the due date.
+    let letter = dpo.page(&format!("/dpo/letters/{acknowledgment}")).await;
+    for expected in [
+        "SOFACTO SAS",
+        "Paul Durand",
+        "3 rue Basse, 34000 Montpellier",
+        reference.as_str(),
+        "Échéance",
+    ] {
+        assert!(letter.contains(expected), "{expected}: {letter}");
+    }
+
+    // Posted tomorrow, or before it was printed: refused.
+    for day in [today.add_days(1), today.add_days(-1)] {
+        let refused = dpo
+            .act(
+                &reference,
+                "mark-posted",
+                "received",
+                &[
+                    ("form[letter]", &acknowledgment),
+                    ("form[posted_on]", &day.iso()),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status(), 200, "{day:?}");
+    }
+    dpo.done(
+        &reference,
+        "mark-posted",
+        "received",
+        &[
+            ("form[letter]", &acknowledgment),
+            ("form[posted_on]", &today.iso()),
+        ],
+    )
+    .await;
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'request.letter_posted'")
+            .await,
+        1
+    );
+    let page = dpo.page(&format!("/dpo/requests/{reference}")).await;
+    assert!(
+        !page.contains("/mark-posted\""),
+        "nothing left to post: {page}"
+    );
+
+    // The answer is a letter too; the request is answered when it leaves.
+    dpo.done(&reference, "start", "received", &[]).await;
+    dpo.done(
+        &reference,
+        "complete",
+        "in_progress",
+        &[(
+            "form[summary]",
+            "Vous ne recevrez plus de courriers commerciaux.",
+        )],
+    )
+    .await;
+    assert_eq!(stored(&app, &reference, "answered_on").await, None);
+    let answer = letter_id(&app, &reference, "completed").await;
+    let letter = dpo.page(&format!("/dpo/letters/{answer}")).await;
+    assert!(
+        letter.contains("Vous ne recevrez plus de courriers commerciaux."),
+        "{letter}"
+    );
+    app.clock
+        .advance(std::time::Duration::from_secs(2 * 86_400));
+    dpo.sign_in().await;
+    let posted_on = today.add_days(2);
+    dpo.done(
+        &reference,
+        "mark-posted",
+        "completed",
+        &[
+            ("form[letter]", &answer),
+            ("form[posted_on]", &posted_on.iso()),
+        ],
+    )
+    .await;
+    assert_eq!(
+        stored(&app, &reference, "answered_on").await,
+        Some(posted_on.iso())
+    );
+    assert_eq!(
+        stored(&app, &reference, "status").await.as_deref(),
+        Some("completed")
+    );
+
+    // The evidence file holds each letter with its posting day.
+    let (_, evidence) = crate::helpers::download(
+        dpo.post(&format!("/dpo/requests/{reference}/evidence"), &[])
+            .await,
+    )
+    .await;
+    let evidence: serde_json::Value = serde_json::from_str(&evidence).unwrap();
+    let letters = evidence["document"]["letters"].as_array().unwrap();
+    assert_eq!(letters.len(), 2);
+    let posted = |kind: &str| {
+        letters
+            .iter()
+            .find(|l| l["kind"] == kind)
+            .map(|l| l["posted_on"].clone())
+    };
+    assert_eq!(posted("acknowledgment"), Some(today.iso().into()));
+    assert_eq!(posted("completed"), Some(posted_on.iso().into()));
+}
+
+/// A visit: the acknowledgment is emailed as asked, and also printed as
+/// the dated receipt handed over.
+async fn a_visit_gets_a_printed_receipt(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Smtp).await;
+    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
+    dpo.sign_in().await;
+    let today = Date::paris_of(app.clock_now()).iso();
+    let fields = vec![
+        ("form[submission_key]", "k-visit-receipt"),
+        ("form[right]", "access"),
+        ("form[first_name]", "Inès"),
+        ("form[last_name]", "Garcia"),
+        ("form[relation]", "client"),
+        ("form[reply_channel]", "email"),
+        ("form[lang]", "fr"),
+        ("form[scope]", "all"),
+        ("intake[channel]", "in_person"),
+        ("intake[arrived_on]", today.as_str()),
+        ("intake[email]", "ines.garcia@example.org"),
+        ("intake[late_reason]", ""),
+    ];
+    let response = dpo.post("/dpo/new", &fields).await;
+    assert_eq!(response.status(), 303);
+    app.every_email_sent().await;
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'acknowledgment'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM letters WHERE kind = 'acknowledgment'")
+            .await,
+        1
+    );
+}
+
+on_both_databases!(
+    notices_without_an_address_are_letters_marked_posted,
+    a_visit_gets_a_printed_receipt,
+);

@@ -11,6 +11,7 @@ pub mod signin;
 
 pub use emails::FailedEmailsPage;
 pub use pages::dashboard::{self, DashboardPage};
+pub use pages::letter::LetterPage;
 pub use pages::queue::QueuePage;
 pub use pages::record::RecordPage;
 pub use pages::request::ConsoleRequestPage;
@@ -158,14 +159,6 @@ pub fn upload_routes() -> Router<AppState> {
         "/dpo/requests/{reference}/attach",
         post(actions::files::attach),
     )
-}
-
-/// The reminder to a subject who has not answered for 14 days.
-pub fn reminder_email(
-    state: &AppState,
-    request: &crate::requests::RequestRow,
-) -> Option<crate::email::OutgoingEmail> {
-    crate::requests::letters::Letters::new(state, request).reminder()
 }
 
 /// A post without fields.

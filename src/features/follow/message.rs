@@ -7,7 +7,7 @@ use crate::error::AppError;
 use crate::files::{Upload, UploadError, kind_of};
 use crate::i18n::subject;
 use crate::requests::change::NewFile;
-use crate::requests::letters::Letters;
+use crate::requests::notices::Notices;
 use crate::requests::{self, Change, ChangeError, DeadlineEffect};
 use crate::state::AppState;
 use crate::web::form::{FormReply, Notice};
@@ -120,7 +120,7 @@ async fn message(
     change.note = (!text.is_empty()).then_some(text);
     change
         .emails
-        .push(Letters::new(state, &request).subject_wrote(answering));
+        .push(Notices::new(state, &request).subject_wrote(answering));
     match requests::apply(state, &request, change).await {
         Ok(_) => Ok(FormReply::go(format!(
             "/my-requests/{}?sent=1",

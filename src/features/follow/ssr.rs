@@ -2,7 +2,7 @@ use super::*;
 use crate::domain::{Actor, Date, Email, EventKind, Reference, Status};
 use crate::i18n::{current_lang, subject};
 use crate::requests::dossier::{self, SharedFileLine, SubjectDossier};
-use crate::requests::letters::Letters;
+use crate::requests::notices::Notices;
 use crate::requests::{self, Change, ChangeError, EventRow, RequestRow, read};
 use crate::state::{AppState, request_context};
 use crate::web::form::Notice;
@@ -98,7 +98,7 @@ pub async fn withdraw(form: WithdrawForm) -> Result<FormReply, AppError> {
     };
     let mut change = Change::event(EventKind::Withdrawn, Actor::Subject);
     change.to = Some(Status::Withdrawn);
-    change.emails = Letters::new(&state, &request).withdrawn(&email);
+    change.emails = Notices::new(&state, &request).withdrawn(&email);
     match requests::apply(&state, &request, change).await {
         Ok(_) => Ok(FormReply::go(format!("/my-requests/{}", request.reference))),
         Err(ChangeError::NotAllowed { .. } | ChangeError::ChangedMeanwhile) => Ok(

@@ -212,12 +212,27 @@ where
     }
 }
 
+/// A port for a server a test starts a moment later (an SMTP sink, a
+/// portal). Taken below the kernel's ephemeral range (32768 and up), where
+/// no `bind(0)` of another test can land meanwhile, and never twice in
+/// this process: asking the kernel for a free port and releasing it let
+/// two tests' servers race for the same one, and a sink that lost the race
+/// left its test sending to another test's server.
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    const FIRST: u32 = 20_000;
+    const SPAN: u32 = 12_000;
+    // Processes that run at once (a bench beside the tests) start apart.
+    let start = std::process::id() % SPAN;
+    loop {
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        assert!(n < SPAN, "no free port left below 32000");
+        let port = (FIRST + (start + n) % SPAN) as u16;
+        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
 }
 
 /// A fresh database on the PostgreSQL server named by

@@ -14,10 +14,11 @@ use crate::domain::{Actor, Date, ErrorCode, EventKind, FieldErrors, Reference, R
 use crate::error::AppError;
 use crate::features::dpo::signin::console_session::{Dpo, require_dpo};
 use crate::i18n::{console, current_lang};
-use crate::requests::letters::Letters;
+use crate::requests::notices::Notices;
 use crate::requests::{self, Change, ChangeError, DeadlineEffect, RequestRow};
 use crate::state::{AppState, request_context};
 use crate::web::form::{FormReply, Notice};
+use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
 /// Every action's fields: one form type, so that a refused form comes back
@@ -52,6 +53,9 @@ pub struct ActionForm {
     pub no_recipients: String,
     /// "1" marks the request as a test; empty unmarks it.
     pub test: String,
+    /// The letter marked posted, and the day.
+    pub letter: String,
+    pub posted_on: String,
     pub lift_on: String,
     pub told_name: String,
     pub told_on: String,
@@ -140,7 +144,15 @@ pub async fn act(
     }
     let details = crate::requests::read::details(&state.pool, &request.id).await?;
     let events = crate::requests::read::events(&state.pool, &request.id).await?;
-    let standing = requests::standing(&request, details.as_ref(), &events);
+    let mut conn = state.pool.acquire().await.context("console: connect")?;
+    let letters = crate::requests::post::of_request(&mut conn, &request.id).await?;
+    drop(conn);
+    let standing = requests::standing(
+        &request,
+        details.as_ref(),
+        &events,
+        letters.iter().any(|l| l.posted_on.is_none()),
+    );
     if !action.allowed(&standing) {
         return Ok(not_allowed());
     }
@@ -150,7 +162,7 @@ pub async fn act(
     {
         return Ok(not_allowed());
     }
-    let change = match build(&state, &dpo, &request, action, &form).await? {
+    let change = match build(&state, &dpo, &request, action, &form, &letters).await? {
         Ok(change) => change,
         Err(errors) => return Ok(FormReply::invalid(errors)),
     };
@@ -172,13 +184,14 @@ async fn build(
     request: &RequestRow,
     action: Action,
     form: &ActionForm,
+    letters: &[crate::requests::post::Letter],
 ) -> Result<Result<Change, FieldErrors>, AppError> {
     let mut errors = FieldErrors::default();
     let today = Date::paris_of(state.clock.now());
     let mut change = Change::event(EventKind::Received, Actor::Dpo);
     change.actor_id = Some(dpo.account_id.clone());
     change.to = action.target();
-    let mail = Letters::new(state, request);
+    let mail = Notices::new(state, request);
     match action {
         Action::CheckIdentity => change.event = EventKind::IdentityCheckStarted,
         Action::Start => change.event = EventKind::ProcessingStarted,
@@ -187,7 +200,7 @@ async fn build(
             change.event = EventKind::InformationRequested;
             change.clock = DeadlineEffect::Pause;
             if let Some(reason) = reason {
-                change.emails.extend(mail.information_requested(&reason));
+                change.tell(mail.information_requested(&reason));
                 change.note = Some(reason);
             }
         }
@@ -226,7 +239,7 @@ async fn build(
                     .deadline()
                     .after(change.clock, request.received_on, today)
                     .running_due(request.received_on, today);
-                change.emails.extend(mail.extended(months, due, &reason));
+                change.tell(mail.extended(months, due, &reason));
                 change.detail =
                     Some(serde_json::json!({ "months": months, "due_on": due.iso() }).to_string());
                 change.note = Some(reason);
@@ -242,9 +255,7 @@ async fn build(
                 true,
             );
             if let Some(question) = question {
-                change
-                    .emails
-                    .extend(mail.clarification_requested(&question));
+                change.tell(mail.clarification_requested(&question));
                 change.note = Some(question);
             }
         }
@@ -297,7 +308,7 @@ async fn build(
             };
             let reason = text(&mut errors, "lift_reason", &form.lift_reason, true);
             if let (Some(from), Some(reason)) = (from, reason) {
-                change.emails.extend(mail.restriction_lifted(from, &reason));
+                change.tell(mail.restriction_lifted(from, &reason));
                 change.detail = Some(serde_json::json!({ "from": from.iso() }).to_string());
                 change.note = Some(reason);
             }
@@ -305,8 +316,32 @@ async fn build(
         Action::Message => {
             change.event = EventKind::DpoMessage;
             if let Some(message) = text(&mut errors, "message", &form.message, true) {
-                change.emails.extend(mail.message(&message));
+                change.tell(mail.message(&message));
                 change.note = Some(message);
+            }
+        }
+        Action::MarkPosted => {
+            // Posted on a day between its printing and today.
+            change.event = EventKind::LetterPosted;
+            change.visible_to_subject = false;
+            let letter = letters
+                .iter()
+                .find(|l| l.id == form.letter.trim() && l.posted_on.is_none());
+            if letter.is_none() {
+                errors.add("letter", ErrorCode::InvalidChoice);
+            }
+            let on = Date::parse_iso(form.posted_on.trim()).filter(|on| {
+                *on <= today && letter.is_none_or(|l| *on >= Date::paris_of(l.created_at))
+            });
+            if on.is_none() {
+                errors.add("posted_on", ErrorCode::InvalidDate);
+            }
+            if let (Some(letter), Some(on)) = (letter, on) {
+                change.posted = Some((letter.id.clone(), on));
+                change.detail = Some(
+                    serde_json::json!({ "letter": letter.id, "kind": letter.kind.slug(), "posted_on": on.iso() })
+                        .to_string(),
+                );
             }
         }
         Action::MarkTest => {
@@ -347,9 +382,7 @@ async fn build(
                 files,
             );
             if let (Some(summary), Some(outcome)) = (summary, outcome) {
-                change
-                    .emails
-                    .extend(mail.completed(&summary, &outcome, files));
+                change.tell(mail.completed(&summary, &outcome, files));
                 change.outcome = Some(outcome);
                 change.note = Some(summary);
             }
@@ -381,7 +414,7 @@ async fn build(
                     reason,
                     explanation: explanation.clone(),
                 };
-                change.emails.extend(mail.refused(reason, &explanation));
+                change.tell(mail.refused(reason, &explanation));
                 change.outcome = Some(outcome);
                 change.note = Some(explanation);
             }

@@ -182,6 +182,23 @@ pub async fn export_evidence(
             })
         })
         .collect();
+    // Letters: what went by post, and the day the DPO recorded it posted
+    // (the proof that the subject was told).
+    let letters: Vec<serde_json::Value> = dossier
+        .letters
+        .iter()
+        .map(|l| {
+            serde_json::json!({
+                "id": l.id,
+                "kind": l.kind.slug(),
+                "subject": l.subject,
+                "text": l.text,
+                "created_at": l.created_at,
+                "posted_on": l.posted_on,
+                "posted_by": l.posted_by,
+            })
+        })
+        .collect();
     let audit_rows = &dossier.audit;
     let document = serde_json::json!({
         "format": "sofacto-privacy-portal/evidence/1",
@@ -190,6 +207,7 @@ pub async fn export_evidence(
         "request": request_json,
         "timeline": timeline,
         "emails": emails,
+        "letters": letters,
         "files": files,
         "audit": serde_json::to_value(audit_rows).context("evidence: audit entries as JSON")?,
     });

@@ -3,6 +3,7 @@
 //! console's navigation.
 
 pub mod dashboard;
+pub mod letter;
 pub mod queue;
 pub mod record;
 pub mod request;

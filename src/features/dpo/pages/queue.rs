@@ -52,7 +52,8 @@ pub fn QueuePage() -> impl IntoView {
         let filter = Filter::parse(&query);
         let (rows, more) = queue::page(&state.pool, &filter, &dpo.account_id, today).await?;
         let counts = queue::counts(&state.pool, &dpo.account_id, today).await?;
-        Ok(view! { <QueueView query filter rows more counts today /> })
+        let letters = crate::requests::post::to_post(&state.pool, 50).await?;
+        Ok(view! { <QueueView query filter rows more counts today letters /> })
     })
 }
 
@@ -64,6 +65,11 @@ fn QueueView(
     more: bool,
     counts: Counts,
     today: Date,
+    /// The letters to post (the first 50) and how many there are.
+    letters: (
+        Vec<(String, crate::email::EmailKind, crate::clock::Millis)>,
+        i64,
+    ),
 ) -> impl IntoView {
     let lang = current_lang();
     let quick = |label: crate::i18n::Text, count: i64, set: &dyn Fn(&mut QueueQuery)| {
@@ -90,7 +96,24 @@ fn QueueView(
                 {quick(console::FILTER_WEEK, counts.week, &|q| q.due = "week".into())}
                 {quick(console::FILTER_MINE, counts.mine, &|q| q.who = "mine".into())}
                 {quick(console::FILTER_UNASSIGNED, counts.unassigned, &|q| q.who = "unassigned".into())}
+                {(letters.1 > 0).then(|| view! {
+                    <li><a href="#letters-to-post">{console::LETTERS_TO_POST_TITLE.get(lang)} " " <span class="count" data-figure="letters-to-post">{letters.1}</span></a></li>
+                })}
             </ul>
+            {(!letters.0.is_empty()).then(|| view! {
+                <details id="letters-to-post" class="letters-to-post">
+                    <summary>{console::LETTERS_TO_POST_TITLE.get(lang)} " (" {letters.1} ")"</summary>
+                    <ul class="plain-list">
+                        {letters.0.iter().map(|(reference, kind, at)| view! {
+                            <li>
+                                <a href=format!("/dpo/requests/{reference}#letters")>{reference.clone()}</a>
+                                " — " {crate::i18n::console_labels::email_kind(*kind).get(lang)}
+                                " — " {crate::domain::paris_date_time(*at)}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </details>
+            })}
             <p class="muted counts-line">
                 {counts.by_status.iter().map(|(status, n)| format!("{} : {n}", status.label().get(lang))).collect::<Vec<_>>().join(" · ")}
                 <br />

@@ -21,6 +21,7 @@ pub struct RequestData {
     pub events: Vec<(EventRow, Option<String>)>,
     pub emails: Vec<EmailLine>,
     pub files: Vec<FileLine>,
+    pub letters: Vec<crate::requests::post::Letter>,
     pub earlier: Vec<EarlierLine>,
     /// The DPO accounts a request can be assigned to.
     pub accounts: Vec<(String, String)>,
@@ -77,6 +78,7 @@ pub async fn load(
         events,
         emails: dossier.emails,
         files: dossier.files,
+        letters: dossier.letters,
         earlier,
         accounts,
         audit,

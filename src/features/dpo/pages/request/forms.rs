@@ -72,11 +72,10 @@ pub(super) fn Actions(
     posted: Option<Posted<ActionForm>>,
 ) -> impl IntoView {
     let lang = current_lang();
-    let _ = today;
     let mut forms: Vec<AnyView> = Vec::new();
     let closed = data.status.is_closed();
     for action in Action::offered(data.standing) {
-        forms.push(action_block(&data, &posted, action));
+        forms.push(action_block(&data, &posted, action, today));
         // A reply file is not an action of its own: it is offered beside
         // the assignment, and after closing as an addendum.
         if action == Action::Assign {
@@ -103,7 +102,12 @@ pub(super) fn Actions(
 
 /// One offered action: its title and hint, its form and its fields. The
 /// match is exhaustive, so an action cannot exist without its form.
-fn action_block(d: &ActionsData, p: &Option<Posted<ActionForm>>, action: Action) -> AnyView {
+fn action_block(
+    d: &ActionsData,
+    p: &Option<Posted<ActionForm>>,
+    action: Action,
+    today: Date,
+) -> AnyView {
     let lang = current_lang();
     let texts = action_texts(action);
     let (block, button) = match action {
@@ -178,6 +182,24 @@ fn action_block(d: &ActionsData, p: &Option<Posted<ActionForm>>, action: Action)
         Action::Message => {
             let typed = typed(|f| &f.message);
             Box::new(move || textarea("message", console::F_MESSAGE, typed, true).into_any())
+        }
+        Action::MarkPosted => {
+            let letters = d.letters_to_post.clone();
+            let chosen = typed(|f| &f.letter);
+            let on = value(p, action, |f| &f.posted_on, today.iso());
+            Box::new(move || {
+                view! {
+                    <div class="field">
+                        <label for="letter">{console::F_LETTER.get(lang)}</label>
+                        <select id="letter" name="form[letter]">
+                            {letters.iter().map(|(id, what)| view! { <option value=id.clone() selected=*id == chosen>{what.clone()}</option> }).collect_view()}
+                        </select>
+                        <FieldError field="letter".to_owned() />
+                    </div>
+                    <crate::web::fields::TextField field="posted_on" label=console::F_POSTED_ON value=on input_type="date" required=true />
+                }
+                .into_any()
+            })
         }
         Action::MarkTest => {
             // As posted when the form comes back, else the stored mark.

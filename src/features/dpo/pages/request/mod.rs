@@ -209,6 +209,28 @@ fn RequestView(
             }}
         </section>
 
+        <section class="page console" id="letters">
+            <h2>{console::LETTERS_TITLE.get(lang)}</h2>
+            {if data.letters.is_empty() {
+                view! { <p>{console::LETTERS_NONE.get(lang)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="plain-list">
+                        {data.letters.iter().map(|letter| view! {
+                            <li data-letter=letter.id.clone()>
+                                {email_kind_label(letter.kind.slug()).get(lang)} " — " {paris_date_time(letter.created_at)} " — "
+                                {match &letter.posted_on {
+                                    Some(on) => view! { <span>{console::LETTER_POSTED_ON.with(lang, &[("date", on)])}</span> }.into_any(),
+                                    None => view! { <span class="badge badge--soon">{console::LETTER_TO_POST.get(lang)}</span> }.into_any(),
+                                }}
+                                " — " <a href=format!("/dpo/letters/{}", letter.id)>{console::LETTER_PRINT.get(lang)}</a>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+
         <section class="page console">
             <h2>{console::FILES_TITLE.get(lang)}</h2>
             {if data.files.is_empty() {
@@ -269,6 +291,7 @@ impl RequestData {
             &self.row,
             self.details.as_ref(),
             self.events.iter().map(|(e, _)| e),
+            self.letters.iter().any(|l| l.posted_on.is_none()),
         )
     }
 
@@ -295,6 +318,21 @@ impl RequestData {
             accounts: self.accounts.clone(),
             standing: self.standing(),
             test: self.row.is_test != 0,
+            letters_to_post: self
+                .letters
+                .iter()
+                .filter(|l| l.posted_on.is_none())
+                .map(|l| {
+                    (
+                        l.id.clone(),
+                        format!(
+                            "{} — {}",
+                            email_kind_label(l.kind.slug()).get(current_lang()),
+                            paris_date_time(l.created_at)
+                        ),
+                    )
+                })
+                .collect(),
             propose_identity_close,
             late_since,
         }
@@ -314,6 +352,8 @@ pub(super) struct ActionsData {
     standing: Standing,
     /// Marked as a test.
     test: bool,
+    /// The letters not marked posted yet: (id, what and when).
+    letters_to_post: Vec<(String, String)>,
     /// Awaiting a proof of identity past `PORTAL_IDENTITY_WAIT_DAYS`: the
     /// refusal form starts on "identity not established".
     propose_identity_close: bool,

@@ -1,14 +1,18 @@
-//! Every email about a request, composed in one place: on filing (the
+//! Every notice about a request, composed in one place: on filing (the
 //! acknowledgment and the DPO's notice), on each decision, and on the
-//! subject's own changes (a message, a withdrawal). Subject emails are in
-//! the request's language and go to its address when it has one. Filing
-//! queues these itself; changes carry them in `Change.emails`, which
-//! their callers fill from here.
+//! subject's own changes (a message, a withdrawal). A notice to the
+//! subject is in the request's language; it goes by email to the
+//! request's address, or becomes a letter to print and post
+//! (`requests::post`) when there is no address or the subject asked for a
+//! postal reply. Filing stores these itself; changes carry them
+//! (`Change::tell`), which their callers fill from here.
 
 use crate::config::Config;
+use crate::domain::choice::{Channel, IntakeChannel};
 use crate::domain::outcome::{AccessItem, Outcome, RefusalReason};
 use crate::domain::{Controller, Date, Email};
 use crate::email::OutgoingEmail;
+use crate::email::templates::Composed;
 use crate::email::templates::RequestFacts;
 use crate::email::templates::{self, About};
 use crate::i18n::console_labels;
@@ -16,16 +20,16 @@ use crate::i18n::{Label, console, long_date};
 use crate::requests::RequestRow;
 use crate::state::AppState;
 
-pub struct Letters<'a> {
+pub struct Notices<'a> {
     request: &'a RequestRow,
     follow_link: String,
     console_link: String,
     controller: Controller,
 }
 
-impl<'a> Letters<'a> {
+impl<'a> Notices<'a> {
     pub fn new(state: &AppState, request: &'a RequestRow) -> Self {
-        Letters {
+        Notices {
             request,
             follow_link: state
                 .config
@@ -47,23 +51,23 @@ impl<'a> Letters<'a> {
         }
     }
 
-    /// An email to the subject, if the request has an address.
-    fn to_subject(
-        &self,
-        build: impl FnOnce(About, &crate::domain::Email) -> OutgoingEmail,
-    ) -> Option<OutgoingEmail> {
-        self.request
-            .email
-            .0
-            .as_ref()
-            .map(|to| build(self.about(), to))
+    /// A notice to the subject: an email to the request's address, or a
+    /// letter when it has none or the subject wants a postal reply.
+    fn to_subject(&self, build: impl FnOnce(About) -> Composed) -> Notice {
+        let composed = build(self.about());
+        match &self.request.email.0 {
+            Some(to) if self.request.reply_channel != Channel::Postal => {
+                Notice::Email(composed.to(to))
+            }
+            _ => Notice::Letter(composed),
+        }
     }
 
     /// The subject withdrew: their confirmation (to the verified address
     /// `to`) and the DPO's notice.
     pub fn withdrawn(&self, to: &Email) -> Vec<OutgoingEmail> {
         vec![
-            templates::withdrawn(self.about(), to),
+            templates::withdrawn(self.about()).to(to),
             templates::dpo_withdrawn(
                 &self.request.reference,
                 self.request.right,
@@ -84,36 +88,31 @@ impl<'a> Letters<'a> {
         )
     }
 
-    pub fn information_requested(&self, reason: &str) -> Option<OutgoingEmail> {
-        self.to_subject(|about, to| templates::information_requested(about, to, reason))
+    pub fn information_requested(&self, reason: &str) -> Notice {
+        self.to_subject(|about| templates::information_requested(about, reason))
     }
 
-    pub fn reminder(&self) -> Option<OutgoingEmail> {
+    pub fn reminder(&self) -> Notice {
         self.to_subject(templates::information_reminder)
     }
 
-    pub fn restriction_lifted(&self, from: Date, reason: &str) -> Option<OutgoingEmail> {
-        self.to_subject(|about, to| templates::restriction_lifted(about, to, from, reason))
+    pub fn restriction_lifted(&self, from: Date, reason: &str) -> Notice {
+        self.to_subject(|about| templates::restriction_lifted(about, from, reason))
     }
 
-    pub fn clarification_requested(&self, question: &str) -> Option<OutgoingEmail> {
-        self.to_subject(|about, to| templates::clarification_requested(about, to, question))
+    pub fn clarification_requested(&self, question: &str) -> Notice {
+        self.to_subject(|about| templates::clarification_requested(about, question))
     }
 
-    pub fn message(&self, message: &str) -> Option<OutgoingEmail> {
-        self.to_subject(|about, to| templates::dpo_message(about, to, message))
+    pub fn message(&self, message: &str) -> Notice {
+        self.to_subject(|about| templates::dpo_message(about, message))
     }
 
-    pub fn extended(&self, months: u32, due: Date, reason: &str) -> Option<OutgoingEmail> {
-        self.to_subject(|about, to| templates::extended(about, to, months, due, reason))
+    pub fn extended(&self, months: u32, due: Date, reason: &str) -> Notice {
+        self.to_subject(|about| templates::extended(about, months, due, reason))
     }
 
-    pub fn completed(
-        &self,
-        summary: &str,
-        outcome: &Outcome,
-        files: usize,
-    ) -> Option<OutgoingEmail> {
+    pub fn completed(&self, summary: &str, outcome: &Outcome, files: usize) -> Notice {
         let lang = self.request.lang;
         let mut details = Vec::new();
         let mut partial = false;
@@ -176,42 +175,51 @@ impl<'a> Letters<'a> {
                 ));
             }
         }
-        self.to_subject(|about, to| {
-            templates::completed(about, to, summary, details, files, partial)
-        })
+        self.to_subject(|about| templates::completed(about, summary, details, files, partial))
     }
 
-    pub fn refused(&self, reason: RefusalReason, explanation: &str) -> Option<OutgoingEmail> {
+    pub fn refused(&self, reason: RefusalReason, explanation: &str) -> Notice {
         let reason = reason.label().get(self.request.lang);
-        self.to_subject(|about, to| templates::refused(about, to, reason, explanation))
+        self.to_subject(|about| templates::refused(about, reason, explanation))
     }
 }
 
-/// The emails of a new request: the acknowledgment to the subject's
-/// address when there is one, and the DPO's notice for a request filed on
-/// the portal (one the DPO recorded needs no notice).
+/// A notice to the subject, as it goes.
+pub enum Notice {
+    Email(OutgoingEmail),
+    /// To print and post (`requests::post`).
+    Letter(Composed),
+}
+
+/// The notices of a new request: the acknowledgment, by email to the
+/// subject's address unless they want a postal reply or gave none (then a
+/// letter); a request made in person also gets its acknowledgment as a
+/// letter, the dated receipt handed over. And the DPO's notice for a
+/// request filed on the portal (one the DPO recorded needs no notice).
 pub fn filed(
     config: &Config,
     lang: crate::domain::Lang,
     facts: &RequestFacts,
     to: Option<&Email>,
-    notify_dpo: bool,
-) -> Vec<OutgoingEmail> {
+    reply: Channel,
+    intake: IntakeChannel,
+) -> (Vec<OutgoingEmail>, Vec<Composed>) {
     let controller = config.controller();
-    let mut emails = Vec::new();
-    if let Some(to) = to {
-        let follow = config.link(&format!("/my-requests/{}", facts.reference));
-        emails.push(templates::acknowledgment(
-            lang,
-            to,
-            facts,
-            &follow,
-            &controller,
-        ));
+    let (mut emails, mut letters) = (Vec::new(), Vec::new());
+    let follow = config.link(&format!("/my-requests/{}", facts.reference));
+    let acknowledgment = templates::acknowledgment(lang, facts, &follow, &controller);
+    match to {
+        Some(to) if reply != Channel::Postal => {
+            if intake == IntakeChannel::InPerson {
+                letters.push(acknowledgment.clone());
+            }
+            emails.push(acknowledgment.to(to));
+        }
+        _ => letters.push(acknowledgment),
     }
-    if notify_dpo {
+    if intake == IntakeChannel::Portal {
         let console = config.link(&format!("/dpo/requests/{}", facts.reference));
         emails.push(templates::dpo_new_request(facts, &console, &controller));
     }
-    emails
+    (emails, letters)
 }

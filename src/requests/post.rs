@@ -1,0 +1,125 @@
+//! Letters: the notices of a request that go by post. When a request has
+//! no email address, or the subject asked for a postal reply, every notice
+//! that would have been emailed (the acknowledgment, a question, an
+//! extension, the answer…) is stored here instead, in the same transaction
+//! as its change, to be printed from the console and marked posted. The
+//! posting day is the proof that the subject was told; for an answer, it
+//! is the day the request was answered.
+
+use crate::clock::Millis;
+use crate::db::new_id;
+use crate::email::EmailKind;
+use crate::email::templates::Composed;
+use anyhow::Context;
+
+/// One letter, as the console and the evidence file read it.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct Letter {
+    pub id: String,
+    pub request_id: String,
+    #[sqlx(try_from = "String")]
+    pub kind: EmailKind,
+    pub subject: String,
+    pub text: String,
+    pub created_at: Millis,
+    /// The day it was posted (or handed over), as the DPO recorded it.
+    pub posted_on: Option<String>,
+    /// The DPO account that recorded the posting.
+    pub posted_by: Option<String>,
+}
+
+const COLUMNS: &str = "id, request_id, kind, subject, text, created_at, posted_on, posted_by";
+
+/// Stores a letter to print and post.
+pub async fn insert(
+    conn: &mut sqlx::AnyConnection,
+    request_id: &str,
+    letter: &Composed,
+    now: Millis,
+) -> anyhow::Result<String> {
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO letters (id, request_id, kind, subject, text, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&id)
+    .bind(request_id)
+    .bind(letter.kind.slug())
+    .bind(&letter.subject)
+    .bind(&letter.text)
+    .bind(now)
+    .execute(conn)
+    .await
+    .context("letters: store a letter")?;
+    Ok(id)
+}
+
+/// A request's letters, oldest first.
+pub async fn of_request(
+    conn: &mut sqlx::AnyConnection,
+    request_id: &str,
+) -> anyhow::Result<Vec<Letter>> {
+    sqlx::query_as::<_, Letter>(&format!(
+        "SELECT {COLUMNS} FROM letters WHERE request_id = $1 ORDER BY created_at, id"
+    ))
+    .bind(request_id)
+    .fetch_all(conn)
+    .await
+    .context("letters: read a request's letters")
+}
+
+/// One letter and its request's reference.
+pub async fn by_id(pool: &crate::db::Pool, id: &str) -> anyhow::Result<Option<(Letter, String)>> {
+    use sqlx::Row;
+    let Some(row) = sqlx::query(&format!(
+        "SELECT {}, r.reference FROM letters l JOIN requests r ON r.id = l.request_id WHERE l.id = $1",
+        COLUMNS
+            .split(", ")
+            .map(|c| format!("l.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
+    .bind(id)
+    .fetch_optional(pool)
+    .await
+    .context("letters: read a letter")?
+    else {
+        return Ok(None);
+    };
+    let letter = <Letter as sqlx::FromRow<_>>::from_row(&row).context("letters: a letter")?;
+    Ok(Some((letter, row.get("reference"))))
+}
+
+/// The letters waiting to be posted, oldest first (at most `limit`), with
+/// their request's reference, and how many there are.
+pub async fn to_post(
+    pool: &crate::db::Pool,
+    limit: i64,
+) -> anyhow::Result<(Vec<(String, EmailKind, Millis)>, i64)> {
+    use sqlx::Row;
+    let mut conn = pool.acquire().await.context("letters: connect")?;
+    let count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM letters WHERE posted_on IS NULL")
+        .fetch_one(&mut *conn)
+        .await
+        .context("letters: count those to post")?
+        .get("n");
+    let rows = sqlx::query(
+        "SELECT r.reference, l.kind, l.created_at FROM letters l JOIN requests r ON r.id = l.request_id \
+         WHERE l.posted_on IS NULL ORDER BY l.created_at, l.id LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await
+    .context("letters: list those to post")?;
+    Ok((
+        rows.iter()
+            .filter_map(|row| {
+                Some((
+                    row.get::<String, _>("reference"),
+                    EmailKind::parse(&row.get::<String, _>("kind"))?,
+                    row.get::<Millis, _>("created_at"),
+                ))
+            })
+            .collect(),
+        count,
+    ))
+}
