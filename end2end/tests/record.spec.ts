@@ -41,6 +41,34 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(page.getByRole("heading", { level: 1 })).toHaveText(/^Demande R-/);
       await expect(page.getByText("par courrier", { exact: false }).first()).toBeVisible();
       await expect(page.getByText("12 rue des Lilas")).toBeVisible();
+
+      // No email address: the acknowledgment is a letter to print and post.
+      const letters = page.locator("#letters");
+      await expect(letters.getByText("à poster")).toBeVisible();
+      await letters.getByRole("link", { name: "Imprimer" }).click();
+      await expect(page).toHaveURL(/\/dpo\/letters\/[0-9a-f]{32}$/);
+      const letter = page.locator("article.letter");
+      await expect(letter).toContainText("SOFACTO SAS");
+      await expect(letter).toContainText("Paul Durand");
+      await expect(letter).toContainText("12 rue des Lilas");
+      await expect(letter).toContainText("Nous avons bien reçu votre demande");
+      if (javaScriptEnabled) {
+        await shot(page, "letter-screen", "desktop");
+        // On paper only the letter shows.
+        await page.emulateMedia({ media: "print" });
+        await expect(page.locator(".console-nav")).toBeHidden();
+        await expect(page.locator(".site-header")).toBeHidden();
+        await expect(letter).toBeVisible();
+        await shot(page, "letter-print", "desktop");
+        await page.emulateMedia({ media: "screen" });
+      }
+      await page.getByRole("link", { name: "Retour à la demande" }).click();
+      const posted = page.locator('form[action$="/mark-posted"]');
+      await expect(posted.getByLabel("Postée ou remise le")).toHaveValue(new Date().toISOString().slice(0, 10));
+      await posted.getByRole("button", { name: "Enregistrer l'envoi" }).click();
+      await expect(page.getByText("Fait : Lettre postée ou remise.")).toBeVisible();
+      await expect(page.locator("#letters").getByText(/postée le \d{4}-\d{2}-\d{2}/)).toBeVisible();
+      await expect(page.locator('form[action$="/mark-posted"]')).toHaveCount(0);
     });
   });
 }
