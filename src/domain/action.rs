@@ -38,6 +38,10 @@ choice_enum! {
         /// Records the day a letter was posted (or handed over): the proof
         /// that the subject was told.
         MarkPosted = "mark-posted",
+        /// Removes a reply file attached by mistake, before it is shared.
+        RemoveFile = "remove-file",
+        /// Shares a reply file again for 7 days once its download expired.
+        ReshareFile = "reshare-file",
     }
 }
 
@@ -55,6 +59,10 @@ pub struct Standing {
     pub tells_recipients: bool,
     /// Letters printed but not marked posted yet.
     pub letters_to_post: bool,
+    /// Reply files attached and not shared yet.
+    pub unshared_files: bool,
+    /// Shared reply files whose download has expired.
+    pub expired_files: bool,
 }
 
 impl Standing {
@@ -67,6 +75,8 @@ impl Standing {
             restriction_in_force: false,
             tells_recipients: false,
             letters_to_post: false,
+            unshared_files: false,
+            expired_files: false,
         }
     }
 }
@@ -90,7 +100,9 @@ impl Action {
             | Action::LiftRestriction
             | Action::AddRecipient
             | Action::MarkTest
-            | Action::MarkPosted => None,
+            | Action::MarkPosted
+            | Action::RemoveFile
+            | Action::ReshareFile => None,
         }
     }
 
@@ -114,7 +126,9 @@ impl Action {
             // Addenda: also after closing, which they never reopen. A
             // message goes to a subject who was answered, not to one who
             // withdrew.
-            Action::Note | Action::MarkTest | Action::MarkPosted => true,
+            Action::Note | Action::MarkTest | Action::MarkPosted | Action::RemoveFile => true,
+            // Shared files come with a completion.
+            Action::ReshareFile => status == Completed,
             Action::Message => status != Withdrawn,
             Action::LiftRestriction | Action::AddRecipient => status == Completed,
         }
@@ -131,6 +145,8 @@ impl Action {
                 | Action::AddRecipient
                 | Action::MarkTest
                 | Action::MarkPosted
+                | Action::RemoveFile
+                | Action::ReshareFile
         )
     }
 
@@ -142,6 +158,8 @@ impl Action {
             && (standing.restriction_in_force || self != Action::LiftRestriction)
             && (standing.tells_recipients || self != Action::AddRecipient)
             && (standing.letters_to_post || self != Action::MarkPosted)
+            && (standing.unshared_files || self != Action::RemoveFile)
+            && (standing.expired_files || self != Action::ReshareFile)
     }
 
     /// The actions offered on a request standing so, in page order; an

@@ -23,6 +23,8 @@ choice_enum! {
         RecipientTold = "recipient_told",
         TestMarked = "test_marked",
         LetterPosted = "letter_posted",
+        FileRemoved = "file_removed",
+        FileSharedAgain = "file_shared_again",
     }
 }
 

@@ -41,6 +41,8 @@ pub fn action_texts(action: Action) -> ActionTexts {
         Action::AddRecipient => (A_ADD_RECIPIENT, Some(A_ADD_RECIPIENT_HINT), B_ADD_RECIPIENT),
         Action::MarkTest => (A_MARK_TEST, Some(A_MARK_TEST_HINT), B_MARK_TEST),
         Action::MarkPosted => (A_MARK_POSTED, Some(A_MARK_POSTED_HINT), B_MARK_POSTED),
+        Action::RemoveFile => (A_REMOVE_FILE, Some(A_REMOVE_FILE_HINT), B_REMOVE_FILE),
+        Action::ReshareFile => (A_RESHARE_FILE, Some(A_RESHARE_FILE_HINT), B_RESHARE_FILE),
     };
     ActionTexts {
         title,
@@ -112,6 +114,8 @@ pub fn event(kind: EventKind) -> Text {
         E::RecipientTold => E_RECIPIENT_TOLD,
         E::TestMarked => E_TEST_MARKED,
         E::LetterPosted => E_LETTER_POSTED,
+        E::FileRemoved => E_FILE_REMOVED,
+        E::FileSharedAgain => E_FILE_SHARED_AGAIN,
     }
 }
 

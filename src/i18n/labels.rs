@@ -108,7 +108,9 @@ impl Label for EventKind {
             | EventKind::NoteAdded
             | EventKind::FileAttached
             | EventKind::TestMarked
-            | EventKind::LetterPosted => EVENT_INTERNAL,
+            | EventKind::LetterPosted
+            | EventKind::FileRemoved => EVENT_INTERNAL,
+            EventKind::FileSharedAgain => EVENT_FILE_SHARED_AGAIN,
         }
     }
 }

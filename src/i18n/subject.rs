@@ -51,7 +51,7 @@ texts! {
     NOTICE_WAIT: "Un code vient d'être envoyé. Patientez {seconds} secondes avant d'en demander un autre." | "A code was just sent. Wait {seconds} seconds before asking for another one.";
     NOTICE_LIMITED: "Trop de codes ont été demandés pour cette adresse ou depuis cette connexion. Réessayez dans une heure." | "Too many codes were asked for this address or from this connection. Try again in an hour.";
     NOTICE_PAUSED: "L'envoi des codes est suspendu quelques instants : le portail en a envoyé beaucoup en peu de temps. Réessayez dans une heure, ou écrivez directement au délégué à la protection des données." | "Sending codes is paused for a while: the portal has sent many in a short time. Try again in an hour, or write to the data protection officer directly.";
-    LIMIT_OPEN: "Vous avez déjà {count} demandes en cours. Attendez qu'une soit traitée, ou complétez-la depuis son suivi, avant d'en déposer une autre." | "You already have {count} requests in progress. Wait until one is handled, or add to it from its page, before filing another.";
+    LIMIT_OPEN: "Vous avez déjà {count} demandes en cours sur ce portail. Attendez qu'une soit traitée, ou complétez-la depuis son suivi. Vos droits ne s'arrêtent pas là : vous pouvez aussi écrire au délégué à la protection des données, à {dpo_email} ou par courrier au {address}." | "You already have {count} requests in progress on this portal. Wait until one is handled, or add to it from its page. Your rights do not stop there: you can also write to the data protection officer, at {dpo_email} or by post to {address}.";
     LIMIT_SEE_REQUESTS: "Voir mes demandes" | "See my requests";
     LIMIT_DAY: "Trop de demandes ont été déposées aujourd'hui depuis cette adresse ou cette connexion. Réessayez demain, ou écrivez directement au délégué à la protection des données." | "Too many requests were filed today from this address or this connection. Try again tomorrow, or write to the data protection officer directly.";
     NOTICE_RESENT: "Un nouveau code est parti. Seul le dernier code reçu est valable." | "A new code is on its way. Only the latest code you received works.";
@@ -259,4 +259,5 @@ texts! {
     EVENT_REFUSED: "Votre demande est refusée" | "Your request is refused";
     EVENT_REMINDED: "Rappel : le délégué attend votre réponse" | "Reminder: the officer awaits your answer";
     EVENT_INTERNAL: "Étape interne" | "Internal step";
+    EVENT_FILE_SHARED_AGAIN: "Fichiers de la réponse de nouveau disponibles" | "Answer files available again";
 }

@@ -39,8 +39,14 @@ pub struct Change {
     pub mark_test: Option<bool>,
     /// Files stored with the change (a reply file, a subject's attachment).
     pub files: Vec<NewFile>,
-    /// Reply files shared with the subject by this change.
+    /// Reply files shared with the subject by this change: those listed in
+    /// `share_only` when it is given, else every one not shared yet.
     pub share_files: bool,
+    pub share_only: Option<Vec<String>>,
+    /// A reply file removed before it was shared (attached by mistake).
+    pub remove_file: Option<String>,
+    /// A shared reply file whose download expired, shared again from now.
+    pub reshare_file: Option<String>,
     pub emails: Vec<OutgoingEmail>,
     /// Notices that go by post (`requests::post`).
     pub letters: Vec<Composed>,
@@ -87,6 +93,9 @@ impl Change {
             emails: Vec::new(),
             letters: Vec::new(),
             posted: None,
+            share_only: None,
+            remove_file: None,
+            reshare_file: None,
         }
     }
 }
@@ -257,14 +266,70 @@ pub async fn apply(
         files.push((file_id, sha256));
     }
     if change.share_files {
-        sqlx::query(
-            "UPDATE request_files SET shared_at = $1 WHERE request_id = $2 AND direction = 'to_subject' AND shared_at IS NULL",
+        match &change.share_only {
+            None => {
+                sqlx::query(
+                    "UPDATE request_files SET shared_at = $1 WHERE request_id = $2 AND direction = 'to_subject' AND shared_at IS NULL",
+                )
+                .bind(now)
+                .bind(&request.id)
+                .execute(&mut *tx)
+                .await
+                .context("change: share the reply files")?;
+            }
+            Some(ids) => {
+                for id in ids {
+                    sqlx::query(
+                        "UPDATE request_files SET shared_at = $1 WHERE id = $2 AND request_id = $3 \
+                         AND direction = 'to_subject' AND shared_at IS NULL",
+                    )
+                    .bind(now)
+                    .bind(id)
+                    .bind(&request.id)
+                    .execute(&mut *tx)
+                    .await
+                    .context("change: share a reply file")?;
+                }
+            }
+        }
+    }
+    // Removed before it was shared: its content goes; the audit entry
+    // keeps its SHA-256.
+    if let Some(id) = &change.remove_file {
+        let removed = sqlx::query(
+            "SELECT sha256 FROM request_files WHERE id = $1 AND request_id = $2 AND direction = 'to_subject' AND shared_at IS NULL",
+        )
+        .bind(id)
+        .bind(&request.id)
+        .fetch_optional(&mut *tx)
+        .await
+        .context("change: find the file to remove")?;
+        let Some(removed) = removed else {
+            tx.rollback().await.context("change: roll back")?;
+            return Err(ChangeError::ChangedMeanwhile);
+        };
+        sqlx::query("DELETE FROM request_files WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .context("change: remove a file")?;
+        files.push((id.clone(), sqlx::Row::get(&removed, "sha256")));
+    }
+    if let Some(id) = &change.reshare_file {
+        let shared = sqlx::query(
+            "UPDATE request_files SET shared_at = $1 WHERE id = $2 AND request_id = $3 \
+             AND direction = 'to_subject' AND shared_at IS NOT NULL",
         )
         .bind(now)
+        .bind(id)
         .bind(&request.id)
         .execute(&mut *tx)
         .await
-        .context("change: share the reply files")?;
+        .context("change: share a file again")?;
+        if shared.rows_affected() != 1 {
+            tx.rollback().await.context("change: roll back")?;
+            return Err(ChangeError::ChangedMeanwhile);
+        }
     }
     for letter in &change.letters {
         super::post::insert(&mut tx, &request.id, letter, now).await?;

@@ -172,14 +172,7 @@ pub async fn read(
         sent_at: e.sent_at,
     }})
     .collect();
-    let files = sqlx::query_as::<_, FileLine>(
-        "SELECT id, direction, name, content_type, size, sha256, created_at, shared_at FROM request_files \
-         WHERE request_id = $1 ORDER BY created_at, id",
-    )
-    .bind(&row.id)
-    .fetch_all(&mut *conn)
-    .await
-    .context("dossier: read the files")?;
+    let files = files_of(&mut *conn, &row.id).await?;
     let letters = super::post::of_request(&mut *conn, &row.id).await?;
     let audit = crate::audit::trail(&mut *conn, reference.as_str()).await?;
     let details = serde_json::from_str(&submitted.details).ok();
@@ -199,6 +192,21 @@ pub async fn read(
         letters,
         audit,
     }))
+}
+
+/// A request's files (never their content), oldest first.
+pub async fn files_of(
+    conn: &mut sqlx::AnyConnection,
+    request_id: &str,
+) -> anyhow::Result<Vec<FileLine>> {
+    sqlx::query_as::<_, FileLine>(
+        "SELECT id, direction, name, content_type, size, sha256, created_at, shared_at FROM request_files \
+         WHERE request_id = $1 ORDER BY created_at, id",
+    )
+    .bind(request_id)
+    .fetch_all(conn)
+    .await
+    .context("dossier: read the files")
 }
 
 /// What the subject's follow page may show of one of their requests: the

@@ -23,7 +23,6 @@ use crate::clock::Millis;
 use crate::db::new_id;
 use crate::domain::{Actor, Date, Email, EventKind, Lang, Reference, RightKind, Status};
 use anyhow::Context;
-use sqlx::Row;
 
 /// A nullable column read into a domain type.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -177,9 +176,21 @@ pub fn standing<'a>(
     details: Option<&crate::domain::request::RightDetails>,
     events: impl IntoIterator<Item = &'a EventRow>,
     letters_to_post: bool,
+    files: &[dossier::FileLine],
+    now: Millis,
 ) -> crate::domain::Standing {
+    let replies = || {
+        files
+            .iter()
+            .filter(|f| f.direction == crate::domain::choice::FileDirection::ToSubject)
+    };
     crate::domain::Standing {
         letters_to_post,
+        unshared_files: replies().any(|f| f.shared_at.is_none()),
+        expired_files: replies().any(|f| {
+            f.shared_at
+                .is_some_and(|at| now >= at + DOWNLOAD_DAYS * 86_400_000)
+        }),
         status: request.status,
         extended: request.extension_months > 0,
         refusable: details.is_none_or(|d| d.may_be_refused()),
@@ -187,6 +198,10 @@ pub fn standing<'a>(
         tells_recipients: request.right.tells_recipients(),
     }
 }
+
+/// How long a shared reply file can be downloaded (and again, once shared
+/// again).
+pub const DOWNLOAD_DAYS: i64 = 7;
 
 pub const EVENT_COLUMNS: &str = "id, kind, actor, actor_id, at, note, detail, visible_to_subject";
 
@@ -274,17 +289,4 @@ pub(crate) async fn audit_event(
         }));
     crate::audit::append(conn, at, &entry).await?;
     Ok(())
-}
-
-/// How many reply files, not yet shared, a completion would share.
-pub async fn files_to_share(pool: &crate::db::Pool, request_id: &str) -> anyhow::Result<usize> {
-    let count: i64 = sqlx::query(
-        "SELECT COUNT(*) AS n FROM request_files WHERE request_id = $1 AND direction = 'to_subject' AND shared_at IS NULL",
-    )
-    .bind(request_id)
-    .fetch_one(pool)
-    .await
-    .context("files: count the reply files")?
-    .get("n");
-    Ok(count as usize)
 }

@@ -22,6 +22,19 @@ pub async fn by_reference(
     .context("request: read by reference")
 }
 
+/// The open requests assigned to the DPO account `account_id`, oldest
+/// first: what a handover moves.
+pub async fn open_assigned_to(pool: &Pool, account_id: &str) -> anyhow::Result<Vec<RequestRow>> {
+    sqlx::query_as::<_, RequestRow>(&format!(
+        "SELECT {REQUEST_COLUMNS} FROM requests WHERE assignee_id = $1 AND closed_at IS NULL \
+         ORDER BY received_at, reference"
+    ))
+    .bind(account_id)
+    .fetch_all(pool)
+    .await
+    .context("request: read those assigned to an account")
+}
+
 /// The request `reference` if it was filed from `email`.
 pub async fn owned(
     pool: &Pool,

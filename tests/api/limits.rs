@@ -144,6 +144,11 @@ async fn filing_is_limited_per_address_with_a_clear_message(backend: Backend) {
         html.contains("Vous avez déjà 2 demandes en cours"),
         "{html}"
     );
+    // A cap never stops a right: the other ways in are named.
+    assert!(
+        html.contains("dpo@sofacto.com") && html.contains("256 rue de Thor, 34000 Montpellier"),
+        "{html}"
+    );
     assert!(html.contains("value=\"Jeanne\""), "nothing typed is lost");
     // One withdrawn: a third may be filed, then the day's limit is reached.
     let first: String = sqlx::query("SELECT reference FROM requests ORDER BY received_at LIMIT 1")

@@ -28,6 +28,7 @@ mod instances;
 mod journey;
 mod law;
 mod limits;
+mod mending;
 mod notice;
 mod outbox;
 mod retention;

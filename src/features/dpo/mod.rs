@@ -141,6 +141,18 @@ pub fn plain_routes() -> Router<AppState> {
                 },
             ),
         )
+        .route(
+            "/dpo/handover",
+            post(|State(state): State<AppState>, request: Request<Body>| {
+                plain_post(
+                    state,
+                    request,
+                    |_| "/dpo".into(),
+                    |args: &FormArgs<actions::handover::HandoverForm>| args.form.clone(),
+                    |args| actions::handover::handover(args.form),
+                )
+            }),
+        )
         .route("/dpo/export/register", post(exports::register))
         .route(
             "/dpo/requests/{reference}/evidence",

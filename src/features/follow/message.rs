@@ -19,7 +19,7 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 
 /// A reply file stays downloadable this long after it is shared.
-pub const DOWNLOAD_DAYS: i64 = 7;
+pub use crate::requests::DOWNLOAD_DAYS;
 /// The message form's fields (`form[message]`, and the file), which the
 /// privacy notice lists.
 pub const MESSAGE_FIELD: &str = "message";

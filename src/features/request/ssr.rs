@@ -89,11 +89,22 @@ async fn over_a_filing_limit(
     let open = crate::requests::read::open_count(&state.pool, email).await?;
     if open >= config.limits.open_requests_per_address {
         return Ok(Some(FormReply::notice(
-            Notice::error(subject::LIMIT_OPEN.with(lang, &[("count", &open)])).with_link(
-                "/my-requests",
-                subject::LIMIT_SEE_REQUESTS.get(lang),
-                true,
-            ),
+            Notice::error(subject::LIMIT_OPEN.with(
+                lang,
+                &[
+                    ("count", &open),
+                    ("dpo_email", &config.controller().dpo_email.as_str()),
+                    (
+                        "address",
+                        &format!(
+                            "{}, {}",
+                            config.controller().address,
+                            config.controller().country
+                        ),
+                    ),
+                ],
+            ))
+            .with_link("/my-requests", subject::LIMIT_SEE_REQUESTS.get(lang), true),
         )));
     }
     let now = state.clock.now();

@@ -3,6 +3,7 @@
 //! here, and applied through `requests::apply`, the one door for changes.
 
 pub mod files;
+pub mod handover;
 
 use crate::domain::choice::Channel;
 use crate::domain::outcome::{
@@ -56,6 +57,12 @@ pub struct ActionForm {
     /// The letter marked posted, and the day.
     pub letter: String,
     pub posted_on: String,
+    /// The reply file removed or shared again.
+    pub file: String,
+    /// The reply files a completion shares (ticked), and "1" when the form
+    /// listed them (else every one is shared).
+    pub share: Vec<String>,
+    pub share_listed: String,
     pub lift_on: String,
     pub told_name: String,
     pub told_on: String,
@@ -146,12 +153,15 @@ pub async fn act(
     let events = crate::requests::read::events(&state.pool, &request.id).await?;
     let mut conn = state.pool.acquire().await.context("console: connect")?;
     let letters = crate::requests::post::of_request(&mut conn, &request.id).await?;
+    let files = crate::requests::dossier::files_of(&mut conn, &request.id).await?;
     drop(conn);
     let standing = requests::standing(
         &request,
         details.as_ref(),
         &events,
         letters.iter().any(|l| l.posted_on.is_none()),
+        &files,
+        state.clock.now(),
     );
     if !action.allowed(&standing) {
         return Ok(not_allowed());
@@ -162,7 +172,7 @@ pub async fn act(
     {
         return Ok(not_allowed());
     }
-    let change = match build(&state, &dpo, &request, action, &form, &letters).await? {
+    let change = match build(&state, &dpo, &request, action, &form, &letters, &files).await? {
         Ok(change) => change,
         Err(errors) => return Ok(FormReply::invalid(errors)),
     };
@@ -185,7 +195,15 @@ async fn build(
     action: Action,
     form: &ActionForm,
     letters: &[crate::requests::post::Letter],
+    files: &[crate::requests::dossier::FileLine],
 ) -> Result<Result<Change, FieldErrors>, AppError> {
+    let now = state.clock.now();
+    // The reply files, shared or not.
+    let replies = || {
+        files
+            .iter()
+            .filter(|f| f.direction == crate::domain::choice::FileDirection::ToSubject)
+    };
     let mut errors = FieldErrors::default();
     let today = Date::paris_of(state.clock.now());
     let mut change = Change::event(EventKind::Received, Actor::Dpo);
@@ -344,6 +362,33 @@ async fn build(
                 );
             }
         }
+        Action::RemoveFile => {
+            change.event = EventKind::FileRemoved;
+            change.visible_to_subject = false;
+            match replies().find(|f| f.id == form.file.trim() && f.shared_at.is_none()) {
+                Some(file) => {
+                    change.remove_file = Some(file.id.clone());
+                    change.note = Some(file.name.clone());
+                    change.detail = Some(
+                        serde_json::json!({ "file": file.id, "sha256": file.sha256 }).to_string(),
+                    );
+                }
+                None => errors.add("file", ErrorCode::InvalidChoice),
+            }
+        }
+        Action::ReshareFile => {
+            change.event = EventKind::FileSharedAgain;
+            let expired =
+                |at: crate::clock::Millis| now >= at + crate::requests::DOWNLOAD_DAYS * 86_400_000;
+            match replies().find(|f| f.id == form.file.trim() && f.shared_at.is_some_and(expired)) {
+                Some(file) => {
+                    change.reshare_file = Some(file.id.clone());
+                    change.note = Some(file.name.clone());
+                    change.tell(mail.message(console::FILES_AGAIN.get(request.lang)));
+                }
+                None => errors.add("file", ErrorCode::InvalidChoice),
+            }
+        }
         Action::MarkTest => {
             change.event = EventKind::TestMarked;
             change.visible_to_subject = false;
@@ -373,7 +418,28 @@ async fn build(
             change.event = EventKind::Completed;
             change.share_files = true;
             let summary = text(&mut errors, "summary", &form.summary, true);
-            let files = requests::files_to_share(&state.pool, &request.id).await?;
+            // The files ticked on the form (which lists them, and says so
+            // in `share_listed`); a post without the list shares them all.
+            let unshared: Vec<&str> = replies()
+                .filter(|f| f.shared_at.is_none())
+                .map(|f| f.id.as_str())
+                .collect();
+            let files = if form.share_listed.is_empty() {
+                unshared.len()
+            } else {
+                let ticked: Vec<String> = form
+                    .share
+                    .iter()
+                    .map(|id| id.trim().to_owned())
+                    .filter(|id| !id.is_empty())
+                    .collect();
+                if ticked.iter().any(|id| !unshared.contains(&id.as_str())) {
+                    errors.add("share", ErrorCode::InvalidChoice);
+                }
+                let count = ticked.len();
+                change.share_only = Some(ticked);
+                count
+            };
             let outcome = completion(
                 &mut errors,
                 request,

@@ -53,7 +53,10 @@ pub fn QueuePage() -> impl IntoView {
         let (rows, more) = queue::page(&state.pool, &filter, &dpo.account_id, today).await?;
         let counts = queue::counts(&state.pool, &dpo.account_id, today).await?;
         let letters = crate::requests::post::to_post(&state.pool, 50).await?;
-        Ok(view! { <QueueView query filter rows more counts today letters /> })
+        let accounts = crate::accounts::enabled_emails(&state.pool).await?;
+        let handed =
+            use_query_map().with_untracked(|q| q.get("handed").and_then(|n| n.parse::<i64>().ok()));
+        Ok(view! { <QueueView query filter rows more counts today letters accounts handed /> })
     })
 }
 
@@ -70,6 +73,10 @@ fn QueueView(
         Vec<(String, crate::email::EmailKind, crate::clock::Millis)>,
         i64,
     ),
+    /// The enabled DPO accounts: (id, email), for a handover.
+    accounts: Vec<(String, String)>,
+    /// How many requests a handover just moved.
+    handed: Option<i64>,
 ) -> impl IntoView {
     let lang = current_lang();
     let quick = |label: crate::i18n::Text, count: i64, set: &dyn Fn(&mut QueueQuery)| {
@@ -89,6 +96,7 @@ fn QueueView(
     let paging = !query.after.is_empty();
     view! {
         <section class="page console">
+            {handed.map(|n| view! { <p class="alert" role="status">{console::HANDOVER_DONE.with(lang, &[("count", &n)])}</p> })}
             <h1>{console::QUEUE_TITLE.get(lang)}</h1>
             <ul class="quick-filters">
                 {quick(console::FILTER_OPEN, counts.open, &|_| {})}
@@ -189,6 +197,27 @@ fn QueueView(
                 {paging.then(|| view! { <a href=href(&QueueQuery { after: String::new(), ..query.clone() })>{console::FIRST_PAGE.get(lang)}</a> " " })}
                 {next.map(|next| view! { <a href=next rel="next">{console::NEXT_PAGE.get(lang)}</a> })}
             </p>
+            {(accounts.len() > 1).then(|| view! {
+                <details class="handover">
+                    <summary>{console::HANDOVER_TITLE.get(lang)}</summary>
+                    <p class="hint">{console::HANDOVER_HINT.get(lang)}</p>
+                    <form method="post" action="/dpo/handover" class="filters">
+                        <div class="field">
+                            <label for="handover-from">{console::HANDOVER_FROM.get(lang)}</label>
+                            <select id="handover-from" name="form[from]">
+                                {accounts.iter().map(|(id, email)| view! { <option value=id.clone()>{email.clone()}</option> }).collect_view()}
+                            </select>
+                        </div>
+                        <div class="field">
+                            <label for="handover-to">{console::HANDOVER_TO.get(lang)}</label>
+                            <select id="handover-to" name="form[to]">
+                                {accounts.iter().map(|(id, email)| view! { <option value=id.clone()>{email.clone()}</option> }).collect_view()}
+                            </select>
+                        </div>
+                        <button type="submit" class="secondary">{console::HANDOVER_SUBMIT.get(lang)}</button>
+                    </form>
+                </details>
+            })}
         </section>
     }
 }

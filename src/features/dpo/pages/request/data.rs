@@ -22,6 +22,8 @@ pub struct RequestData {
     pub emails: Vec<EmailLine>,
     pub files: Vec<FileLine>,
     pub letters: Vec<crate::requests::post::Letter>,
+    /// When the page was read: whether a shared file's download expired.
+    pub now: crate::clock::Millis,
     pub earlier: Vec<EarlierLine>,
     /// The DPO accounts a request can be assigned to.
     pub accounts: Vec<(String, String)>,
@@ -33,6 +35,7 @@ pub struct RequestData {
 pub async fn load(
     pool: &crate::db::Pool,
     reference: &Reference,
+    now: crate::clock::Millis,
 ) -> anyhow::Result<Option<RequestData>> {
     let mut conn = pool.acquire().await.context("request page: connect")?;
     let Some(dossier) = crate::requests::dossier::read(&mut conn, reference).await? else {
@@ -79,6 +82,7 @@ pub async fn load(
         emails: dossier.emails,
         files: dossier.files,
         letters: dossier.letters,
+        now,
         earlier,
         accounts,
         audit,

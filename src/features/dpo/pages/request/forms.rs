@@ -201,6 +201,35 @@ fn action_block(
                 .into_any()
             })
         }
+        Action::RemoveFile | Action::ReshareFile => {
+            // Unshared files to remove; expired ones to share again.
+            let choices: Vec<(String, String)> = d
+                .reply_files
+                .iter()
+                .filter(|(_, _, shared, expired)| {
+                    if action == Action::RemoveFile {
+                        !shared
+                    } else {
+                        *expired
+                    }
+                })
+                .map(|(id, name, _, _)| (id.clone(), name.clone()))
+                .collect();
+            let chosen = typed(|f| &f.file);
+            let id = format!("{}-file", action.slug());
+            Box::new(move || {
+                view! {
+                    <div class="field">
+                        <label for=id.clone()>{console::F_FILE.get(lang)}</label>
+                        <select id=id name="form[file]">
+                            {choices.iter().map(|(id, name)| view! { <option value=id.clone() selected=*id == chosen>{name.clone()}</option> }).collect_view()}
+                        </select>
+                        <FieldError field="file".to_owned() />
+                    </div>
+                }
+                .into_any()
+            })
+        }
         Action::MarkTest => {
             // As posted when the form comes back, else the stored mark.
             let checked = p
@@ -319,6 +348,36 @@ fn complete_fields(d: &ActionsData, p: &Option<Posted<ActionForm>>) -> AnyView {
         )
         .into_any(),
     ];
+    // The reply files not shared yet, each ticked unless the DPO unticked
+    // it: only the ticked ones reach the subject.
+    let unshared: Vec<(String, String)> = d
+        .reply_files
+        .iter()
+        .filter(|(_, _, shared, _)| !shared)
+        .map(|(id, name, _, _)| (id.clone(), name.clone()))
+        .collect();
+    if !unshared.is_empty() {
+        let ticked: Option<Vec<String>> = p
+            .as_ref()
+            .filter(|p| p.form.action == a.slug())
+            .map(|p| p.form.share.clone());
+        parts.push(view! {
+            <fieldset class="field">
+                <legend>{console::F_SHARE.get(lang)}</legend>
+                <input type="hidden" name="form[share_listed]" value="1" />
+                {unshared.iter().enumerate().map(|(i, (id, name))| {
+                    let checked = ticked.as_ref().is_none_or(|t| t.contains(id));
+                    view! {
+                        <div class="choice">
+                            <input type="checkbox" id=format!("share-{i}") name=format!("form[share][{i}]") value=id.clone() checked=checked />
+                            <label for=format!("share-{i}")>{name.clone()}</label>
+                        </div>
+                    }
+                }).collect_view()}
+                <FieldError field="share".to_owned() />
+            </fieldset>
+        }.into_any());
+    }
     if d.right == RightKind::Access {
         let prefill = |text: Text| text.get(request_lang).to_owned();
         parts.push(view! { <p class="hint">{console::ART15_HINT.get(lang)}</p> }.into_any());

@@ -39,7 +39,7 @@ pub fn ConsoleRequestPage() -> impl IntoView {
         let today = Date::paris_of(state.clock.now());
         let identity_wait = state.config.identity_wait_days;
         let data = match Reference::parse(&reference) {
-            Some(reference) => load(&state.pool, &reference).await?,
+            Some(reference) => load(&state.pool, &reference, state.clock.now()).await?,
             None => None,
         };
         Ok(match data {
@@ -96,6 +96,16 @@ fn RequestView(
         .as_ref()
         .filter(|p| p.may_close(identity_wait))
         .map(|p| p.days);
+    // The same right from the same address within 30 days: a warning,
+    // never a refusal (the controller proves a request excessive: Art.
+    // 12(5)).
+    let duplicate = data
+        .earlier
+        .iter()
+        .find(|e| {
+            e.right == r.right && (r.received_on.to_days() - e.received_on.to_days()).abs() <= 30
+        })
+        .map(|e| (e.reference.to_string(), e.received_on));
     // A reply about an action whose form is not on the page (the request
     // moved on, or no such action) is shown at the top.
     let orphan_notice = posted
@@ -126,6 +136,12 @@ fn RequestView(
                 {fact(console::DUE_HOW, explanation)}
                 {r.closed_at.map(|at| fact(console::CLOSED_AT, paris_date_time(at)))}
             </dl>
+            {duplicate.map(|(earlier, on)| view! {
+                <p class="alert" role="note" data-duplicate=earlier.clone()>
+                    {console::DUPLICATE_WARNING.with(lang, &[("date", &long_date(lang, on))])} " "
+                    <a href=format!("/dpo/requests/{earlier}")>{earlier.clone()}</a>
+                </p>
+            })}
             {past_due_had_it_run.map(|due| view! { <p class="alert">{console::PAUSED_PAST_DUE.with(lang, &[("date", &long_date(lang, due))])}</p> })}
             {propose_close.map(|days| view! { <p class="alert alert--error" role="note">{console::PROPOSE_IDENTITY_CLOSE.with(lang, &[("days", &days)])}</p> })}
         </section>
@@ -292,6 +308,8 @@ impl RequestData {
             self.details.as_ref(),
             self.events.iter().map(|(e, _)| e),
             self.letters.iter().any(|l| l.posted_on.is_none()),
+            &self.files,
+            self.now,
         )
     }
 
@@ -318,6 +336,17 @@ impl RequestData {
             accounts: self.accounts.clone(),
             standing: self.standing(),
             test: self.row.is_test != 0,
+            reply_files: self
+                .files
+                .iter()
+                .filter(|f| f.direction == crate::domain::choice::FileDirection::ToSubject)
+                .map(|f| {
+                    let expired = f.shared_at.is_some_and(|at| {
+                        self.now >= at + crate::requests::DOWNLOAD_DAYS * 86_400_000
+                    });
+                    (f.id.clone(), f.name.clone(), f.shared_at.is_some(), expired)
+                })
+                .collect(),
             letters_to_post: self
                 .letters
                 .iter()
@@ -352,6 +381,8 @@ pub(super) struct ActionsData {
     standing: Standing,
     /// Marked as a test.
     test: bool,
+    /// The reply files: (id, name, shared, download expired).
+    reply_files: Vec<(String, String, bool, bool)>,
     /// The letters not marked posted yet: (id, what and when).
     letters_to_post: Vec<(String, String)>,
     /// Awaiting a proof of identity past `PORTAL_IDENTITY_WAIT_DAYS`: the

@@ -1,0 +1,236 @@
+//! Mistakes that can be mended (SPEC §3): a reply file attached by mistake
+//! is removed before it is shared, a completion shares only the files the
+//! DPO ticks, and an expired download is shared again for 7 days.
+
+use crate::helpers::{Backend, Dpo, Mail, Subject, TestApp};
+use crate::on_both_databases;
+use std::time::Duration;
+
+/// The id of the reply file named `name`.
+async fn file_id(app: &TestApp, name: &str) -> String {
+    use sqlx::Row;
+    sqlx::query("SELECT id FROM request_files WHERE name = $1")
+        .bind(name)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+        .get("id")
+}
+
+async fn a_file_attached_by_mistake_never_reaches_the_subject(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Smtp).await;
+    let sink = app.smtp.as_ref().unwrap();
+    let subject = Subject::new(&app, "my-copy@example.org");
+    let reference = subject.file("erasure").await;
+    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
+    dpo.sign_in().await;
+    dpo.done(&reference, "start", "received", &[]).await;
+    for name in ["vos-donnees.csv", "autre-client.csv", "brouillon.csv"] {
+        let attached = dpo
+            .attach(&reference, "in_progress", name, b"a,b\n1,2\n")
+            .await;
+        assert_eq!(attached.status(), 303, "{name}");
+    }
+    let (right, mistake, draft) = (
+        file_id(&app, "vos-donnees.csv").await,
+        file_id(&app, "autre-client.csv").await,
+        file_id(&app, "brouillon.csv").await,
+    );
+
+    // Removed before sharing: its content goes, the audit keeps its digest.
+    dpo.done(
+        &reference,
+        "remove-file",
+        "in_progress",
+        &[("form[file]", &mistake)],
+    )
+    .await;
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM request_files WHERE id = '{mistake}'"
+        ))
+        .await,
+        0
+    );
+    let digest = privacy_portal::secure::sha256_bytes_hex(b"a,b\n1,2\n");
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'request.file_removed' AND facts LIKE '%{digest}%'"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        dpo.get(&format!("/dpo/files/{mistake}")).await.status(),
+        404
+    );
+
+    // Only the ticked file is shared (the form lists them; the draft is
+    // left unticked).
+    dpo.done(
+        &reference,
+        "complete",
+        "in_progress",
+        &[
+            (
+                "form[summary]",
+                "Vos données sont effacées ; la copie est jointe.",
+            ),
+            ("form[no_recipients]", "on"),
+            ("form[share_listed]", "1"),
+            ("form[share][1]", &right),
+        ],
+    )
+    .await;
+    let shared = |id: String| {
+        let app = &app;
+        async move {
+            app.scalar(&format!(
+                "SELECT COUNT(*) FROM request_files WHERE id = '{id}' AND shared_at IS NOT NULL"
+            ))
+            .await
+        }
+    };
+    assert_eq!(
+        (shared(right.clone()).await, shared(draft.clone()).await),
+        (1, 0)
+    );
+    let follow = subject.page(&format!("/my-requests/{reference}")).await;
+    assert!(follow.contains("vos-donnees.csv"), "{follow}");
+    assert!(
+        !follow.contains("brouillon.csv") && !follow.contains("autre-client.csv"),
+        "{follow}"
+    );
+    // The unshared draft can still be removed after closing.
+    let page = dpo.page(&format!("/dpo/requests/{reference}")).await;
+    assert!(page.contains("/remove-file"), "{page}");
+    assert!(!page.contains("/reshare-file"), "not expired yet: {page}");
+
+    // Eight days later the download has expired; shared again, the
+    // subject is told.
+    app.clock.advance(Duration::from_secs(8 * 86_400));
+    dpo.sign_in().await;
+    dpo.done(
+        &reference,
+        "reshare-file",
+        "completed",
+        &[("form[file]", &right)],
+    )
+    .await;
+    sink.wait_for_text(
+        "my-copy@example.org",
+        "de nouveau téléchargeables pendant 7 jours",
+    )
+    .await;
+    assert_eq!(
+        app.scalar(&format!(
+            "SELECT COUNT(*) FROM request_files WHERE id = '{right}' AND shared_at = {}",
+            app.clock_now()
+        ))
+        .await,
+        1
+    );
+}
+
+on_both_databases!(a_file_attached_by_mistake_never_reaches_the_subject);
+
+/// The same right from the same address within 30 days: the page warns
+/// and links the earlier request; nothing is refused by itself.
+async fn a_repeated_request_is_flagged_not_refused(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Smtp).await;
+    let subject = Subject::new(&app, "again@example.org");
+    let first = subject.file("access").await;
+    // Filed again from the same verified browser.
+    let again = |right: &'static str| {
+        let subject = &subject;
+        async move {
+            let key = subject.form_key(right).await;
+            let response = subject
+                .submit(right, &key, &crate::helpers::right_fields(right))
+                .await;
+            crate::helpers::reference_of(&response).expect("filed")
+        }
+    };
+    let second = again("access").await;
+    let other = again("erasure").await;
+    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
+    dpo.sign_in().await;
+    let page = dpo.page(&format!("/dpo/requests/{second}")).await;
+    assert!(
+        page.contains(&format!("data-duplicate=\"{first}\"")),
+        "{page}"
+    );
+    assert!(page.contains("art. 12(5)"), "{page}");
+    let page = dpo.page(&format!("/dpo/requests/{other}")).await;
+    assert!(!page.contains("data-duplicate"), "another right: {page}");
+    assert_eq!(crate::helpers::status_of(&app, &second).await, "received");
+}
+
+/// A handover moves every open request of one account to another, each
+/// audited as an assignment.
+async fn a_handover_moves_every_open_request_each_audited(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Smtp).await;
+    let leaving = Dpo::create(&app, "leaving@sofacto.com").await;
+    let _staying = Dpo::create(&app, "staying@sofacto.com").await;
+    let id = |email: &'static str| {
+        let app = &app;
+        async move {
+            use sqlx::Row;
+            sqlx::query("SELECT id FROM dpo_accounts WHERE email = $1")
+                .bind(email)
+                .fetch_one(&app.pool)
+                .await
+                .unwrap()
+                .get::<String, _>("id")
+        }
+    };
+    let (from, to) = (
+        id("leaving@sofacto.com").await,
+        id("staying@sofacto.com").await,
+    );
+    leaving.sign_in().await;
+    let mut references = Vec::new();
+    for email in ["one@example.org", "two@example.org"] {
+        let reference = Subject::new(&app, email).file("objection").await;
+        leaving
+            .done(
+                &reference,
+                "assign",
+                "received",
+                &[("form[assignee]", &from)],
+            )
+            .await;
+        references.push(reference);
+    }
+    let same = leaving
+        .post(
+            "/dpo/handover",
+            &[("form[from]", &from), ("form[to]", &from)],
+        )
+        .await;
+    assert_eq!(same.status(), 200);
+    let moved = leaving
+        .post("/dpo/handover", &[("form[from]", &from), ("form[to]", &to)])
+        .await;
+    assert_eq!(moved.status(), 303);
+    assert_eq!(moved.headers()["location"], "/dpo?handed=2");
+    for reference in &references {
+        assert_eq!(
+            crate::helpers::stored(&app, reference, "assignee_id").await,
+            Some(to.clone())
+        );
+    }
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'request.assigned'")
+            .await,
+        4,
+        "two by hand, two by the handover"
+    );
+    let queue = leaving.page("/dpo?handed=2").await;
+    assert!(queue.contains("2 demande(s) transmise(s)."), "{queue}");
+}
+
+on_both_databases!(
+    a_repeated_request_is_flagged_not_refused,
+    a_handover_moves_every_open_request_each_audited,
+);
