@@ -5,6 +5,7 @@ use crate::features::dpo::{
     AccountPage, ConsoleRequestPage, DashboardPage, FailedEmailsPage, LetterPage, LoginPage,
     QueuePage, RecordPage, SecondFactorPage,
 };
+use crate::features::follow::confirm_email::ConfirmEmailPage;
 use crate::features::follow::{MyRequestsPage, RequestPage};
 use crate::features::home::HomePage;
 use crate::features::language::LanguageSwitch;
@@ -89,6 +90,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/verify/link/:token") view=LinkPage ssr=SsrMode::Async />
                     <Route path=path!("/request/new") view=RequestFormPage ssr=SsrMode::Async />
                     <Route path=path!("/my-requests") view=MyRequestsPage ssr=SsrMode::Async />
+                    <Route path=path!("/confirm-email/:token") view=ConfirmEmailPage ssr=SsrMode::Async />
                     <Route path=path!("/my-requests/:reference") view=RequestPage ssr=SsrMode::Async />
                     <Route path=path!("/dpo") view=QueuePage ssr=SsrMode::Async />
                     <Route path=path!("/dpo/login") view=LoginPage ssr=SsrMode::Async />

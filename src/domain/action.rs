@@ -42,6 +42,10 @@ choice_enum! {
         RemoveFile = "remove-file",
         /// Shares a reply file again for 7 days once its download expired.
         ReshareFile = "reshare-file",
+        /// Corrects the subject's name, language, reply channel or email
+        /// address, with a reason; a new address is confirmed from its
+        /// mailbox before anything is sent to it.
+        CorrectContact = "correct-contact",
     }
 }
 
@@ -102,7 +106,8 @@ impl Action {
             | Action::MarkTest
             | Action::MarkPosted
             | Action::RemoveFile
-            | Action::ReshareFile => None,
+            | Action::ReshareFile
+            | Action::CorrectContact => None,
         }
     }
 
@@ -122,7 +127,9 @@ impl Action {
                     Received | IdentityCheck | InProgress | AwaitingSubject
                 )
             }
-            Action::AskClarification | Action::Assign => !status.is_closed(),
+            Action::AskClarification | Action::Assign | Action::CorrectContact => {
+                !status.is_closed()
+            }
             // Addenda: also after closing, which they never reopen. A
             // message goes to a subject who was answered, not to one who
             // withdrew.

@@ -25,6 +25,8 @@ choice_enum! {
         LetterPosted = "letter_posted",
         FileRemoved = "file_removed",
         FileSharedAgain = "file_shared_again",
+        ContactCorrected = "contact_corrected",
+        EmailConfirmed = "email_confirmed",
     }
 }
 

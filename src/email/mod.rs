@@ -36,6 +36,8 @@ crate::domain::choice::choice_enum! {
         DpoSubjectAnswered = "dpo_subject_answered",
         DpoSubjectWrote = "dpo_subject_wrote",
         RestrictionLifted = "restriction_lifted",
+        /// A link to confirm a new address the DPO recorded.
+        EmailConfirmation = "email_confirmation",
     }
 }
 

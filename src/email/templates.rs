@@ -542,6 +542,28 @@ pub fn refused(about: About, reason: &str, explanation: &str) -> Composed {
     about.send(body, EmailKind::Refused, REFUSED_SUBJECT)
 }
 
+/// A link to confirm a new address the DPO recorded: the only message that
+/// goes to it before it is confirmed.
+pub fn email_confirmation(
+    lang: Lang,
+    to: &Email,
+    reference: &Reference,
+    link: &str,
+    controller: &Controller,
+) -> OutgoingEmail {
+    Body::new(lang, CONFIRM_TITLE)
+        .paragraph(CONFIRM_BODY.with(lang, &[("reference", reference)]))
+        .paragraph(CONFIRM_IGNORE.get(lang))
+        .button(CONFIRM_BUTTON.get(lang), link)
+        .email(
+            lang,
+            EmailKind::EmailConfirmation,
+            to,
+            CONFIRM_SUBJECT.with(lang, &[("reference", reference)]),
+            controller,
+        )
+}
+
 /// The subject withdrew: their confirmation.
 pub fn withdrawn(about: About) -> Composed {
     let lang = about.lang;

@@ -363,6 +363,15 @@ texts! {
     E_ASSIGNED: "Attribuée" | "Assigned";
     E_NOTE: "Note interne" | "Internal note";
     E_LETTER_POSTED: "Lettre postée" | "Letter posted";
+    E_CONTACT_CORRECTED: "Coordonnées corrigées" | "Contact details corrected";
+    E_EMAIL_CONFIRMED: "Nouvelle adresse confirmée par la personne" | "New address confirmed by the subject";
+    A_CORRECT_CONTACT: "Corriger les coordonnées" | "Correct the contact details";
+    A_CORRECT_CONTACT_HINT: "Nom, langue, canal de réponse ou adresse e-mail, avec la raison. Une nouvelle adresse reçoit un lien de confirmation ; rien d'autre n'y part avant qu'elle soit confirmée." | "Name, language, reply channel or email address, with the reason. A new address gets a confirmation link; nothing else goes to it until it is confirmed.";
+    B_CORRECT_CONTACT: "Enregistrer la correction" | "Save the correction";
+    F_CONTACT_REASON: "Raison de la correction" | "Why it is corrected";
+    F_NEW_EMAIL: "Adresse e-mail (une nouvelle adresse sera à confirmer)" | "Email address (a new one must be confirmed)";
+    PENDING_EMAIL: "Nouvelle adresse en attente de confirmation : {email}" | "New address awaiting confirmation: {email}";
+    MAIL_CONFIRM_EMAIL: "Confirmation d'une nouvelle adresse" | "New address confirmation";
     E_FILE_REMOVED: "Fichier de réponse retiré avant partage" | "Reply file removed before sharing";
     E_FILE_SHARED_AGAIN: "Fichier de réponse partagé à nouveau" | "Reply file shared again";
     A_REMOVE_FILE: "Retirer un fichier joint par erreur" | "Remove a file attached by mistake";

@@ -43,6 +43,11 @@ pub fn action_texts(action: Action) -> ActionTexts {
         Action::MarkPosted => (A_MARK_POSTED, Some(A_MARK_POSTED_HINT), B_MARK_POSTED),
         Action::RemoveFile => (A_REMOVE_FILE, Some(A_REMOVE_FILE_HINT), B_REMOVE_FILE),
         Action::ReshareFile => (A_RESHARE_FILE, Some(A_RESHARE_FILE_HINT), B_RESHARE_FILE),
+        Action::CorrectContact => (
+            A_CORRECT_CONTACT,
+            Some(A_CORRECT_CONTACT_HINT),
+            B_CORRECT_CONTACT,
+        ),
     };
     ActionTexts {
         title,
@@ -54,6 +59,7 @@ pub fn action_texts(action: Action) -> ActionTexts {
 pub fn email_kind(kind: EmailKind) -> Text {
     match kind {
         EmailKind::VerificationCode => MAIL_CODE,
+        EmailKind::EmailConfirmation => MAIL_CONFIRM_EMAIL,
         EmailKind::DpoDigest => MAIL_DIGEST,
         EmailKind::Acknowledgment => MAIL_ACK,
         EmailKind::DpoNewRequest => MAIL_DPO_NEW,
@@ -116,6 +122,8 @@ pub fn event(kind: EventKind) -> Text {
         E::LetterPosted => E_LETTER_POSTED,
         E::FileRemoved => E_FILE_REMOVED,
         E::FileSharedAgain => E_FILE_SHARED_AGAIN,
+        E::ContactCorrected => E_CONTACT_CORRECTED,
+        E::EmailConfirmed => E_EMAIL_CONFIRMED,
     }
 }
 

@@ -77,6 +77,11 @@ texts! {
     REFUSED_TITLE: "Nous ne pouvons pas donner suite à votre demande" | "We cannot act on your request";
     REFUSED_INTRO: "Après examen, notre délégué ne peut pas donner suite à votre demande {reference}." | "After examining it, our officer cannot act on your request {reference}.";
     REFUSED_REASON: "Motif : {reason}" | "Reason: {reason}";
+    CONFIRM_TITLE: "Confirmez votre adresse e-mail" | "Confirm your email address";
+    CONFIRM_BODY: "Le délégué à la protection des données de SOFACTO a enregistré cette adresse pour votre demande {reference}. Confirmez-la avec le lien ci-dessous (valable 7 jours) : ensuite seulement, les messages de la demande arriveront ici." | "SOFACTO's data protection officer recorded this address for your request {reference}. Confirm it with the link below (valid 7 days): only then will the request's messages come here.";
+    CONFIRM_IGNORE: "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : rien ne sera envoyé à cette adresse." | "If this is not your request, ignore this message: nothing will be sent to this address.";
+    CONFIRM_BUTTON: "Confirmer mon adresse" | "Confirm my address";
+    CONFIRM_SUBJECT: "SOFACTO — confirmez votre adresse pour la demande {reference}" | "SOFACTO — confirm your address for request {reference}";
     REFUSED_REMEDIES: "Vous pouvez introduire une réclamation auprès de la CNIL ({url}) et former un recours juridictionnel devant les tribunaux compétents (RGPD, articles 77 et 79)." | "You may lodge a complaint with the CNIL ({url}) and seek a judicial remedy before the competent courts (GDPR Articles 77 and 79).";
     WITHDRAWN_SUBJECT: "SOFACTO — votre demande {reference} est retirée" | "SOFACTO — your request {reference} is withdrawn";
     WITHDRAWN_TITLE: "Votre demande est retirée" | "Your request is withdrawn";

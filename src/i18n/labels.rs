@@ -109,7 +109,9 @@ impl Label for EventKind {
             | EventKind::FileAttached
             | EventKind::TestMarked
             | EventKind::LetterPosted
-            | EventKind::FileRemoved => EVENT_INTERNAL,
+            | EventKind::FileRemoved
+            | EventKind::ContactCorrected => EVENT_INTERNAL,
+            EventKind::EmailConfirmed => EVENT_EMAIL_CONFIRMED,
             EventKind::FileSharedAgain => EVENT_FILE_SHARED_AGAIN,
         }
     }

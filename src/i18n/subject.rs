@@ -259,5 +259,12 @@ texts! {
     EVENT_REFUSED: "Votre demande est refusée" | "Your request is refused";
     EVENT_REMINDED: "Rappel : le délégué attend votre réponse" | "Reminder: the officer awaits your answer";
     EVENT_INTERNAL: "Étape interne" | "Internal step";
+    EVENT_EMAIL_CONFIRMED: "Nouvelle adresse e-mail confirmée" | "New email address confirmed";
+    CONFIRM_EMAIL_TITLE: "Confirmer votre adresse e-mail" | "Confirm your email address";
+    CONFIRM_EMAIL_INTRO: "Le délégué à la protection des données a enregistré {email} comme votre adresse pour la demande {reference}. Confirmez-la pour recevoir ses messages et suivre la demande avec cette adresse." | "The data protection officer recorded {email} as your address for request {reference}. Confirm it to receive its messages and follow the request with this address.";
+    CONFIRM_EMAIL_FOLLOW: "Suivre mes demandes" | "Follow my requests";
+    CONFIRM_EMAIL_BUTTON: "Confirmer cette adresse" | "Confirm this address";
+    CONFIRM_EMAIL_DONE: "Adresse confirmée. Vous pouvez suivre votre demande avec elle." | "Address confirmed. You can follow your request with it.";
+    CONFIRM_EMAIL_GONE: "Ce lien n'est plus valable : il a déjà servi, ou plus de 7 jours ont passé. Écrivez au délégué pour en recevoir un autre." | "This link is no longer valid: it was used already, or more than 7 days passed. Write to the officer to get another.";
     EVENT_FILE_SHARED_AGAIN: "Fichiers de la réponse de nouveau disponibles" | "Answer files available again";
 }

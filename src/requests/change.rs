@@ -47,6 +47,11 @@ pub struct Change {
     pub remove_file: Option<String>,
     /// A shared reply file whose download expired, shared again from now.
     pub reshare_file: Option<String>,
+    /// The subject's contact details as the DPO corrected them.
+    pub contact: Option<ContactCorrection>,
+    /// The pending email address, confirmed from its mailbox, becomes the
+    /// request's address.
+    pub confirm_email: bool,
     pub emails: Vec<OutgoingEmail>,
     /// Notices that go by post (`requests::post`).
     pub letters: Vec<Composed>,
@@ -96,6 +101,8 @@ impl Change {
             share_only: None,
             remove_file: None,
             reshare_file: None,
+            contact: None,
+            confirm_email: false,
         }
     }
 }
@@ -117,6 +124,20 @@ impl From<anyhow::Error> for ChangeError {
     fn from(error: anyhow::Error) -> Self {
         ChangeError::Failed(AppError::from(error))
     }
+}
+
+/// The contact details a correction writes. A new email address waits,
+/// with the SHA-256 of its confirmation link, until confirmed.
+#[derive(Clone, Debug)]
+pub struct ContactCorrection {
+    pub first_name: String,
+    pub last_name: String,
+    pub lang: crate::domain::Lang,
+    pub reply_channel: crate::domain::choice::Channel,
+    pub reply_phone: Option<String>,
+    pub reply_postal_address: Option<String>,
+    /// (address, link hash, valid until)
+    pub pending_email: Option<(String, String, crate::clock::Millis)>,
 }
 
 /// A file stored with a change.
@@ -327,6 +348,41 @@ pub async fn apply(
         .await
         .context("change: share a file again")?;
         if shared.rows_affected() != 1 {
+            tx.rollback().await.context("change: roll back")?;
+            return Err(ChangeError::ChangedMeanwhile);
+        }
+    }
+    if let Some(contact) = &change.contact {
+        sqlx::query(
+            "UPDATE requests SET first_name = $1, last_name = $2, lang = $3, reply_channel = $4, reply_phone = $5, \
+             reply_postal_address = $6, pending_email = COALESCE($7, pending_email), \
+             pending_email_hash = COALESCE($8, pending_email_hash), pending_email_until = COALESCE($9, pending_email_until) \
+             WHERE id = $10",
+        )
+        .bind(&contact.first_name)
+        .bind(&contact.last_name)
+        .bind(contact.lang.code())
+        .bind(contact.reply_channel.slug())
+        .bind(contact.reply_phone.as_deref())
+        .bind(contact.reply_postal_address.as_deref())
+        .bind(contact.pending_email.as_ref().map(|p| p.0.as_str()))
+        .bind(contact.pending_email.as_ref().map(|p| p.1.as_str()))
+        .bind(contact.pending_email.as_ref().map(|p| p.2))
+        .bind(&request.id)
+        .execute(&mut *tx)
+        .await
+        .context("change: correct the contact details")?;
+    }
+    if change.confirm_email {
+        let confirmed = sqlx::query(
+            "UPDATE requests SET email = pending_email, pending_email = NULL, pending_email_hash = NULL, \
+             pending_email_until = NULL WHERE id = $1 AND pending_email IS NOT NULL",
+        )
+        .bind(&request.id)
+        .execute(&mut *tx)
+        .await
+        .context("change: confirm the new address")?;
+        if confirmed.rows_affected() != 1 {
             tx.rollback().await.context("change: roll back")?;
             return Err(ChangeError::ChangedMeanwhile);
         }

@@ -30,6 +30,11 @@ pub const PERSONAL: &[Personal] = &[
         in_register: true,
     },
     Personal {
+        column: "pending_email",
+        blank: "NULL",
+        in_register: false,
+    },
+    Personal {
         column: "customer_number",
         blank: "NULL",
         in_register: false,
@@ -88,6 +93,8 @@ pub const KEPT: &[&str] = &[
     "answer_days",
     "refusal_reason",
     "is_test",
+    "pending_email_hash",
+    "pending_email_until",
 ];
 
 /// `column = blank, …` for every personal column: the retention run's
@@ -136,7 +143,7 @@ mod tests {
         assert_eq!(all.len(), count);
         assert_eq!(
             blanked(),
-            "first_name = '', last_name = '', email = '', customer_number = NULL, \
+            "first_name = '', last_name = '', email = '', pending_email = NULL, customer_number = NULL, \
              reply_phone = NULL, reply_postal_address = NULL, details = '{}'"
         );
         assert_eq!(

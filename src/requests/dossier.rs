@@ -27,6 +27,8 @@ pub struct Submitted {
     pub reply_channel: Channel,
     pub reply_phone: Option<String>,
     pub reply_postal_address: Option<String>,
+    /// A new address the DPO recorded, waiting for its confirmation.
+    pub pending_email: Option<String>,
     pub details: String,
     pub outcome: Option<String>,
     pub anonymised_at: Option<Millis>,
@@ -114,7 +116,7 @@ pub async fn read(
     };
     let submitted = sqlx::query_as::<_, Submitted>(
         "SELECT first_name, last_name, relation, customer_number, reply_channel, reply_phone, \
-         reply_postal_address, details, outcome, anonymised_at FROM requests WHERE id = $1",
+         reply_postal_address, pending_email, details, outcome, anonymised_at FROM requests WHERE id = $1",
     )
     .bind(&row.id)
     .fetch_one(&mut *conn)

@@ -15,7 +15,7 @@ pub mod queue;
 pub mod read;
 pub mod stale;
 
-pub use change::{Change, ChangeError, apply};
+pub use change::{Change, ChangeError, ContactCorrection, apply};
 pub use deadline::{Deadline, DeadlineEffect};
 pub use file::{Intake, NewRequest, file};
 

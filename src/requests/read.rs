@@ -22,6 +22,43 @@ pub async fn by_reference(
     .context("request: read by reference")
 }
 
+/// The request whose pending address has the confirmation link `hash`,
+/// still valid at `now`.
+pub async fn by_pending_email(
+    pool: &Pool,
+    hash: &str,
+    now: crate::clock::Millis,
+) -> anyhow::Result<Option<RequestRow>> {
+    sqlx::query_as::<_, RequestRow>(&format!(
+        "SELECT {REQUEST_COLUMNS} FROM requests WHERE pending_email_hash = $1 AND pending_email_until > $2 \
+         AND pending_email IS NOT NULL"
+    ))
+    .bind(hash)
+    .bind(now)
+    .fetch_optional(pool)
+    .await
+    .context("request: find a pending address")
+}
+
+/// The reference and the pending address of that request.
+pub async fn pending_email_of(
+    pool: &Pool,
+    hash: &str,
+    now: crate::clock::Millis,
+) -> anyhow::Result<Option<(String, String)>> {
+    use sqlx::Row;
+    Ok(sqlx::query(
+        "SELECT reference, pending_email FROM requests WHERE pending_email_hash = $1 AND pending_email_until > $2 \
+         AND pending_email IS NOT NULL",
+    )
+    .bind(hash)
+    .bind(now)
+    .fetch_optional(pool)
+    .await
+    .context("request: read a pending address")?
+    .map(|row| (row.get("reference"), row.get("pending_email"))))
+}
+
 /// The open requests assigned to the DPO account `account_id`, oldest
 /// first: what a handover moves.
 pub async fn open_assigned_to(pool: &Pool, account_id: &str) -> anyhow::Result<Vec<RequestRow>> {

@@ -37,6 +37,18 @@ fn optional_mark(required: bool) -> Option<impl IntoView> {
         .then(|| view! { " " <span class="optional">{site::OPTIONAL.get(current_lang())}</span> })
 }
 
+/// A textarea's text, escaped. Leptos writes a `<textarea>`'s children
+/// unescaped on the server (tachys treats it like `<script>`), so a value
+/// holding `</textarea><script>` would end the field and run as markup:
+/// the text goes in as HTML with `&`, `<` and `>` escaped, which the
+/// browser reads back as the same text.
+pub fn textarea_text(value: &str) -> String {
+    value
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
 #[component]
 pub fn TextField(
     #[prop(into)] field: String,
@@ -74,9 +86,8 @@ pub fn TextField(
                 required=required
                 aria-describedby=described
                 aria-invalid=invalid(&field)
-            >
-                {value}
-            </textarea>
+                inner_html=textarea_text(&value)
+            ></textarea>
         }
         .into_any()
     } else {

@@ -234,3 +234,114 @@ on_both_databases!(
     a_repeated_request_is_flagged_not_refused,
     a_handover_moves_every_open_request_each_audited,
 );
+
+/// A subject who lost their mailbox: the DPO corrects the address (with a
+/// reason); nothing but its confirmation link goes to the new one until it
+/// is confirmed from there, and then the request's messages follow it.
+async fn a_corrected_email_must_be_confirmed_before_use(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Smtp).await;
+    let sink = app.smtp.as_ref().unwrap();
+    let reference = Subject::new(&app, "lost-mailbox@example.org")
+        .file("access")
+        .await;
+    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
+    dpo.sign_in().await;
+    let correct = |email: &'static str, reason: &'static str| {
+        let (dpo, reference) = (&dpo, &reference);
+        async move {
+            dpo.act(
+                reference,
+                "correct-contact",
+                "received",
+                &[
+                    ("form[c_first_name]", "Jeanne"),
+                    ("form[c_last_name]", "Martin-Durand"),
+                    ("form[c_lang]", "fr"),
+                    ("form[c_reply]", "email"),
+                    ("form[c_email]", email),
+                    ("form[c_reason]", reason),
+                ],
+            )
+            .await
+        }
+    };
+    // No reason: refused, nothing changes.
+    assert_eq!(correct("found-again@example.org", "").await.status(), 200);
+    let done = correct(
+        "found-again@example.org",
+        "Appel du 3 décembre : ancienne boîte fermée.",
+    )
+    .await;
+    assert_eq!(done.status(), 303);
+    assert_eq!(
+        crate::helpers::stored(&app, &reference, "last_name")
+            .await
+            .as_deref(),
+        Some("Martin-Durand")
+    );
+    assert_eq!(
+        crate::helpers::stored(&app, &reference, "email")
+            .await
+            .as_deref(),
+        Some("lost-mailbox@example.org"),
+        "not before it is confirmed"
+    );
+    let page = dpo.page(&format!("/dpo/requests/{reference}")).await;
+    assert!(page.contains("data-pending-email"), "{page}");
+
+    // Until confirmed, messages still go to the old address.
+    dpo.done(
+        &reference,
+        "message",
+        "received",
+        &[("form[message]", "Premier message après correction.")],
+    )
+    .await;
+    sink.wait_for_text(
+        "lost-mailbox@example.org",
+        "Premier message après correction.",
+    )
+    .await;
+    let confirmation = sink
+        .wait_for_text("found-again@example.org", "/confirm-email/")
+        .await;
+    let path = confirmation
+        .split_whitespace()
+        .find_map(|word| word.find("/confirm-email/").map(|at| word[at..].to_owned()))
+        .unwrap();
+    assert_eq!(sink.count_to("found-again@example.org"), 1, "only the link");
+
+    // The link opens a page; its button confirms.
+    let visitor = Subject::new(&app, "found-again@example.org");
+    let page = visitor.page(&path).await;
+    assert!(page.contains("Confirmer cette adresse"), "{page}");
+    let confirmed = visitor.post(&path, &[]).await;
+    assert_eq!(confirmed.status(), 303);
+    assert_eq!(
+        crate::helpers::stored(&app, &reference, "email")
+            .await
+            .as_deref(),
+        Some("found-again@example.org")
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action IN ('request.contact_corrected', 'request.email_confirmed')")
+            .await,
+        2
+    );
+    // Used once: the link is spent.
+    assert!(visitor.page(&path).await.contains("plus valable"));
+    dpo.done(
+        &reference,
+        "message",
+        "received",
+        &[("form[message]", "Second message, à la bonne adresse.")],
+    )
+    .await;
+    sink.wait_for_text(
+        "found-again@example.org",
+        "Second message, à la bonne adresse.",
+    )
+    .await;
+}
+
+on_both_databases!(a_corrected_email_must_be_confirmed_before_use);

@@ -10,6 +10,8 @@ use leptos::server_fn::ServerFn;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
+pub mod confirm_email;
+#[cfg(feature = "ssr")]
 pub mod message;
 #[cfg(feature = "ssr")]
 pub mod ssr;

@@ -38,6 +38,22 @@ pub fn plain_routes() -> Router<AppState> {
             }),
         )
         .route(
+            "/confirm-email/{token}",
+            post(
+                |State(state): State<AppState>,
+                 axum::extract::Path(token): axum::extract::Path<String>,
+                 request: Request<Body>| {
+                    plain_post(
+                        state,
+                        request,
+                        |path| path.to_owned(),
+                        |_: &super::confirm_email::ConfirmForm| (),
+                        move |_| super::confirm_email::confirm(token),
+                    )
+                },
+            ),
+        )
+        .route(
             "/my-requests/{reference}/withdraw",
             post(|State(state): State<AppState>, request: Request<Body>| {
                 plain_post(

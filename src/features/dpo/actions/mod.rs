@@ -63,6 +63,15 @@ pub struct ActionForm {
     /// listed them (else every one is shared).
     pub share: Vec<String>,
     pub share_listed: String,
+    /// The contact details, as corrected (each posted, changed or not).
+    pub c_first_name: String,
+    pub c_last_name: String,
+    pub c_lang: String,
+    pub c_reply: String,
+    pub c_phone: String,
+    pub c_postal: String,
+    pub c_email: String,
+    pub c_reason: String,
     pub lift_on: String,
     pub told_name: String,
     pub told_on: String,
@@ -387,6 +396,95 @@ async fn build(
                     change.tell(mail.message(console::FILES_AGAIN.get(request.lang)));
                 }
                 None => errors.add("file", ErrorCode::InvalidChoice),
+            }
+        }
+        Action::CorrectContact => {
+            use crate::domain::request::{MAX_LINE_CHARS, MAX_PHONE_CHARS, MAX_VALUE_CHARS};
+            change.event = EventKind::ContactCorrected;
+            change.visible_to_subject = false;
+            let first = errors.text("c_first_name", &form.c_first_name, MAX_LINE_CHARS, true);
+            let last = errors.text("c_last_name", &form.c_last_name, MAX_LINE_CHARS, true);
+            let lang = crate::domain::Lang::parse(form.c_lang.trim());
+            if lang.is_none() {
+                errors.add("c_lang", ErrorCode::InvalidChoice);
+            }
+            let reply = Channel::parse(form.c_reply.trim());
+            if reply.is_none() {
+                errors.add("c_reply", ErrorCode::InvalidChoice);
+            }
+            let phone = errors.text(
+                "c_phone",
+                &form.c_phone,
+                MAX_PHONE_CHARS,
+                reply == Some(Channel::Phone),
+            );
+            let postal = errors.text(
+                "c_postal",
+                &form.c_postal,
+                MAX_VALUE_CHARS,
+                reply == Some(Channel::Postal),
+            );
+            if reply == Some(Channel::Email)
+                && form.c_email.trim().is_empty()
+                && request.email.0.is_none()
+            {
+                errors.add("c_email", ErrorCode::Required);
+            }
+            let reason = errors.text("c_reason", &form.c_reason, MAX_TEXT_CHARS, true);
+            // A new address waits for its confirmation link.
+            let pending = match form.c_email.trim() {
+                "" => None,
+                typed => match crate::domain::Email::parse(typed) {
+                    Ok(email) if request.email.0.as_ref() == Some(&email) => None,
+                    Ok(email) => Some(email),
+                    Err(_) => {
+                        errors.add("c_email", ErrorCode::InvalidEmail);
+                        None
+                    }
+                },
+            };
+            if let (
+                Some(first_name),
+                Some(last_name),
+                Some(lang),
+                Some(reply_channel),
+                Some(reason),
+            ) = (first, last, lang, reply, reason)
+            {
+                let mut fields = Vec::new();
+                let pending_email = pending.map(|email| {
+                    let token = crate::secure::random_token();
+                    let link = state.config.link(&format!("/confirm-email/{token}"));
+                    change
+                        .emails
+                        .push(crate::email::templates::email_confirmation(
+                            lang,
+                            &email,
+                            &request.reference,
+                            &link,
+                            &state.config.controller(),
+                        ));
+                    fields.push("email");
+                    (
+                        email.as_str().to_owned(),
+                        crate::secure::sha256_hex(&[&token]),
+                        now + 7 * 86_400_000,
+                    )
+                });
+                change.detail =
+                    Some(serde_json::json!({ "new_email": !fields.is_empty() }).to_string());
+                change.note = Some(reason);
+                change.contact = Some(crate::requests::ContactCorrection {
+                    first_name,
+                    last_name,
+                    lang,
+                    reply_channel,
+                    reply_phone: (reply_channel == Channel::Phone)
+                        .then(|| phone.unwrap_or_default()),
+                    reply_postal_address: (reply_channel == Channel::Postal)
+                        .then(|| postal.unwrap_or_default()),
+                    pending_email,
+                });
             }
         }
         Action::MarkTest => {

@@ -187,7 +187,7 @@ fn RecordForm(right: RightKind, posted: Option<Posted<RecordRequest>>) -> impl I
                     <div class="field">
                         <label for="intake_late_reason">{console::RECORD_LATE_REASON.get(lang)}</label>
                         <p class="hint" id="intake_late_reason-hint">{console::RECORD_LATE_HINT.get(lang)}</p>
-                        <textarea id="intake_late_reason" name="intake[late_reason]" rows="2" aria-describedby="intake_late_reason-hint intake_late_reason-error">{intake.late_reason.clone()}</textarea>
+                        <textarea id="intake_late_reason" name="intake[late_reason]" rows="2" aria-describedby="intake_late_reason-hint intake_late_reason-error" inner_html=crate::web::fields::textarea_text(&intake.late_reason)></textarea>
                         <FieldError field="intake_late_reason".to_owned() />
                     </div>
                     {intake_field("intake_email", "intake[email]", console::RECORD_EMAIL, "email", intake.email.clone())}

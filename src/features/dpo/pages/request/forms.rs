@@ -230,6 +230,41 @@ fn action_block(
                 .into_any()
             })
         }
+        Action::CorrectContact => {
+            let [first, last, email, phone, postal] = d.contact.clone();
+            let first = value(p, action, |f| &f.c_first_name, first);
+            let last = value(p, action, |f| &f.c_last_name, last);
+            let email = value(p, action, |f| &f.c_email, email);
+            let phone = value(p, action, |f| &f.c_phone, phone);
+            let postal = value(p, action, |f| &f.c_postal, postal);
+            let lang_now = value(p, action, |f| &f.c_lang, d.lang.code().to_owned());
+            let reply_now = value(p, action, |f| &f.c_reply, d.reply_channel.slug().to_owned());
+            let reason = typed(|f| &f.c_reason);
+            Box::new(move || {
+                view! {
+                    <crate::web::fields::TextField field="c_first_name" label=crate::i18n::subject::FIRST_NAME value=first required=true />
+                    <crate::web::fields::TextField field="c_last_name" label=crate::i18n::subject::LAST_NAME value=last required=true />
+                    <crate::web::fields::TextField field="c_email" label=console::F_NEW_EMAIL value=email input_type="email" />
+                    <div class="field">
+                        <label for="c_lang">{console::SUBJECT_LANG.get(lang)}</label>
+                        <select id="c_lang" name="form[c_lang]">
+                            {crate::domain::Lang::ALL.iter().map(|l| view! { <option value=l.code() selected=l.code() == lang_now>{l.label().get(lang)}</option> }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="c_reply">{console::SUBJECT_CHANNEL.get(lang)}</label>
+                        <select id="c_reply" name="form[c_reply]">
+                            {Channel::ALL.iter().map(|c| view! { <option value=c.slug() selected=c.slug() == reply_now>{c.label().get(lang)}</option> }).collect_view()}
+                        </select>
+                        <FieldError field="c_reply".to_owned() />
+                    </div>
+                    <crate::web::fields::TextField field="c_phone" label=console::SUBJECT_PHONE value=phone input_type="tel" />
+                    {textarea("c_postal", console::SUBJECT_POSTAL, postal, false)}
+                    {textarea("c_reason", console::F_CONTACT_REASON, reason, true)}
+                }
+                .into_any()
+            })
+        }
         Action::MarkTest => {
             // As posted when the form comes back, else the stored mark.
             let checked = p

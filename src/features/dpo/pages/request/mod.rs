@@ -151,6 +151,7 @@ fn RequestView(
             <dl class="facts">
                 {fact(console::SUBJECT_NAME, format!("{} {}", s.first_name, s.last_name))}
                 {fact(console::SUBJECT_EMAIL, r.email.0.as_ref().map(|e| e.as_str().to_owned()).unwrap_or_else(|| console::NO_EMAIL.get(lang).to_owned()))}
+                {s.pending_email.clone().map(|email| view! { <dt></dt><dd class="muted" data-pending-email="1">{console::PENDING_EMAIL.with(lang, &[("email", &email)])}</dd> })}
                 {fact(console::SUBJECT_RELATION, s.relation.label().get(lang))}
                 {s.customer_number.clone().map(|n| fact(console::SUBJECT_CUSTOMER, n))}
                 {fact(console::SUBJECT_CHANNEL, channel.label().get(lang))}
@@ -336,6 +337,21 @@ impl RequestData {
             accounts: self.accounts.clone(),
             standing: self.standing(),
             test: self.row.is_test != 0,
+            contact: [
+                self.submitted.first_name.clone(),
+                self.submitted.last_name.clone(),
+                self.row
+                    .email
+                    .0
+                    .as_ref()
+                    .map(|e| e.as_str().to_owned())
+                    .unwrap_or_default(),
+                self.submitted.reply_phone.clone().unwrap_or_default(),
+                self.submitted
+                    .reply_postal_address
+                    .clone()
+                    .unwrap_or_default(),
+            ],
             reply_files: self
                 .files
                 .iter()
@@ -381,6 +397,9 @@ pub(super) struct ActionsData {
     standing: Standing,
     /// Marked as a test.
     test: bool,
+    /// The contact details as stored: first name, last name, email, phone,
+    /// postal address.
+    contact: [String; 5],
     /// The reply files: (id, name, shared, download expired).
     reply_files: Vec<(String, String, bool, bool)>,
     /// The letters not marked posted yet: (id, what and when).
