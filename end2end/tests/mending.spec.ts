@@ -46,3 +46,44 @@ test("a reply file attached by mistake is removed and never reaches the subject"
   await expect(phone.getByText("client-dupont.txt")).toHaveCount(0);
   await shot(phone, "mending-subject-files", "phone");
 });
+
+/** A subject who lost their mailbox: the DPO types the new address; it
+ * gets only a confirmation link until confirmed from there. */
+test("a DPO corrects a subject's email, and the new address must be confirmed", async ({ page, browser }, info) => {
+  test.skip(info.project.name !== "desktop", "the console at 1280 px");
+  const dpoEmail = uniqueEmail("contact-dpo").replace("@example.org", "@sofacto.com");
+  addDpo(dpoEmail);
+  const oldEmail = uniqueEmail("old-mailbox");
+  const newEmail = uniqueEmail("new-mailbox");
+  await signIn(page, dpoEmail);
+  await page.goto("/dpo/new?right=access");
+  await page.getByLabel("Reçue", { exact: true }).selectOption("phone");
+  await page.getByLabel("Reçue le").fill(new Date().toISOString().slice(0, 10));
+  await page.getByLabel("Adresse e-mail de la personne").fill(oldEmail);
+  await page.getByLabel("Prénom", { exact: true }).fill("Hugo");
+  await page.getByLabel("Nom", { exact: true }).fill("Lefèvre");
+  await page.getByLabel("Votre lien avec SOFACTO").selectOption("client");
+  await page.getByRole("button", { name: "Enregistrer la demande" }).click();
+  await expect(page).toHaveURL(/\/dpo\/requests\/R-/);
+
+  const correct = page.locator('form[action$="/correct-contact"]');
+  await correct.getByLabel("Adresse e-mail (une nouvelle adresse sera à confirmer)").fill(newEmail);
+  await correct.getByLabel("Raison de la correction").fill("Appel : l'ancienne boîte est fermée.");
+  await correct.getByRole("button", { name: "Enregistrer la correction" }).click();
+  await expect(page.getByText("Fait : Corriger les coordonnées.")).toBeVisible();
+  await expect(page.getByText(`Nouvelle adresse en attente de confirmation : ${newEmail}`)).toBeVisible();
+
+  const mail = await waitForMail(newEmail, "/confirm-email/");
+  const link = mail.text.match(/\/confirm-email\/[0-9a-f]+/)![0];
+  const context = await browser.newContext({ viewport: { width: 375, height: 740 }, locale: "fr-FR" });
+  const phone = await context.newPage();
+  await phone.goto(link);
+  await phone.getByRole("button", { name: "Confirmer cette adresse" }).click();
+  await expect(phone.getByText("Adresse confirmée.")).toBeVisible();
+  await shot(phone, "mending-email-confirmed", "phone");
+
+  await page.reload();
+  await expect(page.getByText(newEmail).first()).toBeVisible();
+  await expect(page.getByText("Nouvelle adresse en attente de confirmation")).toHaveCount(0);
+  await context.close();
+});

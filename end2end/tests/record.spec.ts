@@ -40,7 +40,7 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(page).toHaveURL(/\/dpo\/requests\/R-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
       await expect(page.getByRole("heading", { level: 1 })).toHaveText(/^Demande R-/);
       await expect(page.getByText("par courrier", { exact: false }).first()).toBeVisible();
-      await expect(page.getByText("12 rue des Lilas")).toBeVisible();
+      await expect(page.getByText("12 rue des Lilas").first()).toBeVisible();
 
       // No email address: the acknowledgment is a letter to print and post.
       const letters = page.locator("#letters");
