@@ -33,8 +33,11 @@ impl Body {
         self
     }
 
+    /// A link as a button; none without a link (a letter has none).
     fn button(mut self, label: &str, url: &str) -> Self {
-        self.button = Some((label.to_owned(), url.to_owned()));
+        if !url.is_empty() {
+            self.button = Some((label.to_owned(), url.to_owned()));
+        }
         self
     }
 

@@ -53,13 +53,17 @@ impl<'a> Notices<'a> {
 
     /// A notice to the subject: an email to the request's address, or a
     /// letter when it has none or the subject wants a postal reply.
+    /// A letter carries no link to the follow page: following it there
+    /// needs an email address the subject did not give or use.
     fn to_subject(&self, build: impl FnOnce(About) -> Composed) -> Notice {
-        let composed = build(self.about());
         match &self.request.email.0 {
             Some(to) if self.request.reply_channel != Channel::Postal => {
-                Notice::Email(composed.to(to))
+                Notice::Email(build(self.about()).to(to))
             }
-            _ => Notice::Letter(composed),
+            _ => Notice::Letter(build(About {
+                follow_link: String::new(),
+                ..self.about()
+            })),
         }
     }
 
@@ -207,15 +211,16 @@ pub fn filed(
     let controller = config.controller();
     let (mut emails, mut letters) = (Vec::new(), Vec::new());
     let follow = config.link(&format!("/my-requests/{}", facts.reference));
-    let acknowledgment = templates::acknowledgment(lang, facts, &follow, &controller);
+    let acknowledgment = |link: &str| templates::acknowledgment(lang, facts, link, &controller);
     match to {
         Some(to) if reply != Channel::Postal => {
             if intake == IntakeChannel::InPerson {
-                letters.push(acknowledgment.clone());
+                letters.push(acknowledgment(&follow));
             }
-            emails.push(acknowledgment.to(to));
+            emails.push(acknowledgment(&follow).to(to));
         }
-        _ => letters.push(acknowledgment),
+        // No address to follow it with: no link on paper.
+        _ => letters.push(acknowledgment("")),
     }
     if intake == IntakeChannel::Portal {
         let console = config.link(&format!("/dpo/requests/{}", facts.reference));

@@ -154,6 +154,10 @@ async fn notices_without_an_address_are_letters_marked_posted(backend: Backend) 
     // The letter prints with the letterhead, the person's postal address,
     // the reference and the due date.
     let letter = dpo.page(&format!("/dpo/letters/{acknowledgment}")).await;
+    assert!(
+        !letter.contains("/my-requests/"),
+        "no link on paper: {letter}"
+    );
     for expected in [
         "SOFACTO SAS",
         "Paul Durand",

@@ -366,7 +366,9 @@ async fn a_partial_erasure_says_what_was_kept_and_names_both_remedies(backend: B
     assert!(email.contains("cnil.fr"), "{email}");
     assert!(email.contains("recours juridictionnel"), "{email}");
 
-    // The register says the answer was partial, and on which ground.
+    // The register says the answer was partial, and on which ground (read
+    // once the worker has recorded the email as sent, not just received).
+    app.every_email_sent().await;
     let (_, csv) = crate::helpers::download(dpo.post("/dpo/export/register", &[]).await).await;
     let line = csv.lines().find(|l| l.starts_with(&reference)).unwrap();
     assert!(line.contains("partial: legal_obligation"), "{line}");
