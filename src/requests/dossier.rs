@@ -47,10 +47,24 @@ pub struct EmailLine {
     pub sent_at: Option<Millis>,
     /// The `Message-ID` it went out under, the same on every retry.
     pub message_id: Option<String>,
-    /// Its subject and plain text, as stored (none for a code email,
-    /// emptied once sent).
-    pub subject: Option<String>,
-    pub text: Option<String>,
+    /// The stored message (empty for a code email once sent): its subject
+    /// and text are read from it only when asked (`subject_and_text`), for
+    /// the evidence file, not on every request page.
+    pub message: String,
+}
+
+impl EmailLine {
+    /// The subject and plain text of the stored message.
+    pub fn subject_and_text(&self) -> (Option<String>, Option<String>) {
+        let Some(parsed) = mail_parser::MessageParser::default().parse(self.message.as_bytes())
+        else {
+            return (None, None);
+        };
+        (
+            parsed.subject().map(str::to_owned),
+            parsed.body_text(0).map(|text| text.into_owned()),
+        )
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -155,14 +169,7 @@ pub async fn read(
     .await
     .context("dossier: read the emails")?
     .into_iter()
-    .map(|e| {
-        let parsed = mail_parser::MessageParser::default().parse(e.message.as_bytes());
-        EmailLine {
-        subject: parsed.as_ref().and_then(|m| m.subject()).map(str::to_owned),
-        text: parsed
-            .as_ref()
-            .and_then(|m| m.body_text(0))
-            .map(|text| text.into_owned()),
+    .map(|e| EmailLine {
         message_id: message_id(&e.message),
         id: e.id,
         kind: e.kind,
@@ -172,7 +179,8 @@ pub async fn read(
         last_error: e.last_error,
         created_at: e.created_at,
         sent_at: e.sent_at,
-    }})
+        message: e.message,
+    })
     .collect();
     let files = files_of(&mut *conn, &row.id).await?;
     let letters = super::post::of_request(&mut *conn, &row.id).await?;

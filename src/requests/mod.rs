@@ -187,10 +187,7 @@ pub fn standing<'a>(
     crate::domain::Standing {
         letters_to_post,
         unshared_files: replies().any(|f| f.shared_at.is_none()),
-        expired_files: replies().any(|f| {
-            f.shared_at
-                .is_some_and(|at| now >= at + DOWNLOAD_DAYS * 86_400_000)
-        }),
+        expired_files: replies().any(|f| f.shared_at.is_some_and(|at| now >= download_until(at))),
         status: request.status,
         extended: request.extension_months > 0,
         refusable: details.is_none_or(|d| d.may_be_refused()),
@@ -202,6 +199,11 @@ pub fn standing<'a>(
 /// How long a shared reply file can be downloaded (and again, once shared
 /// again).
 pub const DOWNLOAD_DAYS: i64 = 7;
+
+/// The instant the download of a reply file shared at `shared_at` ends.
+pub fn download_until(shared_at: Millis) -> Millis {
+    shared_at + DOWNLOAD_DAYS * 86_400_000
+}
 
 pub const EVENT_COLUMNS: &str = "id, kind, actor, actor_id, at, note, detail, visible_to_subject";
 

@@ -23,40 +23,28 @@ pub async fn by_reference(
 }
 
 /// The request whose pending address has the confirmation link `hash`,
-/// still valid at `now`.
-pub async fn by_pending_email(
+/// still valid at `now`, and that address.
+pub async fn pending_email(
     pool: &Pool,
     hash: &str,
     now: crate::clock::Millis,
-) -> anyhow::Result<Option<RequestRow>> {
-    sqlx::query_as::<_, RequestRow>(&format!(
-        "SELECT {REQUEST_COLUMNS} FROM requests WHERE pending_email_hash = $1 AND pending_email_until > $2 \
-         AND pending_email IS NOT NULL"
+) -> anyhow::Result<Option<(RequestRow, String)>> {
+    use sqlx::Row;
+    let Some(row) = sqlx::query(&format!(
+        "SELECT {REQUEST_COLUMNS}, pending_email FROM requests WHERE pending_email_hash = $1 \
+         AND pending_email_until > $2 AND pending_email IS NOT NULL"
     ))
     .bind(hash)
     .bind(now)
     .fetch_optional(pool)
     .await
-    .context("request: find a pending address")
-}
-
-/// The reference and the pending address of that request.
-pub async fn pending_email_of(
-    pool: &Pool,
-    hash: &str,
-    now: crate::clock::Millis,
-) -> anyhow::Result<Option<(String, String)>> {
-    use sqlx::Row;
-    Ok(sqlx::query(
-        "SELECT reference, pending_email FROM requests WHERE pending_email_hash = $1 AND pending_email_until > $2 \
-         AND pending_email IS NOT NULL",
-    )
-    .bind(hash)
-    .bind(now)
-    .fetch_optional(pool)
-    .await
-    .context("request: read a pending address")?
-    .map(|row| (row.get("reference"), row.get("pending_email"))))
+    .context("request: find a pending address")?
+    else {
+        return Ok(None);
+    };
+    let request = <RequestRow as sqlx::FromRow<_>>::from_row(&row)
+        .context("request: read a pending address")?;
+    Ok(Some((request, row.get("pending_email"))))
 }
 
 /// The open requests assigned to the DPO account `account_id`, oldest

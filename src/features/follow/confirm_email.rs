@@ -20,8 +20,8 @@ pub struct ConfirmForm {}
 pub async fn confirm(token: String) -> Result<FormReply, AppError> {
     let (state, _) = request_context()?;
     let hash = crate::secure::sha256_hex(&[&token]);
-    let Some(request) =
-        requests::read::by_pending_email(&state.pool, &hash, state.clock.now()).await?
+    let Some((request, _)) =
+        requests::read::pending_email(&state.pool, &hash, state.clock.now()).await?
     else {
         return Ok(FormReply::go(format!("/confirm-email/{token}")));
     };
@@ -47,11 +47,11 @@ pub fn ConfirmEmailPage() -> impl IntoView {
             async move {
                 let state = app_state().ok()?;
                 let hash = crate::secure::sha256_hex(&[&token]);
-                requests::read::pending_email_of(&state.pool, &hash, state.clock.now())
+                requests::read::pending_email(&state.pool, &hash, state.clock.now())
                     .await
                     .ok()
                     .flatten()
-                    .map(|(reference, email)| (reference, email, token))
+                    .map(|(request, email)| (request.reference.to_string(), email, token))
             }
         },
     );

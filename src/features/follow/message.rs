@@ -151,7 +151,7 @@ pub async fn download(
     let now = state.clock.now();
     let Some(file) = file.filter(|f| {
         f.shared_at
-            .is_some_and(|at| now < at + DOWNLOAD_DAYS * 86_400_000)
+            .is_some_and(|at| now < crate::requests::download_until(at))
     }) else {
         return not_found();
     };

@@ -264,7 +264,7 @@ fn RequestDetailView(detail: Detail, is_new: bool, sent: bool) -> impl IntoView 
                 <h2>{subject::FILES_TITLE.get(lang)}</h2>
                 <ul class="plain-list">
                     {detail.files.into_iter().map(|file| {
-                        let until = file.shared_at + super::message::DOWNLOAD_DAYS * 86_400_000;
+                        let until = crate::requests::download_until(file.shared_at);
                         let available = detail.now < until;
                         view! {
                             <li>

@@ -214,7 +214,7 @@ async fn build(
             .filter(|f| f.direction == crate::domain::choice::FileDirection::ToSubject)
     };
     let mut errors = FieldErrors::default();
-    let today = Date::paris_of(state.clock.now());
+    let today = Date::paris_of(now);
     let mut change = Change::event(EventKind::Received, Actor::Dpo);
     change.actor_id = Some(dpo.account_id.clone());
     change.to = action.target();
@@ -387,8 +387,7 @@ async fn build(
         }
         Action::ReshareFile => {
             change.event = EventKind::FileSharedAgain;
-            let expired =
-                |at: crate::clock::Millis| now >= at + crate::requests::DOWNLOAD_DAYS * 86_400_000;
+            let expired = |at| now >= crate::requests::download_until(at);
             match replies().find(|f| f.id == form.file.trim() && f.shared_at.is_some_and(expired)) {
                 Some(file) => {
                     change.reshare_file = Some(file.id.clone());
@@ -451,7 +450,6 @@ async fn build(
                 Some(reason),
             ) = (first, last, lang, reply, reason)
             {
-                let mut fields = Vec::new();
                 let pending_email = pending.map(|email| {
                     let token = crate::secure::random_token();
                     let link = state.config.link(&format!("/confirm-email/{token}"));
@@ -464,7 +462,6 @@ async fn build(
                             &link,
                             &state.config.controller(),
                         ));
-                    fields.push("email");
                     (
                         email.as_str().to_owned(),
                         crate::secure::sha256_hex(&[&token]),
@@ -472,7 +469,7 @@ async fn build(
                     )
                 });
                 change.detail =
-                    Some(serde_json::json!({ "new_email": !fields.is_empty() }).to_string());
+                    Some(serde_json::json!({ "new_email": pending_email.is_some() }).to_string());
                 change.note = Some(reason);
                 change.contact = Some(crate::requests::ContactCorrection {
                     first_name,

@@ -124,7 +124,7 @@ pub async fn export_evidence(
         "answered_on_time": row.status.answered_on_time(
             row.answered_on.0,
             row.due_on.0,
-            Date::paris_of(state.clock.now()),
+            Date::paris_of(now),
         ),
         "anonymised_at": sent.anonymised_at,
         "subject": subject,
@@ -151,6 +151,7 @@ pub async fn export_evidence(
         .emails
         .iter()
         .map(|e| {
+            let (subject, text) = e.subject_and_text();
             serde_json::json!({
                 "id": e.id,
                 "kind": e.kind,
@@ -161,8 +162,8 @@ pub async fn export_evidence(
                 "queued_at": e.created_at,
                 "sent_at": e.sent_at,
                 "message_id": e.message_id,
-                "subject": e.subject,
-                "text": e.text,
+                "subject": subject,
+                "text": text,
             })
         })
         .collect();

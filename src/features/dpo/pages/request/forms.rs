@@ -12,6 +12,11 @@ use crate::web::form::{FormReply, Posted};
 use crate::web::islands::{FieldError, FormNotice, FormStateProvider};
 use leptos::prelude::*;
 
+/// What was posted to `action`'s form, when it came back with errors.
+fn posted_to(posted: &Option<Posted<ActionForm>>, action: Action) -> Option<&Posted<ActionForm>> {
+    posted.as_ref().filter(|p| p.form.action == action.slug())
+}
+
 /// The value a form field shows: what was posted (when this action's form
 /// came back with errors), or `default`.
 fn value(
@@ -20,17 +25,11 @@ fn value(
     get: impl Fn(&ActionForm) -> &String,
     default: String,
 ) -> String {
-    match posted {
-        Some(p) if p.form.action == action.slug() => get(&p.form).clone(),
-        _ => default,
-    }
+    posted_to(posted, action).map_or(default, |p| get(&p.form).clone())
 }
 
 fn reply_for(posted: &Option<Posted<ActionForm>>, action: Action) -> Option<FormReply> {
-    posted
-        .as_ref()
-        .filter(|p| p.form.action == action.slug())
-        .map(|p| p.shown_reply(current_lang()))
+    posted_to(posted, action).map(|p| p.shown_reply(current_lang()))
 }
 
 /// One action's form: posts to `/dpo/requests/{reference}/{action}` with
@@ -267,10 +266,7 @@ fn action_block(
         }
         Action::MarkTest => {
             // As posted when the form comes back, else the stored mark.
-            let checked = p
-                .as_ref()
-                .filter(|p| p.form.action == action.slug())
-                .map_or(d.test, |p| !p.form.test.is_empty());
+            let checked = posted_to(p, action).map_or(d.test, |p| !p.form.test.is_empty());
             Box::new(move || {
                 view! {
                     <div class="choice">
@@ -392,10 +388,7 @@ fn complete_fields(d: &ActionsData, p: &Option<Posted<ActionForm>>) -> AnyView {
         .map(|(id, name, _, _)| (id.clone(), name.clone()))
         .collect();
     if !unshared.is_empty() {
-        let ticked: Option<Vec<String>> = p
-            .as_ref()
-            .filter(|p| p.form.action == a.slug())
-            .map(|p| p.form.share.clone());
+        let ticked: Option<Vec<String>> = posted_to(p, a).map(|p| p.form.share.clone());
         parts.push(view! {
             <fieldset class="field">
                 <legend>{console::F_SHARE.get(lang)}</legend>
@@ -431,9 +424,7 @@ fn complete_fields(d: &ActionsData, p: &Option<Posted<ActionForm>>) -> AnyView {
         }.into_any());
     }
     if d.right.tells_recipients() {
-        let posted_rows = p
-            .as_ref()
-            .filter(|p| p.form.action == a.slug())
+        let posted_rows = posted_to(p, a)
             .map(|p| p.form.recipients.clone())
             .unwrap_or_default();
         let none = value(p, a, |f| &f.no_recipients, String::new());
@@ -459,9 +450,7 @@ fn complete_fields(d: &ActionsData, p: &Option<Posted<ActionForm>>) -> AnyView {
         }.into_any());
     }
     if KeptGround::any_for(d.right) {
-        let posted_rows = p
-            .as_ref()
-            .filter(|p| p.form.action == a.slug())
+        let posted_rows = posted_to(p, a)
             .map(|p| p.form.kept.clone())
             .unwrap_or_default();
         let rows: Vec<KeptRow> = (0..posted_rows.len().max(3))

@@ -357,9 +357,9 @@ impl RequestData {
                 .iter()
                 .filter(|f| f.direction == crate::domain::choice::FileDirection::ToSubject)
                 .map(|f| {
-                    let expired = f.shared_at.is_some_and(|at| {
-                        self.now >= at + crate::requests::DOWNLOAD_DAYS * 86_400_000
-                    });
+                    let expired = f
+                        .shared_at
+                        .is_some_and(|at| self.now >= crate::requests::download_until(at));
                     (f.id.clone(), f.name.clone(), f.shared_at.is_some(), expired)
                 })
                 .collect(),
