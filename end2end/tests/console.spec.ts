@@ -38,6 +38,8 @@ test("a DPO works a request to completion and refuses another; the subject follo
   // Back on the console: start, extend, attach, complete.
   await page.reload();
   await expect(page.getByText("Mon numéro client est C-1234.")).toBeVisible();
+  // How identity was established: the customer number, checked.
+  await page.locator('form[action$="/start"]').getByLabel("Identité établie par").selectOption("checked_fact");
   await page.getByRole("button", { name: "Commencer le traitement" }).click();
   await page.getByLabel("Durée", { exact: true }).selectOption("1");
   await page.getByLabel("Pourquoi (la personne le lira)").fill("Vos données sont réparties dans plusieurs outils.");

@@ -91,6 +91,8 @@ for (const javaScriptEnabled of [true, false]) {
       addDpo(dpoEmail);
       await signIn(page, dpoEmail);
       const reference = await recordByEmail(page, "restriction", subjectEmail);
+      // How identity was established: the customer number, checked.
+      await page.locator('form[action$="/start"]').getByLabel("Identité établie par").selectOption("checked_fact");
       await page.getByRole("button", { name: "Commencer le traitement" }).click();
       await expect(page.getByText("Fait : Identité confirmée : traiter.")).toBeVisible();
       const due = await page.locator(".facts dd").nth(3).textContent();

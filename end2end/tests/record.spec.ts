@@ -122,6 +122,8 @@ test("a partial erasure: the email says what was kept and why, and names the CNI
   await page.getByRole("button", { name: "Enregistrer la demande" }).click();
   await expect(page).toHaveURL(/\/dpo\/requests\/R-/);
 
+  // How identity was established: the customer number, checked.
+  await page.locator('form[action$="/start"]').getByLabel("Identité établie par").selectOption("checked_fact");
   await page.getByRole("button", { name: "Commencer le traitement" }).click();
   await page.getByLabel("Résumé de la réponse").fill("Vos données de prospection et de navigation sont effacées.");
   await page.getByLabel("Élément").first().fill("Vos factures des trois dernières années");

@@ -192,3 +192,44 @@ choice_enum! {
         FromSubject = "from_subject",
     }
 }
+
+choice_enum! {
+    /// The steps of an identity check, asked in this order and no further
+    /// than needed (SPEC §3): a fact SOFACTO can check in its records (a
+    /// customer number, the number of the last invoice), then only on a
+    /// remaining doubt a copy of an identity document.
+    pub enum IdentityStep {
+        Fact = "fact",
+        Document = "document",
+    }
+}
+
+choice_enum! {
+    /// How the DPO established the subject's identity before processing:
+    /// recorded with its date, and shown in the register.
+    pub enum IdentityMethod {
+        /// The verified address is the one SOFACTO knows.
+        EmailCode = "email_code",
+        /// A customer number or invoice number, checked in the records.
+        CheckedFact = "checked_fact",
+        /// A copy of an identity document (deleted once confirmed).
+        Document = "document",
+        /// Seen at SOFACTO's premises.
+        InPerson = "in_person",
+        /// Someone acting for the subject, with a proof the DPO checked
+        /// (a mandate, parental authority, a death certificate).
+        Representative = "representative",
+    }
+}
+
+choice_enum! {
+    /// What a subject's file is, when it is more than an attachment.
+    pub enum FilePurpose {
+        /// A copy of an identity document: deleted once identity is
+        /// confirmed or the request closes.
+        Identity = "identity",
+        /// The proof of someone acting for the subject (a mandate, a proof
+        /// of parental authority, an *acte de notoriété*).
+        Proof = "proof",
+    }
+}

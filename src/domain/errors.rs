@@ -32,6 +32,9 @@ pub enum ErrorCode {
     RecipientsOrNone,
     /// A date that must come after today (the subject is told first).
     NotBeforeTomorrow,
+    /// A copy of an identity document asked before a fact SOFACTO can
+    /// check (SPEC §3: no further than needed).
+    FactFirst,
 }
 
 /// Free text as it is stored: browsers send a textarea's line breaks as

@@ -27,6 +27,9 @@ choice_enum! {
         FileSharedAgain = "file_shared_again",
         ContactCorrected = "contact_corrected",
         EmailConfirmed = "email_confirmed",
+        /// A copy of an identity document deleted once identity was
+        /// confirmed or the request closed (its SHA-256 stays in the audit).
+        IdentityDocumentDeleted = "identity_document_deleted",
     }
 }
 

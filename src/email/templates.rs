@@ -436,12 +436,22 @@ impl About<'_> {
     }
 }
 
-/// The DPO needs something from the subject; the clock is paused.
-pub fn information_requested(about: About, reason: &str) -> Composed {
+/// The DPO needs a proof of identity from the subject (a fact SOFACTO can
+/// check, or a copy of a document); the clock is paused.
+pub fn information_requested(
+    about: About,
+    reason: &str,
+    step: crate::domain::choice::IdentityStep,
+) -> Composed {
+    use crate::domain::choice::IdentityStep;
     let lang = about.lang;
     let body = Body::new(lang, INFO_TITLE)
         .paragraph(INFO_INTRO.with(lang, &[("reference", about.reference)]))
         .paragraph(reason)
+        .paragraph(match step {
+            IdentityStep::Fact => INFO_FACT.get(lang),
+            IdentityStep::Document => INFO_DOCUMENT.get(lang),
+        })
         .paragraph(INFO_HOW.get(lang));
     about.send(body, EmailKind::InformationRequested, INFO_SUBJECT)
 }

@@ -5,7 +5,9 @@
 use super::Text;
 use super::console::*;
 use crate::audit::AuditAction;
-use crate::domain::choice::{FileDirection, IntakeChannel};
+use crate::domain::choice::{
+    FileDirection, FilePurpose, IdentityMethod, IdentityStep, IntakeChannel,
+};
 use crate::domain::outcome::{AccessItem, KeptGround};
 use crate::domain::{Action, EventKind};
 use crate::email::EmailKind;
@@ -124,6 +126,7 @@ pub fn event(kind: EventKind) -> Text {
         E::FileSharedAgain => E_FILE_SHARED_AGAIN,
         E::ContactCorrected => E_CONTACT_CORRECTED,
         E::EmailConfirmed => E_EMAIL_CONFIRMED,
+        E::IdentityDocumentDeleted => E_IDENTITY_DOCUMENT_DELETED,
     }
 }
 
@@ -173,5 +176,33 @@ pub fn kept_ground(ground: KeptGround) -> Text {
         KeptGround::Archiving => KEPT_ARCHIVING,
         KeptGround::ThirdPartyRights => KEPT_THIRD_PARTIES,
         KeptGround::Accurate => KEPT_ACCURATE,
+    }
+}
+
+impl super::Label for IdentityStep {
+    fn label(&self) -> Text {
+        match self {
+            IdentityStep::Fact => STEP_FACT,
+            IdentityStep::Document => STEP_DOCUMENT,
+        }
+    }
+}
+
+impl super::Label for IdentityMethod {
+    fn label(&self) -> Text {
+        match self {
+            IdentityMethod::EmailCode => METHOD_EMAIL_CODE,
+            IdentityMethod::CheckedFact => METHOD_CHECKED_FACT,
+            IdentityMethod::Document => METHOD_DOCUMENT,
+            IdentityMethod::InPerson => METHOD_IN_PERSON,
+            IdentityMethod::Representative => METHOD_REPRESENTATIVE,
+        }
+    }
+}
+
+pub fn file_purpose(purpose: FilePurpose) -> Text {
+    match purpose {
+        FilePurpose::Identity => IDENTITY_FILE,
+        FilePurpose::Proof => PROOF_FILE,
     }
 }

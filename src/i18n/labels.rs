@@ -113,6 +113,7 @@ impl Label for EventKind {
             | EventKind::ContactCorrected => EVENT_INTERNAL,
             EventKind::EmailConfirmed => EVENT_EMAIL_CONFIRMED,
             EventKind::FileSharedAgain => EVENT_FILE_SHARED_AGAIN,
+            EventKind::IdentityDocumentDeleted => EVENT_IDENTITY_DOCUMENT_DELETED,
         }
     }
 }
@@ -160,6 +161,7 @@ impl Label for ErrorCode {
             ErrorCode::CopyMissing => ERROR_COPY_MISSING,
             ErrorCode::RecipientsOrNone => ERROR_RECIPIENTS_OR_NONE,
             ErrorCode::NotBeforeTomorrow => ERROR_NOT_BEFORE_TOMORROW,
+            ErrorCode::FactFirst => ERROR_FACT_FIRST,
         }
     }
 }

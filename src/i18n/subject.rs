@@ -71,6 +71,7 @@ texts! {
     ERROR_CODE_TOO_MANY: "Trop d'essais pour ce code. Demandez-en un nouveau." | "Too many tries for this code. Ask for a new one.";
     ERROR_INVALID_DATE: "Saisissez une date valide, au plus tard aujourd'hui." | "Enter a valid date, today at the latest.";
     ERROR_ALREADY_EXTENDED: "Le délai a déjà été prolongé une fois." | "The deadline was already extended once.";
+    ERROR_FACT_FIRST: "Demandez d'abord un élément que SOFACTO peut vérifier (numéro de client, numéro de la dernière facture) ; une pièce d'identité ne se demande qu'ensuite, s'il reste un doute." | "Ask first for something SOFACTO can check (customer number, number of the last invoice); an identity document is asked only after that, if a doubt remains.";
     ERROR_NOT_BEFORE_TOMORROW: "Choisissez une date à partir de demain : la personne doit être prévenue avant." | "Choose a date from tomorrow on: the subject must be told first.";
     ERROR_PLACEHOLDER: "Remplacez le texte entre crochets avant d'envoyer." | "Replace the text in square brackets before sending.";
     ERROR_COPY_MISSING: "Joignez la copie des données (un fichier au moins), ou cochez « aucune donnée détenue »." | "Attach the copy of the data (one file at least), or tick \"no data held\".";
@@ -260,6 +261,12 @@ texts! {
     EVENT_REMINDED: "Rappel : le délégué attend votre réponse" | "Reminder: the officer awaits your answer";
     EVENT_INTERNAL: "Étape interne" | "Internal step";
     EVENT_EMAIL_CONFIRMED: "Nouvelle adresse e-mail confirmée" | "New email address confirmed";
+    STEP_FACT_HINT: "Pour confirmer que cette demande vient bien de vous, indiquez votre numéro de client ou le numéro de votre dernière facture SOFACTO. Inutile d'envoyer une pièce d'identité." | "To confirm this request comes from you, give your customer number or the number of your last SOFACTO invoice. There is no need to send an identity document.";
+    STEP_DOCUMENT_HINT: "Joignez une copie d'une pièce d'identité (carte d'identité, passeport ou titre de séjour). Elle sert seulement à vérifier votre identité : nous la supprimons dès votre identité établie, et au plus tard à la clôture de la demande. Avant de l'envoyer :" | "Attach a copy of an identity document (identity card, passport or residence permit). It serves only to check your identity: we delete it as soon as your identity is established, and at the latest when the request closes. Before sending it:";
+    MASK_1: "masquez la photo et le numéro du document ;" | "hide the photo and the document number;";
+    MASK_2: "masquez la date et le lieu de naissance, la signature et l'adresse si elle y figure ;" | "hide the date and place of birth, the signature, and the address if shown;";
+    MASK_3: "laissez lisibles vos nom, prénom et la date de fin de validité ; écrivez sur la copie « Copie pour SOFACTO, demande » suivi de la référence." | "keep your names and the expiry date readable; write on the copy \"Copy for SOFACTO, request\" followed by the reference.";
+    EVENT_IDENTITY_DOCUMENT_DELETED: "Votre pièce d'identité a été supprimée : elle ne servait qu'à vérifier votre identité" | "Your identity document was deleted: it served only to check your identity";
     CONFIRM_EMAIL_TITLE: "Confirmer votre adresse e-mail" | "Confirm your email address";
     CONFIRM_EMAIL_INTRO: "Le délégué à la protection des données a enregistré {email} comme votre adresse pour la demande {reference}. Confirmez-la pour recevoir ses messages et suivre la demande avec cette adresse." | "The data protection officer recorded {email} as your address for request {reference}. Confirm it to receive its messages and follow the request with this address.";
     CONFIRM_EMAIL_FOLLOW: "Suivre mes demandes" | "Follow my requests";

@@ -8,6 +8,7 @@
 use super::deadline::{DeadlineEffect, open_due};
 use super::notices::Notice;
 use super::{EventAudit, NewEvent, RequestRow, audit_event, record_event};
+use crate::domain::choice::{FilePurpose, IdentityMethod, IdentityStep};
 use crate::domain::outcome::Outcome;
 use crate::domain::{Actor, Date, EventKind, Status};
 use crate::email::templates::Composed;
@@ -57,6 +58,11 @@ pub struct Change {
     pub letters: Vec<Composed>,
     /// A letter of this request marked posted, and the day.
     pub posted: Option<(String, Date)>,
+    /// The step of a question on identity (a fact, then a document).
+    pub identity_step: Option<IdentityStep>,
+    /// How identity was established, recorded with today's date. Either
+    /// this or a closing deletes the identity documents received.
+    pub identity: Option<IdentityMethod>,
 }
 
 impl Change {
@@ -103,6 +109,8 @@ impl Change {
             reshare_file: None,
             contact: None,
             confirm_email: false,
+            identity_step: None,
+            identity: None,
         }
     }
 }
@@ -147,6 +155,8 @@ pub struct NewFile {
     pub name: String,
     pub content_type: &'static str,
     pub data: Vec<u8>,
+    /// An identity document, a proof of representation, or neither.
+    pub purpose: Option<FilePurpose>,
 }
 
 /// Applies `change` to `request`, as read (its status and version). Returns the
@@ -212,7 +222,9 @@ pub async fn apply(
          extended_at = $6, paused_days = $7, paused_since = $8, resume_status = $9, assignee_id = $10, \
          outcome = COALESCE($11, outcome), reminded_at = $14, closed_on = COALESCE($16, closed_on), \
          answered_on = COALESCE($17, answered_on), answer_days = COALESCE($18, answer_days), \
-         refusal_reason = COALESCE($19, refusal_reason), is_test = COALESCE($20, is_test), version = version + 1 \
+         refusal_reason = COALESCE($19, refusal_reason), is_test = COALESCE($20, is_test), \
+         identity_step = COALESCE($21, identity_step), identity_method = COALESCE($22, identity_method), \
+         identity_on = COALESCE($23, identity_on), version = version + 1 \
          WHERE id = $12 AND status = $13 AND version = $15",
     )
     .bind(to.slug())
@@ -243,6 +255,9 @@ pub async fn apply(
     .bind(answered_now.then(|| today.to_days() - request.received_on.to_days()))
     .bind(refusal_reason)
     .bind(change.mark_test.map(i64::from))
+    .bind(change.identity_step.map(IdentityStep::slug))
+    .bind(change.identity.map(IdentityMethod::slug))
+    .bind(change.identity.map(|_| today.iso()))
     .execute(&mut *tx)
     .await
     .context("change: compare and set the version")?;
@@ -269,8 +284,8 @@ pub async fn apply(
         let file_id = crate::db::new_id();
         let sha256 = crate::secure::sha256_bytes_hex(&file.data);
         sqlx::query(
-            "INSERT INTO request_files (id, request_id, direction, name, content_type, size, sha256, data, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "INSERT INTO request_files (id, request_id, direction, name, content_type, size, sha256, data, created_at, purpose) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(&file_id)
         .bind(&request.id)
@@ -281,6 +296,7 @@ pub async fn apply(
         .bind(&sha256)
         .bind(file.data.clone())
         .bind(now)
+        .bind(file.purpose.map(FilePurpose::slug))
         .execute(&mut *tx)
         .await
         .context("change: store a file")?;
@@ -448,6 +464,11 @@ pub async fn apply(
         },
     )
     .await?;
+    // Identity established, or the request closed: a copy of an identity
+    // document has served its purpose (SPEC §3), and goes now.
+    if change.identity.is_some() || closing {
+        delete_identity_documents(&mut tx, request, to, now).await?;
+    }
     tx.commit().await.context("change: commit")?;
     if !change.emails.is_empty() {
         state.outbox_wakeup.notify_one();
@@ -458,4 +479,67 @@ pub async fn apply(
         "request changed"
     );
     Ok(event_id)
+}
+
+/// Deletes the request's identity documents, each recorded in the
+/// timeline (the subject sees it) and in the audit with its SHA-256.
+async fn delete_identity_documents(
+    tx: &mut sqlx::AnyConnection,
+    request: &RequestRow,
+    status: Status,
+    now: crate::clock::Millis,
+) -> anyhow::Result<()> {
+    let rows = sqlx::query(
+        "SELECT id, sha256 FROM request_files WHERE request_id = $1 AND purpose = 'identity'",
+    )
+    .bind(&request.id)
+    .fetch_all(&mut *tx)
+    .await
+    .context("change: find the identity documents")?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let files: Vec<(String, String)> = rows
+        .iter()
+        .map(|row| (sqlx::Row::get(row, "id"), sqlx::Row::get(row, "sha256")))
+        .collect();
+    sqlx::query("DELETE FROM request_files WHERE request_id = $1 AND purpose = 'identity'")
+        .bind(&request.id)
+        .execute(&mut *tx)
+        .await
+        .context("change: delete the identity documents")?;
+    let detail = serde_json::json!({
+        "files": files.iter().map(|(id, sha256)| serde_json::json!({ "id": id, "sha256": sha256 })).collect::<Vec<_>>()
+    })
+    .to_string();
+    let event_id = record_event(
+        tx,
+        &request.id,
+        now,
+        &NewEvent {
+            kind: EventKind::IdentityDocumentDeleted,
+            actor: Actor::System,
+            actor_id: None,
+            note: None,
+            detail: Some(&detail),
+            visible_to_subject: true,
+        },
+    )
+    .await?;
+    audit_event(
+        tx,
+        now,
+        &EventAudit {
+            reference: &request.reference,
+            event_id: &event_id,
+            kind: EventKind::IdentityDocumentDeleted,
+            actor: Actor::System,
+            actor_id: None,
+            from: Some(status),
+            to: status,
+            emails: &[],
+            files: &files,
+        },
+    )
+    .await
 }

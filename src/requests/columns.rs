@@ -95,6 +95,9 @@ pub const KEPT: &[&str] = &[
     "is_test",
     "pending_email_hash",
     "pending_email_until",
+    "identity_step",
+    "identity_method",
+    "identity_on",
 ];
 
 /// `column = blank, …` for every personal column: the retention run's

@@ -92,6 +92,9 @@ pub struct FileLine {
     pub sha256: String,
     pub created_at: Millis,
     pub shared_at: Option<Millis>,
+    /// An identity document, a proof of representation, or neither.
+    #[sqlx(try_from = "Option<String>")]
+    pub purpose: super::Maybe<crate::domain::choice::FilePurpose>,
 }
 
 pub struct Dossier {
@@ -210,7 +213,7 @@ pub async fn files_of(
     request_id: &str,
 ) -> anyhow::Result<Vec<FileLine>> {
     sqlx::query_as::<_, FileLine>(
-        "SELECT id, direction, name, content_type, size, sha256, created_at, shared_at FROM request_files \
+        "SELECT id, direction, name, content_type, size, sha256, created_at, shared_at, purpose FROM request_files \
          WHERE request_id = $1 ORDER BY created_at, id",
     )
     .bind(request_id)

@@ -21,6 +21,7 @@ pub use file::{Intake, NewRequest, file};
 
 use crate::clock::Millis;
 use crate::db::new_id;
+use crate::domain::choice::{IdentityMethod, IdentityStep};
 use crate::domain::{Actor, Date, Email, EventKind, Lang, Reference, RightKind, Status};
 use anyhow::Context;
 
@@ -100,13 +101,22 @@ pub struct RequestRow {
     pub answered_on: Maybe<Date>,
     /// 1 when the DPO marked it as a test (left out of the rates).
     pub is_test: i64,
+    /// The step of the last question on identity: a document is asked
+    /// only after one (`IdentityStep`).
+    #[sqlx(try_from = "Option<String>")]
+    pub identity_step: Maybe<IdentityStep>,
+    /// How identity was established, and the day (`Action::Start`).
+    #[sqlx(try_from = "Option<String>")]
+    pub identity_method: Maybe<IdentityMethod>,
+    #[sqlx(try_from = "Option<String>")]
+    pub identity_on: Maybe<Date>,
     /// Bumped by every change; what the compare-and-set checks.
     pub version: i64,
 }
 
 pub const REQUEST_COLUMNS: &str = "id, reference, email, right_kind, status, lang, received_at, received_on, \
      first_due_on, due_on, extension_months, extended_at, paused_days, paused_since, resume_status, \
-     assignee_id, intake, reply_channel, closed_at, reminded_at, answered_on, is_test, version";
+     assignee_id, intake, reply_channel, closed_at, reminded_at, answered_on, is_test, identity_step, identity_method, identity_on, version";
 
 impl RequestRow {
     pub fn deadline(&self) -> Deadline {

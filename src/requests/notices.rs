@@ -92,8 +92,12 @@ impl<'a> Notices<'a> {
         )
     }
 
-    pub fn information_requested(&self, reason: &str) -> Notice {
-        self.to_subject(|about| templates::information_requested(about, reason))
+    pub fn information_requested(
+        &self,
+        reason: &str,
+        step: crate::domain::choice::IdentityStep,
+    ) -> Notice {
+        self.to_subject(|about| templates::information_requested(about, reason, step))
     }
 
     pub fn reminder(&self) -> Notice {

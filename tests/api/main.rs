@@ -23,6 +23,7 @@ mod exports;
 mod failed_emails;
 mod health;
 mod home;
+mod identity;
 mod input;
 mod instances;
 mod journey;

@@ -110,7 +110,12 @@ async fn message(
                 subject::FILE_REFUSED_TYPE.get(lang),
             )));
         };
+        // The answer to a request for an identity document is one, and is
+        // deleted once identity is established or the request closes.
+        let asked_document = answering
+            && request.identity_step.0 == Some(crate::domain::choice::IdentityStep::Document);
         change.files.push(NewFile {
+            purpose: asked_document.then_some(crate::domain::choice::FilePurpose::Identity),
             direction: crate::domain::choice::FileDirection::FromSubject,
             name,
             content_type,

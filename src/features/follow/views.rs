@@ -191,6 +191,8 @@ fn RequestDetailView(detail: Detail, is_new: bool, sent: bool) -> impl IntoView 
     let reference = r.reference.to_string();
     let open = !r.status.is_closed();
     let awaiting = r.status == Status::AwaitingSubject;
+    // What the DPO asked to establish identity, and no more (SPEC §3).
+    let step = r.identity_step.0.filter(|_| awaiting);
     let withdraw_reply = posted::<WithdrawForm>().map(|p| p.shown_reply(lang));
     let confirm_open = withdraw_reply.is_some();
     let message_reply = posted::<()>().map(|p| p.shown_reply(lang));
@@ -284,6 +286,21 @@ fn RequestDetailView(detail: Detail, is_new: bool, sent: bool) -> impl IntoView 
             <section class="page">
                 <h2>{if awaiting { subject::ANSWER_TITLE.get(lang) } else { subject::WRITE_TITLE.get(lang) }}</h2>
                 <p>{if awaiting { subject::ANSWER_HINT.get(lang) } else { subject::WRITE_HINT.get(lang) }}</p>
+                {step.map(|step| view! {
+                    <div class="info" data-step=step.slug()>
+                        {match step {
+                            crate::domain::choice::IdentityStep::Fact => view! { <p>{subject::STEP_FACT_HINT.get(lang)}</p> }.into_any(),
+                            crate::domain::choice::IdentityStep::Document => view! {
+                                <p>{subject::STEP_DOCUMENT_HINT.get(lang)}</p>
+                                <ul>
+                                    <li>{subject::MASK_1.get(lang)}</li>
+                                    <li>{subject::MASK_2.get(lang)}</li>
+                                    <li>{subject::MASK_3.get(lang)}</li>
+                                </ul>
+                            }.into_any(),
+                        }}
+                    </div>
+                })}
                 <FormStateProvider reply=message_reply>
                     <form method="post" action=format!("/my-requests/{reference}/message") enctype="multipart/form-data">
                         <FormNotice />

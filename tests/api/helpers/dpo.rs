@@ -145,6 +145,15 @@ impl Dpo {
         fields: &[(&str, &str)],
     ) -> reqwest::Response {
         let mut all = vec![("form[seen]", seen)];
+        // Processing starts once identity is established, said how: a
+        // checked customer number unless the test says otherwise.
+        if action == "start"
+            && !fields
+                .iter()
+                .any(|(name, _)| *name == "form[identity_method]")
+        {
+            all.push(("form[identity_method]", "checked_fact"));
+        }
         all.extend_from_slice(fields);
         self.post(&format!("/dpo/requests/{reference}/{action}"), &all)
             .await

@@ -86,6 +86,11 @@ impl Subject {
         }
     }
 
+    /// The address this subject verifies.
+    pub fn email(&self) -> &str {
+        &self.email
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
             .get(format!("{}{path}", self.address))

@@ -127,6 +127,7 @@ async fn attach_inner(
     change.visible_to_subject = false;
     change.note = Some(name.clone());
     change.files.push(NewFile {
+        purpose: None,
         direction: crate::domain::choice::FileDirection::ToSubject,
         name,
         content_type,

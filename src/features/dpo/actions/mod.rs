@@ -5,7 +5,7 @@
 pub mod files;
 pub mod handover;
 
-use crate::domain::choice::Channel;
+use crate::domain::choice::{Channel, IdentityMethod, IdentityStep, IntakeChannel};
 use crate::domain::outcome::{
     AccessInformation, AccessItem, KeptGround, KeptPart, NotifiedRecipient, Outcome, RefusalReason,
     SentTo,
@@ -34,6 +34,10 @@ pub struct ActionForm {
     /// The status the DPO saw: a change made meanwhile is not overwritten.
     pub seen: String,
     pub info_reason: String,
+    /// The identity step asked (`IdentityStep`; a fact when not posted).
+    pub info_step: String,
+    /// How identity was established, when processing starts.
+    pub identity_method: String,
     pub clarify_question: String,
     pub answer: String,
     pub extend_months: String,
@@ -221,13 +225,46 @@ async fn build(
     let mail = Notices::new(state, request);
     match action {
         Action::CheckIdentity => change.event = EventKind::IdentityCheckStarted,
-        Action::Start => change.event = EventKind::ProcessingStarted,
+        Action::Start => {
+            change.event = EventKind::ProcessingStarted;
+            // Said by the DPO, and an email code only for an address that
+            // was verified with one (a request filed on the portal).
+            match IdentityMethod::parse(form.identity_method.trim()).filter(|method| {
+                *method != IdentityMethod::EmailCode
+                    || request.intake == IntakeChannel::Portal.slug()
+            }) {
+                Some(method) => {
+                    change.identity = Some(method);
+                    change.detail =
+                        Some(serde_json::json!({ "identity": method.slug() }).to_string());
+                }
+                None if form.identity_method.trim().is_empty() => {
+                    errors.add("identity_method", ErrorCode::Required)
+                }
+                None => errors.add("identity_method", ErrorCode::InvalidChoice),
+            }
+        }
         Action::AskInformation => {
             let reason = text(&mut errors, "info_reason", &form.info_reason, true);
             change.event = EventKind::InformationRequested;
             change.clock = DeadlineEffect::Pause;
-            if let Some(reason) = reason {
-                change.tell(mail.information_requested(&reason));
+            // A fact SOFACTO can check first; a document only after.
+            let step = match form.info_step.trim() {
+                "" => Some(IdentityStep::Fact),
+                slug => IdentityStep::parse(slug),
+            };
+            match step {
+                None => errors.add("info_step", ErrorCode::InvalidChoice),
+                Some(IdentityStep::Document) if request.identity_step.0.is_none() => {
+                    errors.add("info_step", ErrorCode::FactFirst)
+                }
+                Some(step) => {
+                    change.identity_step = Some(step);
+                    change.detail = Some(serde_json::json!({ "step": step.slug() }).to_string());
+                }
+            }
+            if let (Some(reason), Some(step)) = (reason, step) {
+                change.tell(mail.information_requested(&reason, step));
                 change.note = Some(reason);
             }
         }

@@ -119,6 +119,10 @@ pub async fn export_evidence(
         "extended_at": row.extended_at,
         "paused_days": row.paused_days,
         "closed_at": row.closed_at,
+        "identity": {
+            "method": row.identity_method.0.map(|m| m.slug()),
+            "established_on": row.identity_on.0.map(|on| on.iso()),
+        },
         // A decision after the due date is recorded as late (Art. 12(3)).
         "answered_on": row.answered_on.0.map(|on| on.iso()),
         "answered_on_time": row.status.answered_on_time(

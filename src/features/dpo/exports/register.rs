@@ -71,6 +71,7 @@ pub const REGISTER_HEADER: &[&str] = &[
     "answered_on",
     "test",
     "extension_reason",
+    "identity_method",
 ];
 
 pub use crate::requests::read::RegisterRow;
@@ -156,9 +157,13 @@ impl RegisterRow {
             }
             .to_owned(),
             self.paused_days.to_string(),
-            self.started_at
-                .map(|at| Date::paris_of(at).iso())
-                .unwrap_or_default(),
+            // The day recorded with the method; before it was recorded,
+            // the day processing started.
+            self.identity_on.clone().unwrap_or_else(|| {
+                self.started_at
+                    .map(|at| Date::paris_of(at).iso())
+                    .unwrap_or_default()
+            }),
             art19,
             transmitted,
             self.reply_channel.clone(),
@@ -172,6 +177,7 @@ impl RegisterRow {
             answered_on.map(Date::iso).unwrap_or_default(),
             if self.is_test != 0 { "yes" } else { "no" }.to_owned(),
             self.extension_reason.clone().unwrap_or_default(),
+            self.identity_method.clone().unwrap_or_default(),
         ];
         if personal {
             cells.extend(self.personal.iter().cloned());

@@ -2,7 +2,7 @@
 //! allows, each posting to `/dpo/requests/{reference}/{action}`.
 
 use super::ActionsData;
-use crate::domain::choice::Channel;
+use crate::domain::choice::{Channel, IdentityMethod, IdentityStep};
 use crate::domain::outcome::{AccessItem, KeptGround, RefusalReason};
 use crate::domain::{Date, RightKind};
 use crate::features::dpo::actions::{Action, ActionForm, KeptRow, RecipientRow};
@@ -117,11 +117,67 @@ fn action_block(
     };
     let typed = |get: fn(&ActionForm) -> &String| value(p, action, get, String::new());
     let fields: Box<dyn FnOnce() -> AnyView + Send> = match action {
-        Action::CheckIdentity | Action::Start => Box::new(|| ().into_any()),
+        Action::CheckIdentity => Box::new(|| ().into_any()),
+        Action::Start => {
+            // A verified address is the usual way; an email code is no
+            // way at all for a request recorded from another channel.
+            let default = if d.portal {
+                IdentityMethod::EmailCode.slug()
+            } else {
+                ""
+            };
+            let chosen = value(p, action, |f| &f.identity_method, default.to_owned());
+            let methods: Vec<IdentityMethod> = IdentityMethod::ALL
+                .iter()
+                .copied()
+                .filter(|m| d.portal || *m != IdentityMethod::EmailCode)
+                .collect();
+            Box::new(move || {
+                view! {
+                    <div class="field">
+                        <label for="identity_method">{console::F_IDENTITY_METHOD.get(lang)}</label>
+                        <select id="identity_method" name="form[identity_method]" required=true>
+                            <option value="" selected=chosen.is_empty()>{crate::i18n::site::CHOOSE.get(lang)}</option>
+                            {methods.iter().map(|m| view! { <option value=m.slug() selected=m.slug() == chosen>{m.label().get(lang)}</option> }).collect_view()}
+                        </select>
+                        <FieldError field="identity_method".to_owned() />
+                    </div>
+                }
+                .into_any()
+            })
+        }
         Action::AskInformation => {
             let typed = typed(|f| &f.info_reason);
+            // A fact first; a document once a question was asked.
+            let step = value(
+                p,
+                action,
+                |f| &f.info_step,
+                IdentityStep::Fact.slug().to_owned(),
+            );
+            let steps: Vec<IdentityStep> = IdentityStep::ALL
+                .iter()
+                .copied()
+                .filter(|s| d.identity_asked || *s == IdentityStep::Fact)
+                .collect();
             Box::new(move || {
-                textarea("info_reason", console::F_INFO_REASON, typed, true).into_any()
+                view! {
+                    <fieldset class="field choices">
+                        <legend>{console::F_INFO_STEP.get(lang)}</legend>
+                        {steps.iter().map(|s| {
+                            let id = format!("info_step-{}", s.slug());
+                            view! {
+                                <div class="choice">
+                                    <input type="radio" id=id.clone() name="form[info_step]" value=s.slug() checked=s.slug() == step />
+                                    <label for=id>{s.label().get(lang)}</label>
+                                </div>
+                            }
+                        }).collect_view()}
+                        <FieldError field="info_step".to_owned() />
+                    </fieldset>
+                    {textarea("info_reason", console::F_INFO_REASON, typed, true)}
+                }
+                .into_any()
             })
         }
         Action::AskClarification => {

@@ -134,6 +134,7 @@ fn RequestView(
                     {badge.map(|(class, text)| view! { " " <span class=class>{text.get(lang)}</span> })}
                 })}
                 {fact(console::DUE_HOW, explanation)}
+                {r.identity_method.0.zip(r.identity_on.0).map(|(method, on)| fact(console::IDENTITY_ESTABLISHED, console::IDENTITY_ON.with(lang, &[("method", &method.label().get(lang)), ("date", &long_date(lang, on))])))}
                 {r.closed_at.map(|at| fact(console::CLOSED_AT, paris_date_time(at)))}
             </dl>
             {duplicate.map(|(earlier, on)| view! {
@@ -260,6 +261,7 @@ fn RequestView(
                                 <a href=format!("/dpo/files/{}", file.id)>{file.name.clone()}</a>
                                 " — " {human_size(file.size)} " — " {paris_date_time(file.created_at)} " — "
                                 {crate::i18n::console_labels::file_direction(file.direction).get(lang)}
+                                {file.purpose.0.map(|purpose| view! { " — " <strong data-purpose=purpose.slug()>{crate::i18n::console_labels::file_purpose(purpose).get(lang)}</strong> })}
                                 {file.shared_at.map(|at| view! { " — " {console::FILE_SHARED.with(lang, &[("date", &paris_date_time(at))])} })}
                                 <br /><span class="muted mono">"SHA-256 " {file.sha256.clone()}</span>
                             </li>
@@ -380,6 +382,8 @@ impl RequestData {
                 .collect(),
             propose_identity_close,
             late_since,
+            portal: self.row.intake == crate::domain::choice::IntakeChannel::Portal.slug(),
+            identity_asked: self.row.identity_step.0.is_some(),
         }
     }
 }
@@ -409,6 +413,10 @@ pub(super) struct ActionsData {
     propose_identity_close: bool,
     /// The due date, when it has passed: a decision now is late.
     late_since: Option<Date>,
+    /// Filed on the portal: its address was verified with a code.
+    portal: bool,
+    /// A question on identity was asked already: a document may follow.
+    identity_asked: bool,
 }
 
 /// How the due date was reached, in words.
