@@ -61,6 +61,17 @@ pub const REQUEST_FORM: Source = Source {
             what: D_CUSTOMER,
         },
         Datum {
+            fields: &[
+                "acting",
+                "rep_first_name",
+                "rep_last_name",
+                "mandate_until",
+                "replies_to",
+                "subject_email",
+            ],
+            what: D_REPRESENTATIVE,
+        },
+        Datum {
             fields: &["reply_channel", "reply_phone", "reply_postal"],
             what: D_REPLY,
         },
@@ -116,6 +127,10 @@ pub const MESSAGE_FORM: Source = Source {
         Datum {
             fields: &[crate::features::follow::FILE_FIELD],
             what: D_FILE,
+        },
+        Datum {
+            fields: &[crate::features::follow::PURPOSE_FIELD],
+            what: D_PROOF,
         },
     ],
 };
@@ -390,6 +405,7 @@ mod tests {
         let message: BTreeSet<String> = [
             crate::features::follow::MESSAGE_FIELD,
             crate::features::follow::FILE_FIELD,
+            crate::features::follow::PURPOSE_FIELD,
         ]
         .iter()
         .map(|f| f.to_string())

@@ -46,6 +46,9 @@ choice_enum! {
         /// address, with a reason; a new address is confirmed from its
         /// mailbox before anything is sent to it.
         CorrectContact = "correct-contact",
+        /// Asks the subject, at the address the person acting for them
+        /// gave, to confirm that they act for them.
+        AskSubject = "ask-subject",
     }
 }
 
@@ -67,6 +70,9 @@ pub struct Standing {
     pub unshared_files: bool,
     /// Shared reply files whose download has expired.
     pub expired_files: bool,
+    /// Filed by someone acting for the subject, who gave the subject's
+    /// address.
+    pub subject_reachable: bool,
 }
 
 impl Standing {
@@ -81,6 +87,7 @@ impl Standing {
             letters_to_post: false,
             unshared_files: false,
             expired_files: false,
+            subject_reachable: false,
         }
     }
 }
@@ -107,7 +114,8 @@ impl Action {
             | Action::MarkPosted
             | Action::RemoveFile
             | Action::ReshareFile
-            | Action::CorrectContact => None,
+            | Action::CorrectContact
+            | Action::AskSubject => None,
         }
     }
 
@@ -127,9 +135,10 @@ impl Action {
                     Received | IdentityCheck | InProgress | AwaitingSubject
                 )
             }
-            Action::AskClarification | Action::Assign | Action::CorrectContact => {
-                !status.is_closed()
-            }
+            Action::AskClarification
+            | Action::Assign
+            | Action::CorrectContact
+            | Action::AskSubject => !status.is_closed(),
             // Addenda: also after closing, which they never reopen. A
             // message goes to a subject who was answered, not to one who
             // withdrew.
@@ -167,6 +176,7 @@ impl Action {
             && (standing.letters_to_post || self != Action::MarkPosted)
             && (standing.unshared_files || self != Action::RemoveFile)
             && (standing.expired_files || self != Action::ReshareFile)
+            && (standing.subject_reachable || self != Action::AskSubject)
     }
 
     /// The actions offered on a request standing so, in page order; an

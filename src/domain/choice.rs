@@ -233,3 +233,27 @@ choice_enum! {
         Proof = "proof",
     }
 }
+
+choice_enum! {
+    /// Who files: the person concerned, or someone acting for them.
+    pub enum Acting {
+        Myself = "self",
+        /// A *mandataire*, with a written mandate (CNIL recommendation of
+        /// 2021 on exercising rights through an agent).
+        Agent = "agent",
+        /// A parent or guardian, for a minor or a protected adult.
+        Guardian = "guardian",
+        /// An heir, or the person a deceased subject designated (French
+        /// law 78-17, art. 85).
+        Heir = "heir",
+    }
+}
+
+choice_enum! {
+    /// Whom the answers of a request filed for someone else go to, as the
+    /// mandate says.
+    pub enum RepliesTo {
+        Representative = "representative",
+        Subject = "subject",
+    }
+}

@@ -35,6 +35,9 @@ pub enum ErrorCode {
     /// A copy of an identity document asked before a fact SOFACTO can
     /// check (SPEC §3: no further than needed).
     FactFirst,
+    /// Answers to the person concerned, not to the one acting for them,
+    /// go by post.
+    RepliesByPost,
 }
 
 /// Free text as it is stored: browsers send a textarea's line breaks as

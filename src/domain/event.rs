@@ -30,6 +30,8 @@ choice_enum! {
         /// A copy of an identity document deleted once identity was
         /// confirmed or the request closed (its SHA-256 stays in the audit).
         IdentityDocumentDeleted = "identity_document_deleted",
+        /// The subject was asked to confirm who acts for them.
+        SubjectAskedToConfirm = "subject_asked_to_confirm",
     }
 }
 

@@ -48,6 +48,11 @@ fn text() -> impl Strategy<Value = String> {
             "csv",
             "json",
             "marketing",
+            "agent",
+            "heir",
+            "representative",
+            "subject",
+            "2027-03-01",
         ])
         .prop_map(str::to_owned),
         any::<String>(),
@@ -73,7 +78,7 @@ prop_compose! {
     fn request_form()(
         head in prop::collection::vec(text(), 12),
         boxes in prop::collection::vec(optional_box(), 5),
-        tail in prop::collection::vec(text(), 11),
+        tail in prop::collection::vec(text(), 17),
         rows in prop::collection::vec(row(), 0..40),
     ) -> RequestForm {
         RequestForm {
@@ -104,6 +109,12 @@ prop_compose! {
             processing: tail[6].clone(),
             reason: tail[7].clone(),
             details: tail[8].clone(),
+            acting: tail[9].clone(),
+            rep_first_name: tail[10].clone(),
+            rep_last_name: tail[11].clone(),
+            mandate_until: tail[12].clone(),
+            replies_to: tail[13].clone(),
+            subject_email: tail[14].clone(),
         }
     }
 }

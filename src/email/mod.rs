@@ -38,6 +38,8 @@ crate::domain::choice::choice_enum! {
         RestrictionLifted = "restriction_lifted",
         /// A link to confirm a new address the DPO recorded.
         EmailConfirmation = "email_confirmation",
+        /// To the subject, about someone who filed for them.
+        RepresentationCheck = "representation_check",
     }
 }
 

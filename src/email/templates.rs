@@ -577,6 +577,36 @@ pub fn email_confirmation(
         )
 }
 
+/// To the subject, at the address the person acting for them gave: who
+/// filed which request for them, and how to confirm or object (by writing
+/// to the DPO). Nothing else of the request is in it.
+pub fn representation_check(
+    lang: Lang,
+    to: &Email,
+    reference: &Reference,
+    right: RightKind,
+    representative: &str,
+    controller: &Controller,
+) -> OutgoingEmail {
+    Body::new(lang, REP_CHECK_TITLE)
+        .paragraph(REP_CHECK_BODY.with(
+            lang,
+            &[
+                ("reference", reference),
+                ("name", &representative),
+                ("right", &right.label().get(lang)),
+            ],
+        ))
+        .paragraph(REP_CHECK_HOW.with(lang, &[("dpo", &controller.dpo_email.as_str())]))
+        .email(
+            lang,
+            EmailKind::RepresentationCheck,
+            to,
+            REP_CHECK_SUBJECT.with(lang, &[("reference", reference)]),
+            controller,
+        )
+}
+
 /// The subject withdrew: their confirmation.
 pub fn withdrawn(about: About) -> Composed {
     let lang = about.lang;

@@ -43,6 +43,17 @@ pub fn HomePage() -> impl IntoView {
             </ul>
         </section>
 
+        <section class="page" id="for-someone-else" aria-labelledby="others-title">
+            <h2 id="others-title">{site::OTHERS_TITLE.get(lang)}</h2>
+            <p>{site::OTHERS_INTRO.get(lang)}</p>
+            <ul>
+                {[site::OTHERS_AGENT, site::OTHERS_GUARDIAN, site::OTHERS_HEIR]
+                    .map(|line| view! { <li>{line.get(lang)}</li> })}
+            </ul>
+            <p>{site::OTHERS_HOW.get(lang)}</p>
+            <p><a class="button secondary" href="#rights-title">{site::OTHERS_START.get(lang)}</a></p>
+        </section>
+
         <section class="page" aria-labelledby="steps-title">
             <h2 id="steps-title">{site::HOME_STEPS_TITLE.get(lang)}</h2>
             <ol class="steps">

@@ -6,7 +6,7 @@ use super::Text;
 use super::console::*;
 use crate::audit::AuditAction;
 use crate::domain::choice::{
-    FileDirection, FilePurpose, IdentityMethod, IdentityStep, IntakeChannel,
+    Acting, FileDirection, FilePurpose, IdentityMethod, IdentityStep, IntakeChannel,
 };
 use crate::domain::outcome::{AccessItem, KeptGround};
 use crate::domain::{Action, EventKind};
@@ -50,6 +50,7 @@ pub fn action_texts(action: Action) -> ActionTexts {
             Some(A_CORRECT_CONTACT_HINT),
             B_CORRECT_CONTACT,
         ),
+        Action::AskSubject => (A_ASK_SUBJECT, Some(A_ASK_SUBJECT_HINT), B_ASK_SUBJECT),
     };
     ActionTexts {
         title,
@@ -62,6 +63,7 @@ pub fn email_kind(kind: EmailKind) -> Text {
     match kind {
         EmailKind::VerificationCode => MAIL_CODE,
         EmailKind::EmailConfirmation => MAIL_CONFIRM_EMAIL,
+        EmailKind::RepresentationCheck => MAIL_REPRESENTATION_CHECK,
         EmailKind::DpoDigest => MAIL_DIGEST,
         EmailKind::Acknowledgment => MAIL_ACK,
         EmailKind::DpoNewRequest => MAIL_DPO_NEW,
@@ -127,6 +129,7 @@ pub fn event(kind: EventKind) -> Text {
         E::ContactCorrected => E_CONTACT_CORRECTED,
         E::EmailConfirmed => E_EMAIL_CONFIRMED,
         E::IdentityDocumentDeleted => E_IDENTITY_DOCUMENT_DELETED,
+        E::SubjectAskedToConfirm => E_SUBJECT_ASKED,
     }
 }
 
@@ -204,5 +207,14 @@ pub fn file_purpose(purpose: FilePurpose) -> Text {
     match purpose {
         FilePurpose::Identity => IDENTITY_FILE,
         FilePurpose::Proof => PROOF_FILE,
+    }
+}
+
+pub fn acting(acting: Acting) -> Text {
+    match acting {
+        Acting::Myself => ACTING_SELF,
+        Acting::Agent => ACTING_AGENT,
+        Acting::Guardian => ACTING_GUARDIAN,
+        Acting::Heir => ACTING_HEIR,
     }
 }

@@ -4,8 +4,8 @@
 use super::Text;
 use super::subject::*;
 use crate::domain::choice::{
-    Category, Channel, DataFormat, DestinationChoice, ErasureGround, Processing, Relation,
-    RestrictionGround, ScopeChoice,
+    Acting, Category, Channel, DataFormat, DestinationChoice, ErasureGround, Processing, Relation,
+    RepliesTo, RestrictionGround, ScopeChoice,
 };
 use crate::domain::outcome::RefusalReason;
 use crate::domain::{Actor, ErrorCode, EventKind, Lang, RightKind, Status};
@@ -110,7 +110,8 @@ impl Label for EventKind {
             | EventKind::TestMarked
             | EventKind::LetterPosted
             | EventKind::FileRemoved
-            | EventKind::ContactCorrected => EVENT_INTERNAL,
+            | EventKind::ContactCorrected
+            | EventKind::SubjectAskedToConfirm => EVENT_INTERNAL,
             EventKind::EmailConfirmed => EVENT_EMAIL_CONFIRMED,
             EventKind::FileSharedAgain => EVENT_FILE_SHARED_AGAIN,
             EventKind::IdentityDocumentDeleted => EVENT_IDENTITY_DOCUMENT_DELETED,
@@ -162,6 +163,7 @@ impl Label for ErrorCode {
             ErrorCode::RecipientsOrNone => ERROR_RECIPIENTS_OR_NONE,
             ErrorCode::NotBeforeTomorrow => ERROR_NOT_BEFORE_TOMORROW,
             ErrorCode::FactFirst => ERROR_FACT_FIRST,
+            ErrorCode::RepliesByPost => ERROR_REPLIES_BY_POST,
         }
     }
 }
@@ -276,6 +278,26 @@ impl Label for Lang {
         match self {
             Lang::Fr => LANG_FR,
             Lang::En => LANG_EN,
+        }
+    }
+}
+
+impl Label for Acting {
+    fn label(&self) -> Text {
+        match self {
+            Acting::Myself => ACTING_SELF,
+            Acting::Agent => ACTING_AGENT,
+            Acting::Guardian => ACTING_GUARDIAN,
+            Acting::Heir => ACTING_HEIR,
+        }
+    }
+}
+
+impl Label for RepliesTo {
+    fn label(&self) -> Text {
+        match self {
+            RepliesTo::Representative => REPLIES_REPRESENTATIVE,
+            RepliesTo::Subject => REPLIES_SUBJECT,
         }
     }
 }

@@ -13,6 +13,13 @@ texts! {
 
     HOME_TITLE: "Exercer vos droits sur vos données personnelles" | "Exercise your rights over your personal data";
     HOME_INTRO: "SOFACTO traite des données sur les visiteurs de son site, ses prospects, ses clients et leurs équipes. Ce portail vous permet de nous demander, en quelques minutes, ce que le RGPD vous autorise à demander, et de suivre la réponse jusqu'au bout." | "SOFACTO processes data about visitors to its website, its prospects, its clients and their staff. This portal lets you ask us, in a few minutes, for anything the GDPR entitles you to, and follow the answer to the end.";
+    OTHERS_TITLE: "Faire une demande pour quelqu'un d'autre" | "Filing for someone else";
+    OTHERS_INTRO: "Vous pouvez exercer ces droits au nom d'une autre personne :" | "You may exercise these rights on someone else's behalf:";
+    OTHERS_AGENT: "avec un mandat écrit de sa part, qui dit qui vous êtes, pour quels droits et jusqu'à quand ;" | "with a written mandate from them, saying who you are, for which rights and until when;";
+    OTHERS_GUARDIAN: "pour votre enfant mineur, ou une personne dont vous êtes le tuteur ;" | "for your minor child, or a person under your guardianship;";
+    OTHERS_HEIR: "pour une personne décédée, comme héritier ou comme la personne qu'elle a désignée (loi Informatique et Libertés, art. 85)." | "for a deceased person, as their heir or the person they designated (French Data Protection Act, art. 85).";
+    OTHERS_HOW: "Choisissez le droit, vérifiez votre propre adresse e-mail, puis dites en haut du formulaire pour qui vous agissez. Votre page de suivi vous demandera ensuite le justificatif." | "Choose the right, verify your own email address, then say at the top of the form whom you act for. Your follow page then asks for the proof.";
+    OTHERS_START: "Choisir le droit" | "Choose the right";
     HOME_STEPS_TITLE: "Comment ça se passe" | "How it works";
     HOME_STEP_1: "Vous choisissez un droit et confirmez votre adresse e-mail avec un code à 6 chiffres." | "Choose a right and confirm your email address with a 6-digit code.";
     HOME_STEP_2: "Vous décrivez votre demande ; vous recevez aussitôt un accusé de réception avec sa référence et sa date limite de réponse." | "Describe your request; you immediately get an acknowledgment with its reference and the date by which we must answer.";

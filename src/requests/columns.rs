@@ -49,6 +49,13 @@ pub const PERSONAL: &[Personal] = &[
         blank: "NULL",
         in_register: false,
     },
+    // Someone acting for the subject (JSON): names, mandate, the
+    // subject's own address.
+    Personal {
+        column: "representative",
+        blank: "NULL",
+        in_register: false,
+    },
     // The right-specific fields (JSON): the evidence file shows them
     // parsed, as `details`.
     Personal {
@@ -98,6 +105,7 @@ pub const KEPT: &[&str] = &[
     "identity_step",
     "identity_method",
     "identity_on",
+    "acting",
 ];
 
 /// `column = blank, …` for every personal column: the retention run's
@@ -147,7 +155,7 @@ mod tests {
         assert_eq!(
             blanked(),
             "first_name = '', last_name = '', email = '', pending_email = NULL, customer_number = NULL, \
-             reply_phone = NULL, reply_postal_address = NULL, details = '{}'"
+             reply_phone = NULL, reply_postal_address = NULL, representative = NULL, details = '{}'"
         );
         assert_eq!(
             in_register().collect::<Vec<_>>(),

@@ -5,7 +5,7 @@
 use super::deadline::open_due;
 use super::{EventAudit, NewEvent, audit_event, record_event};
 use crate::db::new_id;
-use crate::domain::choice::IntakeChannel;
+use crate::domain::choice::{Acting, IntakeChannel};
 use crate::domain::request::{ReplyChannel, ValidRequest};
 use crate::domain::{Actor, Date, Email, EventKind, Reference, Status, due_date};
 use crate::email::{outbox, templates};
@@ -63,6 +63,12 @@ pub async fn file(state: &AppState, new: NewRequest<'_>) -> Result<Reference, Ap
     let valid = new.valid;
     let id = new_id();
     let details = serde_json::to_string(&valid.details).context("file: details as JSON")?;
+    let representative = valid
+        .representative
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()
+        .context("file: the representative as JSON")?;
     let (phone, postal) = match &valid.reply {
         ReplyChannel::Phone { number } => (Some(number.as_str()), None),
         ReplyChannel::Postal { address } => (None, Some(address.as_str())),
@@ -76,8 +82,8 @@ pub async fn file(state: &AppState, new: NewRequest<'_>) -> Result<Reference, Ap
         let inserted = sqlx::query(
             "INSERT INTO requests (id, reference, submission_key, email, right_kind, status, lang, first_name, last_name, \
              relation, customer_number, reply_channel, reply_phone, reply_postal_address, details, received_at, received_on, \
-             first_due_on, due_on, open_due, intake) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19, $20) \
+             first_due_on, due_on, open_due, intake, acting, representative) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19, $20, $21, $22) \
              ON CONFLICT DO NOTHING",
         )
         .bind(&id)
@@ -100,6 +106,14 @@ pub async fn file(state: &AppState, new: NewRequest<'_>) -> Result<Reference, Ap
         .bind(due_on.iso())
         .bind(open_due(Status::Received, Some(due_on)))
         .bind(intake)
+        .bind(
+            valid
+                .representative
+                .as_ref()
+                .map_or(Acting::Myself, |r| r.acting)
+                .slug(),
+        )
+        .bind(representative.as_deref())
         .execute(&mut *tx)
         .await
         .context("file: insert the request")?;

@@ -21,7 +21,7 @@ pub use file::{Intake, NewRequest, file};
 
 use crate::clock::Millis;
 use crate::db::new_id;
-use crate::domain::choice::{IdentityMethod, IdentityStep};
+use crate::domain::choice::{Acting, IdentityMethod, IdentityStep};
 use crate::domain::{Actor, Date, Email, EventKind, Lang, Reference, RightKind, Status};
 use anyhow::Context;
 
@@ -110,13 +110,19 @@ pub struct RequestRow {
     pub identity_method: Maybe<IdentityMethod>,
     #[sqlx(try_from = "Option<String>")]
     pub identity_on: Maybe<Date>,
+    /// Who filed: the subject, or someone acting for them.
+    #[sqlx(try_from = "String")]
+    pub acting: Acting,
+    /// Who acts for the subject, when someone does.
+    #[sqlx(try_from = "Option<String>")]
+    pub representative: Maybe<crate::domain::request::Representative>,
     /// Bumped by every change; what the compare-and-set checks.
     pub version: i64,
 }
 
 pub const REQUEST_COLUMNS: &str = "id, reference, email, right_kind, status, lang, received_at, received_on, \
      first_due_on, due_on, extension_months, extended_at, paused_days, paused_since, resume_status, \
-     assignee_id, intake, reply_channel, closed_at, reminded_at, answered_on, is_test, identity_step, identity_method, identity_on, version";
+     assignee_id, intake, reply_channel, closed_at, reminded_at, answered_on, is_test, identity_step, identity_method, identity_on, acting, representative, version";
 
 impl RequestRow {
     pub fn deadline(&self) -> Deadline {
@@ -203,6 +209,11 @@ pub fn standing<'a>(
         refusable: details.is_none_or(|d| d.may_be_refused()),
         restriction_in_force: Restriction::of(request, events) == Some(Restriction::InForce),
         tells_recipients: request.right.tells_recipients(),
+        subject_reachable: request
+            .representative
+            .0
+            .as_ref()
+            .is_some_and(|r| r.subject_email.is_some()),
     }
 }
 

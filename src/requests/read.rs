@@ -274,6 +274,8 @@ pub struct RegisterRow {
     /// How identity was established (`IdentityMethod`), and the day.
     pub identity_method: Option<String>,
     pub identity_on: Option<String>,
+    /// Who filed: 'self', or someone acting for the subject (`Acting`).
+    pub acting: String,
 }
 
 impl<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> for RegisterRow {
@@ -302,6 +304,7 @@ impl<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> for RegisterRow {
             extension_reason: row.try_get("extension_reason")?,
             identity_method: row.try_get("identity_method")?,
             identity_on: row.try_get("identity_on")?,
+            acting: row.try_get("acting")?,
             answer_delivered: match (
                 row.try_get::<i64, _>("answers")?,
                 row.try_get::<i64, _>("answers_sent")?,
@@ -330,7 +333,7 @@ pub async fn register_page(
     sqlx::query_as::<_, RegisterRow>(&format!(
         "SELECT r.reference, r.right_kind, r.intake, r.received_at, r.received_on, r.first_due_on, r.due_on, \
          r.extended_at, r.extension_months, r.closed_at, r.status, r.outcome, r.anonymised_at, r.paused_days, \
-         r.reply_channel, r.answered_on, r.is_test, r.identity_method, r.identity_on, {}, \
+         r.reply_channel, r.answered_on, r.is_test, r.identity_method, r.identity_on, r.acting, {}, \
          (SELECT MIN(e.at) FROM request_events e WHERE e.request_id = r.id AND e.kind = 'processing_started') \
           AS started_at, \
          (SELECT a.email FROM dpo_accounts a WHERE a.id = r.assignee_id) AS handler, \

@@ -32,6 +32,7 @@ mod limits;
 mod mending;
 mod notice;
 mod outbox;
+mod representatives;
 mod retention;
 mod static_files;
 mod verification;

@@ -3,8 +3,8 @@
 //! browser runs it before sending and the server again before storing.
 
 use super::choice::{
-    Category, Channel, DataFormat, DestinationChoice, ErasureGround, Processing, Relation,
-    RestrictionGround, ScopeChoice,
+    Acting, Category, Channel, DataFormat, DestinationChoice, ErasureGround, Processing, Relation,
+    RepliesTo, RestrictionGround, ScopeChoice,
 };
 use super::errors::{ErrorCode, FieldErrors};
 use super::{Email, EmailError, Lang, RightKind};
@@ -72,6 +72,43 @@ pub struct RequestForm {
     pub reason: String,
     #[validate(length(max = MAX_TEXT_CHARS))]
     pub details: String,
+    /// Who files (`Acting`): empty or `self` for the person concerned.
+    pub acting: String,
+    /// Someone acting for the person concerned: their own names, the end
+    /// of an agent's mandate, whom the answers go to, and the person
+    /// concerned's address when known.
+    #[validate(length(max = MAX_LINE_CHARS))]
+    pub rep_first_name: String,
+    #[validate(length(max = MAX_LINE_CHARS))]
+    pub rep_last_name: String,
+    pub mandate_until: String,
+    pub replies_to: String,
+    pub subject_email: String,
+}
+
+/// Someone filing for the person concerned: stored apart from them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Representative {
+    pub acting: Acting,
+    pub first_name: String,
+    pub last_name: String,
+    /// The last day of an agent's mandate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mandate_until: Option<crate::domain::Date>,
+    pub replies_to: RepliesTo,
+    /// The person concerned's own address, unverified: only the DPO's
+    /// question to them goes there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject_email: Option<Email>,
+}
+
+/// Read back from its stored JSON (`#[sqlx(try_from = "String")]`).
+#[cfg(feature = "ssr")]
+impl TryFrom<String> for Representative {
+    type Error = String;
+    fn try_from(json: String) -> Result<Self, String> {
+        serde_json::from_str(&json).map_err(|e| e.to_string())
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
@@ -206,6 +243,8 @@ pub struct ValidRequest {
     pub reply: ReplyChannel,
     pub lang: Lang,
     pub details: RightDetails,
+    /// Filed by someone acting for the person concerned.
+    pub representative: Option<Representative>,
 }
 
 impl ValidRequest {
@@ -229,6 +268,7 @@ impl ValidRequest {
             Some(RightKind::Objection) => objection(&mut p, form),
             None => None,
         };
+        let representative = representative(&mut p, form, reply.as_ref());
         match (right, first_name, last_name, relation, reply, lang, details) {
             (
                 Some(right),
@@ -247,6 +287,7 @@ impl ValidRequest {
                 reply,
                 lang,
                 details,
+                representative: representative.ok().flatten(),
             }),
             _ => {
                 if p.errors.is_empty() {
@@ -374,6 +415,70 @@ fn reply_channel(p: &mut Parser, form: &RequestForm) -> Option<ReplyChannel> {
         Channel::Postal => Some(ReplyChannel::Postal {
             address: p.required("reply_postal", &form.reply_postal)?,
         }),
+    }
+}
+
+/// Someone acting for the person concerned, or `Ok(None)`: their names; an
+/// agent's mandate runs to a day; an heir's answers go to the heir (the
+/// person concerned died); answers to the person concerned go by post, to
+/// the address given under "how to answer" (the portal cannot send mail
+/// to an address nobody verified).
+fn representative(
+    p: &mut Parser,
+    form: &RequestForm,
+    reply: Option<&ReplyChannel>,
+) -> Result<Option<Representative>, ()> {
+    let acting = match p.optional_choice("acting", &form.acting, Acting::parse)? {
+        None | Some(Acting::Myself) => return Ok(None),
+        Some(acting) => acting,
+    };
+    let first_name = p.required("rep_first_name", &form.rep_first_name);
+    let last_name = p.required("rep_last_name", &form.rep_last_name);
+    let mandate_until = if acting == Acting::Agent {
+        match form.mandate_until.trim() {
+            "" => {
+                p.errors.add("mandate_until", ErrorCode::Required);
+                None
+            }
+            typed => {
+                let until = crate::domain::Date::parse_iso(typed);
+                if until.is_none() {
+                    p.errors.add("mandate_until", ErrorCode::InvalidDate);
+                }
+                until
+            }
+        }
+    } else {
+        None
+    };
+    let replies_to = if acting == Acting::Heir {
+        Some(RepliesTo::Representative)
+    } else {
+        p.choice("replies_to", &form.replies_to, RepliesTo::parse)
+    };
+    if replies_to == Some(RepliesTo::Subject)
+        && reply.is_some_and(|r| r.channel() != Channel::Postal)
+    {
+        p.errors.add("replies_to", ErrorCode::RepliesByPost);
+    }
+    let subject_email = match form.subject_email.trim() {
+        "" => None,
+        _ => Some(p.email("subject_email", &form.subject_email).ok_or(())?),
+    };
+    match (first_name, last_name, replies_to) {
+        (Some(first_name), Some(last_name), Some(replies_to))
+            if acting != Acting::Agent || mandate_until.is_some() =>
+        {
+            Ok(Some(Representative {
+                acting,
+                first_name,
+                last_name,
+                mandate_until,
+                replies_to,
+                subject_email,
+            }))
+        }
+        _ => Err(()),
     }
 }
 

@@ -24,6 +24,8 @@ pub use crate::requests::DOWNLOAD_DAYS;
 /// privacy notice lists.
 pub const MESSAGE_FIELD: &str = "message";
 pub const FILE_FIELD: &str = "file";
+/// `proof` when the file is a representative's proof (`FilePurpose`).
+pub const PURPOSE_FIELD: &str = "purpose";
 
 /// `POST /my-requests/{reference}/message`: a multipart form (the text and
 /// an optional file). While the request awaits the subject, it is the
@@ -104,6 +106,7 @@ async fn message(
     if answering {
         change.clock = DeadlineEffect::Resume;
     }
+    let purpose = upload.field(&crate::web::form::input_name(PURPOSE_FIELD));
     if let Some((name, data)) = upload.file {
         let Some(content_type) = kind_of(&name, &data) else {
             return Ok(FormReply::notice(Notice::error(
@@ -112,10 +115,17 @@ async fn message(
         };
         // The answer to a request for an identity document is one, and is
         // deleted once identity is established or the request closes.
-        let asked_document = answering
-            && request.identity_step.0 == Some(crate::domain::choice::IdentityStep::Document);
+        // A representative's proof (the mandate, the proof of parental
+        // authority, the certificate of heirship) comes from its own form.
+        use crate::domain::choice::{Acting, FilePurpose, IdentityStep};
+        let asked_document = answering && request.identity_step.0 == Some(IdentityStep::Document);
+        let proof = request.acting != Acting::Myself && purpose == FilePurpose::Proof.slug();
         change.files.push(NewFile {
-            purpose: asked_document.then_some(crate::domain::choice::FilePurpose::Identity),
+            purpose: if proof {
+                Some(FilePurpose::Proof)
+            } else {
+                asked_document.then_some(FilePurpose::Identity)
+            },
             direction: crate::domain::choice::FileDirection::FromSubject,
             name,
             content_type,

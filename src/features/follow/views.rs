@@ -193,6 +193,14 @@ fn RequestDetailView(detail: Detail, is_new: bool, sent: bool) -> impl IntoView 
     let awaiting = r.status == Status::AwaitingSubject;
     // What the DPO asked to establish identity, and no more (SPEC §3).
     let step = r.identity_step.0.filter(|_| awaiting);
+    // Someone acting for the subject sends their proof while it is open.
+    let proof = match r.acting {
+        _ if !open => None,
+        crate::domain::choice::Acting::Myself => None,
+        crate::domain::choice::Acting::Agent => Some(subject::PROOF_AGENT),
+        crate::domain::choice::Acting::Guardian => Some(subject::PROOF_GUARDIAN),
+        crate::domain::choice::Acting::Heir => Some(subject::PROOF_HEIR),
+    };
     let withdraw_reply = posted::<WithdrawForm>().map(|p| p.shown_reply(lang));
     let confirm_open = withdraw_reply.is_some();
     let message_reply = posted::<()>().map(|p| p.shown_reply(lang));
@@ -314,6 +322,21 @@ fn RequestDetailView(detail: Detail, is_new: bool, sent: bool) -> impl IntoView 
                     </form>
                 </FormStateProvider>
                 <crate::features::notice::NoticeLink />
+            </section>
+        }})}
+
+        {proof.map(|text| { let reference = reference.clone(); view! {
+            <section class="page" id="proof">
+                <h2>{subject::PROOF_TITLE.get(lang)}</h2>
+                <p>{text.get(lang)}</p>
+                <form method="post" action=format!("/my-requests/{reference}/message") enctype="multipart/form-data">
+                    <input type="hidden" name=crate::web::form::input_name(super::PURPOSE_FIELD) value="proof" />
+                    <div class="field">
+                        <label for="proof-file">{subject::PROOF_FILE.get(lang)}</label>
+                        <input id="proof-file" name=super::FILE_FIELD type="file" required=true accept=".pdf,.png,.jpg,.jpeg" />
+                    </div>
+                    <button type="submit">{subject::PROOF_SEND.get(lang)}</button>
+                </form>
             </section>
         }})}
 

@@ -69,6 +69,12 @@ impl FromFields for RequestForm {
             processing: get("processing"),
             reason: get("reason"),
             details: get("details"),
+            acting: get("acting"),
+            rep_first_name: get("rep_first_name"),
+            rep_last_name: get("rep_last_name"),
+            mandate_until: get("mandate_until"),
+            replies_to: get("replies_to"),
+            subject_email: get("subject_email"),
         }
     }
 }

@@ -1,7 +1,7 @@
 use super::*;
 use crate::domain::choice::{
-    Category, Channel, DataFormat, DestinationChoice, ErasureGround, Processing, Relation,
-    RestrictionGround, ScopeChoice,
+    Acting, Category, Channel, DataFormat, DestinationChoice, ErasureGround, Processing, Relation,
+    RepliesTo, RestrictionGround, ScopeChoice,
 };
 use crate::domain::request::{MAX_TEXT_CHARS, MAX_VALUE_CHARS};
 use crate::domain::{Lang, RightKind};
@@ -127,6 +127,7 @@ fn RequestFormBody(
 pub fn request_fields(right: RightKind, form: &RequestForm) -> AnyView {
     let lang = current_lang();
     view! {
+                <RadioGroup field="acting" legend=subject::ACTING_LEGEND choices=Acting::ALL selected=if form.acting.is_empty() { Acting::Myself.slug().to_owned() } else { form.acting.clone() } />
                 <h2>{subject::WHO_ARE_YOU.get(lang)}</h2>
                 <div class="field-row">
                     <TextField field="first_name" label=subject::FIRST_NAME value=form.first_name.clone() required=true autocomplete="given-name" />
@@ -134,6 +135,17 @@ pub fn request_fields(right: RightKind, form: &RequestForm) -> AnyView {
                 </div>
                 <SelectField field="relation" label=subject::RELATION_LABEL choices=Relation::ALL selected=form.relation.clone() required=true />
                 <TextField field="customer_number" label=subject::CUSTOMER_NUMBER value=form.customer_number.clone() hint=subject::CUSTOMER_NUMBER_HINT />
+                <div class="reveal reveal-representative">
+                    <h2>{subject::REP_TITLE.get(lang)}</h2>
+                    <p class="hint">{subject::REP_INTRO.get(lang)}</p>
+                    <div class="field-row">
+                        <TextField field="rep_first_name" label=subject::REP_FIRST_NAME value=form.rep_first_name.clone() required=true revealed=true />
+                        <TextField field="rep_last_name" label=subject::REP_LAST_NAME value=form.rep_last_name.clone() required=true revealed=true />
+                    </div>
+                    <TextField field="mandate_until" label=subject::MANDATE_UNTIL value=form.mandate_until.clone() input_type="date" hint=subject::MANDATE_UNTIL_HINT />
+                    <RadioGroup field="replies_to" legend=subject::REPLIES_LEGEND choices=RepliesTo::ALL selected=if form.replies_to.is_empty() { RepliesTo::Representative.slug().to_owned() } else { form.replies_to.clone() } />
+                    <TextField field="subject_email" label=subject::SUBJECT_EMAIL value=form.subject_email.clone() input_type="email" hint=subject::SUBJECT_EMAIL_HINT maxlength=254 />
+                </div>
 
                 <h2>{subject::HOW_TO_ANSWER.get(lang)}</h2>
                 <RadioGroup field="reply_channel" legend=subject::CHANNEL_LEGEND choices=Channel::ALL selected=form.reply_channel.clone() />

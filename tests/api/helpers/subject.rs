@@ -158,6 +158,28 @@ impl Subject {
             .unwrap()
     }
 
+    /// Sends the proof of someone acting for the subject (a mandate), from
+    /// the form of the follow page.
+    pub async fn send_proof(
+        &self,
+        reference: &str,
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> reqwest::Response {
+        let form = reqwest::multipart::Form::new()
+            .text("form[purpose]", "proof")
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+            );
+        self.client
+            .post(format!("{}/my-requests/{reference}/message", self.address))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// Presses "withdraw" on the request's page.
     pub async fn withdraw(&self, reference: &str) -> reqwest::Response {
         self.post(

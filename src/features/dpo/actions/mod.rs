@@ -521,6 +521,25 @@ async fn build(
                 });
             }
         }
+        Action::AskSubject => {
+            // Only to an address the representative gave (`Standing`).
+            change.event = EventKind::SubjectAskedToConfirm;
+            change.visible_to_subject = false;
+            if let Some(rep) = request.representative.0.as_ref()
+                && let Some(to) = rep.subject_email.as_ref()
+            {
+                change
+                    .emails
+                    .push(crate::email::templates::representation_check(
+                        request.lang,
+                        to,
+                        &request.reference,
+                        request.right,
+                        &format!("{} {}", rep.first_name, rep.last_name),
+                        &state.config.controller(),
+                    ));
+            }
+        }
         Action::MarkTest => {
             change.event = EventKind::TestMarked;
             change.visible_to_subject = false;

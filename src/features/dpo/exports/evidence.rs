@@ -108,6 +108,7 @@ pub async fn export_evidence(
         "status": row.status.slug(),
         "language": row.lang.code(),
         "channel": row.intake,
+        "acting": row.acting.slug(),
         // A request from another channel was received on a date (no time
         // of day is known); the instant is when the DPO recorded it.
         "received_at": (row.intake == "portal").then_some(row.received_at),

@@ -72,6 +72,7 @@ pub const REGISTER_HEADER: &[&str] = &[
     "test",
     "extension_reason",
     "identity_method",
+    "acting",
 ];
 
 pub use crate::requests::read::RegisterRow;
@@ -178,6 +179,7 @@ impl RegisterRow {
             if self.is_test != 0 { "yes" } else { "no" }.to_owned(),
             self.extension_reason.clone().unwrap_or_default(),
             self.identity_method.clone().unwrap_or_default(),
+            self.acting.clone(),
         ];
         if personal {
             cells.extend(self.personal.iter().cloned());

@@ -117,7 +117,7 @@ fn action_block(
     };
     let typed = |get: fn(&ActionForm) -> &String| value(p, action, get, String::new());
     let fields: Box<dyn FnOnce() -> AnyView + Send> = match action {
-        Action::CheckIdentity => Box::new(|| ().into_any()),
+        Action::CheckIdentity | Action::AskSubject => Box::new(|| ().into_any()),
         Action::Start => {
             // A verified address is the usual way; an email code is no
             // way at all for a request recorded from another channel.
@@ -131,6 +131,7 @@ fn action_block(
                 .iter()
                 .copied()
                 .filter(|m| d.portal || *m != IdentityMethod::EmailCode)
+                .filter(|m| d.represented || *m != IdentityMethod::Representative)
                 .collect();
             Box::new(move || {
                 view! {

@@ -115,6 +115,18 @@ fn RequestView(
             Action::parse(&p.form.action).is_none_or(|a| !offered().contains(&a))
         })
         .and_then(|p| p.shown_reply(lang).notice);
+    // Filed by someone acting for the subject: the verified address is
+    // theirs; the subject's own (unverified) one is in the JSON.
+    let representative = r.representative.0.clone();
+    let filer_email = r.email.0.as_ref().map(|e| e.as_str().to_owned());
+    let subject_email = match &representative {
+        Some(rep) => rep.subject_email.as_ref().map(|e| e.as_str().to_owned()),
+        None => filer_email.clone(),
+    };
+    let proof_received = data
+        .files
+        .iter()
+        .any(|f| f.purpose.0 == Some(crate::domain::choice::FilePurpose::Proof));
     view! {
         <section class="page console">
             <p><a href="/dpo">{console::BACK_TO_QUEUE.get(lang)}</a></p>
@@ -147,11 +159,13 @@ fn RequestView(
             {propose_close.map(|days| view! { <p class="alert alert--error" role="note">{console::PROPOSE_IDENTITY_CLOSE.with(lang, &[("days", &days)])}</p> })}
         </section>
 
+        {representative.clone().map(|rep| sections::representative_view(rep, filer_email.clone(), proof_received, today))}
+
         <section class="page console">
             <h2>{console::SUBJECT_TITLE.get(lang)}</h2>
             <dl class="facts">
                 {fact(console::SUBJECT_NAME, format!("{} {}", s.first_name, s.last_name))}
-                {fact(console::SUBJECT_EMAIL, r.email.0.as_ref().map(|e| e.as_str().to_owned()).unwrap_or_else(|| console::NO_EMAIL.get(lang).to_owned()))}
+                {fact(console::SUBJECT_EMAIL, subject_email.unwrap_or_else(|| console::NO_EMAIL.get(lang).to_owned()))}
                 {s.pending_email.clone().map(|email| view! { <dt></dt><dd class="muted" data-pending-email="1">{console::PENDING_EMAIL.with(lang, &[("email", &email)])}</dd> })}
                 {fact(console::SUBJECT_RELATION, s.relation.label().get(lang))}
                 {s.customer_number.clone().map(|n| fact(console::SUBJECT_CUSTOMER, n))}
@@ -384,6 +398,7 @@ impl RequestData {
             late_since,
             portal: self.row.intake == crate::domain::choice::IntakeChannel::Portal.slug(),
             identity_asked: self.row.identity_step.0.is_some(),
+            represented: self.row.acting != crate::domain::choice::Acting::Myself,
         }
     }
 }
@@ -417,6 +432,8 @@ pub(super) struct ActionsData {
     portal: bool,
     /// A question on identity was asked already: a document may follow.
     identity_asked: bool,
+    /// Filed by someone acting for the subject.
+    represented: bool,
 }
 
 /// How the due date was reached, in words.

@@ -191,3 +191,37 @@ pub(super) fn intake_label(intake: &str) -> Text {
 pub(crate) fn email_kind_label(kind: &str) -> Text {
     crate::email::EmailKind::parse(kind).map_or(console::MAIL_OTHER, console_labels::email_kind)
 }
+
+/// Who filed for the subject: their names and verified address, what
+/// they act as, the mandate's end (flagged once past), whom the answers go
+/// to, and whether their proof arrived.
+pub(super) fn representative_view(
+    rep: crate::domain::request::Representative,
+    email: Option<String>,
+    proof_received: bool,
+    today: crate::domain::Date,
+) -> impl IntoView {
+    use crate::domain::choice::RepliesTo;
+    let lang = current_lang();
+    let expired = rep.mandate_until.is_some_and(|until| until < today);
+    view! {
+        <section class="page console" data-acting=rep.acting.slug()>
+            <h2>{console::REP_SECTION.get(lang)}</h2>
+            <dl class="facts">
+                {super::fact(console::REP_AS, crate::i18n::console_labels::acting(rep.acting).get(lang))}
+                {super::fact(console::SUBJECT_NAME, format!("{} {}", rep.first_name, rep.last_name))}
+                {super::fact(console::REP_EMAIL, email.unwrap_or_else(|| console::NO_EMAIL.get(lang).to_owned()))}
+                {rep.mandate_until.map(|until| super::fact(console::REP_MANDATE_UNTIL, view! {
+                    {crate::i18n::long_date(lang, until)}
+                    {expired.then(|| view! { " " <span class="badge badge--overdue" data-mandate-expired="1">{console::REP_MANDATE_EXPIRED.get(lang)}</span> })}
+                }))}
+                {super::fact(console::REP_REPLIES_TO, match rep.replies_to {
+                    RepliesTo::Representative => console::REP_REPLIES_REP.get(lang),
+                    RepliesTo::Subject => console::REP_REPLIES_SUBJECT.get(lang),
+                })}
+                {super::fact(console::REP_PROOF, if proof_received { console::REP_PROOF_RECEIVED.get(lang) } else { console::REP_PROOF_MISSING.get(lang) })}
+            </dl>
+            <p class="hint">{console::REP_HINT.get(lang)}</p>
+        </section>
+    }
+}
