@@ -74,6 +74,9 @@ crate::domain::choice::choice_enum! {
         FileDownloaded = "file.downloaded",
         RequestAnonymised = "request.anonymised",
         RetentionPurged = "retention.purged",
+        /// A subject recorded or replaced their directives for after death.
+        DirectivesRecorded = "directives.recorded",
+        DirectivesRevoked = "directives.revoked",
     }
 }
 

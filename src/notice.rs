@@ -135,6 +135,26 @@ pub const MESSAGE_FORM: Source = Source {
     ],
 };
 
+/// The directives for after death, on the "my requests" page
+/// (`features::follow::directives::FIELDS`).
+pub const DIRECTIVES_FORM: Source = Source {
+    title: FROM_DIRECTIVES,
+    data: &[
+        Datum {
+            fields: &["first_name", "last_name"],
+            what: D_DIRECTIVES_NAME,
+        },
+        Datum {
+            fields: &["choice", "note"],
+            what: D_DIRECTIVES,
+        },
+        Datum {
+            fields: &["person_name", "person_email"],
+            what: D_DIRECTIVES_PERSON,
+        },
+    ],
+};
+
 /// What no form carries: the portal records it.
 pub const RECORDED: Source = Source {
     title: FROM_PORTAL,
@@ -158,7 +178,13 @@ pub const RECORDED: Source = Source {
     ],
 };
 
-pub const SOURCES: [&Source; 4] = [&VERIFY_FORM, &REQUEST_FORM, &MESSAGE_FORM, &RECORDED];
+pub const SOURCES: [&Source; 5] = [
+    &VERIFY_FORM,
+    &REQUEST_FORM,
+    &MESSAGE_FORM,
+    &DIRECTIVES_FORM,
+    &RECORDED,
+];
 
 /// Form fields that carry nothing about anyone: a double-submission key
 /// and the "add a row" button of the form without JavaScript.
@@ -410,10 +436,15 @@ mod tests {
         .iter()
         .map(|f| f.to_string())
         .collect();
+        let directives: BTreeSet<String> = crate::features::follow::directives::FIELDS
+            .iter()
+            .map(|f| f.to_string())
+            .collect();
         for (name, form, source) in [
             ("request", &request, &REQUEST_FORM),
             ("verify", &verify, &VERIFY_FORM),
             ("message", &message, &MESSAGE_FORM),
+            ("directives", &directives, &DIRECTIVES_FORM),
         ] {
             let listed = listed(source);
             let missing: Vec<_> = form.difference(&listed).collect();

@@ -72,3 +72,59 @@ for (const javaScriptEnabled of [true, false]) {
     });
   });
 }
+
+/** A subject records directives for after death from a phone; the person
+ * they designate files as heir; the DPO finds the directives. */
+test("directives for after death are recorded, and the DPO finds them on the heir's request", async ({ page, browser }, info) => {
+  test.skip(info.project.name !== "phone", "the subject at 375 px; the console at 1280 px in the same test");
+  test.setTimeout(120_000);
+  const subjectEmail = uniqueEmail("directives");
+  const heirEmail = uniqueEmail("designated");
+  await page.goto("/verify");
+  await page.locator('input[name="form[email]"]').fill(subjectEmail);
+  await page.locator('form[action="/verify"] button[type="submit"]').click();
+  await expect(page).toHaveURL(/\/verify\/code$/);
+  const { codeFor } = await import("./mail");
+  await page.locator('input[name="form[code]"]').fill(await codeFor(subjectEmail));
+  await page.locator('form[action="/verify/code"] button[type="submit"]').click();
+  await expect(page).toHaveURL(/\/my-requests$/);
+  const section = page.locator("#directives");
+  await section.getByLabel("Prénom", { exact: true }).fill("Paul");
+  await section.getByLabel("Nom", { exact: true }).fill("Durand");
+  await section.getByLabel("Les communiquer à la personne que je désigne, puis les effacer").check();
+  await section.getByRole("button", { name: "Enregistrer mes directives" }).click();
+  // Without the person, refused with what was typed kept.
+  await expect(page.locator("#person_name-error")).toContainText("obligatoire");
+  await expect(section.getByLabel("Nom", { exact: true })).toHaveValue("Durand");
+  await section.getByLabel("Personne désignée (nom et prénom)").fill("Claire Durand");
+  await section.getByLabel("Son adresse e-mail").fill(heirEmail);
+  await section.getByRole("button", { name: "Enregistrer mes directives" }).click();
+  await expect(page.getByText(/Directives en vigueur depuis le/)).toBeVisible();
+  await shot(page, "directives-subject", "phone");
+
+  const heir = await (await browser.newContext({ locale: "fr-FR", viewport: { width: 375, height: 740 } })).newPage();
+  await verifyAddress(heir, heirEmail, "erasure");
+  await expect(heir.locator("body")).toHaveAttribute("data-hydrated", "true");
+  await heir.getByLabel("Pour une personne décédée, dont je suis héritier ou que le défunt a désigné").check();
+  await heir.getByLabel("Prénom", { exact: true }).fill("Paul");
+  await heir.getByLabel("Nom", { exact: true }).fill("Durand");
+  await heir.getByLabel("Votre lien avec SOFACTO").selectOption("client");
+  await heir.getByLabel("Votre prénom").fill("Claire");
+  await heir.getByLabel("Votre nom").fill("Durand");
+  await heir.getByLabel("Adresse e-mail de la personne concernée").fill(subjectEmail);
+  await heir.locator('input[name="form[scope]"][value="all"]').check();
+  await heir.getByRole("button", { name: "Envoyer ma demande" }).click();
+  await expect(heir.getByRole("heading", { name: "Demande envoyée" })).toBeVisible();
+  const reference = (await heir.locator(".reference").textContent())!.trim();
+  await expect(heir.getByText("acte de notoriété")).toBeVisible();
+
+  const dpoEmail = uniqueEmail("directives-dpo").replace("@example.org", "@sofacto.com");
+  addDpo(dpoEmail);
+  const console = await (await browser.newContext({ locale: "fr-FR", viewport: { width: 1280, height: 900 } })).newPage();
+  await signIn(console, dpoEmail);
+  await console.goto(`/dpo/requests/${reference}`);
+  const found = console.locator("#directives");
+  await expect(found.getByText("Les communiquer à la personne que je désigne, puis les effacer")).toBeVisible();
+  await expect(found.getByText(`Claire Durand <${heirEmail}>`)).toBeVisible();
+  await shot(console, "directives-console", "desktop");
+});

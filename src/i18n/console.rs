@@ -397,6 +397,15 @@ texts! {
     E_LETTER_POSTED: "Lettre postée" | "Letter posted";
     E_CONTACT_CORRECTED: "Coordonnées corrigées" | "Contact details corrected";
     E_EMAIL_CONFIRMED: "Nouvelle adresse confirmée par la personne" | "New address confirmed by the subject";
+    AU_DIRECTIVES_RECORDED: "Directives post mortem enregistrées" | "Post-mortem directives recorded";
+    AU_DIRECTIVES_REVOKED: "Directives post mortem révoquées" | "Post-mortem directives revoked";
+    DIRECTIVES_TITLE: "Directives laissées par la personne (art. 85)" | "Directives the person left (art. 85)";
+    DIRECTIVES_NONE: "Aucune directive trouvée à l'adresse ou au nom de la personne. Sans directive, les héritiers peuvent demander ce qui est nécessaire au règlement de la succession et la prise en compte du décès." | "No directive found under the person's address or name. Without directives, the heirs may ask for what settling the estate needs and for the death to be taken into account.";
+    DIRECTIVES_RECORDED_ON: "Enregistrées le {date}" | "Recorded on {date}";
+    DIRECTIVES_NOTE: "Précisions" | "Details";
+    DIRECTIVES_PERSON: "Personne désignée" | "Designated person";
+    DIRECTIVES_FOUND_BY: "trouvées par l'adresse e-mail" | "found by email address";
+    DIRECTIVES_FOUND_BY_NAME: "trouvées par le nom : vérifiez qu'il s'agit bien de la même personne" | "found by name: check it is the same person";
     E_SUBJECT_ASKED: "Personne concernée interrogée sur son représentant" | "Subject asked about their representative";
     A_ASK_SUBJECT: "Demander confirmation à la personne concernée" | "Ask the subject to confirm";
     A_ASK_SUBJECT_HINT: "Un e-mail à l'adresse que le représentant a donnée : qui a fait quelle demande en son nom, et comment confirmer ou s'y opposer en écrivant au délégué. Rien d'autre de la demande n'y figure." | "An email to the address the representative gave: who made which request on their behalf, and how to confirm or object by writing to the DPO. Nothing else of the request is in it.";

@@ -152,6 +152,8 @@ pub fn audit_action(action: AuditAction) -> Text {
         A::FileDownloaded => A_DOWNLOADED,
         A::RequestAnonymised => A_ANONYMISED,
         A::RetentionPurged => AU_RETENTION_RUN,
+        A::DirectivesRecorded => AU_DIRECTIVES_RECORDED,
+        A::DirectivesRevoked => AU_DIRECTIVES_REVOKED,
     }
 }
 

@@ -94,6 +94,18 @@ texts! {
     PROOF_HEIR: "Joignez l'acte de décès, et l'acte de notoriété ou la désignation faite par le défunt. Le délégué le vérifie, cherche les directives que la personne a laissées, et agit selon elles." | "Attach the death certificate, and the certificate of heirship or the designation the deceased made. The data protection officer checks it, looks for the directives the person left, and acts on them.";
     PROOF_FILE: "Justificatif (PDF ou image)" | "Proof (PDF or image)";
     PROOF_SEND: "Envoyer le justificatif" | "Send the proof";
+    DIRECTIVES_TITLE: "Vos directives pour après votre décès" | "Your directives for after your death";
+    DIRECTIVES_INTRO: "La loi vous permet de dire ce que SOFACTO doit faire de vos données après votre décès, et de désigner une personne pour le demander (loi Informatique et Libertés, art. 85). Vous pouvez les changer ou les révoquer à tout moment ; nous les gardons tant qu'elles sont en vigueur." | "The law lets you say what SOFACTO should do with your data after your death, and designate a person to ask for it (French Data Protection Act, art. 85). You may change or revoke them at any time; we keep them while they are in force.";
+    DIRECTIVES_IN_FORCE: "Directives en vigueur depuis le {date} : {choice}." | "Directives in force since {date}: {choice}.";
+    DIRECTIVES_CHOICE: "Ce que vous souhaitez" | "What you want";
+    DIRECTIVE_ERASE: "Effacer toutes mes données" | "Erase all my data";
+    DIRECTIVE_COMMUNICATE: "Les communiquer à la personne que je désigne, puis les effacer" | "Communicate them to the person I designate, then erase them";
+    DIRECTIVES_PERSON: "Personne désignée (nom et prénom)" | "Designated person (full name)";
+    DIRECTIVES_PERSON_HINT: "Elle pourra demander l'exécution de vos directives ; obligatoire pour une communication." | "They may ask for your directives to be carried out; required for a communication.";
+    DIRECTIVES_PERSON_EMAIL: "Son adresse e-mail" | "Their email address";
+    DIRECTIVES_NOTE: "Précisions" | "Details";
+    DIRECTIVES_SAVE: "Enregistrer mes directives" | "Save my directives";
+    DIRECTIVES_REVOKE: "Révoquer mes directives" | "Revoke my directives";
     ERROR_REPLIES_BY_POST: "Les réponses adressées à la personne concernée partent par courrier : choisissez « Par courrier postal » plus bas et indiquez son adresse postale." | "Answers to the person concerned go by post: choose \"By post\" below and give their postal address.";
     ERROR_NOT_BEFORE_TOMORROW: "Choisissez une date à partir de demain : la personne doit être prévenue avant." | "Choose a date from tomorrow on: the subject must be told first.";
     ERROR_PLACEHOLDER: "Remplacez le texte entre crochets avant d'envoyer." | "Replace the text in square brackets before sending.";

@@ -214,3 +214,134 @@ on_both_databases!(
     an_agent_files_with_a_mandate_and_the_dpo_sees_both_people,
     a_parent_and_an_heir_file_for_someone,
 );
+
+/// A subject records directives for after death; an heir files; the DPO
+/// finds them (by the address the heir gave, else by name); revoking them
+/// deletes them; each change is audited.
+async fn directives_left_by_a_subject_reach_the_dpo_when_an_heir_files(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Smtp).await;
+    let subject = Subject::new(&app, "paul.durand@example.org");
+    subject.verify_again().await;
+    let page = subject.page("/my-requests").await;
+    assert!(page.contains(r#"id="directives""#), "{page}");
+
+    // Communicating needs a designated person.
+    let refused = subject
+        .post(
+            "/my-requests/directives",
+            &[
+                ("form[first_name]", "Paul"),
+                ("form[last_name]", "Durand"),
+                ("form[choice]", "communicate"),
+                ("form[note]", "Mes factures à ma fille."),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 200);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("Mes factures à ma fille."), "kept: {page}");
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM directives").await, 0);
+    let saved = subject
+        .post(
+            "/my-requests/directives",
+            &[
+                ("form[first_name]", "Paul"),
+                ("form[last_name]", "Durand"),
+                ("form[choice]", "communicate"),
+                ("form[person_name]", "Claire Durand"),
+                ("form[person_email]", "claire.durand@example.org"),
+                ("form[note]", "Mes factures à ma fille."),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    let page = subject.page("/my-requests").await;
+    assert!(page.contains(r#"data-directives="communicate""#), "{page}");
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'directives.recorded'")
+            .await,
+        1
+    );
+
+    // The designated person files as heir, giving the deceased's address.
+    let claire = Subject::new(&app, "claire.durand@example.org");
+    claire.verify("access").await;
+    let key = claire.form_key("access").await;
+    let filed = claire
+        .post(
+            "/request/new",
+            &[
+                ("form[submission_key]", key.as_str()),
+                ("form[right]", "access"),
+                ("form[first_name]", "Paul"),
+                ("form[last_name]", "Durand"),
+                ("form[relation]", "client"),
+                ("form[reply_channel]", "email"),
+                ("form[lang]", "fr"),
+                ("form[scope]", "all"),
+                ("form[acting]", "heir"),
+                ("form[rep_first_name]", "Claire"),
+                ("form[rep_last_name]", "Durand"),
+                ("form[subject_email]", "paul.durand@example.org"),
+            ],
+        )
+        .await;
+    assert_eq!(filed.status(), 303, "{}", filed.text().await.unwrap());
+    let by_email = reference_of(&filed).unwrap();
+    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
+    dpo.sign_in().await;
+    let page = dpo.page(&format!("/dpo/requests/{by_email}")).await;
+    assert!(page.contains(r#"data-directives="communicate""#), "{page}");
+    assert!(
+        page.contains("Claire Durand &lt;claire.durand@example.org&gt;")
+            || page.contains("claire.durand@example.org"),
+        "{page}"
+    );
+    assert!(
+        page.contains("trouvées par l&#x27;adresse") || page.contains("trouvées par l'adresse"),
+        "{page}"
+    );
+
+    // Without the address, by name (case aside), with a warning.
+    let heir = Subject::new(&app, "other-heir@example.org");
+    heir.verify("erasure").await;
+    let key = heir.form_key("erasure").await;
+    let filed = heir
+        .post(
+            "/request/new",
+            &[
+                ("form[submission_key]", key.as_str()),
+                ("form[right]", "erasure"),
+                ("form[first_name]", "paul"),
+                ("form[last_name]", "DURAND"),
+                ("form[relation]", "client"),
+                ("form[reply_channel]", "email"),
+                ("form[lang]", "fr"),
+                ("form[scope]", "all"),
+                ("form[erasure_ground]", "no_longer_necessary"),
+                ("form[acting]", "heir"),
+                ("form[rep_first_name]", "Jean"),
+                ("form[rep_last_name]", "Durand"),
+            ],
+        )
+        .await;
+    assert_eq!(filed.status(), 303, "{}", filed.text().await.unwrap());
+    let by_name = reference_of(&filed).unwrap();
+    let page = dpo.page(&format!("/dpo/requests/{by_name}")).await;
+    assert!(page.contains(r#"data-directives="communicate""#), "{page}");
+    assert!(page.contains("trouvées par le nom"), "{page}");
+
+    // Revoked: gone, audited; the heir's page now says there are none.
+    let revoked = subject.post("/my-requests/directives/revoke", &[]).await;
+    assert_eq!(revoked.status(), 303);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM directives").await, 0);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'directives.revoked'")
+            .await,
+        1
+    );
+    let page = dpo.page(&format!("/dpo/requests/{by_name}")).await;
+    assert!(page.contains(r#"data-directives="none""#), "{page}");
+}
+
+on_both_databases!(directives_left_by_a_subject_reach_the_dpo_when_an_heir_files);

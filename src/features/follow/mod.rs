@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 pub mod confirm_email;
 #[cfg(feature = "ssr")]
+pub mod directives;
+#[cfg(feature = "ssr")]
 pub mod message;
 #[cfg(feature = "ssr")]
 pub mod ssr;

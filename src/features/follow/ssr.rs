@@ -18,13 +18,16 @@ pub enum Access<T> {
     Found(T),
 }
 
-pub async fn list() -> Result<Access<Vec<RequestRow>>, AppError> {
+/// The address's requests, and its directives for after death.
+pub async fn list()
+-> Result<Access<(Vec<RequestRow>, Option<crate::directives::Directives>)>, AppError> {
     let (state, parts) = request_context()?;
     let Some(email) = session::current(&state, &parts).await? else {
         return Ok(Access::SignInFirst);
     };
     let rows = read::of_subject(&state.pool, &email).await?;
-    Ok(Access::Found(rows))
+    let directives = crate::directives::of(&state.pool, &email).await?;
+    Ok(Access::Found((rows, directives)))
 }
 
 /// The request `reference` if it belongs to `email`.

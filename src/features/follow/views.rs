@@ -26,6 +26,30 @@ pub fn plain_routes() -> Router<AppState> {
             axum::routing::get(super::message::download),
         )
         .route(
+            "/my-requests/directives",
+            post(|State(state): State<AppState>, request: Request<Body>| {
+                plain_post(
+                    state,
+                    request,
+                    |_| "/my-requests".into(),
+                    |call: &super::directives::DirectivesPost| call.form.clone(),
+                    |call| super::directives::save(call.form),
+                )
+            }),
+        )
+        .route(
+            "/my-requests/directives/revoke",
+            post(|State(state): State<AppState>, request: Request<Body>| {
+                plain_post(
+                    state,
+                    request,
+                    |_| "/my-requests".into(),
+                    |_: &SignOutForm| (),
+                    |_| super::directives::revoke(),
+                )
+            }),
+        )
+        .route(
             "/my-requests/sign-out",
             post(|State(state): State<AppState>, request: Request<Body>| {
                 plain_post(
@@ -114,7 +138,7 @@ pub fn MyRequestsPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {Suspend::new(async move {
                 match ssr::list().await {
-                    Ok(Access::Found(requests)) => view! {
+                    Ok(Access::Found((requests, directives))) => view! {
                         <section class="page">
                             <h1>{subject::MY_REQUESTS.get(lang)}</h1>
                             {if requests.is_empty() {
@@ -129,6 +153,7 @@ pub fn MyRequestsPage() -> impl IntoView {
                             <p><a href="/#rights-title">{subject::ANOTHER_REQUEST.get(lang)}</a></p>
                             <SignOut />
                         </section>
+                        <super::directives::DirectivesSection current=directives />
                     }.into_any(),
                     Ok(Access::SignInFirst) => view! { <SignInFirst /> }.into_any(),
                     Ok(Access::NotFound) | Err(_) => view! { <Trouble /> }.into_any(),

@@ -30,6 +30,9 @@ pub struct RequestData {
     /// The request's entries in the audit log, with the email of the DPO
     /// who acted.
     pub audit: Vec<(crate::audit::AuditRow, Option<String>)>,
+    /// For an heir's request, the directives the deceased left (found by
+    /// address when `true`, else by name).
+    pub directives: Option<Vec<(crate::directives::Directives, bool)>>,
 }
 
 pub async fn load(
@@ -56,6 +59,18 @@ pub async fn load(
     let earlier = match &dossier.row.email.0 {
         Some(email) => crate::requests::read::earlier(pool, email, &dossier.row.id).await?,
         None => Vec::new(),
+    };
+    let directives = match (dossier.row.acting, &dossier.row.representative.0) {
+        (crate::domain::choice::Acting::Heir, Some(rep)) => Some(
+            crate::directives::find_for(
+                pool,
+                rep.subject_email.as_ref(),
+                &dossier.submitted.first_name,
+                &dossier.submitted.last_name,
+            )
+            .await?,
+        ),
+        _ => None,
     };
     let events = dossier
         .events
@@ -86,5 +101,6 @@ pub async fn load(
         earlier,
         accounts,
         audit,
+        directives,
     }))
 }

@@ -160,6 +160,7 @@ fn RequestView(
         </section>
 
         {representative.clone().map(|rep| sections::representative_view(rep, filer_email.clone(), proof_received, today))}
+        {data.directives.clone().map(sections::directives_view)}
 
         <section class="page console">
             <h2>{console::SUBJECT_TITLE.get(lang)}</h2>

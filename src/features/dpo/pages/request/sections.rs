@@ -225,3 +225,34 @@ pub(super) fn representative_view(
         </section>
     }
 }
+
+/// The directives a deceased subject left (French law 78-17, art. 85), as
+/// found for an heir's request, or the rule without them.
+pub(super) fn directives_view(found: Vec<(crate::directives::Directives, bool)>) -> impl IntoView {
+    let lang = current_lang();
+    view! {
+        <section class="page console" id="directives">
+            <h2>{console::DIRECTIVES_TITLE.get(lang)}</h2>
+            {if found.is_empty() {
+                view! { <p data-directives="none">{console::DIRECTIVES_NONE.get(lang)}</p> }.into_any()
+            } else {
+                found.into_iter().map(|(d, by_email)| {
+                    let recorded = console::DIRECTIVES_RECORDED_ON.with(lang, &[("date", &crate::i18n::long_date(lang, crate::domain::Date::paris_of(d.updated_at)))]);
+                    let found_by = if by_email { console::DIRECTIVES_FOUND_BY } else { console::DIRECTIVES_FOUND_BY_NAME };
+                    let person = d.person_name.clone().map(|name| match &d.person_email {
+                        Some(email) => format!("{name} <{email}>"),
+                        None => name,
+                    });
+                    view! {
+                        <dl class="facts" data-directives=d.choice.slug()>
+                            <dt>{recorded}</dt>
+                            <dd>{crate::i18n::Label::label(&d.choice).get(lang)} " (" {found_by.get(lang)} ")"</dd>
+                            {person.map(|person| view! { <dt>{console::DIRECTIVES_PERSON.get(lang)}</dt><dd>{person}</dd> })}
+                            {d.note.clone().map(|note| view! { <dt>{console::DIRECTIVES_NOTE.get(lang)}</dt><dd class="pre">{note}</dd> })}
+                        </dl>
+                    }
+                }).collect_view().into_any()
+            }}
+        </section>
+    }
+}
