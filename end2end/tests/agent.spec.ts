@@ -32,7 +32,7 @@ for (const javaScriptEnabled of [true, false]) {
       await page.getByLabel("Votre lien avec SOFACTO").selectOption("client");
       await page.getByLabel("Votre prénom").fill("Luc");
       await page.getByLabel("Votre nom").fill("Bernard");
-      await page.getByLabel("Adresse e-mail de la personne concernée").fill(subjectEmail);
+      await page.getByLabel("E-mail de la personne concernée").fill(subjectEmail);
       // Sent without the mandate's end: refused, and nothing typed is lost.
       await page.getByRole("button", { name: "Envoyer ma demande" }).click();
       await expect(page.locator("#mandate_until-error")).toContainText("obligatoire");
@@ -111,7 +111,7 @@ test("directives for after death are recorded, and the DPO finds them on the hei
   await heir.getByLabel("Votre lien avec SOFACTO").selectOption("client");
   await heir.getByLabel("Votre prénom").fill("Claire");
   await heir.getByLabel("Votre nom").fill("Durand");
-  await heir.getByLabel("Adresse e-mail de la personne concernée").fill(subjectEmail);
+  await heir.getByLabel("E-mail de la personne concernée").fill(subjectEmail);
   await heir.locator('input[name="form[scope]"][value="all"]').check();
   await heir.getByRole("button", { name: "Envoyer ma demande" }).click();
   await expect(heir.getByRole("heading", { name: "Demande envoyée" })).toBeVisible();

@@ -79,14 +79,14 @@ texts! {
     ACTING_HEIR: "Pour une personne décédée, dont je suis héritier ou que le défunt a désigné" | "For a deceased person, as their heir or the person they designated";
     REP_TITLE: "Vous, qui agissez pour elle" | "You, acting for them";
     REP_INTRO: "Les champs « Prénom » et « Nom » ci-dessus sont ceux de la personne concernée. Après l'envoi, votre page de suivi vous demandera le justificatif : le mandat (qui vous êtes, pour quels droits, jusqu'à quand), une preuve de l'autorité parentale ou de la tutelle, ou l'acte de notoriété ou l'acte de décès." | "The \"First name\" and \"Last name\" fields above are the person concerned's. Once sent, your follow page asks for the proof: the mandate (who you are, for which rights, until when), a proof of parental authority or guardianship, or the certificate of heirship or death certificate.";
-    REP_FIRST_NAME: "Votre prénom" | "Your first name";
-    REP_LAST_NAME: "Votre nom" | "Your last name";
+    REP_FIRST_NAME: "Votre prénom" | "Your given name";
+    REP_LAST_NAME: "Votre nom" | "Your surname";
     MANDATE_UNTIL: "Fin du mandat (pour un mandat)" | "End of the mandate (for a mandate)";
     MANDATE_UNTIL_HINT: "Le dernier jour où le mandat vous autorise à agir." | "The last day the mandate lets you act.";
     REPLIES_LEGEND: "À qui adresser les réponses, selon le mandat ?" | "Who gets the answers, as the mandate says?";
     REPLIES_REPRESENTATIVE: "À moi" | "To me";
     REPLIES_SUBJECT: "À la personne concernée, par courrier" | "To the person concerned, by post";
-    SUBJECT_EMAIL: "Adresse e-mail de la personne concernée" | "The person concerned's email address";
+    SUBJECT_EMAIL: "E-mail de la personne concernée" | "The person concerned's email";
     SUBJECT_EMAIL_HINT: "Si vous la connaissez : le délégué peut lui demander de confirmer votre mandat." | "If you know it: the data protection officer may ask them to confirm your mandate.";
     PROOF_TITLE: "Votre justificatif" | "Your proof";
     PROOF_AGENT: "Joignez le mandat signé par la personne concernée. Il dit qui vous êtes, pour quels droits vous agissez et jusqu'à quand. Le délégué le vérifie avant de traiter la demande." | "Attach the mandate signed by the person concerned. It says who you are, for which rights you act and until when. The data protection officer checks it before handling the request.";
