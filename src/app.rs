@@ -3,7 +3,7 @@
 
 use crate::features::dpo::{
     AccountPage, ConsoleRequestPage, DashboardPage, FailedEmailsPage, LetterPage, LoginPage,
-    QueuePage, RecordPage, SecondFactorPage,
+    QueuePage, RecordPage, SecondFactorPage, TemplatesPage,
 };
 use crate::features::follow::confirm_email::ConfirmEmailPage;
 use crate::features::follow::{MyRequestsPage, RequestPage};
@@ -101,6 +101,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/dpo/dashboard") view=DashboardPage ssr=SsrMode::Async />
                     <Route path=path!("/dpo/letters/:id") view=LetterPage ssr=SsrMode::Async />
                     <Route path=path!("/dpo/emails") view=FailedEmailsPage ssr=SsrMode::Async />
+                    <Route path=path!("/dpo/templates") view=TemplatesPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <footer class="site-footer">

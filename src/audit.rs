@@ -77,6 +77,8 @@ crate::domain::choice::choice_enum! {
         /// A subject recorded or replaced their directives for after death.
         DirectivesRecorded = "directives.recorded",
         DirectivesRevoked = "directives.revoked",
+        /// A DPO saved a version of a reply template.
+        TemplateSaved = "template.saved",
     }
 }
 

@@ -40,6 +40,8 @@ pub mod notice;
 #[cfg(feature = "ssr")]
 pub mod purge;
 #[cfg(feature = "ssr")]
+pub mod replies;
+#[cfg(feature = "ssr")]
 pub mod requests;
 #[cfg(feature = "ssr")]
 pub mod retention;

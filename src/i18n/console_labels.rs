@@ -154,6 +154,7 @@ pub fn audit_action(action: AuditAction) -> Text {
         A::RetentionPurged => AU_RETENTION_RUN,
         A::DirectivesRecorded => AU_DIRECTIVES_RECORDED,
         A::DirectivesRevoked => AU_DIRECTIVES_REVOKED,
+        A::TemplateSaved => AU_TEMPLATE_SAVED,
     }
 }
 

@@ -35,4 +35,5 @@ mod outbox;
 mod representatives;
 mod retention;
 mod static_files;
+mod templates;
 mod verification;

@@ -8,6 +8,7 @@ pub mod emails;
 pub mod exports;
 pub mod pages;
 pub mod signin;
+pub mod templates;
 
 pub use emails::FailedEmailsPage;
 pub use pages::dashboard::{self, DashboardPage};
@@ -18,6 +19,7 @@ pub use pages::request::ConsoleRequestPage;
 pub use signin::account::AccountPage;
 pub use signin::pages::{LoginPage, SecondFactorPage};
 pub use signin::totp;
+pub use templates::TemplatesPage;
 
 use crate::state::AppState;
 use crate::web::plain_post::{FormArgs, plain_post};
@@ -150,6 +152,18 @@ pub fn plain_routes() -> Router<AppState> {
                     |_| "/dpo".into(),
                     |args: &FormArgs<actions::handover::HandoverForm>| args.form.clone(),
                     |args| actions::handover::handover(args.form),
+                )
+            }),
+        )
+        .route(
+            "/dpo/templates",
+            post(|State(state): State<AppState>, request: Request<Body>| {
+                plain_post(
+                    state,
+                    request,
+                    |_| "/dpo/templates".into(),
+                    |args: &FormArgs<templates::TemplateForm>| args.form.clone(),
+                    |args| templates::save(args.form),
                 )
             }),
         )

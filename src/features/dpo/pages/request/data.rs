@@ -33,6 +33,8 @@ pub struct RequestData {
     /// For an heir's request, the directives the deceased left (found by
     /// address when `true`, else by name).
     pub directives: Option<Vec<(crate::directives::Directives, bool)>>,
+    /// The reply templates that fit the request (its right, its language).
+    pub templates: Vec<crate::replies::Template>,
 }
 
 pub async fn load(
@@ -72,6 +74,11 @@ pub async fn load(
         ),
         _ => None,
     };
+    let templates = crate::replies::current(pool)
+        .await?
+        .into_iter()
+        .filter(|t| t.fits(dossier.row.right, dossier.row.lang))
+        .collect();
     let events = dossier
         .events
         .into_iter()
@@ -102,5 +109,6 @@ pub async fn load(
         accounts,
         audit,
         directives,
+        templates,
     }))
 }

@@ -8,9 +8,46 @@ use crate::domain::{Date, RightKind};
 use crate::features::dpo::actions::{Action, ActionForm, KeptRow, RecipientRow};
 use crate::i18n::console_labels::{self, action_texts};
 use crate::i18n::{Label, Text, console, current_lang, long_date};
+use crate::replies::TemplateKind;
 use crate::web::form::{FormReply, Posted};
 use crate::web::islands::{FieldError, FormNotice, FormStateProvider};
 use leptos::prelude::*;
+
+/// Whether a template of `kind` gives the text of `action`'s form.
+pub(super) fn serves(kind: TemplateKind, action: Action) -> bool {
+    match kind {
+        TemplateKind::Refused => action == Action::Refuse,
+        TemplateKind::Extended => action == Action::Extend,
+        TemplateKind::Completed | TemplateKind::Partial => action == Action::Complete,
+        TemplateKind::Snippet => matches!(
+            action,
+            Action::Message | Action::AskInformation | Action::AskClarification
+        ),
+    }
+}
+
+/// The templates offered beside `action`'s text: links that open the page
+/// with the text filled in (no script needed).
+fn template_links(d: &ActionsData, action: Action) -> Option<impl IntoView + use<>> {
+    let lang = current_lang();
+    let offered: Vec<(String, String)> = d
+        .templates
+        .iter()
+        .filter(|(_, _, kind)| serves(*kind, action))
+        .map(|(id, name, _)| (id.clone(), name.clone()))
+        .collect();
+    (!offered.is_empty()).then(|| {
+        let reference = d.reference.clone();
+        view! {
+            <p class="hint templates">
+                {console::TEMPLATES_OFFERED.get(lang)} " "
+                {offered.into_iter().map(|(id, name)| view! {
+                    <a href=format!("/dpo/requests/{reference}?template={id}&for={}#action-{}", action.slug(), action.slug()) data-template=id>{name}</a> " "
+                }).collect_view()}
+            </p>
+        }
+    })
+}
 
 /// What was posted to `action`'s form, when it came back with errors.
 fn posted_to(posted: &Option<Posted<ActionForm>>, action: Action) -> Option<&Posted<ActionForm>> {
@@ -116,6 +153,14 @@ fn action_block(
         _ => ("action", ""),
     };
     let typed = |get: fn(&ActionForm) -> &String| value(p, action, get, String::new());
+    // The one text a template fills, when one was chosen for this action.
+    let prefill = d
+        .prefill
+        .as_ref()
+        .filter(|(a, _)| *a == action)
+        .map(|(_, body)| body.clone())
+        .unwrap_or_default();
+    let templated = |get: fn(&ActionForm) -> &String| value(p, action, get, prefill.clone());
     let fields: Box<dyn FnOnce() -> AnyView + Send> = match action {
         Action::CheckIdentity | Action::AskSubject => Box::new(|| ().into_any()),
         Action::Start => {
@@ -148,7 +193,7 @@ fn action_block(
             })
         }
         Action::AskInformation => {
-            let typed = typed(|f| &f.info_reason);
+            let typed = templated(|f| &f.info_reason);
             // A fact first; a document once a question was asked.
             let step = value(
                 p,
@@ -182,7 +227,7 @@ fn action_block(
             })
         }
         Action::AskClarification => {
-            let typed = typed(|f| &f.clarify_question);
+            let typed = templated(|f| &f.clarify_question);
             Box::new(move || {
                 textarea("clarify_question", console::F_CLARIFY, typed, true).into_any()
             })
@@ -197,7 +242,7 @@ fn action_block(
         }
         Action::Extend => {
             let months = typed(|f| &f.extend_months);
-            let reason = typed(|f| &f.extend_reason);
+            let reason = templated(|f| &f.extend_reason);
             Box::new(move || {
                 view! {
                     <div class="field">
@@ -236,7 +281,7 @@ fn action_block(
             })
         }
         Action::Message => {
-            let typed = typed(|f| &f.message);
+            let typed = templated(|f| &f.message);
             Box::new(move || textarea("message", console::F_MESSAGE, typed, true).into_any())
         }
         Action::MarkPosted => {
@@ -365,7 +410,7 @@ fn action_block(
                 |f| &f.refuse_reason,
                 proposed.unwrap_or_default(),
             );
-            let explanation = typed(|f| &f.refuse_explanation);
+            let explanation = templated(|f| &f.refuse_explanation);
             Box::new(move || {
                 view! {
                     <div class="field">
@@ -392,9 +437,10 @@ fn action_block(
             view! { <p class="alert alert--error" role="note">{console::LATE_DECISION.with(lang, &[("date", &long_date(lang, due))])}</p> }
         });
     view! {
-        <div class=block>
+        <div class=block id=format!("action-{}", action.slug())>
             <h3>{texts.title.get(lang)}</h3>
             {texts.hint.map(|hint| view! { <p class="hint">{hint.get(lang)}</p> })}
+            {template_links(d, action)}
             {late}
             {action_form(d, p, action, button, fields)}
         </div>
@@ -431,7 +477,16 @@ fn complete_fields(d: &ActionsData, p: &Option<Posted<ActionForm>>) -> AnyView {
         textarea(
             "summary",
             console::F_SUMMARY,
-            value(p, a, |f| &f.summary, String::new()),
+            value(
+                p,
+                a,
+                |f| &f.summary,
+                d.prefill
+                    .as_ref()
+                    .filter(|(action, _)| *action == a)
+                    .map(|(_, body)| body.clone())
+                    .unwrap_or_default(),
+            ),
             true,
         )
         .into_any(),

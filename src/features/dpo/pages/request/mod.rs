@@ -33,6 +33,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 pub fn ConsoleRequestPage() -> impl IntoView {
     let reference = use_params_map().with_untracked(|p| p.get("reference").unwrap_or_default());
     let done = use_query_map().with_untracked(|q| q.get("done").and_then(|a| Action::parse(&a)));
+    // A template chosen for one action's text (`?template=…&for=…`).
+    let chosen = use_query_map().with_untracked(|q| q.get("template").zip(q.get("for")));
     let posted = posted::<ActionForm>();
     guarded(move |_dpo| async move {
         let state = app_state()?;
@@ -43,7 +45,9 @@ pub fn ConsoleRequestPage() -> impl IntoView {
             None => None,
         };
         Ok(match data {
-            Some(data) => view! { <RequestView data today identity_wait done posted /> }.into_any(),
+            Some(data) => {
+                view! { <RequestView data today identity_wait done posted chosen /> }.into_any()
+            }
             None => {
                 let lang = current_lang();
                 view! {
@@ -73,6 +77,8 @@ fn RequestView(
     identity_wait: i64,
     done: Option<Action>,
     posted: Option<Posted<ActionForm>>,
+    /// A template chosen for an action: (template, action).
+    chosen: Option<(String, String)>,
 ) -> impl IntoView {
     let lang = current_lang();
     let r = &data.row;
@@ -189,7 +195,7 @@ fn RequestView(
             </section>
         })}
 
-        <Actions data=data.clone_for_actions(propose_close.is_some(), (!paused && !r.status.is_closed() && due < today).then_some(due)) today posted />
+        <Actions data=data.clone_for_actions(propose_close.is_some(), (!paused && !r.status.is_closed() && due < today).then_some(due), chosen) today posted />
 
         <section class="page console">
             <h2>{console::TIMELINE_TITLE.get(lang)}</h2>
@@ -336,7 +342,16 @@ impl RequestData {
         &self,
         propose_identity_close: bool,
         late_since: Option<Date>,
+        chosen: Option<(String, String)>,
     ) -> ActionsData {
+        // The chosen template's text, for an action its kind serves.
+        let prefill = chosen.and_then(|(id, action)| {
+            let action = Action::parse(&action)?;
+            self.templates
+                .iter()
+                .find(|t| t.template_id == id && forms::serves(t.kind, action))
+                .map(|t| (action, t.body.clone()))
+        });
         ActionsData {
             reference: self.row.reference.to_string(),
             right: self.row.right,
@@ -400,6 +415,12 @@ impl RequestData {
             portal: self.row.intake == crate::domain::choice::IntakeChannel::Portal.slug(),
             identity_asked: self.row.identity_step.0.is_some(),
             represented: self.row.acting != crate::domain::choice::Acting::Myself,
+            templates: self
+                .templates
+                .iter()
+                .map(|t| (t.template_id.clone(), t.name.clone(), t.kind))
+                .collect(),
+            prefill,
         }
     }
 }
@@ -435,6 +456,10 @@ pub(super) struct ActionsData {
     identity_asked: bool,
     /// Filed by someone acting for the subject.
     represented: bool,
+    /// The templates that fit: (id, name, kind).
+    templates: Vec<(String, String, crate::replies::TemplateKind)>,
+    /// The text of a chosen template, for its action's form.
+    prefill: Option<(Action, String)>,
 }
 
 /// How the due date was reached, in words.
