@@ -87,3 +87,40 @@ test("a DPO corrects a subject's email, and the new address must be confirmed", 
   await expect(page.getByText("Nouvelle adresse en attente de confirmation")).toHaveCount(0);
   await context.close();
 });
+
+/** One letter asking for access and erasure: the DPO records one request
+ * per right and links them; each page lists the other. The link form is
+ * driven with JavaScript on and off. */
+for (const javaScriptEnabled of [true, false]) {
+  test.describe(`JavaScript ${javaScriptEnabled ? "on" : "off"} in the console`, () => {
+    test("two requests from one letter are linked and shown together", async ({ browser }, info) => {
+      test.skip(info.project.name !== "desktop", "the console at 1280 px");
+      const dpoEmail = uniqueEmail("link-dpo").replace("@example.org", "@sofacto.com");
+      addDpo(dpoEmail);
+      const page = await (await browser.newContext({ javaScriptEnabled, locale: "fr-FR", viewport: { width: 1280, height: 900 } })).newPage();
+      await signIn(page, dpoEmail);
+      const references: string[] = [];
+      for (const right of ["access", "erasure"]) {
+        await page.goto(`/dpo/new?right=${right}`);
+        await page.getByLabel("Reçue", { exact: true }).selectOption("letter");
+        await page.getByLabel("Reçue le").fill(new Date().toISOString().slice(0, 10));
+        await page.getByLabel("Prénom", { exact: true }).fill("Odile");
+        await page.getByLabel("Nom", { exact: true }).fill("Garnier");
+        await page.getByLabel("Votre lien avec SOFACTO").selectOption("client");
+        await page.getByLabel("Par courrier postal").check();
+        await page.getByRole("textbox", { name: "Adresse postale" }).fill("8 rue Foch, 34000 Montpellier");
+        await page.getByRole("button", { name: "Enregistrer la demande" }).click();
+        await expect(page).toHaveURL(/\/dpo\/requests\/R-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+        references.push(page.url().split("/").pop()!);
+      }
+      const link = page.locator('form[action$="/link"]');
+      await link.getByLabel("Référence de l'autre demande").fill(references[0]);
+      await link.getByRole("button", { name: "Lier", exact: true }).click();
+      await expect(page.getByText("Fait : Lier à une autre demande.")).toBeVisible();
+      await expect(page.locator("[data-linked]").getByRole("link", { name: references[0] })).toBeVisible();
+      await page.goto(`/dpo/requests/${references[0]}`);
+      await expect(page.locator("[data-linked]").getByRole("link", { name: references[1] })).toBeVisible();
+      await shot(page, `linked-requests-js-${javaScriptEnabled ? "on" : "off"}`, "desktop");
+    });
+  });
+}

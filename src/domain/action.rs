@@ -49,6 +49,9 @@ choice_enum! {
         /// Asks the subject, at the address the person acting for them
         /// gave, to confirm that they act for them.
         AskSubject = "ask-subject",
+        /// Links another request of the same person (one letter asking
+        /// for several rights): they are shown together.
+        Link = "link",
     }
 }
 
@@ -115,7 +118,8 @@ impl Action {
             | Action::RemoveFile
             | Action::ReshareFile
             | Action::CorrectContact
-            | Action::AskSubject => None,
+            | Action::AskSubject
+            | Action::Link => None,
         }
     }
 
@@ -142,7 +146,11 @@ impl Action {
             // Addenda: also after closing, which they never reopen. A
             // message goes to a subject who was answered, not to one who
             // withdrew.
-            Action::Note | Action::MarkTest | Action::MarkPosted | Action::RemoveFile => true,
+            Action::Note
+            | Action::MarkTest
+            | Action::MarkPosted
+            | Action::RemoveFile
+            | Action::Link => true,
             // Shared files come with a completion.
             Action::ReshareFile => status == Completed,
             Action::Message => status != Withdrawn,
@@ -163,6 +171,7 @@ impl Action {
                 | Action::MarkPosted
                 | Action::RemoveFile
                 | Action::ReshareFile
+                | Action::Link
         )
     }
 

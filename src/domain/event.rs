@@ -32,6 +32,8 @@ choice_enum! {
         IdentityDocumentDeleted = "identity_document_deleted",
         /// The subject was asked to confirm who acts for them.
         SubjectAskedToConfirm = "subject_asked_to_confirm",
+        /// Linked to another request of the same person.
+        Linked = "linked",
     }
 }
 

@@ -425,6 +425,12 @@ texts! {
     TK_EXTENDED: "Prolongation" | "Extension";
     TK_COMPLETED: "Réponse" | "Answer";
     TK_SNIPPET: "Court texte pour un message ou une question" | "Short text for a message or a question";
+    E_LINKED: "Liée à une autre demande" | "Linked to another request";
+    A_LINK: "Lier à une autre demande" | "Link to another request";
+    A_LINK_HINT: "Un même courrier demande plusieurs droits : enregistrez une demande par droit, puis liez-les ; elles s'affichent ensemble." | "One letter asks for several rights: record one request per right, then link them; they are shown together.";
+    B_LINK: "Lier" | "Link";
+    F_LINK_REFERENCE: "Référence de l'autre demande" | "The other request's reference";
+    LINKED_TITLE: "Demandes liées" | "Linked requests";
     E_SUBJECT_ASKED: "Personne concernée interrogée sur son représentant" | "Subject asked about their representative";
     A_ASK_SUBJECT: "Demander confirmation à la personne concernée" | "Ask the subject to confirm";
     A_ASK_SUBJECT_HINT: "Un e-mail à l'adresse que le représentant a donnée : qui a fait quelle demande en son nom, et comment confirmer ou s'y opposer en écrivant au délégué. Rien d'autre de la demande n'y figure." | "An email to the address the representative gave: who made which request on their behalf, and how to confirm or object by writing to the DPO. Nothing else of the request is in it.";

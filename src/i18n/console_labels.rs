@@ -51,6 +51,7 @@ pub fn action_texts(action: Action) -> ActionTexts {
             B_CORRECT_CONTACT,
         ),
         Action::AskSubject => (A_ASK_SUBJECT, Some(A_ASK_SUBJECT_HINT), B_ASK_SUBJECT),
+        Action::Link => (A_LINK, Some(A_LINK_HINT), B_LINK),
     };
     ActionTexts {
         title,
@@ -130,6 +131,7 @@ pub fn event(kind: EventKind) -> Text {
         E::EmailConfirmed => E_EMAIL_CONFIRMED,
         E::IdentityDocumentDeleted => E_IDENTITY_DOCUMENT_DELETED,
         E::SubjectAskedToConfirm => E_SUBJECT_ASKED,
+        E::Linked => E_LINKED,
     }
 }
 

@@ -111,7 +111,8 @@ impl Label for EventKind {
             | EventKind::LetterPosted
             | EventKind::FileRemoved
             | EventKind::ContactCorrected
-            | EventKind::SubjectAskedToConfirm => EVENT_INTERNAL,
+            | EventKind::SubjectAskedToConfirm
+            | EventKind::Linked => EVENT_INTERNAL,
             EventKind::EmailConfirmed => EVENT_EMAIL_CONFIRMED,
             EventKind::FileSharedAgain => EVENT_FILE_SHARED_AGAIN,
             EventKind::IdentityDocumentDeleted => EVENT_IDENTITY_DOCUMENT_DELETED,

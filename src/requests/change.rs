@@ -63,6 +63,8 @@ pub struct Change {
     /// How identity was established, recorded with today's date. Either
     /// this or a closing deletes the identity documents received.
     pub identity: Option<IdentityMethod>,
+    /// Another request (its id) to link this one with: both groups merge.
+    pub link: Option<String>,
 }
 
 impl Change {
@@ -111,6 +113,7 @@ impl Change {
             confirm_email: false,
             identity_step: None,
             identity: None,
+            link: None,
         }
     }
 }
@@ -402,6 +405,21 @@ pub async fn apply(
             tx.rollback().await.context("change: roll back")?;
             return Err(ChangeError::ChangedMeanwhile);
         }
+    }
+    if let Some(other) = &change.link {
+        // One group for both and for whatever either was linked to.
+        sqlx::query(
+            "UPDATE requests SET linked_group = (SELECT COALESCE( \
+               (SELECT linked_group FROM requests WHERE id = $1), \
+               (SELECT linked_group FROM requests WHERE id = $2), $1)) \
+             WHERE id IN ($1, $2) \
+             OR linked_group IN (SELECT linked_group FROM requests WHERE id IN ($1, $2) AND linked_group IS NOT NULL)",
+        )
+        .bind(&request.id)
+        .bind(other)
+        .execute(&mut *tx)
+        .await
+        .context("change: link two requests")?;
     }
     for letter in &change.letters {
         super::post::insert(&mut tx, &request.id, letter, now).await?;

@@ -106,6 +106,7 @@ pub const KEPT: &[&str] = &[
     "identity_method",
     "identity_on",
     "acting",
+    "linked_group",
 ];
 
 /// `column = blank, …` for every personal column: the retention run's

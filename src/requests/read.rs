@@ -238,6 +238,20 @@ pub async fn earlier(
     .context("request page: read the subject's other requests")
 }
 
+/// The other requests linked with `request_id` (one letter, several
+/// rights), oldest first.
+pub async fn linked(pool: &Pool, request_id: &str) -> anyhow::Result<Vec<EarlierLine>> {
+    sqlx::query_as::<_, EarlierLine>(
+        "SELECT reference, right_kind, status, received_on, outcome FROM requests \
+         WHERE linked_group = (SELECT linked_group FROM requests WHERE id = $1) AND id <> $1 \
+         ORDER BY received_at, reference LIMIT 50",
+    )
+    .bind(request_id)
+    .fetch_all(pool)
+    .await
+    .context("request page: read the linked requests")
+}
+
 /// One request's register row, from its stored columns (the CSV's
 /// cells are `features::dpo::exports`'s).
 pub struct RegisterRow {

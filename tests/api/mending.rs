@@ -345,3 +345,72 @@ async fn a_corrected_email_must_be_confirmed_before_use(backend: Backend) {
 }
 
 on_both_databases!(a_corrected_email_must_be_confirmed_before_use);
+
+/// One letter asking for several rights becomes one request per right,
+/// linked: each page lists the others, and linking a third joins the group.
+async fn requests_of_one_letter_are_linked_and_shown_together(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Smtp).await;
+    let subject = Subject::new(&app, "two-rights@example.org");
+    let access = subject.file("access").await;
+    // Still verified: two more forms.
+    let mut others = Vec::new();
+    for right in ["erasure", "objection"] {
+        let key = subject.form_key(right).await;
+        let filed = subject
+            .submit(right, &key, &crate::helpers::right_fields(right))
+            .await;
+        others.push(crate::helpers::reference_of(&filed).unwrap());
+    }
+    let (erasure, objection) = (others[0].clone(), others[1].clone());
+    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
+    dpo.sign_in().await;
+
+    let unknown = dpo
+        .act(
+            &erasure,
+            "link",
+            "received",
+            &[("form[link_reference]", "R-0000-0000")],
+        )
+        .await;
+    assert_eq!(unknown.status(), 200);
+    let itself = dpo
+        .act(
+            &erasure,
+            "link",
+            "received",
+            &[("form[link_reference]", &erasure)],
+        )
+        .await;
+    assert_eq!(itself.status(), 200);
+    dpo.done(
+        &erasure,
+        "link",
+        "received",
+        &[("form[link_reference]", &access)],
+    )
+    .await;
+    let page = dpo.page(&format!("/dpo/requests/{access}")).await;
+    assert!(page.contains(r#"data-linked="1""#), "{page}");
+    assert!(page.contains(&format!("/dpo/requests/{erasure}")), "{page}");
+
+    // A third joins the group, from either side.
+    dpo.done(
+        &objection,
+        "link",
+        "received",
+        &[("form[link_reference]", &erasure)],
+    )
+    .await;
+    for reference in [&access, &erasure, &objection] {
+        let page = dpo.page(&format!("/dpo/requests/{reference}")).await;
+        assert!(page.contains(r#"data-linked="2""#), "{reference}: {page}");
+    }
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'request.linked'")
+            .await,
+        2
+    );
+}
+
+on_both_databases!(requests_of_one_letter_are_linked_and_shown_together);

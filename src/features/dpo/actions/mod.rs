@@ -38,6 +38,8 @@ pub struct ActionForm {
     pub info_step: String,
     /// How identity was established, when processing starts.
     pub identity_method: String,
+    /// The reference of a request to link this one to.
+    pub link_reference: String,
     pub clarify_question: String,
     pub answer: String,
     pub extend_months: String,
@@ -519,6 +521,24 @@ async fn build(
                         .then(|| postal.unwrap_or_default()),
                     pending_email,
                 });
+            }
+        }
+        Action::Link => {
+            change.event = EventKind::Linked;
+            change.visible_to_subject = false;
+            let other = match Reference::parse(form.link_reference.trim()) {
+                Some(other) if other != request.reference => {
+                    requests::read::by_reference(&state.pool, &other).await?
+                }
+                _ => None,
+            };
+            match other {
+                Some(other) => {
+                    change.detail =
+                        Some(serde_json::json!({ "linked": other.reference.as_str() }).to_string());
+                    change.link = Some(other.id);
+                }
+                None => errors.add("link_reference", ErrorCode::InvalidChoice),
             }
         }
         Action::AskSubject => {

@@ -35,6 +35,8 @@ pub struct RequestData {
     pub directives: Option<Vec<(crate::directives::Directives, bool)>>,
     /// The reply templates that fit the request (its right, its language).
     pub templates: Vec<crate::replies::Template>,
+    /// The requests linked with this one.
+    pub linked: Vec<EarlierLine>,
 }
 
 pub async fn load(
@@ -74,6 +76,7 @@ pub async fn load(
         ),
         _ => None,
     };
+    let linked = crate::requests::read::linked(pool, &dossier.row.id).await?;
     let templates = crate::replies::current(pool)
         .await?
         .into_iter()
@@ -110,5 +113,6 @@ pub async fn load(
         audit,
         directives,
         templates,
+        linked,
     }))
 }

@@ -149,7 +149,7 @@ fn action_block(
     let (block, button) = match action {
         Action::Complete => ("action action--wide", ""),
         Action::Refuse => ("action action--danger", "danger"),
-        Action::Note | Action::Assign | Action::MarkTest => ("action", "secondary"),
+        Action::Note | Action::Assign | Action::MarkTest | Action::Link => ("action", "secondary"),
         _ => ("action", ""),
     };
     let typed = |get: fn(&ActionForm) -> &String| value(p, action, get, String::new());
@@ -375,6 +375,15 @@ fn action_block(
                         <input type="checkbox" id="test" name="form[test]" value="1" checked=checked />
                         <label for="test">{console::F_TEST.get(lang)}</label>
                     </div>
+                }
+                .into_any()
+            })
+        }
+        Action::Link => {
+            let typed = typed(|f| &f.link_reference);
+            Box::new(move || {
+                view! {
+                    <crate::web::fields::TextField field="link_reference" label=console::F_LINK_REFERENCE value=typed required=true />
                 }
                 .into_any()
             })

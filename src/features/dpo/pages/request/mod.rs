@@ -155,6 +155,19 @@ fn RequestView(
                 {r.identity_method.0.zip(r.identity_on.0).map(|(method, on)| fact(console::IDENTITY_ESTABLISHED, console::IDENTITY_ON.with(lang, &[("method", &method.label().get(lang)), ("date", &long_date(lang, on))])))}
                 {r.closed_at.map(|at| fact(console::CLOSED_AT, paris_date_time(at)))}
             </dl>
+            {(!data.linked.is_empty()).then(|| view! {
+                <div class="alert" role="note" data-linked=data.linked.len()>
+                    <strong>{console::LINKED_TITLE.get(lang)}</strong>
+                    <ul class="plain-list">
+                        {data.linked.iter().map(|line| view! {
+                            <li>
+                                <a href=format!("/dpo/requests/{}", line.reference)>{line.reference.to_string()}</a>
+                                " — " {line.right.label().get(lang)} " — " {line.status.label().get(lang)}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </div>
+            })}
             {duplicate.map(|(earlier, on)| view! {
                 <p class="alert" role="note" data-duplicate=earlier.clone()>
                     {console::DUPLICATE_WARNING.with(lang, &[("date", &long_date(lang, on))])} " "
