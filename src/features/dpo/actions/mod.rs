@@ -157,49 +157,57 @@ pub async fn act(
     else {
         return Ok(not_allowed());
     };
-    let Some(request) = read(&state, &reference).await? else {
-        return Ok(not_allowed());
-    };
-    // The DPO decided on the status they saw; if it moved since, say so.
-    if Status::parse(&form.seen) != Some(request.status) {
-        return Ok(changed_meanwhile());
+    // A change meanwhile that left the status the DPO decided on (the
+    // portal's reminder, a colleague's note) is read again once, and every
+    // check runs again on what is stored now.
+    for _ in 0..2 {
+        let Some(request) = read(&state, &reference).await? else {
+            return Ok(not_allowed());
+        };
+        // The DPO decided on the status they saw; if it moved since, say so.
+        if Status::parse(&form.seen) != Some(request.status) {
+            return Ok(changed_meanwhile());
+        }
+        let details = crate::requests::read::details(&state.pool, &request.id).await?;
+        let events = crate::requests::read::events(&state.pool, &request.id).await?;
+        let mut conn = state.pool.acquire().await.context("console: connect")?;
+        let letters = crate::requests::post::of_request(&mut conn, &request.id).await?;
+        let files = crate::requests::dossier::files_of(&mut conn, &request.id).await?;
+        drop(conn);
+        let standing = requests::standing(
+            &request,
+            details.as_ref(),
+            &events,
+            letters.iter().any(|l| l.posted_on.is_none()),
+            &files,
+            state.clock.now(),
+        );
+        if !action.allowed(&standing) {
+            return Ok(not_allowed());
+        }
+        // Nothing is added to a request once anonymised.
+        if request.status.is_closed()
+            && crate::requests::read::anonymised(&state.pool, &request.id).await?
+        {
+            return Ok(not_allowed());
+        }
+        let change = match build(&state, &dpo, &request, action, &form, &letters, &files).await? {
+            Ok(change) => change,
+            Err(errors) => return Ok(FormReply::invalid(errors)),
+        };
+        match requests::apply(&state, &request, change).await {
+            Ok(_) => {
+                return Ok(FormReply::go(format!(
+                    "/dpo/requests/{reference}?done={}",
+                    action.slug()
+                )));
+            }
+            Err(ChangeError::ChangedMeanwhile) => continue,
+            Err(ChangeError::NotAllowed { .. }) => return Ok(not_allowed()),
+            Err(ChangeError::Failed(e)) => return Err(e),
+        }
     }
-    let details = crate::requests::read::details(&state.pool, &request.id).await?;
-    let events = crate::requests::read::events(&state.pool, &request.id).await?;
-    let mut conn = state.pool.acquire().await.context("console: connect")?;
-    let letters = crate::requests::post::of_request(&mut conn, &request.id).await?;
-    let files = crate::requests::dossier::files_of(&mut conn, &request.id).await?;
-    drop(conn);
-    let standing = requests::standing(
-        &request,
-        details.as_ref(),
-        &events,
-        letters.iter().any(|l| l.posted_on.is_none()),
-        &files,
-        state.clock.now(),
-    );
-    if !action.allowed(&standing) {
-        return Ok(not_allowed());
-    }
-    // Nothing is added to a request once anonymised.
-    if request.status.is_closed()
-        && crate::requests::read::anonymised(&state.pool, &request.id).await?
-    {
-        return Ok(not_allowed());
-    }
-    let change = match build(&state, &dpo, &request, action, &form, &letters, &files).await? {
-        Ok(change) => change,
-        Err(errors) => return Ok(FormReply::invalid(errors)),
-    };
-    match requests::apply(&state, &request, change).await {
-        Ok(_) => Ok(FormReply::go(format!(
-            "/dpo/requests/{reference}?done={}",
-            action.slug()
-        ))),
-        Err(ChangeError::ChangedMeanwhile) => Ok(changed_meanwhile()),
-        Err(ChangeError::NotAllowed { .. }) => Ok(not_allowed()),
-        Err(ChangeError::Failed(e)) => Err(e),
-    }
+    Ok(changed_meanwhile())
 }
 
 /// The change an action makes, or the fields to correct.
