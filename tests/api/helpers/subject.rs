@@ -150,12 +150,7 @@ impl Subject {
                 reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
             );
         }
-        self.client
-            .post(format!("{}/my-requests/{reference}/message", self.address))
-            .multipart(form)
-            .send()
-            .await
-            .unwrap()
+        self.post_message_form(reference, form).await
     }
 
     /// Sends the proof of someone acting for the subject (a mandate), from
@@ -172,6 +167,15 @@ impl Subject {
                 "file",
                 reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
             );
+        self.post_message_form(reference, form).await
+    }
+
+    /// Posts the follow page's multipart message form.
+    async fn post_message_form(
+        &self,
+        reference: &str,
+        form: reqwest::multipart::Form,
+    ) -> reqwest::Response {
         self.client
             .post(format!("{}/my-requests/{reference}/message", self.address))
             .multipart(form)

@@ -49,6 +49,15 @@ fn template_links(d: &ActionsData, action: Action) -> Option<impl IntoView + use
     })
 }
 
+/// The text of the template chosen for `action`, or nothing.
+fn template_text(d: &ActionsData, action: Action) -> String {
+    d.prefill
+        .as_ref()
+        .filter(|(a, _)| *a == action)
+        .map(|(_, body)| body.clone())
+        .unwrap_or_default()
+}
+
 /// What was posted to `action`'s form, when it came back with errors.
 fn posted_to(posted: &Option<Posted<ActionForm>>, action: Action) -> Option<&Posted<ActionForm>> {
     posted.as_ref().filter(|p| p.form.action == action.slug())
@@ -154,13 +163,8 @@ fn action_block(
     };
     let typed = |get: fn(&ActionForm) -> &String| value(p, action, get, String::new());
     // The one text a template fills, when one was chosen for this action.
-    let prefill = d
-        .prefill
-        .as_ref()
-        .filter(|(a, _)| *a == action)
-        .map(|(_, body)| body.clone())
-        .unwrap_or_default();
-    let templated = |get: fn(&ActionForm) -> &String| value(p, action, get, prefill.clone());
+    let templated =
+        |get: fn(&ActionForm) -> &String| value(p, action, get, template_text(d, action));
     let fields: Box<dyn FnOnce() -> AnyView + Send> = match action {
         Action::CheckIdentity | Action::AskSubject => Box::new(|| ().into_any()),
         Action::Start => {
@@ -486,16 +490,7 @@ fn complete_fields(d: &ActionsData, p: &Option<Posted<ActionForm>>) -> AnyView {
         textarea(
             "summary",
             console::F_SUMMARY,
-            value(
-                p,
-                a,
-                |f| &f.summary,
-                d.prefill
-                    .as_ref()
-                    .filter(|(action, _)| *action == a)
-                    .map(|(_, body)| body.clone())
-                    .unwrap_or_default(),
-            ),
+            value(p, a, |f| &f.summary, template_text(d, a)),
             true,
         )
         .into_any(),
