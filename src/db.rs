@@ -67,6 +67,10 @@ pub async fn migrate(pool: &Pool) -> anyhow::Result<()> {
     if filled > 0 {
         tracing::info!(filled, "closed requests given their answer dates");
     }
+    let indexed = crate::requests::search::backfill(pool).await?;
+    if indexed > 0 {
+        tracing::info!(indexed, "requests indexed for the search");
+    }
     Ok(())
 }
 

@@ -140,6 +140,8 @@ async fn anonymise(
     if done.rows_affected() == 0 {
         return Ok(false);
     }
+    // Only the reference stays searchable.
+    crate::requests::search::reindex(&mut tx, id).await?;
     for (what, sql) in [
         (
             "empty the timeline's notes",

@@ -50,6 +50,14 @@ async fn main() {
     let mut report = Report::default();
     let work = tempfile::tempdir().unwrap();
     machine(&mut report).await;
+    // `PORTAL_BENCH_ONLY=queue`: the queue's figures alone, printed, not
+    // written over the full results.
+    if std::env::var("PORTAL_BENCH_ONLY").as_deref() == Ok("queue") {
+        let sink = SmtpSink::start(free_port());
+        queue::figure(&mut report, work.path(), sink.port).await;
+        report.print();
+        return;
+    }
 
     // The portal, on a fresh database, with a real SMTP server.
     let sink = SmtpSink::start(free_port());

@@ -41,6 +41,30 @@ pub async fn figure(report: &mut Report, work: &Path, smtp_port: u16) {
             "one search (an address)",
             "/dpo?q=person4242%40example.org".to_owned(),
         ),
+        (
+            "search: part of an address (person4242@, 20 found)",
+            "/dpo?q=person4242%40".to_owned(),
+        ),
+        (
+            "search: a common name (Martin Jeanne, 500 read)",
+            "/dpo?q=Martin%20Jeanne".to_owned(),
+        ),
+        (
+            "search: a name (Jeanne Martin-42)",
+            "/dpo?q=Jeanne%20Martin-42".to_owned(),
+        ),
+        (
+            "search: a customer number (0424242)",
+            "/dpo?q=0424242".to_owned(),
+        ),
+        (
+            "search: a phone number (+33 6 00 42 42 40)",
+            "/dpo?q=%2B33%206%2000%2042%2042%2040".to_owned(),
+        ),
+        (
+            "search: part of a reference (4242)",
+            "/dpo?q=4242".to_owned(),
+        ),
     ] {
         let mut times = Vec::new();
         for _ in 0..40 {
@@ -55,7 +79,7 @@ pub async fn figure(report: &mut Report, work: &Path, smtp_port: u16) {
             times.push(t0.elapsed());
         }
         times.sort();
-        queue_p95.push(times[times.len() * 95 / 100]);
+        queue_p95.push((label.starts_with("search"), times[times.len() * 95 / 100]));
         queue_lines.push(format!(
             "| {label} | {} | {} |",
             Stats::ms(times[times.len() / 2]),
@@ -63,16 +87,32 @@ pub async fn figure(report: &mut Report, work: &Path, smtp_port: u16) {
         ));
     }
     report.line(format!(
-        "{count} requests seeded in {:.1} s (5 % open, over three years); the DPO's queue, one request at a time (goal: p95 < 25 ms):",
+        "{count} requests seeded in {:.1} s (5 % open, over three years, with their search terms); the DPO's queue, one request at a time (goal: p95 < 25 ms; a search, p95 < 50 ms):",
         seeded.as_secs_f64()
     ));
     report.line("");
     report.line("| view | p50 | p95 |");
     report.line("|---|---|---|");
-    if queue_p95.iter().any(|p| *p > Duration::from_millis(25)) {
+    let searches = queue_p95
+        .iter()
+        .filter(|(search, _)| *search)
+        .map(|(_, p)| *p);
+    if let Some(worst) = searches.max().filter(|p| *p > Duration::from_millis(50)) {
+        report.miss(format!(
+            "Search p95 above 50 ms (worst {}): each search page also counts the open requests for the quick filters.",
+            Stats::ms(worst)
+        ));
+    }
+    let views = || {
+        queue_p95
+            .iter()
+            .filter(|(search, _)| !*search)
+            .map(|(_, p)| *p)
+    };
+    if views().any(|p| p > Duration::from_millis(25)) {
         report.miss(format!(
             "Queue p95 above 25 ms (worst {}): with {} open requests the counts (open, overdue, this week, mine, unassigned, by status, by right) read every open request from their covering index on each page, in one grouped pass. Counters kept in the transactions that change a status, or counts cached for a few seconds, would remove that pass.",
-            Stats::ms(queue_p95.iter().copied().max().unwrap_or_default()),
+            Stats::ms(views().max().unwrap_or_default()),
             count / 20
         ));
     }
@@ -88,7 +128,7 @@ pub async fn figure(report: &mut Report, work: &Path, smtp_port: u16) {
 }
 
 /// Inserts one million requests (5 % open) over three years in the
-/// portal's schema, in one statement.
+/// portal's schema, in one statement, then their search terms.
 async fn seed(database_url: &str, count: u64) -> Duration {
     let started = Instant::now();
     let pool = privacy_portal::db::connect(&DatabaseUrl::parse(database_url).unwrap())
@@ -102,13 +142,20 @@ async fn seed(database_url: &str, count: u64) -> Duration {
     sqlx::query(&format!(
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {count}) \
          INSERT INTO requests (id, reference, submission_key, email, right_kind, status, lang, first_name, \
-           last_name, relation, reply_channel, details, received_at, received_on, first_due_on, due_on, \
+           last_name, relation, customer_number, reply_phone, reply_channel, details, received_at, received_on, first_due_on, due_on, \
            open_due, closed_at, closed_on, answered_on, answer_days) \
          SELECT printf('seed%028d', i), printf('R-%04d-%04d', i / 10000, i % 10000), printf('key%d', i), \
            printf('person%d@example.org', i % 50000), \
            CASE i % 6 WHEN 0 THEN 'access' WHEN 1 THEN 'rectification' WHEN 2 THEN 'erasure' \
              WHEN 3 THEN 'restriction' WHEN 4 THEN 'portability' ELSE 'objection' END, \
-           CASE WHEN i % 20 = 0 THEN 'received' ELSE 'completed' END, 'fr', 'Jeanne', 'Martin', 'client', \
+           CASE WHEN i % 20 = 0 THEN 'received' ELSE 'completed' END, 'fr', \
+           CASE i % 8 WHEN 0 THEN 'Jeanne' WHEN 1 THEN 'Paul' WHEN 2 THEN 'Marie' WHEN 3 THEN 'Luc' \
+             WHEN 4 THEN 'Anne' WHEN 5 THEN 'Hugo' WHEN 6 THEN 'Léa' ELSE 'Louis' END, \
+           CASE (i / 8) % 10 WHEN 0 THEN 'Martin' WHEN 1 THEN 'Bernard' WHEN 2 THEN 'Dubois' \
+             WHEN 3 THEN 'Thomas' WHEN 4 THEN 'Robert' WHEN 5 THEN 'Richard' WHEN 6 THEN 'Petit' \
+             WHEN 7 THEN 'Durand' WHEN 8 THEN 'Leroy' ELSE 'Moreau' END || printf('-%d', i % 997), 'client', \
+           CASE WHEN i % 2 = 0 THEN printf('C-%07d', i) END, \
+           CASE WHEN i % 10 = 0 THEN printf('06%08d', i) END, \
            'email', '{{\"scope\":\"all\"}}', {now_ms} - i * 94608, \
            date({now_ms} / 1000 - i * 94, 'unixepoch'), \
            date({now_ms} / 1000 - i * 94, 'unixepoch', '+1 month'), \
@@ -123,7 +170,68 @@ async fn seed(database_url: &str, count: u64) -> Duration {
     .execute(&pool)
     .await
     .expect("seed the queue");
+    index_for_search(&pool).await;
     sqlx::query("ANALYZE").execute(&pool).await.unwrap();
     pool.close().await;
     started.elapsed()
+}
+
+/// Stores every seeded request's search terms, as the portal computes
+/// them (`search::terms`), many rows to a statement: indexing a million
+/// requests one by one at start-up would take minutes.
+async fn index_for_search(pool: &privacy_portal::db::Pool) {
+    use privacy_portal::requests::search::{Searchable, TERMS_VERSION, terms};
+    use sqlx::Row;
+    const ROWS: usize = 10_000;
+    let mut last = String::new();
+    loop {
+        let rows = sqlx::query(
+            "SELECT id, reference, first_name, last_name, email, customer_number, reply_phone \
+             FROM requests WHERE id > $1 ORDER BY id LIMIT 20000",
+        )
+        .bind(&last)
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        let Some(end) = rows.last() else { break };
+        last = end.get("id");
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        for row in &rows {
+            let (customer, phone): (Option<String>, Option<String>) =
+                (row.get("customer_number"), row.get("reply_phone"));
+            let id: String = row.get("id");
+            for term in terms(&Searchable {
+                reference: row.get("reference"),
+                first_name: row.get("first_name"),
+                last_name: row.get("last_name"),
+                email: row.get("email"),
+                customer_number: customer.as_deref(),
+                phone: phone.as_deref(),
+                representative: None,
+            }) {
+                pairs.push((term, id.clone()));
+            }
+        }
+        let mut tx = pool.begin().await.unwrap();
+        for chunk in pairs.chunks(ROWS) {
+            let mut sql = String::from("INSERT INTO request_terms (term, request_id) VALUES ");
+            for i in 0..chunk.len() {
+                if i > 0 {
+                    sql.push(',');
+                }
+                sql.push_str(&format!("(${}, ${})", 2 * i + 1, 2 * i + 2));
+            }
+            let mut query = sqlx::query(&sql);
+            for (term, id) in chunk {
+                query = query.bind(term).bind(id);
+            }
+            query.execute(&mut *tx).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+    }
+    sqlx::query("UPDATE requests SET terms_version = $1")
+        .bind(TERMS_VERSION)
+        .execute(pool)
+        .await
+        .unwrap();
 }

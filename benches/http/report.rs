@@ -22,6 +22,14 @@ impl Report {
     }
 
     /// Ends with what misses its goal, and writes the file.
+    /// The misses so far, on the standard output only (each line was
+    /// printed as it came).
+    pub fn print(&self) {
+        for miss in &self.misses {
+            println!("- {miss}");
+        }
+    }
+
     pub fn finish(mut self) {
         self.line("");
         self.line("## What misses its goal, and why");

@@ -170,7 +170,10 @@ texts! {
     ANY_RIGHT: "Tous les droits" | "Any right";
     ANY_DUE: "Toutes" | "Any";
     ANYONE: "Tout le monde" | "Anyone";
-    SEARCH_LABEL: "Référence ou adresse e-mail" | "Reference or email address";
+    SEARCH_LABEL: "Rechercher" | "Search";
+    SEARCH_HINT: "Nom, adresse e-mail, référence, numéro client ou téléphone, ou le début d'un de leurs mots ; dans tous les statuts." | "Name, email address, reference, customer or phone number, or the start of one of their words; in every status.";
+    SEARCH_TOO_SHORT: "Tapez au moins deux lettres ou chiffres pour chercher." | "Type at least two letters or digits to search.";
+    SEARCH_MORE: "Plus de 50 demandes trouvées : précisez la recherche pour voir les autres." | "More than 50 requests found: narrow the search to see the others.";
     APPLY_FILTERS: "Afficher" | "Show";
     COL_REFERENCE: "Référence" | "Reference";
     COL_RIGHT: "Droit" | "Right";

@@ -406,6 +406,9 @@ pub async fn apply(
             return Err(ChangeError::ChangedMeanwhile);
         }
     }
+    if change.contact.is_some() || change.confirm_email {
+        super::search::reindex(&mut tx, &request.id).await?;
+    }
     if let Some(other) = &change.link {
         // One group for both and for whatever either was linked to.
         sqlx::query(

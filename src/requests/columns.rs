@@ -107,6 +107,7 @@ pub const KEPT: &[&str] = &[
     "identity_on",
     "acting",
     "linked_group",
+    "terms_version",
 ];
 
 /// `column = blank, …` for every personal column: the retention run's

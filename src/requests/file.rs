@@ -126,6 +126,7 @@ pub async fn file(state: &AppState, new: NewRequest<'_>) -> Result<Reference, Ap
             }
             continue;
         }
+        super::search::reindex(&mut tx, &id).await?;
         let (actor, note) = match new.intake {
             Intake::Portal => (Actor::Subject, None),
             Intake::OtherChannel { channel, .. } => {

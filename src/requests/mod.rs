@@ -13,6 +13,7 @@ pub mod paused;
 pub mod post;
 pub mod queue;
 pub mod read;
+pub mod search;
 pub mod stale;
 
 pub use change::{Change, ChangeError, ContactCorrection, apply};

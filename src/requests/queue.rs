@@ -5,6 +5,7 @@
 use crate::clock::Millis;
 use crate::domain::{Date, Email, Reference, RightKind, Status};
 use crate::requests::deadline::PAUSED_KEY;
+use crate::requests::search::{self, Range};
 use anyhow::Context;
 use serde::Deserialize;
 use sqlx::Row;
@@ -48,8 +49,10 @@ pub enum WhoFilter {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Search {
-    Reference(Reference),
-    Email(Email),
+    /// The terms' range of what was typed (`requests::search`).
+    Terms(Range),
+    /// Fewer than `search::MIN_CHARS` letters or digits: nothing searched.
+    TooShort,
 }
 
 /// The filters, parsed: anything unknown is ignored.
@@ -69,10 +72,8 @@ impl Filter {
         let q = query.q.trim();
         let search = if q.is_empty() {
             None
-        } else if q.contains('@') {
-            Email::parse(q).ok().map(Search::Email)
         } else {
-            Reference::parse(q).map(Search::Reference)
+            Some(Range::of(q).map_or(Search::TooShort, Search::Terms))
         };
         Filter {
             status: Status::parse(&query.status).map_or(StatusFilter::Open, StatusFilter::One),
@@ -93,6 +94,12 @@ impl Filter {
                 .split_once('|')
                 .map(|(key, reference)| (key.to_owned(), reference.to_owned())),
         }
+    }
+
+    /// A search finds requests in every status, newest first, without
+    /// pages: more than a page means "type more".
+    pub fn searching(&self) -> bool {
+        matches!(self.search, Some(Search::Terms(_)))
     }
 
     /// Closed requests leave the due-date order: they are listed newest
@@ -177,21 +184,21 @@ fn page_sql(filter: &Filter, me: &str, today: Date) -> (String, Vec<Arg>) {
         format!("${}", args.len())
     };
     let order = match &filter.search {
-        Some(Search::Reference(reference)) => {
+        Some(Search::Terms(range)) => {
+            // At most MAX_FOUND requests, read by the terms' primary key.
+            let from = arg(Arg::Text(range.from.clone()));
+            let before = range
+                .before
+                .clone()
+                .map(|before| format!(" AND t.term < {}", arg(Arg::Text(before))))
+                .unwrap_or_default();
             conditions.push(format!(
-                "r.reference = {}",
-                arg(Arg::Text(reference.to_string()))
-            ));
-            "r.reference"
-        }
-        Some(Search::Email(email)) => {
-            conditions.push(format!(
-                "r.email = {}",
-                arg(Arg::Text(email.as_str().to_owned()))
+                "r.id IN (SELECT t.request_id FROM request_terms t WHERE t.term >= {from}{before} LIMIT {})",
+                search::MAX_FOUND
             ));
             "r.received_at DESC, r.reference DESC"
         }
-        None if filter.closed() => {
+        None | Some(Search::TooShort) if filter.closed() => {
             if let Some((key, reference)) = &filter.after {
                 let at = key.parse::<i64>().unwrap_or(i64::MAX);
                 conditions.push(format!(
@@ -202,7 +209,7 @@ fn page_sql(filter: &Filter, me: &str, today: Date) -> (String, Vec<Arg>) {
             }
             "r.received_at DESC, r.reference DESC"
         }
-        None => {
+        None | Some(Search::TooShort) => {
             conditions.push("r.open_due IS NOT NULL".to_owned());
             if let Some((key, reference)) = &filter.after {
                 conditions.push(format!(
@@ -214,7 +221,7 @@ fn page_sql(filter: &Filter, me: &str, today: Date) -> (String, Vec<Arg>) {
             "r.open_due, r.reference"
         }
     };
-    if filter.search.is_none() {
+    if !filter.searching() {
         if let StatusFilter::One(status) = filter.status {
             conditions.push(format!(
                 "r.status = {}",
@@ -430,6 +437,13 @@ pub fn plans_to_check(today: Date) -> Vec<(String, String)> {
             "email",
             QueueQuery {
                 q: "jane@example.org".into(),
+                ..base.clone()
+            },
+        ),
+        (
+            "name",
+            QueueQuery {
+                q: "Dupont".into(),
                 ..base
             },
         ),
@@ -457,23 +471,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn references_are_found_leniently_and_addresses_exactly() {
+    fn a_search_reads_its_folded_range_and_ignores_the_filters() {
         let filter = Filter::parse(&QueueQuery {
             q: " r-7k3m 9qx2 ".into(),
+            status: "completed".into(),
             ..Default::default()
         });
         assert_eq!(
             filter.search,
-            Reference::parse("R-7K3M-9QX2").map(Search::Reference)
+            Some(Search::Terms(Range {
+                from: "r7k3m9qx2".into(),
+                before: Some("r7k3m9qx3".into()),
+            }))
         );
-        let filter = Filter::parse(&QueueQuery {
-            q: "Jane@Example.org".into(),
+        let (sql, args) = page_sql(&filter, "me", Date::new(2026, 11, 26).unwrap());
+        assert!(
+            sql.contains("t.term >= $1 AND t.term < $2 LIMIT 500"),
+            "{sql}"
+        );
+        assert!(!sql.contains("r.status ="), "{sql}");
+        assert_eq!(args.len(), 2);
+        let short = Filter::parse(&QueueQuery {
+            q: "é".into(),
             ..Default::default()
         });
-        assert_eq!(
-            filter.search,
-            Email::parse("jane@example.org").ok().map(Search::Email)
-        );
+        assert_eq!(short.search, Some(Search::TooShort));
+        assert!(!short.searching());
     }
 
     #[test]

@@ -104,6 +104,14 @@ async fn an_agent_files_with_a_mandate_and_the_dpo_sees_both_people(backend: Bac
     assert!(page.contains(r#"data-purpose="proof""#), "{page}");
     assert!(page.contains("reçu : voir les fichiers"), "{page}");
     assert!(!page.contains("data-mandate-expired"), "{page}");
+    // The queue's search finds it by either person.
+    for typed in ["bernard luc", "Jeanne Martin", "jeanne.martin@"] {
+        let found = dpo.page(&format!("/dpo?q={typed}")).await;
+        assert!(
+            found.contains(&format!("/dpo/requests/{reference}")),
+            "{typed}: {found}"
+        );
+    }
 
     // And asks the subject, at the address the agent gave, to confirm.
     dpo.done(&reference, "ask-subject", "received", &[]).await;

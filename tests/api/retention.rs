@@ -205,6 +205,12 @@ async fn closed_requests_are_anonymised_after_the_retention_period(backend: Back
     );
     let (_, csv) = download(dpo.post("/dpo/export/register", &[("personal", "1")]).await).await;
     assert!(csv.contains(&reference) && csv.contains(",yes,"), "{csv}");
+    // The search finds it by its reference, and no longer by name.
+    let by_reference = dpo.page(&format!("/dpo?q={}", &reference[2..])).await;
+    assert!(by_reference.contains(&reference), "{by_reference}");
+    assert!(by_reference.contains("<table"), "{by_reference}");
+    let by_name = dpo.page("/dpo?q=canaryfirst").await;
+    assert!(!by_name.contains("<table"), "{by_name}");
 }
 
 on_both_databases!(closed_requests_are_anonymised_after_the_retention_period);

@@ -3,7 +3,7 @@
 use crate::domain::{Date, RightKind, Status};
 use crate::features::dpo::pages::guarded;
 use crate::i18n::{Label, console, current_lang, long_date};
-use crate::requests::queue::{self, Counts, Filter, QueueQuery, QueueRow, StatusFilter};
+use crate::requests::queue::{self, Counts, Filter, QueueQuery, QueueRow, Search, StatusFilter};
 use crate::state::app_state;
 use crate::web::form::encode_query_value;
 use leptos::prelude::*;
@@ -84,7 +84,9 @@ fn QueueView(
         set(&mut target);
         view! { <li><a href=href(&target)>{label.get(lang)} " " <span class="count">{count}</span></a></li> }
     };
-    let next = more.then(|| {
+    let searching = filter.searching();
+    let too_short = matches!(filter.search, Some(Search::TooShort));
+    let next = (more && !searching).then(|| {
         let cursor = rows
             .last()
             .map(|row| row.cursor(matches!(filter.status, StatusFilter::One(s) if s.is_closed())));
@@ -130,7 +132,8 @@ fn QueueView(
             <form method="get" action="/dpo" class="filters">
                 <div class="field">
                     <label for="q">{console::SEARCH_LABEL.get(lang)}</label>
-                    <input id="q" name="q" type="search" value=query.q.clone() placeholder="R-7K3M-9QX2" />
+                    <input id="q" name="q" type="search" value=query.q.clone() placeholder="R-7K3M-9QX2" aria-describedby="q-hint" />
+                    <p class="hint" id="q-hint">{console::SEARCH_HINT.get(lang)}</p>
                 </div>
                 <div class="field">
                     <label for="status">{console::FILTER_STATUS.get(lang)}</label>
@@ -168,6 +171,8 @@ fn QueueView(
                 </div>
                 <button type="submit">{console::APPLY_FILTERS.get(lang)}</button>
             </form>
+            {too_short.then(|| view! { <p class="alert" role="status">{console::SEARCH_TOO_SHORT.get(lang)}</p> })}
+            {(searching && more).then(|| view! { <p class="alert" role="status">{console::SEARCH_MORE.get(lang)}</p> })}
             {if rows.is_empty() {
                 view! { <p>{console::QUEUE_EMPTY.get(lang)}</p> }.into_any()
             } else {
