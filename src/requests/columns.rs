@@ -2,7 +2,57 @@
 //! describes the person, and retention blanks it), stripped (kept with its
 //! free text removed) or kept (the register's facts and the clock). The
 //! retention run, the register and the evidence file read these lists; a
-//! test fails when a column of the table is in none of them.
+//! test fails when a column of the table is in none of them. `FROM_FORM`
+//! says how a filed request fills the columns its form gives: the filing's
+//! INSERT is built from it.
+
+use crate::domain::choice::Acting;
+use crate::domain::request::{ReplyChannel, ValidRequest};
+
+/// A column's value from a checked form (`None` is NULL).
+pub type FromForm = fn(&ValidRequest) -> Result<Option<String>, serde_json::Error>;
+
+/// The columns a request takes from its form, and how. A new field of the
+/// form is one line here, beside its declaration in `PERSONAL` or `KEPT`.
+pub const FROM_FORM: &[(&str, FromForm)] = &[
+    ("right_kind", |v| Ok(Some(v.right.slug().to_owned()))),
+    ("lang", |v| Ok(Some(v.lang.code().to_owned()))),
+    ("first_name", |v| Ok(Some(v.first_name.clone()))),
+    ("last_name", |v| Ok(Some(v.last_name.clone()))),
+    ("relation", |v| Ok(Some(v.relation.slug().to_owned()))),
+    ("customer_number", |v| Ok(v.customer_number.clone())),
+    ("reply_channel", |v| {
+        Ok(Some(v.reply.channel().slug().to_owned()))
+    }),
+    ("reply_phone", |v| {
+        Ok(match &v.reply {
+            ReplyChannel::Phone { number } => Some(number.clone()),
+            _ => None,
+        })
+    }),
+    ("reply_postal_address", |v| {
+        Ok(match &v.reply {
+            ReplyChannel::Postal { address } => Some(address.clone()),
+            _ => None,
+        })
+    }),
+    ("details", |v| serde_json::to_string(&v.details).map(Some)),
+    ("acting", |v| {
+        Ok(Some(
+            v.representative
+                .as_ref()
+                .map_or(Acting::Myself, |r| r.acting)
+                .slug()
+                .to_owned(),
+        ))
+    }),
+    ("representative", |v| {
+        v.representative
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()
+    }),
+];
 
 /// A personal column: what retention writes over it, and whether the
 /// register shows it when the DPO asks for personal data.
@@ -144,6 +194,18 @@ pub fn declared(column: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_column_filled_from_the_form_is_declared_once() {
+        let mut filled: Vec<&str> = FROM_FORM.iter().map(|(column, _)| *column).collect();
+        for column in &filled {
+            assert!(declared(column), "{column} is filled but not declared");
+        }
+        let count = filled.len();
+        filled.sort_unstable();
+        filled.dedup();
+        assert_eq!(filled.len(), count, "a column filled twice");
+    }
 
     #[test]
     fn no_column_is_declared_twice() {

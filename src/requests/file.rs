@@ -5,8 +5,8 @@
 use super::deadline::open_due;
 use super::{EventAudit, NewEvent, audit_event, record_event};
 use crate::db::new_id;
-use crate::domain::choice::{Acting, IntakeChannel};
-use crate::domain::request::{ReplyChannel, ValidRequest};
+use crate::domain::choice::IntakeChannel;
+use crate::domain::request::ValidRequest;
 use crate::domain::{Actor, Date, Email, EventKind, Reference, Status, due_date};
 use crate::email::{outbox, templates};
 use crate::error::AppError;
@@ -62,61 +62,47 @@ pub async fn file(state: &AppState, new: NewRequest<'_>) -> Result<Reference, Ap
     let due_on = due_date(received_on, 0, 0);
     let valid = new.valid;
     let id = new_id();
-    let details = serde_json::to_string(&valid.details).context("file: details as JSON")?;
-    let representative = valid
-        .representative
-        .as_ref()
-        .map(serde_json::to_string)
-        .transpose()
-        .context("file: the representative as JSON")?;
-    let (phone, postal) = match &valid.reply {
-        ReplyChannel::Phone { number } => (Some(number.as_str()), None),
-        ReplyChannel::Postal { address } => (None, Some(address.as_str())),
-        _ => (None, None),
-    };
+    // The columns the form gives, as `columns::FROM_FORM` fills them.
+    let mut from_form = Vec::new();
+    for (column, fill) in super::columns::FROM_FORM {
+        let value = fill(valid).with_context(|| format!("file: {column}"))?;
+        from_form.push((*column, value));
+    }
+    let (names, places): (Vec<&str>, Vec<String>) = from_form
+        .iter()
+        .enumerate()
+        .map(|(i, (column, _))| (*column, format!("${}", i + 11)))
+        .unzip();
+    let insert = format!(
+        "INSERT INTO requests (id, reference, submission_key, email, status, received_at, received_on, \
+         first_due_on, due_on, open_due, intake, {}) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, {}) ON CONFLICT DO NOTHING",
+        names.join(", "),
+        places.join(", ")
+    );
 
     // References are random: on the rare collision, draw another.
     for _ in 0..5 {
         let reference = Reference::from_random(random_bytes());
         let mut tx = state.pool.begin().await.context("file: begin")?;
-        let inserted = sqlx::query(
-            "INSERT INTO requests (id, reference, submission_key, email, right_kind, status, lang, first_name, last_name, \
-             relation, customer_number, reply_channel, reply_phone, reply_postal_address, details, received_at, received_on, \
-             first_due_on, due_on, open_due, intake, acting, representative) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19, $20, $21, $22) \
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(&id)
-        .bind(reference.as_str())
-        .bind(new.submission_key)
-        .bind(new.email.map(Email::as_str).unwrap_or(""))
-        .bind(valid.right.slug())
-        .bind(Status::Received.slug())
-        .bind(valid.lang.code())
-        .bind(&valid.first_name)
-        .bind(&valid.last_name)
-        .bind(valid.relation.slug())
-        .bind(valid.customer_number.as_deref())
-        .bind(valid.reply.channel().slug())
-        .bind(phone)
-        .bind(postal)
-        .bind(&details)
-        .bind(received_at)
-        .bind(received_on.iso())
-        .bind(due_on.iso())
-        .bind(open_due(Status::Received, Some(due_on)))
-        .bind(intake)
-        .bind(
-            valid
-                .representative
-                .as_ref()
-                .map_or(Acting::Myself, |r| r.acting)
-                .slug(),
-        )
-        .bind(representative.as_deref())
-        .execute(&mut *tx)
-        .await
-        .context("file: insert the request")?;
+        let mut query = sqlx::query(&insert)
+            .bind(&id)
+            .bind(reference.as_str())
+            .bind(new.submission_key)
+            .bind(new.email.map(Email::as_str).unwrap_or(""))
+            .bind(Status::Received.slug())
+            .bind(received_at)
+            .bind(received_on.iso())
+            .bind(due_on.iso())
+            .bind(open_due(Status::Received, Some(due_on)))
+            .bind(intake);
+        for (_, value) in &from_form {
+            query = query.bind(value.as_deref());
+        }
+        let inserted = query
+            .execute(&mut *tx)
+            .await
+            .context("file: insert the request")?;
         if inserted.rows_affected() == 0 {
             tx.rollback().await.context("file: roll back")?;
             // Either this form was submitted a moment ago, or the reference
