@@ -69,6 +69,14 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(page.getByText("Fait : Lettre postée ou remise.")).toBeVisible();
       await expect(page.locator("#letters").getByText(/postée le \d{4}-\d{2}-\d{2}/)).toBeVisible();
       await expect(page.locator('form[action$="/mark-posted"]')).toHaveCount(0);
+
+      // The scanned letter is kept with the request, never shared.
+      const attach = page.locator('form[action$="/attach"]');
+      await attach.getByLabel("l'original de la demande").check();
+      await attach.getByLabel("Fichier").setInputFiles({ name: "lettre-durand.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4 lettre numérisée") });
+      await attach.getByRole("button", { name: "Joindre un fichier" }).click();
+      await expect(page.getByRole("link", { name: "lettre-durand.pdf" })).toBeVisible();
+      await expect(page.locator('[data-purpose="original"]')).toHaveText(/original de la demande, numérisé ; jamais transmis/);
     });
   });
 }

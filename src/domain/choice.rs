@@ -231,6 +231,9 @@ choice_enum! {
         /// The proof of someone acting for the subject (a mandate, a proof
         /// of parental authority, an *acte de notoriété*).
         Proof = "proof",
+        /// The original of a request received by post or in person,
+        /// scanned by the DPO: kept with the request, never shared.
+        Original = "original",
     }
 }
 

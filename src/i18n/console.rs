@@ -273,6 +273,11 @@ texts! {
     ACTING_GUARDIAN: "parent ou tuteur" | "parent or guardian";
     ACTING_HEIR: "héritier ou personne désignée par le défunt" | "heir or person designated by the deceased";
     PROOF_FILE: "justificatif du représentant (mandat, autorité parentale, qualité d'héritier)" | "proof of the representative (mandate, parental authority, heirship)";
+    RECORD_SCAN_HINT: "Une fois la demande enregistrée, vous pourrez joindre l'original numérisé (lettre, formulaire remis) sur sa page : il y reste, jamais transmis." | "Once the request is recorded, you can attach the scanned original (letter, form handed over) on its page: it stays there, never shared.";
+    ORIGINAL_FILE: "original de la demande, numérisé ; jamais transmis" | "original of the request, scanned; never shared";
+    F_FILE_KIND: "Ce fichier est" | "This file is";
+    FILE_KIND_REPLY: "une réponse, à transmettre à la personne une fois la demande traitée" | "a reply, to share with the subject once the request is completed";
+    FILE_KIND_ORIGINAL: "l'original de la demande (lettre, formulaire remis), numérisé : gardé avec la demande, jamais transmis" | "the original of the request (letter, form handed over), scanned: kept with the request, never shared";
     IDENTITY_FILE: "pièce d'identité, supprimée dès l'identité établie" | "identity document, deleted once identity is established";
     COL_IDENTITY_METHOD: "Identité établie par" | "Identity established by";
     COL_IDENTITY_ON: "Identité établie le" | "Identity established on";
@@ -289,6 +294,7 @@ texts! {
     A_NOTE_HINT: "Jamais montrée à la personne." | "Never shown to the subject.";
     A_ASSIGN: "Attribuer" | "Assign";
     A_ATTACH: "Joindre un fichier de réponse" | "Attach a reply file";
+    A_ATTACH_ANY: "Joindre un fichier" | "Attach a file";
     A_ATTACH_HINT: "PDF, JSON, CSV, texte, ZIP, PNG ou JPEG. La personne pourra le télécharger une fois la demande traitée, pendant 7 jours." | "PDF, JSON, CSV, text, ZIP, PNG or JPEG. The subject can download it once the request is completed, for 7 days.";
     A_COMPLETE: "Clore : demande traitée" | "Close: completed";
     A_COMPLETE_HINT: "La personne reçoit ce résumé par e-mail, avec les fichiers joints." | "The subject gets this summary by email, with the attached files.";

@@ -212,6 +212,7 @@ pub fn file_purpose(purpose: FilePurpose) -> Text {
     match purpose {
         FilePurpose::Identity => IDENTITY_FILE,
         FilePurpose::Proof => PROOF_FILE,
+        FilePurpose::Original => ORIGINAL_FILE,
     }
 }
 

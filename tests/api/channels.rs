@@ -2,7 +2,7 @@
 //! to the DPO, a call or a visit, on the day it arrived (60 days back at
 //! most, saying why it is recorded late).
 
-use crate::helpers::{Backend, Dpo, Mail, TestApp, stored};
+use crate::helpers::{Backend, Dpo, Mail, Subject, TestApp, stored};
 use crate::on_both_databases;
 use privacy_portal::domain::Date;
 
@@ -100,7 +100,53 @@ async fn a_request_is_recorded_from_any_channel_on_the_day_it_arrived(backend: B
     }
 }
 
-on_both_databases!(a_request_is_recorded_from_any_channel_on_the_day_it_arrived);
+/// The scanned original of a letter is kept with the request, from the
+/// subject, never shared; a portal request has no original to attach.
+async fn the_scanned_original_is_kept_and_never_shared(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Smtp).await;
+    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
+    dpo.sign_in().await;
+    let today = Date::paris_of(app.clock_now());
+    let recorded = dpo.record_letter(&today.iso()).await;
+    let letter = recorded.headers()["location"]
+        .to_str()
+        .unwrap()
+        .trim_start_matches("/dpo/requests/")
+        .to_owned();
+    let page = dpo.page(&format!("/dpo/requests/{letter}")).await;
+    assert!(page.contains(r#"name="kind" value="original""#), "{page}");
+    let scan = b"%PDF-1.4 scanned letter".to_vec();
+    let attached = dpo
+        .attach_as(&letter, "received", "original", "courrier.pdf", &scan)
+        .await;
+    assert_eq!(attached.status(), 303);
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM request_files WHERE purpose = 'original' AND direction = 'from_subject'"
+        )
+        .await,
+        1
+    );
+    let page = dpo.page(&format!("/dpo/requests/{letter}")).await;
+    assert!(page.contains(r#"data-purpose="original""#), "{page}");
+
+    // A request filed on the portal: no choice, and a forged one is a reply.
+    let web = Subject::new(&app, "web@example.org").file("access").await;
+    let page = dpo.page(&format!("/dpo/requests/{web}")).await;
+    assert!(!page.contains(r#"name="kind""#), "{page}");
+    dpo.attach_as(&web, "received", "original", "reponse.pdf", &scan)
+        .await;
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM request_files WHERE direction = 'to_subject'")
+            .await,
+        1
+    );
+}
+
+on_both_databases!(
+    a_request_is_recorded_from_any_channel_on_the_day_it_arrived,
+    the_scanned_original_is_kept_and_never_shared,
+);
 
 /// The id of the letter of `reference` of that kind.
 async fn letter_id(app: &TestApp, reference: &str, kind: &str) -> String {

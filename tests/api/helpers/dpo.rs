@@ -91,8 +91,22 @@ impl Dpo {
         name: &str,
         bytes: &[u8],
     ) -> reqwest::Response {
+        self.attach_as(reference, seen, "reply", name, bytes).await
+    }
+
+    /// Attaches a file of `kind` (`reply`, or `original`: the scanned
+    /// original of a request received by another channel).
+    pub async fn attach_as(
+        &self,
+        reference: &str,
+        seen: &str,
+        kind: &str,
+        name: &str,
+        bytes: &[u8],
+    ) -> reqwest::Response {
         let form = reqwest::multipart::Form::new()
             .text("seen", seen.to_owned())
+            .text("kind", kind.to_owned())
             .part(
                 "file",
                 reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_owned()),

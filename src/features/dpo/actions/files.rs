@@ -1,6 +1,9 @@
 //! Reply files: attached by the DPO (a multipart form), downloaded by the
-//! DPO, shared with the subject at completion.
+//! DPO, shared with the subject at completion; and the scanned original of
+//! a request received by another channel, attached the same way, never
+//! shared.
 
+use crate::domain::choice::{FileDirection, FilePurpose};
 use crate::domain::{Actor, EventKind, Reference, Status};
 use crate::error::AppError;
 use crate::features::dpo::actions;
@@ -112,6 +115,10 @@ async fn attach_inner(
             console::CHANGED_MEANWHILE.get(lang),
         )));
     }
+    // The scanned original of a request received by another channel came
+    // from the subject: it is kept, never shared.
+    let original = upload.field("kind") == "original"
+        && request.intake != crate::domain::choice::IntakeChannel::Portal.slug();
     let Some((name, data)) = upload.file else {
         return Ok(FormReply::notice(Notice::error(
             console::FILE_EMPTY.get(lang),
@@ -122,13 +129,18 @@ async fn attach_inner(
             console::FILE_REFUSED_TYPE.get(lang),
         )));
     };
+    let (purpose, direction) = if original {
+        (Some(FilePurpose::Original), FileDirection::FromSubject)
+    } else {
+        (None, FileDirection::ToSubject)
+    };
     let mut change = Change::event(EventKind::FileAttached, Actor::Dpo);
     change.actor_id = Some(dpo.account_id);
     change.visible_to_subject = false;
     change.note = Some(name.clone());
     change.files.push(NewFile {
-        purpose: None,
-        direction: crate::domain::choice::FileDirection::ToSubject,
+        purpose,
+        direction,
         name,
         content_type,
         data,

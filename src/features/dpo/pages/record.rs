@@ -192,6 +192,7 @@ fn RecordForm(right: RightKind, posted: Option<Posted<RecordRequest>>) -> impl I
                     </div>
                     {intake_field("intake_email", "intake[email]", console::RECORD_EMAIL, "email", intake.email.clone())}
                     {crate::features::request::request_fields(right, &form)}
+                    <p class="hint">{console::RECORD_SCAN_HINT.get(lang)}</p>
                     <button type="submit">{console::RECORD_SUBMIT.get(lang)}</button>
                 </form>
             </FormStateProvider>

@@ -464,17 +464,32 @@ fn action_block(
 /// The reply-file form: a multipart post of its own.
 fn attach_block(d: &ActionsData) -> AnyView {
     let lang = current_lang();
+    // A request received by another channel may also get its original.
+    let title = if d.portal {
+        console::A_ATTACH
+    } else {
+        console::A_ATTACH_ANY
+    };
     view! {
         <div class="action">
-            <h3>{console::A_ATTACH.get(lang)}</h3>
+            <h3>{title.get(lang)}</h3>
             <p class="hint">{console::A_ATTACH_HINT.get(lang)}</p>
             <form method="post" action=format!("/dpo/requests/{}/attach", d.reference) enctype="multipart/form-data" class="action-form">
                 <input type="hidden" name="seen" value=d.status.slug() />
+                // A request received by another channel: its scanned
+                // original is kept with it, never shared.
+                {(!d.portal).then(|| view! {
+                    <fieldset class="field">
+                        <legend>{console::F_FILE_KIND.get(lang)}</legend>
+                        <label class="choice"><input type="radio" name="kind" value="reply" checked /> {console::FILE_KIND_REPLY.get(lang)}</label>
+                        <label class="choice"><input type="radio" name="kind" value="original" /> {console::FILE_KIND_ORIGINAL.get(lang)}</label>
+                    </fieldset>
+                })}
                 <div class="field">
                     <label for="file">{console::F_FILE.get(lang)}</label>
                     <input id="file" name="file" type="file" required accept=".pdf,.json,.csv,.txt,.zip,.png,.jpg,.jpeg" />
                 </div>
-                <button type="submit" class="secondary">{console::A_ATTACH.get(lang)}</button>
+                <button type="submit" class="secondary">{title.get(lang)}</button>
             </form>
         </div>
     }
