@@ -274,6 +274,7 @@ texts! {
     ACTING_HEIR: "héritier ou personne désignée par le défunt" | "heir or person designated by the deceased";
     PROOF_FILE: "justificatif du représentant (mandat, autorité parentale, qualité d'héritier)" | "proof of the representative (mandate, parental authority, heirship)";
     RECORD_SCAN_HINT: "Une fois la demande enregistrée, vous pourrez joindre l'original numérisé (lettre, formulaire remis) sur sa page : il y reste, jamais transmis." | "Once the request is recorded, you can attach the scanned original (letter, form handed over) on its page: it stays there, never shared.";
+    LETTER_ON_BEHALF: "pour le compte de {name}" | "on behalf of {name}";
     ORIGINAL_FILE: "original de la demande, numérisé ; jamais transmis" | "original of the request, scanned; never shared";
     F_FILE_KIND: "Ce fichier est" | "This file is";
     FILE_KIND_REPLY: "une réponse, à transmettre à la personne une fois la demande traitée" | "a reply, to share with the subject once the request is completed";

@@ -139,15 +139,45 @@ pub async fn of_subject(pool: &Pool, email: &Email) -> anyhow::Result<Vec<Reques
     .context("follow: list the requests")
 }
 
-/// How many requests filed from `email` are still open.
-pub async fn open_count(pool: &Pool, email: &Email) -> anyhow::Result<i64> {
-    sqlx::query_scalar::<_, i64>(
-        "SELECT COUNT(*) FROM requests WHERE email = $1 AND closed_at IS NULL",
+/// How many requests filed from `email` are still open: for the person
+/// themselves, or when `for_person` (first and last name) is given, for
+/// that person by someone acting for them (an agent acting for many people
+/// is capped per person, not for all of them at once). Names compare as
+/// the search folds them (`Dupont` and `DUPONT` are one person).
+pub async fn open_count(
+    pool: &Pool,
+    email: &Email,
+    for_person: Option<(&str, &str)>,
+) -> anyhow::Result<i64> {
+    let Some((first, last)) = for_person else {
+        return sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM requests WHERE email = $1 AND closed_at IS NULL AND acting = 'self'",
+        )
+        .bind(email.as_str())
+        .fetch_one(pool)
+        .await
+        .context("request: count the open requests");
+    };
+    use super::search::fold;
+    use sqlx::Row;
+    let rows = sqlx::query(
+        "SELECT first_name, last_name FROM requests \
+         WHERE email = $1 AND closed_at IS NULL AND acting <> 'self'",
     )
     .bind(email.as_str())
-    .fetch_one(pool)
+    .fetch_all(pool)
     .await
-    .context("request: count the open requests")
+    .context("request: count the open requests for a person")?;
+    let person = (fold(first), fold(last));
+    Ok(rows
+        .iter()
+        .filter(|row| {
+            (
+                fold(&row.get::<String, _>("first_name")),
+                fold(&row.get::<String, _>("last_name")),
+            ) == person
+        })
+        .count() as i64)
 }
 
 /// Whether a request was already filed from this form display.

@@ -60,6 +60,7 @@ on_both_databases!(
     counters_are_hmacs_under_a_stored_secret,
     aliases_of_one_mailbox_share_its_limit,
     filing_is_limited_per_address_with_a_clear_message,
+    an_agent_is_capped_per_person_they_act_for,
     wrong_codes_are_capped_per_address_and_day_across_codes,
 );
 
@@ -180,6 +181,63 @@ async fn filing_is_limited_per_address_with_a_clear_message(backend: Backend) {
         html.contains("Trop de demandes ont été déposées aujourd'hui"),
         "{html}"
     );
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM requests").await, 3);
+}
+
+/// An agent acting for many people (a lawyer, an association) is capped
+/// per person, and their own requests are counted apart.
+async fn an_agent_is_capped_per_person_they_act_for(backend: Backend) {
+    let app = TestApp::spawn_with(backend, Mail::Smtp, |c| {
+        c.limits.open_requests_per_address = 1;
+    })
+    .await;
+    let agent = Subject::new(&app, "cabinet@avocats.example");
+    let until = privacy_portal::domain::Date::paris_of(app.clock_now())
+        .add_days(90)
+        .iso();
+    let file_for = |first: &'static str, last: &'static str| {
+        let (agent, until) = (&agent, until.clone());
+        async move {
+            let key = agent.form_key("access").await;
+            agent
+                .post(
+                    "/request/new",
+                    &[
+                        ("form[submission_key]", key.as_str()),
+                        ("form[right]", "access"),
+                        ("form[first_name]", first),
+                        ("form[last_name]", last),
+                        ("form[relation]", "client"),
+                        ("form[reply_channel]", "email"),
+                        ("form[lang]", "fr"),
+                        ("form[scope]", "all"),
+                        ("form[acting]", "agent"),
+                        ("form[rep_first_name]", "Luc"),
+                        ("form[rep_last_name]", "Bernard"),
+                        ("form[replies_to]", "representative"),
+                        ("form[mandate_until]", until.as_str()),
+                    ],
+                )
+                .await
+        }
+    };
+    agent.verify("access").await;
+    assert_eq!(file_for("Jeanne", "Martin").await.status(), 303);
+    assert_eq!(file_for("Paul", "Durand").await.status(), 303);
+    // The same person again (however the name is written): capped, and
+    // the message names the other ways in.
+    let html = page(file_for("JEANNE", "martin").await).await;
+    assert!(
+        html.contains("Vous avez déjà 1 demandes en cours pour cette personne"),
+        "{html}"
+    );
+    assert!(html.contains("dpo@sofacto.com"), "{html}");
+    // The agent's own request is counted apart.
+    let key = agent.form_key("objection").await;
+    let own = agent
+        .submit("objection", &key, &right_fields("objection"))
+        .await;
+    assert_eq!(own.status(), 303);
     assert_eq!(app.scalar("SELECT COUNT(*) FROM requests").await, 3);
 }
 

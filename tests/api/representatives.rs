@@ -216,6 +216,55 @@ async fn a_parent_and_an_heir_file_for_someone(backend: Backend) {
     );
     let follow = heir.page(&format!("/my-requests/{reference}")).await;
     assert!(follow.contains("acte de notoriété"), "{follow}");
+
+    // An heir answered by post: the letter is addressed to the heir, on
+    // the deceased's behalf; the child's, to the child.
+    let by_post = Subject::new(&app, "heir.by.post@example.org");
+    by_post.verify("erasure").await;
+    let key = by_post.form_key("erasure").await;
+    let filed = by_post
+        .post(
+            "/request/new",
+            &[
+                ("form[submission_key]", key.as_str()),
+                ("form[right]", "erasure"),
+                ("form[first_name]", "Paul"),
+                ("form[last_name]", "Durand"),
+                ("form[relation]", "client"),
+                ("form[lang]", "fr"),
+                ("form[reply_channel]", "postal"),
+                ("form[reply_postal]", "8 rue Haute, 34000 Montpellier"),
+                ("form[acting]", "heir"),
+                ("form[rep_first_name]", "Claire"),
+                ("form[rep_last_name]", "Durand"),
+                ("form[scope]", "all"),
+                ("form[erasure_ground]", "no_longer_necessary"),
+            ],
+        )
+        .await;
+    assert_eq!(filed.status(), 303, "{}", filed.text().await.unwrap());
+    let posted = reference_of(&filed).unwrap();
+    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
+    dpo.sign_in().await;
+    for (reference, to, not) in [
+        (
+            &posted,
+            "Claire Durand\npour le compte de Paul Durand",
+            r#"letter__to pre">Paul"#,
+        ),
+        (&minor, r#"letter__to pre">Léo Martin"#, "pour le compte de"),
+    ] {
+        let id: String = sqlx::query_scalar(
+            "SELECT l.id FROM letters l JOIN requests r ON r.id = l.request_id WHERE r.reference = $1",
+        )
+        .bind(reference)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        let letter = dpo.page(&format!("/dpo/letters/{id}")).await;
+        assert!(letter.contains(to), "{to}: {letter}");
+        assert!(!letter.contains(not), "{not}: {letter}");
+    }
 }
 
 on_both_databases!(

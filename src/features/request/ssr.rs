@@ -52,7 +52,7 @@ pub async fn submit(form: RequestForm) -> Result<FormReply, AppError> {
     if key.is_empty() || key.len() > 128 {
         return Err(anyhow!("request: submission key missing or too long").into());
     }
-    if let Some(refusal) = over_a_filing_limit(&state, &parts, &email, key).await? {
+    if let Some(refusal) = over_a_filing_limit(&state, &parts, &email, &valid, key).await? {
         return Ok(refusal);
     }
     let reference = crate::requests::file(
@@ -71,12 +71,13 @@ pub async fn submit(form: RequestForm) -> Result<FormReply, AppError> {
 }
 
 /// Past a filing limit, the notice to show (the form keeps what was typed):
-/// open requests per address, requests a day per address and per client
+/// open requests per address (per person an agent acts for), requests a day per address and per client
 /// network. A second submission of the same form is not counted again.
 async fn over_a_filing_limit(
     state: &crate::state::AppState,
     parts: &axum::http::request::Parts,
     email: &crate::domain::Email,
+    valid: &ValidRequest,
     submission_key: &str,
 ) -> Result<Option<FormReply>, AppError> {
     use crate::limits::{self, ClientNetworks};
@@ -86,10 +87,20 @@ async fn over_a_filing_limit(
     if crate::requests::read::submitted(&state.pool, submission_key).await? {
         return Ok(None);
     }
-    let open = crate::requests::read::open_count(&state.pool, email).await?;
+    // Someone acting for others is capped per person they act for.
+    let for_person = valid
+        .representative
+        .as_ref()
+        .map(|_| (valid.first_name.as_str(), valid.last_name.as_str()));
+    let open = crate::requests::read::open_count(&state.pool, email, for_person).await?;
     if open >= config.limits.open_requests_per_address {
+        let message = if for_person.is_some() {
+            subject::LIMIT_OPEN_FOR
+        } else {
+            subject::LIMIT_OPEN
+        };
         return Ok(Some(FormReply::notice(
-            Notice::error(subject::LIMIT_OPEN.with(
+            Notice::error(message.with(
                 lang,
                 &[
                     ("count", &open),

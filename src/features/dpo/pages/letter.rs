@@ -1,6 +1,7 @@
 //! `/dpo/letters/:id`: one letter as it is printed on A4 and posted (or
-//! handed over): the controller's letterhead, the subject's name and
-//! postal address as the request holds them now, the place and date, the
+//! handed over): the controller's letterhead, the name (the subject's, or
+//! the agent's or heir's who receives the answers, on the subject's
+//! behalf) and postal address as the request holds them now, the place and date, the
 //! reference and due date, then the notice's text. On paper only the
 //! letter shows (print styles hide the console around it).
 
@@ -34,7 +35,20 @@ pub fn LetterPage() -> impl IntoView {
         let today = Date::paris_of(state.clock.now());
         let row = &dossier.row;
         let sent = &dossier.submitted;
-        let name = format!("{} {}", sent.first_name, sent.last_name);
+        let subject_name = format!("{} {}", sent.first_name, sent.last_name);
+        // Answers that go to someone acting for the subject (an agent, an
+        // heir) are addressed to them, on the subject's behalf.
+        let name = match row.representative.0.as_ref() {
+            Some(rep) if rep.replies_to == crate::domain::choice::RepliesTo::Representative => {
+                format!(
+                    "{} {}\n{}",
+                    rep.first_name,
+                    rep.last_name,
+                    console::LETTER_ON_BEHALF.with(lang, &[("name", &subject_name)])
+                )
+            }
+            _ => subject_name,
+        };
         let address = sent.reply_postal_address.clone();
         let written = Date::paris_of(letter.created_at);
         let due = long_date(lang, row.shown_due(today));
