@@ -2,8 +2,8 @@
 //! browser hydrates nothing but the islands inside the pages.
 
 use crate::features::dpo::{
-    AccountPage, ConsoleRequestPage, DashboardPage, FailedEmailsPage, LetterPage, LoginPage,
-    QueuePage, RecordPage, SecondFactorPage, TemplatesPage,
+    AccountPage, ConsoleRequestPage, DashboardPage, FailedEmailsPage, GroupLetterPage, LetterPage,
+    LoginPage, QueuePage, RecordPage, SecondFactorPage, TemplatesPage,
 };
 use crate::features::follow::confirm_email::ConfirmEmailPage;
 use crate::features::follow::{MyRequestsPage, RequestPage};
@@ -100,6 +100,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/dpo/account") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/dpo/dashboard") view=DashboardPage ssr=SsrMode::Async />
                     <Route path=path!("/dpo/letters/:id") view=LetterPage ssr=SsrMode::Async />
+                    <Route path=path!("/dpo/letters/group/:reference") view=GroupLetterPage ssr=SsrMode::Async />
                     <Route path=path!("/dpo/emails") view=FailedEmailsPage ssr=SsrMode::Async />
                     <Route path=path!("/dpo/templates") view=TemplatesPage ssr=SsrMode::Async />
                 </Routes>

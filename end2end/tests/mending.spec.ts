@@ -121,6 +121,25 @@ for (const javaScriptEnabled of [true, false]) {
       await page.goto(`/dpo/requests/${references[0]}`);
       await expect(page.locator("[data-linked]").getByRole("link", { name: references[1] })).toBeVisible();
       await shot(page, `linked-requests-js-${javaScriptEnabled ? "on" : "off"}`, "desktop");
+
+      // Both acknowledgments go as one letter, posted once.
+      await page.getByRole("link", { name: "Imprimer en une seule lettre avec les demandes liées" }).click();
+      await expect(page).toHaveURL(new RegExp(`/dpo/letters/group/${references[0]}$`));
+      const letter = page.locator("article.letter");
+      await expect(letter.locator(".letter__part")).toHaveCount(2);
+      await expect(letter).toContainText("Odile Garnier");
+      await expect(letter.locator(".letter__ref")).toContainText(references[0]);
+      await expect(letter.locator(".letter__ref")).toContainText(references[1]);
+      if (javaScriptEnabled) await shot(page, "group-letter", "desktop");
+      await page.getByLabel("Postée ou remise le").fill(new Date().toISOString().slice(0, 10));
+      await page.getByRole("button", { name: "Enregistrer l'envoi de cette lettre" }).click();
+      await expect(page).toHaveURL(new RegExp(`/dpo/requests/${references[0]}`));
+      await expect(page.getByText("Fait : Lettre postée ou remise.")).toBeVisible();
+      for (const reference of references) {
+        await page.goto(`/dpo/requests/${reference}`);
+        await expect(page.locator("#letters").getByText(/postée le \d{4}-\d{2}-\d{2}/)).toBeVisible();
+        await expect(page.locator('form[action$="/mark-posted"]')).toHaveCount(0);
+      }
     });
   });
 }

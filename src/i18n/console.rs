@@ -274,6 +274,12 @@ texts! {
     ACTING_HEIR: "héritier ou personne désignée par le défunt" | "heir or person designated by the deceased";
     PROOF_FILE: "justificatif du représentant (mandat, autorité parentale, qualité d'héritier)" | "proof of the representative (mandate, parental authority, heirship)";
     RECORD_SCAN_HINT: "Une fois la demande enregistrée, vous pourrez joindre l'original numérisé (lettre, formulaire remis) sur sa page : il y reste, jamais transmis." | "Once the request is recorded, you can attach the scanned original (letter, form handed over) on its page: it stays there, never shared.";
+    LETTER_GROUP_LINK: "Imprimer en une seule lettre avec les demandes liées" | "Print as one letter with the linked requests";
+    LETTER_GROUP_TITLE: "Une lettre pour les demandes liées {references}" | "One letter for the linked requests {references}";
+    LETTER_GROUP_NONE: "Aucune autre demande liée n'a de lettre à poster à la même adresse : imprimez la lettre de cette demande seule." | "No other linked request has a letter to post to the same address: print this request's letter alone.";
+    LETTER_GROUP_HINT: "Les lettres à poster des demandes liées, adressées à la même personne, en une seule : imprimez-la (Ctrl+P ou ⌘P), postez-la, puis enregistrez ici le jour de l'envoi ; il vaut pour chacune des demandes." | "The letters to post of the linked requests, to the same person, as one: print it (Ctrl+P or ⌘P), post it, then record here the day it was posted; it counts for each of the requests.";
+    LETTER_GROUP_REFERENCES: "Références : {references}" | "References: {references}";
+    LETTER_GROUP_POSTED: "Enregistrer l'envoi de cette lettre" | "Record that this letter was posted";
     LETTER_ON_BEHALF: "pour le compte de {name}" | "on behalf of {name}";
     ORIGINAL_FILE: "original de la demande, numérisé ; jamais transmis" | "original of the request, scanned; never shared";
     F_FILE_KIND: "Ce fichier est" | "This file is";

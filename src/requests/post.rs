@@ -67,6 +67,40 @@ pub async fn of_request(
     .context("letters: read a request's letters")
 }
 
+/// The letters not posted yet of every request linked with `request_id`
+/// (itself included) that is answered at the same postal address, with
+/// each request's reference and status, by reference: what one envelope
+/// can carry as one reply. Empty for a request linked to none.
+pub async fn of_group(
+    pool: &crate::db::Pool,
+    request_id: &str,
+) -> anyhow::Result<Vec<(Letter, String, String)>> {
+    use sqlx::Row;
+    let rows = sqlx::query(&format!(
+        "SELECT {}, r.reference, r.status FROM letters l JOIN requests r ON r.id = l.request_id \
+         WHERE l.posted_on IS NULL \
+         AND r.linked_group = (SELECT linked_group FROM requests WHERE id = $1) \
+         AND r.reply_postal_address = (SELECT reply_postal_address FROM requests WHERE id = $1) \
+         ORDER BY r.reference, l.created_at, l.id",
+        COLUMNS
+            .split(", ")
+            .map(|c| format!("l.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
+    .bind(request_id)
+    .fetch_all(pool)
+    .await
+    .context("letters: read a group's letters")?;
+    rows.iter()
+        .map(|row| {
+            let letter =
+                <Letter as sqlx::FromRow<_>>::from_row(row).context("letters: a letter")?;
+            Ok((letter, row.get("reference"), row.get("status")))
+        })
+        .collect()
+}
+
 /// One letter and its request's reference.
 pub async fn by_id(pool: &crate::db::Pool, id: &str) -> anyhow::Result<Option<(Letter, String)>> {
     use sqlx::Row;

@@ -413,4 +413,73 @@ async fn requests_of_one_letter_are_linked_and_shown_together(backend: Backend) 
     );
 }
 
-on_both_databases!(requests_of_one_letter_are_linked_and_shown_together);
+/// Linked requests answered by post go as one letter if the DPO chooses:
+/// one page prints their letters together, and one posting day marks each
+/// posted, through each request's own action.
+async fn linked_requests_answered_by_post_share_one_letter(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Smtp).await;
+    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
+    dpo.sign_in().await;
+    let today = privacy_portal::domain::Date::paris_of(app.clock_now());
+    let mut references = Vec::new();
+    for _ in 0..3 {
+        let recorded = dpo.record_letter(&today.iso()).await;
+        references.push(
+            recorded.headers()["location"]
+                .to_str()
+                .unwrap()
+                .trim_start_matches("/dpo/requests/")
+                .to_owned(),
+        );
+    }
+    let (first, second, alone) = (&references[0], &references[1], &references[2]);
+    let none = dpo.page(&format!("/dpo/letters/group/{alone}")).await;
+    assert!(none.contains("Aucune autre demande liée"), "{none}");
+    dpo.done(
+        second,
+        "link",
+        "received",
+        &[("form[link_reference]", first.as_str())],
+    )
+    .await;
+    let page = dpo.page(&format!("/dpo/requests/{first}")).await;
+    assert!(page.contains("data-group-letter"), "{page}");
+    let group = dpo.page(&format!("/dpo/letters/group/{first}")).await;
+    assert_eq!(
+        group.matches(r#"class="letter__part""#).count(),
+        2,
+        "{group}"
+    );
+    assert!(group.contains(first.as_str()) && group.contains(second.as_str()));
+    assert!(!group.contains(alone.as_str()), "{group}");
+
+    // Tomorrow is refused, and nothing is marked.
+    let path = format!("/dpo/letters/group/{first}");
+    let refused = dpo
+        .post(&path, &[("form[posted_on]", &today.add_days(1).iso())])
+        .await;
+    assert_eq!(refused.status(), 200);
+    assert!(refused.text().await.unwrap().contains("posted_on-error"));
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM letters WHERE posted_on IS NOT NULL")
+            .await,
+        0
+    );
+    let posted = dpo.post(&path, &[("form[posted_on]", &today.iso())]).await;
+    assert_eq!(posted.status(), 303);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM letters WHERE posted_on IS NOT NULL")
+            .await,
+        2
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM request_events WHERE kind = 'letter_posted'")
+            .await,
+        2
+    );
+}
+
+on_both_databases!(
+    requests_of_one_letter_are_linked_and_shown_together,
+    linked_requests_answered_by_post_share_one_letter,
+);

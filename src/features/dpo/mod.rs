@@ -12,7 +12,7 @@ pub mod templates;
 
 pub use emails::FailedEmailsPage;
 pub use pages::dashboard::{self, DashboardPage};
-pub use pages::letter::LetterPage;
+pub use pages::letter::{GroupLetterPage, LetterPage};
 pub use pages::queue::QueuePage;
 pub use pages::record::RecordPage;
 pub use pages::request::ConsoleRequestPage;
@@ -88,6 +88,24 @@ pub fn plain_routes() -> Router<AppState> {
                             ..args.form.clone()
                         },
                         move |args| actions::act(reference, action, args.form),
+                    )
+                    .await
+                },
+            ),
+        )
+        .route(
+            "/dpo/letters/group/{reference}",
+            post(
+                |State(state): State<AppState>,
+                 Path(reference): Path<String>,
+                 request: Request<Body>| async move {
+                    let page = format!("/dpo/letters/group/{reference}");
+                    plain_post(
+                        state,
+                        request,
+                        move |_| page,
+                        |args: &FormArgs<pages::letter::GroupPosted>| args.form.clone(),
+                        move |args| pages::letter::mark_group_posted(reference, args.form),
                     )
                     .await
                 },

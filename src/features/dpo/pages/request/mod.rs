@@ -281,6 +281,11 @@ fn RequestView(
                     </ul>
                 }.into_any()
             }}
+            // A letter asking for several rights: their answers can go as
+            // one letter.
+            {(!data.linked.is_empty() && data.letters.iter().any(|l| l.posted_on.is_none())).then(|| view! {
+                <p><a href=format!("/dpo/letters/group/{}", data.row.reference) data-group-letter="">{console::LETTER_GROUP_LINK.get(lang)}</a></p>
+            })}
         </section>
 
         <section class="page console">
