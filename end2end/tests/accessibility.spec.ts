@@ -133,7 +133,7 @@ test("keyboard only: a subject files a request and a DPO asks for information", 
   await page.keyboard.type(PASSWORD);
   await page.keyboard.press("Enter");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("File des demandes");
-  await tabTo(page, page.getByLabel("Référence ou adresse e-mail"));
+  await tabTo(page, page.getByLabel("Rechercher", { exact: true }));
   await page.keyboard.type(reference);
   await page.keyboard.press("Enter");
   await tabTo(page, page.getByRole("link", { name: reference }));

@@ -14,7 +14,11 @@ test("a DPO works a request to completion and refuses another; the subject follo
   const { page: phone, reference } = await fileRequest(browser, subjectEmail, "access", "Demander l'accès");
 
   await signIn(page, dpoEmail, "desktop");
-  await page.getByLabel("Référence ou adresse e-mail").fill(reference.toLowerCase());
+  // The search: part of the address, then the reference typed loosely.
+  await page.getByLabel("Rechercher", { exact: true }).fill(subjectEmail.split("@")[0] + "@");
+  await page.getByRole("button", { name: "Afficher" }).click();
+  await expect(page.getByRole("link", { name: reference })).toBeVisible();
+  await page.getByLabel("Rechercher", { exact: true }).fill(reference.toLowerCase().replace("-", " "));
   await page.getByRole("button", { name: "Afficher" }).click();
   await shot(page, "console-2-queue", "desktop");
   await page.getByRole("link", { name: reference }).click();
