@@ -1,7 +1,9 @@
 -- The queue's search (SPEC §4): by name, customer number, phone number,
 -- part of an email address or part of a reference. Each request's values
--- are stored folded to [0-9a-z], from each word on, so that a search is one
--- range scan of this primary key on either database (`requests::search`).
+-- are stored folded (lower case, no accents, letters and digits), from each
+-- word on, so that a search is one range scan of this primary key in
+-- code-point order: SQLite compares bytes; on PostgreSQL `db::migrate` gives
+-- `term` the "C" collation, which SQLite's SQL cannot name (`requests::search`).
 CREATE TABLE request_terms (
     term TEXT NOT NULL,
     request_id TEXT NOT NULL REFERENCES requests (id),

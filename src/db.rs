@@ -67,6 +67,7 @@ pub async fn migrate(pool: &Pool) -> anyhow::Result<()> {
     if filled > 0 {
         tracing::info!(filled, "closed requests given their answer dates");
     }
+    search_terms_in_code_point_order(pool).await?;
     let indexed = crate::requests::search::backfill(pool).await?;
     if indexed > 0 {
         tracing::info!(indexed, "requests indexed for the search");
@@ -77,6 +78,32 @@ pub async fn migrate(pool: &Pool) -> anyhow::Result<()> {
 /// A random, unguessable row id: 128 bits as 32 hex digits.
 pub fn new_id() -> String {
     crate::secure::hex(&crate::secure::random_bytes::<16>())
+}
+
+/// The search reads a range of `request_terms.term` in code-point order
+/// (`requests::search`). SQLite compares text as bytes; PostgreSQL by the
+/// database's collation, in which a range may not hold (in `da_DK`, "aa"
+/// sorts after "z"), so the column gets the "C" collation, once. SQLite's
+/// SQL cannot name it, hence here rather than in the migration.
+async fn search_terms_in_code_point_order(pool: &Pool) -> anyhow::Result<()> {
+    let mut conn = pool.acquire().await.context("database: connect")?;
+    if conn.backend_name() != "PostgreSQL" {
+        return Ok(());
+    }
+    let collation: Option<String> = sqlx::query_scalar(
+        "SELECT CAST(collation_name AS TEXT) FROM information_schema.columns \
+         WHERE table_name = 'request_terms' AND column_name = 'term'",
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .context("database: read the search terms' collation")?;
+    if collation.as_deref() != Some("C") {
+        sqlx::query(r#"ALTER TABLE request_terms ALTER COLUMN term TYPE TEXT COLLATE "C""#)
+            .execute(&mut *conn)
+            .await
+            .context("database: give the search terms the C collation")?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -279,6 +279,8 @@ texts! {
     LETTER_GROUP_NONE: "Aucune autre demande liée n'a de lettre à poster à la même adresse : imprimez la lettre de cette demande seule." | "No other linked request has a letter to post to the same address: print this request's letter alone.";
     LETTER_GROUP_HINT: "Les lettres à poster des demandes liées, adressées à la même personne, en une seule : imprimez-la (Ctrl+P ou ⌘P), postez-la, puis enregistrez ici le jour de l'envoi ; il vaut pour chacune des demandes." | "The letters to post of the linked requests, to the same person, as one: print it (Ctrl+P or ⌘P), post it, then record here the day it was posted; it counts for each of the requests.";
     LETTER_GROUP_REFERENCES: "Références : {references}" | "References: {references}";
+    LETTER_GROUP_CHANGED: "Les lettres à poster de ces demandes ont changé depuis l'impression : imprimez de nouveau cette page, puis enregistrez l'envoi." | "The letters to post of these requests changed since printing: print this page again, then record the posting.";
+    LETTER_GROUP_PARTIAL: "Envoi enregistré pour : {done}. Pas pour {left}, qui a changé entre-temps : ouvrez cette demande pour l'enregistrer." | "Posting recorded for: {done}. Not for {left}, which changed meanwhile: open that request to record it.";
     LETTER_GROUP_POSTED: "Enregistrer l'envoi de cette lettre" | "Record that this letter was posted";
     LETTER_ON_BEHALF: "pour le compte de {name}" | "on behalf of {name}";
     ORIGINAL_FILE: "original de la demande, numérisé ; jamais transmis" | "original of the request, scanned; never shared";

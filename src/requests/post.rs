@@ -68,9 +68,11 @@ pub async fn of_request(
 }
 
 /// The letters not posted yet of every request linked with `request_id`
-/// (itself included) that is answered at the same postal address, with
-/// each request's reference and status, by reference: what one envelope
-/// can carry as one reply. Empty for a request linked to none.
+/// (itself included) that is answered to the same person at the same
+/// postal address (same names, same representative), with each request's
+/// reference and status, by reference: what one envelope can carry as one
+/// reply, never another person's notice. Empty for a request linked to
+/// none.
 pub async fn of_group(
     pool: &crate::db::Pool,
     request_id: &str,
@@ -80,7 +82,10 @@ pub async fn of_group(
         "SELECT {}, r.reference, r.status FROM letters l JOIN requests r ON r.id = l.request_id \
          WHERE l.posted_on IS NULL \
          AND r.linked_group = (SELECT linked_group FROM requests WHERE id = $1) \
-         AND r.reply_postal_address = (SELECT reply_postal_address FROM requests WHERE id = $1) \
+         AND EXISTS (SELECT 1 FROM requests o WHERE o.id = $1 \
+           AND o.reply_postal_address = r.reply_postal_address \
+           AND o.first_name = r.first_name AND o.last_name = r.last_name \
+           AND COALESCE(o.representative, '') = COALESCE(r.representative, '')) \
          ORDER BY r.reference, l.created_at, l.id",
         COLUMNS
             .split(", ")

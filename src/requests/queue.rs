@@ -193,7 +193,7 @@ fn page_sql(filter: &Filter, me: &str, today: Date) -> (String, Vec<Arg>) {
                 .map(|before| format!(" AND t.term < {}", arg(Arg::Text(before))))
                 .unwrap_or_default();
             conditions.push(format!(
-                "r.id IN (SELECT t.request_id FROM request_terms t WHERE t.term >= {from}{before} LIMIT {})",
+                "r.id IN (SELECT DISTINCT t.request_id FROM request_terms t WHERE t.term >= {from}{before} LIMIT {})",
                 search::MAX_FOUND
             ));
             "r.received_at DESC, r.reference DESC"
@@ -486,7 +486,7 @@ mod tests {
         );
         let (sql, args) = page_sql(&filter, "me", Date::new(2026, 11, 26).unwrap());
         assert!(
-            sql.contains("t.term >= $1 AND t.term < $2 LIMIT 500"),
+            sql.contains("SELECT DISTINCT t.request_id FROM request_terms t WHERE t.term >= $1 AND t.term < $2 LIMIT 500"),
             "{sql}"
         );
         assert!(!sql.contains("r.status ="), "{sql}");

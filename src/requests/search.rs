@@ -1,11 +1,12 @@
 //! The queue's search: by name, customer number, phone number, part of an
 //! email address or part of a reference, through `request_terms`.
 //!
-//! Each request is stored with its terms: its searchable values folded to
-//! `[0-9a-z]` (lower case, accents and separators dropped), once whole and
-//! once from each word on, so that a search for the start of any word of a
-//! value is one range scan of the terms' index, whatever the database and
-//! its collation (`[0-9a-z]` sorts the same in every collation). References
+//! Each request is stored with its terms: its searchable values folded
+//! (lower case, accents and separators dropped; letters of every script
+//! kept), once whole and once from each word on, so that a search for the
+//! start of any word of a value is one range scan of the terms' index. The
+//! range is in code-point order: SQLite compares text as bytes, and on
+//! PostgreSQL `db::migrate` gives the column the "C" collation. References
 //! and customer numbers are also stored from each character on (a part of
 //! `R-7K3M-9QX2` such as `9QX2` finds it); phone numbers in their
 //! international and French national forms.
@@ -28,21 +29,25 @@ const MIN_SUFFIX: usize = 3;
 /// Longer values are cut: nobody types more to find a request.
 const MAX_TERM: usize = 64;
 
-/// Lower case, accents and everything outside `[0-9a-z]` dropped; each
-/// run of dropped characters ends a word.
+/// Lower case, accents and everything but letters and digits dropped;
+/// each run of dropped characters ends a word. Latin letters end as
+/// `[a-z]` (`é` → `e`, `œ` → `oe`); other scripts' letters are kept in
+/// lower case (`Дмитрий` → `дмитрии`, its breve dropped like an accent).
 fn words(value: &str) -> Vec<String> {
+    use unicode_normalization::char::is_combining_mark;
     let mut words = vec![String::new()];
     for c in value.nfkd() {
-        let c = c.to_ascii_lowercase();
+        let word = words.last_mut().expect("one word");
         match c {
-            'a'..='z' | '0'..='9' => words.last_mut().expect("one word").push(c),
-            'œ' | 'Œ' => words.last_mut().expect("one word").push_str("oe"),
-            'æ' | 'Æ' => words.last_mut().expect("one word").push_str("ae"),
-            'ß' => words.last_mut().expect("one word").push_str("ss"),
+            'A'..='Z' | 'a'..='z' | '0'..='9' => word.push(c.to_ascii_lowercase()),
+            'œ' | 'Œ' => word.push_str("oe"),
+            'æ' | 'Æ' => word.push_str("ae"),
+            'ß' => word.push_str("ss"),
             // Combining accents (é = e + ´) belong to their letter.
-            '\u{300}'..='\u{36f}' => {}
+            c if is_combining_mark(c) => {}
+            c if c.is_alphanumeric() => word.extend(c.to_lowercase()),
             _ => {
-                if !words.last().expect("one word").is_empty() {
+                if !word.is_empty() {
                     words.push(String::new());
                 }
             }
@@ -52,7 +57,8 @@ fn words(value: &str) -> Vec<String> {
     words
 }
 
-/// `value` folded, as a search is typed: one run of `[0-9a-z]`.
+/// `value` folded, as a search is typed: one run of lower-case letters and
+/// digits.
 pub fn fold(value: &str) -> String {
     words(value).concat()
 }
@@ -75,7 +81,7 @@ fn from_each_char(value: &str, terms: &mut Vec<String>) {
     let folded = fold(value);
     for (i, _) in folded.char_indices() {
         let rest = &folded[i..];
-        if i == 0 || rest.len() >= MIN_SUFFIX {
+        if i == 0 || rest.chars().count() >= MIN_SUFFIX {
             terms.push(cut(rest));
         }
     }
@@ -166,17 +172,20 @@ pub fn terms(s: &Searchable<'_>) -> Vec<String> {
 }
 
 /// The smallest string after every string that starts with `prefix`, in
-/// the order of `[0-9a-z]`; `None` when there is none (`zzz`).
+/// code-point order (UTF-8's byte order): its last character's successor;
+/// `None` when there is none.
 fn after_prefix(prefix: &str) -> Option<String> {
     let mut chars: Vec<char> = prefix.chars().collect();
     while let Some(last) = chars.pop() {
-        let next = match last {
-            '0'..='8' | 'a'..='y' => char::from(last as u8 + 1),
-            '9' => 'a',
-            _ => continue,
+        // The next scalar value, over the surrogates' gap.
+        let next = match last as u32 + 1 {
+            0xD800 => Some('\u{E000}'),
+            n => char::from_u32(n),
         };
-        chars.push(next);
-        return Some(chars.into_iter().collect());
+        if let Some(next) = next {
+            chars.push(next);
+            return Some(chars.into_iter().collect());
+        }
     }
     None
 }
@@ -191,7 +200,17 @@ pub struct Range {
 
 impl Range {
     pub fn of(typed: &str) -> Option<Range> {
-        let mut folded = fold(typed);
+        // A whole reference, typed with its `R-`, is read as its parser
+        // reads it (O as 0, I and L as 1: a reference said on the phone).
+        // Without the prefix, eight letters may be a name.
+        let prefixed = typed
+            .trim()
+            .get(..2)
+            .is_some_and(|p| p.eq_ignore_ascii_case("r-"));
+        let mut folded = match crate::domain::Reference::parse(typed).filter(|_| prefixed) {
+            Some(reference) => fold(reference.as_str()),
+            None => fold(typed),
+        };
         // A phone number typed with its international prefix `00`.
         if folded.len() > 4
             && folded.starts_with("00")
@@ -199,7 +218,7 @@ impl Range {
         {
             folded.drain(..2);
         }
-        if folded.len() < MIN_CHARS {
+        if folded.chars().count() < MIN_CHARS {
             return None;
         }
         let folded = cut(&folded);
@@ -213,6 +232,13 @@ impl Range {
 /// Replaces the terms of one request with what it holds now: after it is
 /// filed, after its contact details change, after it is anonymised.
 pub async fn reindex(tx: &mut sqlx::AnyConnection, id: &str) -> anyhow::Result<()> {
+    // A write first: under SQLite's WAL a transaction that reads before
+    // its first write may not get the write lock.
+    sqlx::query("DELETE FROM request_terms WHERE request_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .context("search: delete a request's terms")?;
     let row = sqlx::query(
         "SELECT reference, first_name, last_name, email, customer_number, reply_phone, representative \
          FROM requests WHERE id = $1",
@@ -239,11 +265,6 @@ pub async fn reindex(tx: &mut sqlx::AnyConnection, id: &str) -> anyhow::Result<(
         phone: phone.as_deref(),
         representative: representative.as_ref(),
     });
-    sqlx::query("DELETE FROM request_terms WHERE request_id = $1")
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .context("search: delete a request's terms")?;
     for term in terms {
         sqlx::query("INSERT INTO request_terms (term, request_id) VALUES ($1, $2)")
             .bind(term)
@@ -276,7 +297,20 @@ pub async fn backfill(pool: &crate::db::Pool) -> anyhow::Result<u64> {
         }
         let mut tx = pool.begin().await.context("search: begin")?;
         for id in &ids {
-            reindex(&mut tx, id).await?;
+            // Claimed first, the request row locked before its terms (as
+            // every change does): another instance starting at the same
+            // time skips it.
+            let claimed = sqlx::query(
+                "UPDATE requests SET terms_version = $1 WHERE id = $2 AND terms_version = 0",
+            )
+            .bind(TERMS_VERSION)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .context("search: claim a request")?;
+            if claimed.rows_affected() == 1 {
+                reindex(&mut tx, id).await?;
+            }
         }
         tx.commit().await.context("search: commit")?;
         done += ids.len() as u64;
@@ -341,6 +375,16 @@ mod tests {
         for typed in ["martin", "9qx3", "exemple.com", "0712345678", "eanne"] {
             assert!(!found(&s, typed), "{typed} should not find the request");
         }
+        // Other scripts are searchable too.
+        let s = Searchable {
+            first_name: "Дмитрий",
+            last_name: "Иванов",
+            ..jeanne()
+        };
+        for typed in ["иванов", "ИВАНОВ Дмитрий", "дмитрий"] {
+            assert!(found(&s, typed), "{typed} should find the request");
+        }
+        assert!(!found(&s, "петров"), "another name");
     }
 
     #[test]
@@ -373,9 +417,15 @@ mod tests {
         assert_eq!(Range::of("  - "), None);
         assert_eq!(Range::of("é"), None);
         assert_eq!(Range::of("ab").unwrap().before.as_deref(), Some("ac"));
-        assert_eq!(after_prefix("a9"), Some("aa".into()));
-        assert_eq!(after_prefix("az"), Some("b".into()));
-        assert_eq!(after_prefix("zz"), None);
+        assert_eq!(after_prefix("a9"), Some("a:".into()));
+        assert_eq!(after_prefix("az"), Some("a{".into()));
+        assert_eq!(after_prefix("a\u{D7FF}"), Some("a\u{E000}".into()));
+        assert_eq!(after_prefix("\u{10FFFF}"), None);
+        // A reference said on the phone: O for 0, I and L for 1.
+        assert_eq!(
+            Range::of("r-7k3m-9qxo").unwrap().from,
+            Range::of("R-7K3M-9QX0").unwrap().from
+        );
         // Every reference's terms are within `[0-9a-z]`.
         let reference = Reference::from_random([7; 5]).to_string();
         for t in terms(&Searchable {

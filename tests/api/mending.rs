@@ -453,11 +453,44 @@ async fn linked_requests_answered_by_post_share_one_letter(backend: Backend) {
     assert!(group.contains(first.as_str()) && group.contains(second.as_str()));
     assert!(!group.contains(alone.as_str()), "{group}");
 
-    // Tomorrow is refused, and nothing is marked.
+    // The page carries the letters it printed: only those are marked.
+    let ids: Vec<String> = group
+        .split(r#"name="form[letters]["#)
+        .skip(1)
+        .filter_map(|rest| rest.split(r#"value=""#).nth(1))
+        .filter_map(|rest| rest.split('"').next())
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(ids.len(), 2, "{group}");
     let path = format!("/dpo/letters/group/{first}");
-    let refused = dpo
-        .post(&path, &[("form[posted_on]", &today.add_days(1).iso())])
-        .await;
+    let with = |on: String, ids: &[String]| {
+        let mut fields = vec![("form[posted_on]".to_owned(), on)];
+        for (i, id) in ids.iter().enumerate() {
+            fields.push((format!("form[letters][{i}]"), id.clone()));
+        }
+        fields
+    };
+    let post = |fields: Vec<(String, String)>| {
+        let (dpo, path) = (&dpo, &path);
+        async move {
+            let fields: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            dpo.post(path, &fields).await
+        }
+    };
+    // A page printed before a letter was added, or tomorrow: refused, and
+    // nothing is marked.
+    let stale = post(with(today.iso(), &ids[..1])).await;
+    assert!(
+        stale
+            .text()
+            .await
+            .unwrap()
+            .contains("ont changé depuis l'impression")
+    );
+    let refused = post(with(today.add_days(1).iso(), &ids)).await;
     assert_eq!(refused.status(), 200);
     assert!(refused.text().await.unwrap().contains("posted_on-error"));
     assert_eq!(
@@ -465,7 +498,7 @@ async fn linked_requests_answered_by_post_share_one_letter(backend: Backend) {
             .await,
         0
     );
-    let posted = dpo.post(&path, &[("form[posted_on]", &today.iso())]).await;
+    let posted = post(with(today.iso(), &ids)).await;
     assert_eq!(posted.status(), 303);
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM letters WHERE posted_on IS NOT NULL")

@@ -94,11 +94,13 @@ fn addressee(dossier: &crate::requests::dossier::Dossier, lang: crate::domain::L
     }
 }
 
-/// The day a group letter was posted.
+/// The day a group letter was posted, and the letters it held as printed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct GroupPosted {
     pub posted_on: String,
+    /// The ids of the letters on the printed page: only these are marked.
+    pub letters: Vec<String>,
 }
 
 /// `/dpo/letters/group/:reference`: the letters to post of the requests
@@ -147,6 +149,7 @@ pub fn GroupLetterPage() -> impl IntoView {
             .unwrap_or_default();
         let city = city_of(controller.address);
         let reply = posted.as_ref().map(|p| p.shown_reply(lang));
+        let ids: Vec<String> = letters.iter().map(|(l, _, _)| l.id.clone()).collect();
         let on = posted
             .map(|p| p.form.posted_on)
             .unwrap_or_else(|| today.iso());
@@ -158,6 +161,9 @@ pub fn GroupLetterPage() -> impl IntoView {
                 <FormStateProvider reply>
                     <form method="post" action=format!("/dpo/letters/group/{reference}") class="action-form" novalidate>
                         <FormNotice />
+                        {ids.iter().enumerate().map(|(i, id)| view! {
+                            <input type="hidden" name=format!("form[letters][{i}]") value=id.clone() />
+                        }).collect_view()}
                         <crate::web::fields::TextField field="posted_on" label=console::F_POSTED_ON value=on input_type="date" required=true />
                         <button type="submit">{console::LETTER_GROUP_POSTED.get(lang)}</button>
                     </form>
@@ -215,10 +221,16 @@ pub async fn mark_group_posted(
             console::NOT_ALLOWED.get(lang),
         )));
     };
-    let letters = crate::requests::post::of_group(&state.pool, &request.id).await?;
-    if letters.len() < 2 {
+    // Only the letters on the printed page, each still waiting in the
+    // group: a letter written since was not in the envelope.
+    let waiting = crate::requests::post::of_group(&state.pool, &request.id).await?;
+    let letters: Vec<_> = waiting
+        .into_iter()
+        .filter(|(l, _, _)| form.letters.contains(&l.id))
+        .collect();
+    if letters.len() < 2 || letters.len() != form.letters.len() {
         return Ok(FormReply::notice(Notice::error(
-            console::LETTER_GROUP_NONE.get(lang),
+            console::LETTER_GROUP_CHANGED.get(lang),
         )));
     }
     // One day for all: after the last was printed, and not in the future.
@@ -234,9 +246,12 @@ pub async fn mark_group_posted(
         errors.add("posted_on", ErrorCode::InvalidDate);
         return Ok(FormReply::invalid(errors));
     }
+    // Each through its request's own action; should one be refused (its
+    // request changed meanwhile), say which were recorded and which not.
+    let mut done: Vec<String> = Vec::new();
     for (letter, each, status) in letters {
         let reply = act(
-            each,
+            each.clone(),
             "mark-posted".to_owned(),
             ActionForm {
                 action: "mark-posted".to_owned(),
@@ -248,8 +263,16 @@ pub async fn mark_group_posted(
         )
         .await?;
         if reply.next.is_none() {
-            return Ok(reply);
+            let done = if done.is_empty() {
+                "—".to_owned()
+            } else {
+                done.join(", ")
+            };
+            return Ok(FormReply::notice(Notice::error(
+                console::LETTER_GROUP_PARTIAL.with(lang, &[("done", &done), ("left", &each)]),
+            )));
         }
+        done.push(each);
     }
     Ok(FormReply::go(format!(
         "/dpo/requests/{reference}?done=mark-posted"
