@@ -91,6 +91,10 @@ crate::domain::choice::choice_enum! {
         RequestsPerAddressDay = "requests-day",
         RequestsPerIpDay = "requests-ip-day",
         LoginsPerIpHour = "dpo-login-ip",
+        /// A subject's messages on one request.
+        MessagesPerRequestDay = "messages-day",
+        /// The bytes of the files one address sends.
+        FileBytesPerAddressDay = "file-bytes-day",
     }
 }
 
@@ -107,7 +111,9 @@ impl Counter {
             | Counter::WrongCodesDay
             | Counter::WrongCodesOtherDay
             | Counter::RequestsPerAddressDay
-            | Counter::RequestsPerIpDay => DAY_MS,
+            | Counter::RequestsPerIpDay
+            | Counter::MessagesPerRequestDay
+            | Counter::FileBytesPerAddressDay => DAY_MS,
         }
     }
 
@@ -125,6 +131,8 @@ impl Counter {
             Counter::RequestsPerAddressDay => limits.requests_per_address_per_day,
             Counter::RequestsPerIpDay => limits.requests_per_ip_per_day,
             Counter::LoginsPerIpHour => limits.logins_per_ip_per_hour,
+            Counter::MessagesPerRequestDay => limits.messages_per_request_per_day,
+            Counter::FileBytesPerAddressDay => limits.file_mb_per_address_per_day * 1_048_576,
         }
     }
 }
@@ -191,6 +199,15 @@ pub fn filings<'a>(
     ]
 }
 
+/// A subject's message on the request `request_id`, from `mailbox`: the
+/// request's messages of the day, and the address's bytes of files.
+pub fn messages<'a>(limits: &Limits, request_id: &'a str, mailbox: &'a str) -> [Limit<'a>; 2] {
+    [
+        Limit::new(Counter::MessagesPerRequestDay, request_id, limits),
+        Limit::new(Counter::FileBytesPerAddressDay, mailbox, limits),
+    ]
+}
+
 /// Counts one more event for `limit` in the window that holds `now`;
 /// `false` when that makes more than its maximum.
 pub async fn hit(
@@ -199,13 +216,26 @@ pub async fn hit(
     limit: &Limit<'_>,
     now: Millis,
 ) -> anyhow::Result<bool> {
+    hit_by(conn, key, limit, now, 1).await
+}
+
+/// Counts `amount` more (bytes, say) for `limit` in the window that holds
+/// `now`; `false` when that makes more than its maximum.
+pub async fn hit_by(
+    conn: &mut sqlx::AnyConnection,
+    key: &CounterKey,
+    limit: &Limit<'_>,
+    now: Millis,
+    amount: i64,
+) -> anyhow::Result<bool> {
     let window_start = now - now.rem_euclid(limit.counter.window_ms());
     let count: i64 = sqlx::query(
-        "INSERT INTO send_counters (counter, window_start, sends) VALUES ($1, $2, 1) \
-         ON CONFLICT (counter, window_start) DO UPDATE SET sends = send_counters.sends + 1 RETURNING sends",
+        "INSERT INTO send_counters (counter, window_start, sends) VALUES ($1, $2, $3) \
+         ON CONFLICT (counter, window_start) DO UPDATE SET sends = send_counters.sends + $3 RETURNING sends",
     )
     .bind(key.name(limit.counter.slug(), limit.value, window_start))
     .bind(window_start)
+    .bind(amount)
     .fetch_one(conn)
     .await
     .context("limits: count")?

@@ -11,6 +11,9 @@ use crate::state::{AppState, ExtraContext, RenderPage};
 use crate::web::assets::{Assets, find_hash_file};
 use crate::web::lang::request_lang;
 use crate::web::plain_post::MAX_BODY_BYTES;
+
+/// Uploads read at once, each held in memory up to `PORTAL_MAX_FILE_MB`.
+pub const MAX_CONCURRENT_UPLOADS: usize = 8;
 use crate::worker::OutboxWorker;
 use anyhow::Context;
 use axum::Router;
@@ -267,12 +270,17 @@ fn router(state: AppState) -> Router {
             Duration::from_secs(30),
         ));
     // The routes that take a file: PORTAL_MAX_FILE_MB and some room for
-    // the form around it, and time for a slow connection.
+    // the form around it, at most MAX_CONCURRENT_UPLOADS at once (each is
+    // held in memory; the others wait, within the timeout), and time for a
+    // slow connection.
     let upload_limit = state.config.max_file_bytes() + MAX_BODY_BYTES;
     let uploads = features::dpo::upload_routes()
         .merge(features::follow::upload_routes())
         .layer(DefaultBodyLimit::max(upload_limit))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(upload_limit))
+        .layer(tower::limit::ConcurrencyLimitLayer::new(
+            MAX_CONCURRENT_UPLOADS,
+        ))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(300),

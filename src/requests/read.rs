@@ -405,3 +405,22 @@ pub async fn register_page(
     .await
     .context("register: read a page")
 }
+
+/// Whether the DPO was emailed about the subject's messages on this
+/// request since `since` (`DpoSubjectWrote`).
+pub async fn dpo_told_since(
+    conn: &mut sqlx::AnyConnection,
+    request_id: &str,
+    since: crate::clock::Millis,
+) -> anyhow::Result<bool> {
+    let told: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM outbox WHERE request_id = $1 AND kind = $2 AND created_at >= $3",
+    )
+    .bind(request_id)
+    .bind(crate::email::EmailKind::DpoSubjectWrote.slug())
+    .bind(since)
+    .fetch_one(conn)
+    .await
+    .context("request: look for a recent email to the DPO")?;
+    Ok(told > 0)
+}

@@ -61,6 +61,7 @@ on_both_databases!(
     aliases_of_one_mailbox_share_its_limit,
     filing_is_limited_per_address_with_a_clear_message,
     an_agent_is_capped_per_person_they_act_for,
+    a_subject_cannot_flood_the_dpo_with_messages_and_files,
     wrong_codes_are_capped_per_address_and_day_across_codes,
 );
 
@@ -182,6 +183,90 @@ async fn filing_is_limited_per_address_with_a_clear_message(backend: Backend) {
         "{html}"
     );
     assert_eq!(app.scalar("SELECT COUNT(*) FROM requests").await, 3);
+}
+
+/// A subject's messages are capped per request and day, their files'
+/// bytes per address and day, and the DPO is emailed at most once per
+/// request every 15 minutes; each refusal says how else to write.
+async fn a_subject_cannot_flood_the_dpo_with_messages_and_files(backend: Backend) {
+    let app = TestApp::spawn_with(backend, Mail::Smtp, |c| {
+        c.limits.messages_per_request_per_day = 2;
+        c.limits.file_mb_per_address_per_day = 1;
+    })
+    .await;
+    let told = || app.scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'dpo_subject_wrote'");
+    let subject = Subject::new(&app, "chatty@example.org");
+    let first = subject.file("access").await;
+    let key = subject.form_key("objection").await;
+    let second = crate::helpers::reference_of(
+        &subject
+            .submit("objection", &key, &right_fields("objection"))
+            .await,
+    )
+    .unwrap();
+    let pdf = |size: usize| {
+        let mut bytes = b"%PDF-1.4\n".to_vec();
+        bytes.resize(size, b' ');
+        bytes
+    };
+    // Two messages on the first request, one with 600 KB: the DPO is told
+    // of the first only.
+    let sent = subject
+        .send_message(
+            &first,
+            "Voici ma facture.",
+            Some(("facture.pdf", pdf(600_000))),
+        )
+        .await;
+    assert_eq!(sent.status(), 303);
+    assert_eq!(
+        subject
+            .send_message(&first, "Et encore.", None)
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(told().await, 1);
+    // A third today: refused, the DPO's address given.
+    let html = page(subject.send_message(&first, "Une troisième.", None).await).await;
+    assert!(html.contains("les 2 messages possibles"), "{html}");
+    assert!(html.contains("dpo@sofacto.com"), "{html}");
+    // Another 600 KB file today from the same address: past 1 MiB, refused;
+    // the same message without it goes.
+    let html = page(
+        subject
+            .send_message(&second, "Pièce jointe.", Some(("copie.pdf", pdf(600_000))))
+            .await,
+    )
+    .await;
+    assert!(html.contains("1 Mio de fichiers"), "{html}");
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM request_files").await, 1);
+    // 16 minutes on: the DPO is told of the second request's message.
+    app.clock.advance(Duration::from_secs(16 * 60));
+    assert_eq!(
+        subject
+            .send_message(&second, "Sans fichier.", None)
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(told().await, 2);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM request_events WHERE kind = 'subject_message'")
+            .await,
+        3
+    );
+    // The next day, the first request takes messages again.
+    app.clock.advance(Duration::from_secs(24 * 3600));
+    app.every_email_sent().await;
+    subject.verify_again().await;
+    assert_eq!(
+        subject
+            .send_message(&first, "Bonjour.", None)
+            .await
+            .status(),
+        303
+    );
 }
 
 /// An agent acting for many people (a lawyer, an association) is capped

@@ -13,6 +13,7 @@ use crate::state::AppState;
 use crate::web::form::{FormReply, Notice};
 use crate::web::lang::request_lang;
 use crate::web::subject_session as session;
+use anyhow::Context;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
@@ -62,6 +63,16 @@ async fn message(
             subject::REQUEST_NOT_FOUND_BODY.get(lang),
         )));
     };
+    // Past the day's messages on this request, the upload is not read.
+    let mailbox = crate::limits::mailbox_key(email.as_str());
+    let [messages, bytes] = crate::limits::messages(&state.config.limits, &request.id, &mailbox);
+    let now = state.clock.now();
+    let mut conn = state.pool.acquire().await.context("message: connect")?;
+    let sent_today = crate::limits::count(&mut conn, &state.counter_key, &messages, now).await?;
+    drop(conn);
+    if sent_today >= messages.max {
+        return Ok(too_many_messages(state, lang));
+    }
     // Only the verified owner's upload is read at all.
     let upload: Upload = match crate::files::read(multipart, state.config.max_file_bytes()).await {
         Ok(upload) => upload,
@@ -94,6 +105,38 @@ async fn message(
             crate::domain::ErrorCode::Required,
         )));
     }
+    // Counted once it is a message: one more today on this request, and
+    // the file's bytes on this address (a refused file counts nothing).
+    let file_bytes = upload
+        .file
+        .as_ref()
+        .map_or(0, |(_, data)| data.len() as i64);
+    let mut conn = state.pool.acquire().await.context("message: connect")?;
+    let key = &state.counter_key;
+    let bytes_today = crate::limits::count(&mut conn, key, &bytes, now).await?;
+    if file_bytes > 0 && bytes_today + file_bytes > bytes.max {
+        return Ok(FormReply::notice(Notice::error(
+            subject::LIMIT_FILE_BYTES.with(
+                lang,
+                &[
+                    ("mb", &state.config.limits.file_mb_per_address_per_day),
+                    ("dpo_email", &state.config.controller().dpo_email.as_str()),
+                ],
+            ),
+        )));
+    }
+    if !crate::limits::hit(&mut conn, key, &messages, now).await? {
+        return Ok(too_many_messages(state, lang));
+    }
+    if file_bytes > 0 {
+        crate::limits::hit_by(&mut conn, key, &bytes, now, file_bytes).await?;
+    }
+    // The DPO is told at most once per request every 15 minutes; every
+    // message is on the request's page.
+    let dpo_told =
+        crate::requests::read::dpo_told_since(&mut conn, &request.id, now - DPO_TOLD_EVERY_MS)
+            .await?;
+    drop(conn);
     let answering = request.status == Status::AwaitingSubject;
     let mut change = Change::event(
         if answering {
@@ -133,9 +176,11 @@ async fn message(
         });
     }
     change.note = (!text.is_empty()).then_some(text);
-    change
-        .emails
-        .push(Notices::new(state, &request).subject_wrote(answering));
+    if !dpo_told {
+        change
+            .emails
+            .push(Notices::new(state, &request).subject_wrote(answering));
+    }
     match requests::apply(state, &request, change).await {
         Ok(_) => Ok(FormReply::go(format!(
             "/my-requests/{}?sent=1",
@@ -146,6 +191,20 @@ async fn message(
         ),
         Err(ChangeError::Failed(e)) => Err(e),
     }
+}
+
+/// How often the DPO is emailed, at most, about one request's messages.
+pub const DPO_TOLD_EVERY_MS: crate::clock::Millis = 15 * 60 * 1000;
+
+/// The day's messages on this request are used up: write to the DPO.
+fn too_many_messages(state: &AppState, lang: crate::domain::Lang) -> FormReply {
+    FormReply::notice(Notice::error(subject::LIMIT_MESSAGES.with(
+        lang,
+        &[
+            ("count", &state.config.limits.messages_per_request_per_day),
+            ("dpo_email", &state.config.controller().dpo_email.as_str()),
+        ],
+    )))
 }
 
 /// `GET /my-requests/{reference}/files/{id}`: the verified owner only,
