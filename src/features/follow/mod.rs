@@ -21,7 +21,7 @@ pub mod ssr;
 mod views;
 
 #[cfg(feature = "ssr")]
-pub use message::{FILE_FIELD, MESSAGE_FIELD, PURPOSE_FIELD};
+pub use message::{FILE_FIELD, MESSAGE_FIELD, MessageTyped, PURPOSE_FIELD};
 #[cfg(feature = "ssr")]
 pub use views::{MyRequestsPage, RequestPage, plain_routes, upload_routes};
 

@@ -228,7 +228,9 @@ fn RequestDetailView(detail: Detail, is_new: bool, sent: bool) -> impl IntoView 
     };
     let withdraw_reply = posted::<WithdrawForm>().map(|p| p.shown_reply(lang));
     let confirm_open = withdraw_reply.is_some();
-    let message_reply = posted::<()>().map(|p| p.shown_reply(lang));
+    let message_posted = posted::<super::MessageTyped>();
+    let message_reply = message_posted.as_ref().map(|p| p.shown_reply(lang));
+    let message_typed = message_posted.map(|p| p.form.0).unwrap_or_default();
     let today = detail.today;
     // A restriction obtained stays in force until its lifting, which the
     // subject is told of first (Art. 18(3)).
@@ -337,7 +339,7 @@ fn RequestDetailView(detail: Detail, is_new: bool, sent: bool) -> impl IntoView 
                 <FormStateProvider reply=message_reply>
                     <form method="post" action=format!("/my-requests/{reference}/message") enctype="multipart/form-data">
                         <FormNotice />
-                        <TextField field=super::MESSAGE_FIELD label=subject::MESSAGE_LABEL value=String::new() multiline=true maxlength=crate::domain::request::MAX_TEXT_CHARS />
+                        <TextField field=super::MESSAGE_FIELD label=subject::MESSAGE_LABEL value=message_typed multiline=true maxlength=crate::domain::request::MAX_TEXT_CHARS />
                         <div class="field">
                             <label for="file">{subject::FILE_LABEL.get(lang)} " " <span class="optional">{site::OPTIONAL.get(lang)}</span></label>
                             <p class="hint" id="file-hint">{subject::FILE_HINT.get(lang)}</p>
