@@ -219,6 +219,21 @@ async fn a_subject_cannot_flood_the_dpo_with_messages_and_files(backend: Backend
         )
         .await;
     assert_eq!(sent.status(), 303);
+    // A file of a refused type is refused before anything is counted.
+    let html = page(
+        subject
+            .send_message(
+                &first,
+                "Un programme.",
+                Some(("outil.exe", b"MZ\x90\x00".to_vec())),
+            )
+            .await,
+    )
+    .await;
+    assert!(
+        html.contains("Ce type de fichier n'est pas accepté"),
+        "{html}"
+    );
     assert_eq!(
         subject
             .send_message(&first, "Et encore.", None)

@@ -106,12 +106,23 @@ async fn message(
             crate::domain::ErrorCode::Required,
         )));
     }
+    // A file of a type the portal refuses is refused before anything is
+    // counted.
+    let purpose = upload.field(&crate::web::form::input_name(PURPOSE_FIELD));
+    let file = match upload.file {
+        Some((name, data)) => match kind_of(&name, &data) {
+            Some(content_type) => Some((name, content_type, data)),
+            None => {
+                return Ok(FormReply::notice(Notice::error(
+                    subject::FILE_REFUSED_TYPE.get(lang),
+                )));
+            }
+        },
+        None => None,
+    };
     // Counted once it is a message: one more today on this request, and
     // the file's bytes on this address (a refused file counts nothing).
-    let file_bytes = upload
-        .file
-        .as_ref()
-        .map_or(0, |(_, data)| data.len() as i64);
+    let file_bytes = file.as_ref().map_or(0, |(_, _, data)| data.len() as i64);
     let mut conn = state.pool.acquire().await.context("message: connect")?;
     let key = &state.counter_key;
     let bytes_today = crate::limits::count(&mut conn, key, &bytes, now).await?;
@@ -127,7 +138,15 @@ async fn message(
         )));
     }
     if !crate::limits::hit(&mut conn, key, &messages, now).await? {
-        return Ok(too_many_messages(state, lang));
+        return Ok(FormReply::notice(Notice::error(
+            subject::LIMIT_MESSAGES.with(
+                lang,
+                &[
+                    ("count", &state.config.limits.messages_per_request_per_day),
+                    ("dpo_email", &state.config.controller().dpo_email.as_str()),
+                ],
+            ),
+        )));
     }
     if file_bytes > 0 {
         crate::limits::hit_by(&mut conn, key, &bytes, now, file_bytes).await?;
@@ -150,13 +169,7 @@ async fn message(
     if answering {
         change.clock = DeadlineEffect::Resume;
     }
-    let purpose = upload.field(&crate::web::form::input_name(PURPOSE_FIELD));
-    if let Some((name, data)) = upload.file {
-        let Some(content_type) = kind_of(&name, &data) else {
-            return Ok(FormReply::notice(Notice::error(
-                subject::FILE_REFUSED_TYPE.get(lang),
-            )));
-        };
+    if let Some((name, content_type, data)) = file {
         // The answer to a request for an identity document is one, and is
         // deleted once identity is established or the request closes.
         // A representative's proof (the mandate, the proof of parental
@@ -196,17 +209,6 @@ async fn message(
 
 /// How often the DPO is emailed, at most, about one request's messages.
 pub const DPO_TOLD_EVERY_MS: crate::clock::Millis = 15 * 60 * 1000;
-
-/// The day's messages on this request are used up: write to the DPO.
-fn too_many_messages(state: &AppState, lang: crate::domain::Lang) -> FormReply {
-    FormReply::notice(Notice::error(subject::LIMIT_MESSAGES.with(
-        lang,
-        &[
-            ("count", &state.config.limits.messages_per_request_per_day),
-            ("dpo_email", &state.config.controller().dpo_email.as_str()),
-        ],
-    )))
-}
 
 /// `GET /my-requests/{reference}/files/{id}`: the verified owner only,
 /// for 7 days after the file was shared.
