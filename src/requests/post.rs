@@ -30,6 +30,15 @@ pub struct Letter {
 
 const COLUMNS: &str = "id, request_id, kind, subject, text, created_at, posted_on, posted_by";
 
+/// `COLUMNS` of the table aliased `alias`, for a join.
+fn columns_of(alias: &str) -> String {
+    COLUMNS
+        .split(", ")
+        .map(|c| format!("{alias}.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Stores a letter to print and post.
 pub async fn insert(
     conn: &mut sqlx::AnyConnection,
@@ -87,11 +96,7 @@ pub async fn of_group(
            AND o.first_name = r.first_name AND o.last_name = r.last_name \
            AND COALESCE(o.representative, '') = COALESCE(r.representative, '')) \
          ORDER BY r.reference, l.created_at, l.id",
-        COLUMNS
-            .split(", ")
-            .map(|c| format!("l.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        columns_of("l")
     ))
     .bind(request_id)
     .fetch_all(pool)
@@ -111,11 +116,7 @@ pub async fn by_id(pool: &crate::db::Pool, id: &str) -> anyhow::Result<Option<(L
     use sqlx::Row;
     let Some(row) = sqlx::query(&format!(
         "SELECT {}, r.reference FROM letters l JOIN requests r ON r.id = l.request_id WHERE l.id = $1",
-        COLUMNS
-            .split(", ")
-            .map(|c| format!("l.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        columns_of("l")
     ))
     .bind(id)
     .fetch_optional(pool)

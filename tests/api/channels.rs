@@ -74,11 +74,7 @@ async fn a_request_is_recorded_from_any_channel_on_the_day_it_arrived(backend: B
             .post("/dpo/new", &recorded(key, channel, arrived, reason))
             .await;
         assert_eq!(response.status(), 303, "{channel}");
-        let reference = response.headers()["location"]
-            .to_str()
-            .unwrap()
-            .trim_start_matches("/dpo/requests/")
-            .to_owned();
+        let reference = crate::helpers::recorded_reference(&response);
         assert_eq!(
             stored(&app, &reference, "intake").await.as_deref(),
             Some(channel)
@@ -108,11 +104,7 @@ async fn the_scanned_original_is_kept_and_never_shared(backend: Backend) {
     dpo.sign_in().await;
     let today = Date::paris_of(app.clock_now());
     let recorded = dpo.record_letter(&today.iso()).await;
-    let letter = recorded.headers()["location"]
-        .to_str()
-        .unwrap()
-        .trim_start_matches("/dpo/requests/")
-        .to_owned();
+    let letter = crate::helpers::recorded_reference(&recorded);
     let page = dpo.page(&format!("/dpo/requests/{letter}")).await;
     assert!(page.contains(r#"name="kind" value="original""#), "{page}");
     let scan = b"%PDF-1.4 scanned letter".to_vec();
@@ -172,11 +164,7 @@ async fn notices_without_an_address_are_letters_marked_posted(backend: Backend) 
     dpo.sign_in().await;
     let today = Date::paris_of(app.clock_now());
     let recorded = dpo.record_letter(&today.iso()).await;
-    let reference = recorded.headers()["location"]
-        .to_str()
-        .unwrap()
-        .trim_start_matches("/dpo/requests/")
-        .to_owned();
+    let reference = crate::helpers::recorded_reference(&recorded);
     app.every_email_sent().await;
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM outbox WHERE kind <> 'verification_code'")

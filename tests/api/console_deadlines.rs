@@ -79,11 +79,7 @@ async fn the_worked_dates_hold_through_the_console(backend: Backend) {
         dpo.sign_in().await;
         let recorded = dpo.record_letter(received).await;
         assert_eq!(recorded.status(), 303, "{received}");
-        let reference = recorded.headers()[header::LOCATION]
-            .to_str()
-            .unwrap()
-            .trim_start_matches("/dpo/requests/")
-            .to_owned();
+        let reference = crate::helpers::recorded_reference(&recorded);
         assert_eq!(
             due_on(&app, &reference).await.as_deref(),
             Some(due),
@@ -105,11 +101,7 @@ async fn an_answer_by_post_resumes_the_clock(backend: Backend) {
     dpo.sign_in().await;
     let received = Date::paris_of(app.clock_now()).add_days(-3);
     let recorded = dpo.record_letter(&received.iso()).await;
-    let reference = recorded.headers()[header::LOCATION]
-        .to_str()
-        .unwrap()
-        .trim_start_matches("/dpo/requests/")
-        .to_owned();
+    let reference = crate::helpers::recorded_reference(&recorded);
     dpo.done(
         &reference,
         "ask-information",

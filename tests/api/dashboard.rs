@@ -181,11 +181,7 @@ async fn answers_are_dated_when_they_leave_and_tests_are_left_out(backend: Backe
     let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
     dpo.sign_in().await;
     let recorded = dpo.record_letter(&today.iso()).await;
-    let letter = recorded.headers()["location"]
-        .to_str()
-        .unwrap()
-        .trim_start_matches("/dpo/requests/")
-        .to_owned();
+    let letter = crate::helpers::recorded_reference(&recorded);
 
     // Answered the day it came: 0 days.
     dpo.done(&objection, "start", "received", &[]).await;

@@ -669,11 +669,7 @@ async fn a_letter_is_received_on_a_date_not_at_a_made_up_time(backend: Backend) 
     let arrived = today.add_days(-10);
     let recorded = dpo.record_letter(&arrived.iso()).await;
     assert_eq!(recorded.status(), 303);
-    let reference = recorded.headers()[reqwest::header::LOCATION]
-        .to_str()
-        .unwrap()
-        .trim_start_matches("/dpo/requests/")
-        .to_owned();
+    let reference = crate::helpers::recorded_reference(&recorded);
     let (_, evidence) = crate::helpers::download(
         dpo.post(&format!("/dpo/requests/{reference}/evidence"), &[])
             .await,

@@ -424,13 +424,7 @@ async fn linked_requests_answered_by_post_share_one_letter(backend: Backend) {
     let mut references = Vec::new();
     for _ in 0..3 {
         let recorded = dpo.record_letter(&today.iso()).await;
-        references.push(
-            recorded.headers()["location"]
-                .to_str()
-                .unwrap()
-                .trim_start_matches("/dpo/requests/")
-                .to_owned(),
-        );
+        references.push(crate::helpers::recorded_reference(&recorded));
     }
     let (first, second, alone) = (&references[0], &references[1], &references[2]);
     let none = dpo.page(&format!("/dpo/letters/group/{alone}")).await;

@@ -71,8 +71,8 @@ pub async fn submit(form: RequestForm) -> Result<FormReply, AppError> {
 }
 
 /// Past a filing limit, the notice to show (the form keeps what was typed):
-/// open requests per address (per person an agent acts for), requests a day per address and per client
-/// network. A second submission of the same form is not counted again.
+/// open requests per address (per person an agent acts for), requests a
+/// day per address and per client network. A second submission of the same form is not counted again.
 async fn over_a_filing_limit(
     state: &crate::state::AppState,
     parts: &axum::http::request::Parts,

@@ -190,6 +190,16 @@ impl Dpo {
 }
 
 /// Reads a download: status, headers, body.
+/// The reference of a request the console just recorded, from the
+/// address it redirected to (`/dpo/requests/{reference}`).
+pub fn recorded_reference(response: &reqwest::Response) -> String {
+    response.headers()[reqwest::header::LOCATION]
+        .to_str()
+        .unwrap()
+        .trim_start_matches("/dpo/requests/")
+        .to_owned()
+}
+
 pub async fn download(response: reqwest::Response) -> (String, String) {
     assert_eq!(response.status(), 200);
     let disposition = response.headers()[header::CONTENT_DISPOSITION]

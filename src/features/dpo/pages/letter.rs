@@ -1,8 +1,8 @@
 //! `/dpo/letters/:id`: one letter as it is printed on A4 and posted (or
 //! handed over): the controller's letterhead, the name (the subject's, or
-//! the agent's or heir's who receives the answers, on the subject's
-//! behalf) and postal address as the request holds them now, the place and date, the
-//! reference and due date, then the notice's text. On paper only the
+//! that of the agent or heir who receives the answers, on the subject's
+//! behalf) and postal address as the request holds them now, the place
+//! and date, the reference and due date, then the notice's text. On paper only the
 //! letter shows (print styles hide the console around it).
 
 use crate::domain::{Date, paris_date_time};
@@ -53,15 +53,7 @@ pub fn LetterPage() -> impl IntoView {
                 <p class="hint">{console::LETTER_PRINT_HINT.get(lang)}</p>
             </section>
             <article class="letter" data-letter=letter.id.clone()>
-                <header class="letter__head">
-                    <p class="letter__from">
-                        <strong>{controller.name}</strong><br />
-                        {controller.address}<br />
-                        {controller.country}<br />
-                        {controller.dpo_email.as_str().to_owned()}
-                    </p>
-                    <p class="letter__to pre">{name} "\n" {address.unwrap_or_default()}</p>
-                </header>
+                {letter_head(&controller, name, address.unwrap_or_default())}
                 <p class="letter__date">{console::LETTER_DATE.with(lang, &[("place", &city), ("date", &long_date(lang, written))])}</p>
                 <p class="letter__ref">{console::LETTER_REFERENCE.with(lang, &[("reference", &reference), ("due", &due)])}</p>
                 <p class="letter__subject"><strong>{letter.subject.clone()}</strong></p>
@@ -71,6 +63,25 @@ pub fn LetterPage() -> impl IntoView {
         }
         .into_any())
     })
+}
+
+/// The head of a letter: SOFACTO's letterhead, and whom it goes to.
+fn letter_head(
+    controller: &crate::domain::Controller,
+    name: String,
+    address: String,
+) -> impl IntoView + use<> {
+    view! {
+        <header class="letter__head">
+            <p class="letter__from">
+                <strong>{controller.name}</strong><br />
+                {controller.address}<br />
+                {controller.country}<br />
+                {controller.dpo_email.as_str().to_owned()}
+            </p>
+            <p class="letter__to pre">{name} "\n" {address}</p>
+        </header>
+    }
 }
 
 /// The town of the controller's address (its last word), for the date line.
@@ -170,15 +181,7 @@ pub fn GroupLetterPage() -> impl IntoView {
                 </FormStateProvider>
             </section>
             <article class="letter" data-letter-group=references.clone()>
-                <header class="letter__head">
-                    <p class="letter__from">
-                        <strong>{controller.name}</strong><br />
-                        {controller.address}<br />
-                        {controller.country}<br />
-                        {controller.dpo_email.as_str().to_owned()}
-                    </p>
-                    <p class="letter__to pre">{name} "\n" {address}</p>
-                </header>
+                {letter_head(&controller, name, address)}
                 <p class="letter__date">{console::LETTER_DATE.with(lang, &[("place", &city), ("date", &long_date(lang, today))])}</p>
                 <p class="letter__ref">{console::LETTER_GROUP_REFERENCES.with(lang, &[("references", &references)])}</p>
                 {letters.into_iter().map(|(letter, _, _)| view! {
