@@ -74,6 +74,9 @@ pub async fn run_due(state: &AppState) -> anyhow::Result<DailyRun> {
         return Ok(DailyRun::default());
     }
     let today = Date::paris_of(now);
+    // Answers held to go together that may wait no longer (idempotent:
+    // each is claimed as it goes).
+    crate::requests::together::release_due(state, now).await?;
     let digest = send_digest(state, today, now).await?;
     let purge = {
         let mut conn = state.pool.acquire().await.context("daily: connect")?;

@@ -152,6 +152,10 @@ async fn anonymise(
             "DELETE FROM outbox WHERE request_id = $1",
         ),
         (
+            "delete the answers held to go together",
+            "DELETE FROM held_answers WHERE request_id = $1",
+        ),
+        (
             // The posting days stay: they prove the subject was told.
             "empty the letters",
             "UPDATE letters SET subject = '', text = '' WHERE request_id = $1",

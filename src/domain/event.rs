@@ -34,6 +34,9 @@ choice_enum! {
         SubjectAskedToConfirm = "subject_asked_to_confirm",
         /// Linked to another request of the same person.
         Linked = "linked",
+        /// The answer, held by the DPO's choice to go with the linked
+        /// requests' answers, left (`requests::together`).
+        AnswerReleased = "answer_released",
     }
 }
 

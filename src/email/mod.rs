@@ -31,6 +31,8 @@ crate::domain::choice::choice_enum! {
         Extended = "extended",
         Completed = "completed",
         Refused = "refused",
+        /// The answers to linked requests, held to go as one email.
+        Answers = "answers",
         Withdrawn = "withdrawn",
         DpoWithdrawn = "dpo_withdrawn",
         DpoSubjectAnswered = "dpo_subject_answered",
@@ -47,7 +49,10 @@ impl EmailKind {
     /// The answer to a request (a completion or a refusal): the day it is
     /// sent is the day the request was answered.
     pub fn is_answer(self) -> bool {
-        matches!(self, EmailKind::Completed | EmailKind::Refused)
+        matches!(
+            self,
+            EmailKind::Completed | EmailKind::Refused | EmailKind::Answers
+        )
     }
 }
 
@@ -58,6 +63,9 @@ pub struct OutgoingEmail {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// The language and the content it was written from.
+    pub lang: crate::domain::Lang,
+    pub body: templates::Body,
 }
 
 impl OutgoingEmail {

@@ -11,11 +11,16 @@ use leptos::prelude::*;
 use leptos::tachys::view::RenderHtml;
 
 /// The content of one email: a title, paragraphs (each a list of lines),
-/// and an optional button.
-struct Body {
+/// and an optional button. Kept with the email it makes, so that answers
+/// held to go together (`requests::together`) can be joined into one.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct Body {
     title: String,
     paragraphs: Vec<Vec<String>>,
     button: Option<(String, String)>,
+    /// The paragraphs that are headings (one per answer in a joined email).
+    #[serde(default)]
+    headings: Vec<usize>,
 }
 
 impl Body {
@@ -24,7 +29,14 @@ impl Body {
             title: title.get(lang).to_owned(),
             paragraphs: Vec::new(),
             button: None,
+            headings: Vec::new(),
         }
+    }
+
+    /// A paragraph shown as a heading.
+    fn heading(mut self, text: impl Into<String>) -> Self {
+        self.headings.push(self.paragraphs.len());
+        self.paragraph(text)
     }
 
     fn paragraph(mut self, text: impl Into<String>) -> Self {
@@ -55,9 +67,14 @@ impl Body {
 
     fn text(&self, lang: Lang, controller: &Controller) -> String {
         let mut text = format!("{}\n\n", self.title);
-        for paragraph in &self.paragraphs {
-            text.push_str(&paragraph.join("\n"));
-            text.push_str("\n\n");
+        for (i, paragraph) in self.paragraphs.iter().enumerate() {
+            let line = paragraph.join("\n");
+            if self.headings.contains(&i) {
+                text.push_str(&format!("== {line} ==\n\n"));
+            } else {
+                text.push_str(&line);
+                text.push_str("\n\n");
+            }
         }
         if let Some((label, url)) = &self.button {
             text.push_str(&format!(
@@ -76,6 +93,7 @@ impl Body {
     fn html(&self, lang: Lang, controller: &Controller) -> String {
         let title = self.title.clone();
         let paragraphs = self.paragraphs.clone();
+        let headings = self.headings.clone();
         let button = self.button.clone();
         let signature: Vec<String> = Self::signature(lang, controller)
             .lines()
@@ -91,7 +109,11 @@ impl Body {
                 </head>
                 <body style="font-family:Arial,sans-serif;color:#1b1f24;line-height:1.5;max-width:36rem;margin:0 auto;padding:1rem">
                     <h1 style="font-size:1.3rem;color:#0b4f8a">{title}</h1>
-                    {paragraphs.into_iter().map(|lines| view! { <p>{lines_with_breaks(lines)}</p> }).collect_view()}
+                    {paragraphs.into_iter().enumerate().map(|(i, lines)| if headings.contains(&i) {
+                        view! { <h2 style="font-size:1.1rem;color:#0b4f8a;margin-top:1.5rem">{lines_with_breaks(lines)}</h2> }.into_any()
+                    } else {
+                        view! { <p>{lines_with_breaks(lines)}</p> }.into_any()
+                    }).collect_view()}
                     {button.map(|(label, url)| view! {
                         <p>
                             <a href=url.clone() style="display:inline-block;background:#0b4f8a;color:#fff;padding:.6rem 1rem;border-radius:.4rem;text-decoration:none">{label}</a>
@@ -130,6 +152,8 @@ impl Body {
             subject,
             text: self.text(lang, controller),
             html: self.html(lang, controller),
+            lang,
+            body: self,
         }
     }
 }
@@ -142,6 +166,8 @@ pub struct Composed {
     pub subject: String,
     pub text: String,
     pub html: String,
+    pub lang: Lang,
+    pub body: Body,
 }
 
 impl Composed {
@@ -152,6 +178,8 @@ impl Composed {
             subject: self.subject,
             text: self.text,
             html: self.html,
+            lang: self.lang,
+            body: self.body,
         }
     }
 }
@@ -553,6 +581,49 @@ pub fn refused(about: About, reason: &str, explanation: &str) -> Composed {
         .paragraph(explanation)
         .paragraph(REFUSED_REMEDIES.with(lang, &[("url", &about.controller.complaint_url)]));
     about.send(body, EmailKind::Refused, REFUSED_SUBJECT)
+}
+
+/// The answers to linked requests, held to go together (`requests::together`):
+/// one email, each answer in full under a heading with its reference, its
+/// link to the request's page written out.
+pub fn answers_together(
+    lang: Lang,
+    to: &Email,
+    parts: Vec<(String, Body)>,
+    controller: &Controller,
+) -> OutgoingEmail {
+    let references = parts
+        .iter()
+        .map(|(reference, _)| reference.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut body = Body::new(lang, TOGETHER_TITLE)
+        .paragraph(TOGETHER_INTRO.with(lang, &[("references", &references)]));
+    for (reference, part) in parts {
+        body = body.heading(format!("{reference} — {}", part.title));
+        for lines in part.paragraphs {
+            body.paragraphs.push(lines);
+        }
+        if let Some((label, url)) = part.button {
+            let colon = if lang == Lang::Fr { " :" } else { ":" };
+            body = body.paragraph(format!("{label}{colon} {url}"));
+        }
+    }
+    let subject = TOGETHER_SUBJECT.with(lang, &[("references", &references)]);
+    body.email(lang, EmailKind::Answers, to, subject, controller)
+}
+
+/// A held answer that leaves alone after all (no other answer to the
+/// same address was waiting with it), as it was written.
+pub fn held_alone(
+    lang: Lang,
+    kind: EmailKind,
+    to: &Email,
+    subject: String,
+    body: Body,
+    controller: &Controller,
+) -> OutgoingEmail {
+    body.email(lang, kind, to, subject, controller)
 }
 
 /// A link to confirm a new address the DPO recorded: the only message that

@@ -444,6 +444,10 @@ texts! {
     TK_COMPLETED: "Réponse" | "Answer";
     TK_SNIPPET: "Court texte pour un message ou une question" | "Short text for a message or a question";
     E_LINKED: "Liée à une autre demande" | "Linked to another request";
+    E_ANSWER_RELEASED: "Réponse retenue, envoyée" | "Held answer sent";
+    F_TOGETHER: "Envoyer cette réponse dans un même e-mail que celles des demandes liées" | "Send this answer in one email with the linked requests' answers";
+    F_TOGETHER_HINT: "Elle part avec la réponse à la dernière demande liée encore ouverte, et au plus tard la veille de l'échéance de cette demande ; elle compte comme donnée le jour de son envoi." | "It leaves with the answer to the last linked request still open, and at the latest the day before this request's due date; it counts as given the day it is sent.";
+    HELD_ANSWER: "Réponse en attente, pour partir dans un même e-mail que celles des demandes liées, au plus tard le {date}." | "Answer held, to leave in one email with the linked requests' answers, on {date} at the latest.";
     A_LINK: "Lier à une autre demande" | "Link to another request";
     A_LINK_HINT: "Un même courrier demande plusieurs droits : enregistrez une demande par droit, puis liez-les ; elles s'affichent ensemble." | "One letter asks for several rights: record one request per right, then link them; they are shown together.";
     B_LINK: "Lier" | "Link";
@@ -519,6 +523,7 @@ texts! {
     MAIL_EXTENDED: "Prolongation" | "Extension";
     MAIL_COMPLETED: "Demande traitée" | "Completed";
     MAIL_REFUSED: "Refus" | "Refusal";
+    MAIL_ANSWERS: "Réponses aux demandes liées" | "Answers to linked requests";
     MAIL_WITHDRAWN: "Retrait confirmé" | "Withdrawal confirmed";
     MAIL_DPO_WITHDRAWN: "Retrait (au délégué)" | "Withdrawal (to the officer)";
     MAIL_DPO_ANSWERED: "Réponse de la personne (au délégué)" | "Subject's answer (to the officer)";

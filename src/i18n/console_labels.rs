@@ -75,6 +75,7 @@ pub fn email_kind(kind: EmailKind) -> Text {
         EmailKind::Extended => MAIL_EXTENDED,
         EmailKind::Completed => MAIL_COMPLETED,
         EmailKind::Refused => MAIL_REFUSED,
+        EmailKind::Answers => MAIL_ANSWERS,
         EmailKind::Withdrawn => MAIL_WITHDRAWN,
         EmailKind::DpoWithdrawn => MAIL_DPO_WITHDRAWN,
         EmailKind::DpoSubjectAnswered => MAIL_DPO_ANSWERED,
@@ -132,6 +133,7 @@ pub fn event(kind: EventKind) -> Text {
         E::IdentityDocumentDeleted => E_IDENTITY_DOCUMENT_DELETED,
         E::SubjectAskedToConfirm => E_SUBJECT_ASKED,
         E::Linked => E_LINKED,
+        E::AnswerReleased => E_ANSWER_RELEASED,
     }
 }
 

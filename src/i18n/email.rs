@@ -83,6 +83,9 @@ texts! {
     REFUSED_TITLE: "Nous ne pouvons pas donner suite à votre demande" | "We cannot act on your request";
     REFUSED_INTRO: "Après examen, notre délégué ne peut pas donner suite à votre demande {reference}." | "After examining it, our officer cannot act on your request {reference}.";
     REFUSED_REASON: "Motif : {reason}" | "Reason: {reason}";
+    TOGETHER_SUBJECT: "SOFACTO — réponse à vos demandes {references}" | "SOFACTO — answer to your requests {references}";
+    TOGETHER_TITLE: "La réponse à vos demandes" | "The answer to your requests";
+    TOGETHER_INTRO: "Vous nous avez adressé plusieurs demandes ({references}) : voici la réponse à chacune, dans un seul message." | "You sent us several requests ({references}): here is the answer to each, in one message.";
     CONFIRM_TITLE: "Confirmez votre adresse e-mail" | "Confirm your email address";
     CONFIRM_BODY: "Le délégué à la protection des données de SOFACTO a enregistré cette adresse pour votre demande {reference}. Confirmez-la avec le lien ci-dessous (valable 7 jours) : ensuite seulement, les messages de la demande arriveront ici." | "SOFACTO's data protection officer recorded this address for your request {reference}. Confirm it with the link below (valid 7 days): only then will the request's messages come here.";
     CONFIRM_IGNORE: "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : rien ne sera envoyé à cette adresse." | "If this is not your request, ignore this message: nothing will be sent to this address.";

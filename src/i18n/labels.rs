@@ -114,6 +114,7 @@ impl Label for EventKind {
             | EventKind::SubjectAskedToConfirm
             | EventKind::Linked => EVENT_INTERNAL,
             EventKind::EmailConfirmed => EVENT_EMAIL_CONFIRMED,
+            EventKind::AnswerReleased => EVENT_ANSWER_RELEASED,
             EventKind::FileSharedAgain => EVENT_FILE_SHARED_AGAIN,
             EventKind::IdentityDocumentDeleted => EVENT_IDENTITY_DOCUMENT_DELETED,
         }

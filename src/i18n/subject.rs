@@ -299,6 +299,7 @@ texts! {
     EVENT_REMINDED: "Rappel : le délégué attend votre réponse" | "Reminder: the officer awaits your answer";
     EVENT_INTERNAL: "Étape interne" | "Internal step";
     EVENT_EMAIL_CONFIRMED: "Nouvelle adresse e-mail confirmée" | "New email address confirmed";
+    EVENT_ANSWER_RELEASED: "La réponse vous est envoyée par e-mail" | "The answer is emailed to you";
     STEP_FACT_HINT: "Pour confirmer que cette demande vient bien de vous, indiquez votre numéro de client ou le numéro de votre dernière facture SOFACTO. Inutile d'envoyer une pièce d'identité." | "To confirm this request comes from you, give your customer number or the number of your last SOFACTO invoice. There is no need to send an identity document.";
     STEP_DOCUMENT_HINT: "Joignez une copie d'une pièce d'identité (carte d'identité, passeport ou titre de séjour). Elle sert seulement à vérifier votre identité : nous la supprimons dès votre identité établie, et au plus tard à la clôture de la demande. Avant de l'envoyer :" | "Attach a copy of an identity document (identity card, passport or residence permit). It serves only to check your identity: we delete it as soon as your identity is established, and at the latest when the request closes. Before sending it:";
     MASK_1: "masquez la photo et le numéro du document ;" | "hide the photo and the document number;";

@@ -11,8 +11,8 @@ use super::{EventAudit, NewEvent, RequestRow, audit_event, record_event};
 use crate::domain::choice::{FilePurpose, IdentityMethod, IdentityStep};
 use crate::domain::outcome::Outcome;
 use crate::domain::{Actor, Date, EventKind, Status};
+use crate::email::OutgoingEmail;
 use crate::email::templates::Composed;
-use crate::email::{OutgoingEmail, outbox};
 use crate::error::AppError;
 use crate::state::AppState;
 use anyhow::Context;
@@ -65,6 +65,9 @@ pub struct Change {
     pub identity: Option<IdentityMethod>,
     /// Another request (its id) to link this one with: both groups merge.
     pub link: Option<String>,
+    /// The answer waits to go in one email with the linked requests'
+    /// answers (`requests::together`).
+    pub together: bool,
 }
 
 impl Change {
@@ -114,6 +117,7 @@ impl Change {
             identity_step: None,
             identity: None,
             link: None,
+            together: false,
         }
     }
 }
@@ -457,17 +461,18 @@ pub async fn apply(
     }
     let mut emails = Vec::new();
     for email in &change.emails {
-        emails.push(
-            outbox::enqueue(
-                &mut tx,
-                email,
-                &state.config.mail_from,
-                Some(&request.id),
-                now,
-            )
-            .await
-            .context("change: queue an email")?,
-        );
+        let queued = super::together::route(
+            &mut tx,
+            state,
+            &request.id,
+            &request.reference,
+            email,
+            change.together,
+            now,
+        )
+        .await
+        .context("change: queue an email")?;
+        emails.extend(queued);
     }
     audit_event(
         &mut tx,

@@ -320,35 +320,37 @@ fn percentile(histogram: &[(i64, i64)], percent: i64) -> Option<f64> {
 }
 
 /// Records that a decision's answer left: its email was sent `now`. The
-/// worker calls it after sending a completion or a refusal; the first
-/// sending counts.
+/// worker calls it after sending a completion or a refusal, or answers
+/// held to go together (each request they answer); the first sending
+/// counts.
 pub async fn answer_sent(
     pool: &crate::db::Pool,
     outbox_id: &str,
     now: Millis,
 ) -> anyhow::Result<()> {
     let today = Date::paris_of(now);
-    let Some(row) = sqlx::query(
+    let rows = sqlx::query(
         "SELECT r.id, r.received_on FROM requests r JOIN outbox o ON o.request_id = r.id \
-         WHERE o.id = $1 AND r.answered_on IS NULL AND r.closed_on IS NOT NULL",
+         WHERE o.id = $1 AND r.answered_on IS NULL AND r.closed_on IS NOT NULL \
+         UNION SELECT r.id, r.received_on FROM requests r JOIN held_answers h ON h.request_id = r.id \
+         WHERE h.outbox_id = $1 AND r.answered_on IS NULL AND r.closed_on IS NOT NULL",
     )
     .bind(outbox_id)
-    .fetch_optional(pool)
+    .fetch_all(pool)
     .await
-    .context("figures: read the answered request")?
-    else {
-        return Ok(());
-    };
-    let received = Date::parse_iso(&row.get::<String, _>("received_on")).unwrap_or(today);
-    sqlx::query(
-        "UPDATE requests SET answered_on = $1, answer_days = $2 WHERE id = $3 AND answered_on IS NULL",
-    )
-    .bind(today.iso())
-    .bind(today.to_days() - received.to_days())
-    .bind(row.get::<String, _>("id"))
-    .execute(pool)
-    .await
-    .context("figures: record the answer's day")?;
+    .context("figures: read the answered requests")?;
+    for row in rows {
+        let received = Date::parse_iso(&row.get::<String, _>("received_on")).unwrap_or(today);
+        sqlx::query(
+            "UPDATE requests SET answered_on = $1, answer_days = $2 WHERE id = $3 AND answered_on IS NULL",
+        )
+        .bind(today.iso())
+        .bind(today.to_days() - received.to_days())
+        .bind(row.get::<String, _>("id"))
+        .execute(pool)
+        .await
+        .context("figures: record the answer's day")?;
+    }
     Ok(())
 }
 

@@ -282,6 +282,19 @@ pub async fn linked(pool: &Pool, request_id: &str) -> anyhow::Result<Vec<Earlier
     .context("request page: read the linked requests")
 }
 
+/// Whether the request's answer is held to go with the linked requests'
+/// answers (`requests::together`).
+pub async fn answer_held(pool: &Pool, request_id: &str) -> anyhow::Result<bool> {
+    let held: Option<String> = sqlx::query_scalar(
+        "SELECT id FROM held_answers WHERE request_id = $1 AND outbox_id IS NULL LIMIT 1",
+    )
+    .bind(request_id)
+    .fetch_optional(pool)
+    .await
+    .context("request page: look for a held answer")?;
+    Ok(held.is_some())
+}
+
 /// One request's register row, from its stored columns (the CSV's
 /// cells are `features::dpo::exports`'s).
 pub struct RegisterRow {

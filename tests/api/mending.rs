@@ -506,7 +506,184 @@ async fn linked_requests_answered_by_post_share_one_letter(backend: Backend) {
     );
 }
 
+/// Two linked requests of one person, filed and linked: (first, second).
+async fn two_linked(app: &TestApp, dpo: &Dpo, email: &str) -> (String, String) {
+    let subject = Subject::new(app, email);
+    let first = subject.file("objection").await;
+    let key = subject.form_key("erasure").await;
+    let filed = subject
+        .submit("erasure", &key, &crate::helpers::right_fields("erasure"))
+        .await;
+    let second = crate::helpers::reference_of(&filed).unwrap();
+    dpo.done(
+        &second,
+        "link",
+        "received",
+        &[("form[link_reference]", first.as_str())],
+    )
+    .await;
+    (first, second)
+}
+
+/// Linked requests answered by email go as one email if the DPO chooses:
+/// the first answer waits, and leaves with the last; the day it leaves is
+/// the day each was answered.
+async fn linked_requests_answered_by_email_share_one_email(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Smtp).await;
+    let sink = app.smtp.as_ref().unwrap();
+    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
+    dpo.sign_in().await;
+    let to = "one-reply@example.org";
+    let (objection, erasure) = two_linked(&app, &dpo, to).await;
+    let page = dpo.page(&format!("/dpo/requests/{erasure}")).await;
+    assert!(page.contains(r#"name="form[together]""#), "{page}");
+
+    dpo.done(&objection, "start", "received", &[]).await;
+    dpo.done(
+        &objection,
+        "complete",
+        "in_progress",
+        &[
+            ("form[summary]", "Vous ne recevrez plus de prospection."),
+            ("form[together]", "on"),
+        ],
+    )
+    .await;
+    app.every_email_sent().await;
+    let answered = |reference: String| {
+        let app = &app;
+        async move { crate::helpers::stored(app, &reference, "answered_on").await }
+    };
+    // Held: nothing went, the request is not answered yet, and its page says so.
+    assert!(
+        !sink
+            .mailbox()
+            .messages()
+            .iter()
+            .any(|m| m.contains("Vous ne recevrez plus de prospection.")),
+        "the answer waits"
+    );
+    assert_eq!(answered(objection.clone()).await, None);
+    let page = dpo.page(&format!("/dpo/requests/{objection}")).await;
+    assert!(page.contains("data-held-answer"), "{page}");
+
+    // The last answer carries both.
+    dpo.done(
+        &erasure,
+        "refuse",
+        "received",
+        &[
+            ("form[refuse_reason]", "legal_exception"),
+            (
+                "form[refuse_explanation]",
+                "Vos factures sont gardées dix ans (Code de commerce).",
+            ),
+            ("form[together]", "on"),
+        ],
+    )
+    .await;
+    let text = sink
+        .mailbox()
+        .wait_for_text(to, "Vous ne recevrez plus de prospection.")
+        .await;
+    assert!(
+        text.contains("Vos factures sont gardées dix ans")
+            && text.contains(objection.as_str())
+            && text.contains(erasure.as_str())
+            && text.contains("CNIL"),
+        "{text}"
+    );
+    app.every_email_sent().await;
+    let answers = sink
+        .mailbox()
+        .messages()
+        .iter()
+        .filter(|m| m.contains("prospection") || m.contains("factures"))
+        .count();
+    assert_eq!(answers, 1, "one email for both answers");
+    let today = privacy_portal::domain::Date::paris_of(app.clock_now()).iso();
+    assert_eq!(
+        answered(objection.clone()).await.as_deref(),
+        Some(today.as_str())
+    );
+    assert_eq!(
+        answered(erasure.clone()).await.as_deref(),
+        Some(today.as_str())
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'request.answer_released'")
+            .await,
+        1
+    );
+    let page = dpo.page(&format!("/dpo/requests/{objection}")).await;
+    assert!(!page.contains("data-held-answer"), "{page}");
+}
+
+/// A held answer never waits past the day before its request's due date:
+/// the daily run sends it, alone, as it was written.
+async fn a_held_answer_leaves_before_its_due_date(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Smtp).await;
+    let sink = app.smtp.as_ref().unwrap();
+    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
+    dpo.sign_in().await;
+    let to = "held-too-long@example.org";
+    let (objection, erasure) = two_linked(&app, &dpo, to).await;
+    dpo.done(
+        &erasure,
+        "refuse",
+        "received",
+        &[
+            ("form[refuse_reason]", "manifestly_unfounded"),
+            (
+                "form[refuse_explanation]",
+                "Nous ne traitons aucune donnée à votre nom.",
+            ),
+            ("form[together]", "on"),
+        ],
+    )
+    .await;
+    let now = app.clock_now();
+    let released = privacy_portal::requests::together::release_due(&app.state, now)
+        .await
+        .unwrap();
+    assert_eq!(released, 0, "a month before its due date, it waits");
+    // The day before it is due, it goes, though the other is still open.
+    let due = crate::helpers::stored(&app, &erasure, "due_on")
+        .await
+        .unwrap();
+    let due = privacy_portal::domain::Date::parse_iso(&due).unwrap();
+    let today = privacy_portal::domain::Date::paris_of(now);
+    app.clock.advance(Duration::from_secs(
+        (due.to_days() - today.to_days() - 1) as u64 * 86_400,
+    ));
+    let released = privacy_portal::requests::together::release_due(&app.state, app.clock_now())
+        .await
+        .unwrap();
+    assert_eq!(released, 1);
+    let text = sink
+        .mailbox()
+        .wait_for_text(to, "Nous ne traitons aucune donnée à votre nom.")
+        .await;
+    assert!(
+        text.contains(erasure.as_str()) && !text.contains(objection.as_str()),
+        "{text}"
+    );
+    assert!(text.contains("CNIL"), "{text}");
+    app.every_email_sent().await;
+    assert!(
+        crate::helpers::stored(&app, &erasure, "answered_on")
+            .await
+            .is_some()
+    );
+    assert_eq!(
+        crate::helpers::status_of(&app, &objection).await,
+        "received"
+    );
+}
+
 on_both_databases!(
     requests_of_one_letter_are_linked_and_shown_together,
     linked_requests_answered_by_post_share_one_letter,
+    linked_requests_answered_by_email_share_one_email,
+    a_held_answer_leaves_before_its_due_date,
 );

@@ -14,6 +14,8 @@ fn sample_email(marker: &str) -> OutgoingEmail {
         subject: format!("Test {marker}"),
         text: format!("Bonjour, voici le test {marker}."),
         html: format!("<p>Bonjour, voici le test {marker}.</p>"),
+        lang: privacy_portal::domain::Lang::Fr,
+        body: Default::default(),
     }
 }
 

@@ -90,6 +90,9 @@ pub struct ActionForm {
     pub answered_by: String,
     pub refuse_reason: String,
     pub refuse_explanation: String,
+    /// "on": the answer waits to go in one email with the linked
+    /// requests' answers.
+    pub together: String,
 }
 
 impl ActionForm {
@@ -626,6 +629,7 @@ async fn build(
                 summary.clone().unwrap_or_default(),
                 files,
             );
+            change.together = !form.together.trim().is_empty();
             if let (Some(summary), Some(outcome)) = (summary, outcome) {
                 change.tell(mail.completed(&summary, &outcome, files));
                 change.outcome = Some(outcome);
@@ -634,6 +638,7 @@ async fn build(
         }
         Action::Refuse => {
             change.event = EventKind::Refused;
+            change.together = !form.together.trim().is_empty();
             let reason = match RefusalReason::parse(form.refuse_reason.trim()) {
                 Some(reason) => Some(reason),
                 None => {

@@ -37,6 +37,8 @@ pub struct RequestData {
     pub templates: Vec<crate::replies::Template>,
     /// The requests linked with this one.
     pub linked: Vec<EarlierLine>,
+    /// The answer is held to go with the linked requests' answers.
+    pub answer_held: bool,
 }
 
 pub async fn load(
@@ -77,6 +79,9 @@ pub async fn load(
         _ => None,
     };
     let linked = crate::requests::read::linked(pool, &dossier.row.id).await?;
+    let answer_held = !linked.is_empty()
+        && dossier.row.closed_at.is_some()
+        && crate::requests::read::answer_held(pool, &dossier.row.id).await?;
     let templates = crate::replies::current(pool)
         .await?
         .into_iter()
@@ -114,5 +119,6 @@ pub async fn load(
         directives,
         templates,
         linked,
+        answer_held,
     }))
 }

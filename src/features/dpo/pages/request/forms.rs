@@ -424,6 +424,7 @@ fn action_block(
                 proposed.unwrap_or_default(),
             );
             let explanation = templated(|f| &f.refuse_explanation);
+            let together = together_field(d, p, action);
             Box::new(move || {
                 view! {
                     <div class="field">
@@ -435,6 +436,7 @@ fn action_block(
                         <FieldError field="refuse_reason".to_owned() />
                     </div>
                     {textarea("refuse_explanation", console::F_REFUSE_EXPLANATION, explanation, true)}
+                    {together}
                     <p class="hint">{console::A_REFUSE_HINT.get(lang)}</p>
                 }
                 .into_any()
@@ -635,6 +637,29 @@ fn complete_fields(d: &ActionsData, p: &Option<Posted<ActionForm>>) -> AnyView {
             </div>
         }.into_any());
     }
+    parts.extend(together_field(d, p, a));
     parts.push(view! { <p class="hint">{console::A_COMPLETE_HINT.get(lang)}</p> }.into_any());
     parts.into_any()
+}
+
+/// With a linked request still open and an answer by email: the choice
+/// to hold this answer and send it with theirs (`requests::together`).
+fn together_field(
+    d: &ActionsData,
+    p: &Option<Posted<ActionForm>>,
+    action: Action,
+) -> Option<AnyView> {
+    let lang = current_lang();
+    let id = format!("together-{}", action.slug());
+    let checked = !value(p, action, |f| &f.together, String::new()).is_empty();
+    d.join_answers.then(|| {
+        view! {
+            <div class="choice">
+                <input type="checkbox" id=id.clone() name="form[together]" value="on" checked=checked aria-describedby=format!("{id}-hint") />
+                <label for=id.clone()>{console::F_TOGETHER.get(lang)}</label>
+            </div>
+            <p class="hint" id=format!("{id}-hint")>{console::F_TOGETHER_HINT.get(lang)}</p>
+        }
+        .into_any()
+    })
 }

@@ -166,6 +166,10 @@ fn RequestView(
                             </li>
                         }).collect_view()}
                     </ul>
+                    {data.answer_held.then(|| {
+                        let until = r.due_on.0.map(|due| long_date(lang, due.add_days(-1))).unwrap_or_default();
+                        view! { <p data-held-answer="">{console::HELD_ANSWER.with(lang, &[("date", &until)])}</p> }
+                    })}
                 </div>
             })}
             {duplicate.map(|(earlier, on)| view! {
@@ -431,6 +435,9 @@ impl RequestData {
             propose_identity_close,
             late_since,
             portal: self.row.intake == crate::domain::choice::IntakeChannel::Portal.slug(),
+            join_answers: self.row.email.0.is_some()
+                && self.row.reply_channel != Channel::Postal
+                && self.linked.iter().any(|l| !l.status.is_closed()),
             identity_asked: self.row.identity_step.0.is_some(),
             represented: self.row.acting != crate::domain::choice::Acting::Myself,
             templates: self
@@ -470,6 +477,9 @@ pub(super) struct ActionsData {
     late_since: Option<Date>,
     /// Filed on the portal: its address was verified with a code.
     portal: bool,
+    /// A linked request is open and the answer goes by email: it may wait
+    /// to go with theirs.
+    join_answers: bool,
     /// A question on identity was asked already: a document may follow.
     identity_asked: bool,
     /// Filed by someone acting for the subject.
