@@ -274,12 +274,12 @@ texts! {
     WRITE_HINT: "Une précision, une pièce à ajouter : votre message rejoint la demande." | "Something to add, a document: your message joins the request.";
     MESSAGE_LABEL: "Votre message" | "Your message";
     FILE_LABEL: "Pièce jointe" | "Attachment";
-    FILE_HINT: "PDF, JSON, CSV, texte, ZIP, PNG ou JPEG." | "PDF, JSON, CSV, text, ZIP, PNG or JPEG.";
+    FILE_HINT: "PDF, PNG, JPEG, texte, CSV ou JSON." | "PDF, PNG, JPEG, text, CSV or JSON.";
     SEND_ANSWER: "Envoyer ma réponse" | "Send my answer";
     SEND_MESSAGE: "Envoyer" | "Send";
     WITHDRAW_CONFIRM: "Oui, retirer ma demande" | "Yes, withdraw my request";
     FILE_TOO_LARGE: "Ce fichier dépasse {mb} Mio." | "This file is larger than {mb} MiB.";
-    FILE_REFUSED_TYPE: "Ce type de fichier n'est pas accepté : PDF, JSON, CSV, texte, ZIP, PNG ou JPEG." | "This kind of file is not accepted: PDF, JSON, CSV, text, ZIP, PNG or JPEG.";
+    FILE_REFUSED_TYPE: "Ce type de fichier n'est pas accepté : PDF, PNG, JPEG, texte, CSV ou JSON." | "This kind of file is not accepted: PDF, PNG, JPEG, text, CSV or JSON.";
     MESSAGE_EMPTY: "Écrivez un message ou joignez un fichier." | "Write a message or attach a file.";
     SESSION_EXPIRED_MESSAGE: "Votre vérification a expiré (elle dure une heure) : rien n'a été envoyé. Vérifiez à nouveau votre adresse dans un nouvel onglet, puis renvoyez." | "Your verification has expired (it lasts one hour): nothing was sent. Verify your address again in a new tab, then send again.";
     EVENT_IDENTITY_CHECK: "Vérification de votre identité" | "Checking your identity";

@@ -110,7 +110,7 @@ async fn message(
     // counted.
     let purpose = upload.field(&crate::web::form::input_name(PURPOSE_FIELD));
     let file = match upload.file {
-        Some((name, data)) => match kind_of(&name, &data) {
+        Some((name, data)) => match kind_of(&name, &data, crate::files::Sender::Subject) {
             Some(content_type) => Some((name, content_type, data)),
             None => {
                 return Ok(FormReply::notice(Notice::error(

@@ -343,7 +343,7 @@ fn RequestDetailView(detail: Detail, is_new: bool, sent: bool) -> impl IntoView 
                         <div class="field">
                             <label for="file">{subject::FILE_LABEL.get(lang)} " " <span class="optional">{site::OPTIONAL.get(lang)}</span></label>
                             <p class="hint" id="file-hint">{subject::FILE_HINT.get(lang)}</p>
-                            <input id="file" name=super::FILE_FIELD type="file" aria-describedby="file-hint" accept=".pdf,.json,.csv,.txt,.zip,.png,.jpg,.jpeg" />
+                            <input id="file" name=super::FILE_FIELD type="file" aria-describedby="file-hint" accept=".pdf,.json,.csv,.txt,.png,.jpg,.jpeg" />
                         </div>
                         <button type="submit">{if awaiting { subject::SEND_ANSWER.get(lang) } else { subject::SEND_MESSAGE.get(lang) }}</button>
                     </form>

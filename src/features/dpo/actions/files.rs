@@ -124,7 +124,13 @@ async fn attach_inner(
             console::FILE_EMPTY.get(lang),
         )));
     };
-    let Some(content_type) = kind_of(&name, &data) else {
+    // A scanned original came from the subject: the subject's types only.
+    let sender = if original {
+        crate::files::Sender::Subject
+    } else {
+        crate::files::Sender::Dpo
+    };
+    let Some(content_type) = kind_of(&name, &data, sender) else {
         return Ok(FormReply::notice(Notice::error(
             console::FILE_REFUSED_TYPE.get(lang),
         )));
