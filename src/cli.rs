@@ -121,8 +121,12 @@ pub fn main() -> ExitCode {
                 let now = SystemClock.now();
                 let purged = crate::purge::purge(&pool, now).await?;
                 println!(
-                    "deleted {} verifications, {} code emails, {} send counters, {} sessions",
-                    purged.verifications, purged.code_emails, purged.send_counters, purged.sessions
+                    "deleted {} verifications, {} code emails, {} send counters, {} sessions, {} DPO sessions",
+                    purged.verifications,
+                    purged.code_emails,
+                    purged.send_counters,
+                    purged.sessions,
+                    purged.dpo_sessions
                 );
                 let retained = crate::retention::run(
                     &pool,

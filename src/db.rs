@@ -44,6 +44,9 @@ pub async fn connect(url: &DatabaseUrl) -> anyhow::Result<Pool> {
                         "PRAGMA synchronous = FULL",
                         "PRAGMA foreign_keys = ON",
                         "PRAGMA busy_timeout = 5000",
+                        // What is deleted is overwritten, not left in free
+                        // pages (retention, purges; `retention::wipe`).
+                        "PRAGMA secure_delete = ON",
                     ] {
                         conn.execute(pragma).await?;
                     }

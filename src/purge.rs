@@ -1,9 +1,11 @@
 //! Forgets what the portal no longer needs (SPEC §6): verifications, their
 //! code emails and the send counters after a day or two, ended sessions at
-//! once.
+//! once: the subjects', and the DPOs' once idle or too old to be used
+//! (`console_session`), run by the worker and the daily job.
 
 use crate::clock::Millis;
 use crate::db::Pool;
+use crate::features::dpo::signin::console_session::{ABSOLUTE_MS, IDLE_MS};
 
 const DAY_MS: Millis = 24 * 3_600_000;
 /// An unfinished verification and its code email are kept this long (the
@@ -19,6 +21,7 @@ pub struct Purged {
     pub code_emails: u64,
     pub send_counters: u64,
     pub sessions: u64,
+    pub dpo_sessions: u64,
 }
 
 pub async fn purge(pool: &Pool, now: Millis) -> sqlx::Result<Purged> {
@@ -46,5 +49,13 @@ pub async fn purge(pool: &Pool, now: Millis) -> sqlx::Result<Purged> {
         )
         .await?,
         sessions: delete("DELETE FROM subject_sessions WHERE expires_at < $1", now).await?,
+        dpo_sessions: sqlx::query(
+            "DELETE FROM dpo_sessions WHERE last_seen_at < $1 OR created_at < $2",
+        )
+        .bind(now - IDLE_MS)
+        .bind(now - ABSOLUTE_MS)
+        .execute(pool)
+        .await?
+        .rows_affected(),
     })
 }

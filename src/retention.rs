@@ -6,7 +6,9 @@
 //! of the embedded mailer go after a day: they hold codes and links in clear.
 //!
 //! Each anonymisation is an audit entry; the chain holds no personal data,
-//! so it verifies the same afterwards.
+//! so it verifies the same afterwards. What is removed is gone from the
+//! files too (`wipe`): SQLite overwrites deleted content (`secure_delete`)
+//! and its write-ahead log is emptied; PostgreSQL vacuums the tables.
 
 use crate::audit::{self, Entry, Who};
 use crate::clock::Millis;
@@ -72,12 +74,37 @@ pub async fn run(
             requests,
             "closed requests anonymised after the retention period"
         );
+        wipe(pool).await?;
     }
     let eml_files = delete_old_eml(outbox_dir, now - DAY_MS);
     Ok(Retained {
         requests,
         eml_files,
     })
+}
+
+/// The tables retention empties, vacuumed on PostgreSQL.
+const WIPED_POSTGRES: &str =
+    "VACUUM requests, request_events, outbox, letters, request_files, request_terms, held_answers";
+
+/// Makes what was deleted unreadable in the database's files: on SQLite
+/// the deleted cells are zeroed already (`secure_delete`, `db::connect`),
+/// and the write-ahead log, which still holds the pages as they were, is
+/// checkpointed and truncated; PostgreSQL vacuums the tables, so the dead
+/// rows' space is reclaimed.
+pub async fn wipe(pool: &Pool) -> anyhow::Result<()> {
+    let mut conn = pool.acquire().await.context("retention: connect")?;
+    let sql = if conn.backend_name() == "PostgreSQL" {
+        WIPED_POSTGRES
+    } else {
+        "PRAGMA wal_checkpoint(TRUNCATE)"
+    };
+    // A plain string: no statement to prepare (VACUUM runs outside a
+    // transaction, which the simple protocol gives).
+    sqlx::Executor::execute(&mut *conn, sql)
+        .await
+        .context("retention: wipe what was deleted")?;
+    Ok(())
 }
 
 /// The outcome with its kind kept and its free text removed.

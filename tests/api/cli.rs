@@ -123,7 +123,7 @@ fn purge_runs_on_its_own_and_says_what_it_deleted() {
     );
     assert_eq!(
         String::from_utf8_lossy(&output.stdout).trim(),
-        "deleted 0 verifications, 0 code emails, 0 send counters, 0 sessions\n\
+        "deleted 0 verifications, 0 code emails, 0 send counters, 0 sessions, 0 DPO sessions\n\
          anonymised 0 requests closed more than 1095 days ago; deleted 0 .eml files older than a day"
     );
 }

@@ -281,7 +281,31 @@ async fn the_right_password_does_not_clear_wrong_codes(backend: Backend) {
     );
 }
 
+/// A DPO session left idle (or too old) is deleted by the purge, not only
+/// refused: its row holds who was signed in, and when.
+async fn expired_dpo_sessions_are_purged(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Files).await;
+    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
+    dpo.sign_in().await;
+    Dpo::browser(&app, "dpo@sofacto.com").sign_in().await;
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM dpo_sessions").await, 2);
+    app.clock.advance(Duration::from_secs(31 * 60));
+    let active = Dpo::browser(&app, "dpo@sofacto.com");
+    active.sign_in().await;
+    let purged = privacy_portal::purge::purge(&app.pool, app.clock_now())
+        .await
+        .unwrap();
+    assert_eq!(purged.dpo_sessions, 2, "the idle ones");
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM dpo_sessions").await, 1);
+    assert_eq!(
+        active.get("/dpo").await.status(),
+        200,
+        "the active one stays"
+    );
+}
+
 on_both_databases!(
+    expired_dpo_sessions_are_purged,
     the_right_password_does_not_clear_wrong_codes,
     every_console_page_and_action_refuses_a_stranger_and_an_expired_session,
     a_session_ends_after_30_idle_minutes_or_8_hours,

@@ -163,6 +163,35 @@ async fn closed_requests_are_anonymised_after_the_retention_period(backend: Back
         "personal data left after the purge: {left:?}"
     );
     assert_eq!(app.scalar("SELECT COUNT(*) FROM request_files").await, 0);
+    // Nor in the database's files: SQLite overwrote the deleted cells and
+    // emptied its log; PostgreSQL vacuumed the tables.
+    match backend {
+        Backend::Sqlite => {
+            let mut bytes = Vec::new();
+            for entry in std::fs::read_dir(app.data_dir.path()).unwrap() {
+                let path = entry.unwrap().path();
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                if name.starts_with("portal.db") {
+                    bytes.extend(std::fs::read(&path).unwrap());
+                }
+            }
+            let found = bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"canary"));
+            assert!(!found, "a canary is left in the database's files");
+        }
+        Backend::Postgres => {
+            let vacuumed = crate::helpers::eventually(Duration::from_secs(10), || async {
+                (app.scalar(
+                    "SELECT COUNT(*) FROM pg_stat_user_tables WHERE relname IN ('requests', 'request_events') \
+                     AND last_vacuum IS NOT NULL",
+                )
+                .await
+                    == 2)
+                    .then_some(())
+            })
+            .await;
+            assert!(vacuumed.is_some(), "the tables were vacuumed");
+        }
+    }
 
     // Kept for the register: the reference, the right, the dates, the outcome.
     let row = sqlx::query(
