@@ -60,6 +60,7 @@ crate::domain::choice::choice_enum! {
     pub enum AuditAction {
         AccountCreated = "account.created",
         AccountDisabled = "account.disabled",
+        AccountEnabled = "account.enabled",
         AccountPasswordReset = "account.password_reset",
         AccountSecondFactorReset = "account.second_factor_reset",
         AccountSecondFactorEnabled = "account.second_factor_enabled",

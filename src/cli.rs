@@ -79,8 +79,10 @@ enum DpoCommand {
     List,
     /// Stop an account from signing in; its sessions end at once.
     Disable { email: String },
-    /// Set a new password (read like `add`); unlocks and enables the
-    /// account and ends its sessions.
+    /// Let a disabled account sign in again.
+    Enable { email: String },
+    /// Set a new password (read like `add`); unlocks the account (a
+    /// disabled one stays disabled) and ends its sessions.
     ResetPassword { email: String },
     /// Remove the second factor (a lost phone); ends the sessions.
     ResetTotp { email: String },
@@ -277,6 +279,12 @@ async fn dpo(config: Config, command: DpoCommand) -> anyhow::Result<ExitCode> {
             Ok(address) => accounts::disable(&pool, &address, SystemClock.now())
                 .await
                 .map(|_| "account disabled; its sessions ended".to_owned()),
+            Err(_) => Err(AccountError::NotFound),
+        },
+        DpoCommand::Enable { email: raw } => match email(&raw) {
+            Ok(address) => accounts::enable(&pool, &address, SystemClock.now())
+                .await
+                .map(|_| "account enabled".to_owned()),
             Err(_) => Err(AccountError::NotFound),
         },
         DpoCommand::ResetPassword { email: raw } => match email(&raw) {

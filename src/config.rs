@@ -259,6 +259,20 @@ impl Config {
         )
     }
 
+    /// The DPO console is served over https, or to this machine only (its
+    /// public URL on loopback: `make run`, a test); over plain http to a
+    /// network, its passwords and personal data would travel in clear.
+    pub fn console_allowed(&self) -> bool {
+        use url::Host;
+        self.public_url.scheme() == "https"
+            || match self.public_url.host() {
+                Some(Host::Domain(name)) => name == "localhost",
+                Some(Host::Ipv4(ip)) => ip.is_loopback(),
+                Some(Host::Ipv6(ip)) => ip.is_loopback(),
+                None => false,
+            }
+    }
+
     /// Cookies get `Secure` when the portal is reached over https.
     pub fn cookies_secure(&self) -> bool {
         self.public_url.scheme() == "https"

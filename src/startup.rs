@@ -86,6 +86,11 @@ impl Application {
         db::migrate(&pool).await?;
         let mailer = Arc::new(Mailer::from_config(&config)?);
         let config = Arc::new(config);
+        if !config.console_allowed() {
+            tracing::error!(
+                "the DPO console is refused: PORTAL_PUBLIC_URL is plain http to a network; give it an https:// address"
+            );
+        }
         let outbox_wakeup = Arc::new(Notify::new());
 
         let listener = TcpListener::bind(leptos_options.site_addr)
@@ -293,6 +298,10 @@ fn router(state: AppState) -> Router {
             crate::web::headers::refuse_cross_site_posts,
         ))
         .layer(axum::middleware::from_fn(no_store_personal_pages))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::web::headers::console_needs_https,
+        ))
         .layer(axum::middleware::from_fn(unreadable_calls_are_bad_requests))
         // Pages and server-function answers; the built files are already
         // compressed, and are left as they are.

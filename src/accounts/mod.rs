@@ -225,8 +225,23 @@ pub async fn disable(pool: &Pool, email: &Email, now: Millis) -> Result<String, 
     Ok(id)
 }
 
-/// A new password; the account is unlocked and enabled again, and its
-/// sessions end at once.
+/// Lets a disabled account sign in again (`dpo enable`): only this, so
+/// that a password reset never brings back an account someone disabled.
+pub async fn enable(pool: &Pool, email: &Email, now: Millis) -> Result<String, AccountError> {
+    let mut tx = pool.begin().await.context("accounts: begin")?;
+    let id = account_id(&mut tx, email).await?;
+    sqlx::query("UPDATE dpo_accounts SET disabled_at = NULL WHERE id = $1")
+        .bind(&id)
+        .execute(&mut *tx)
+        .await
+        .context("accounts: enable")?;
+    audit_operator(&mut tx, crate::audit::AuditAction::AccountEnabled, &id, now).await?;
+    tx.commit().await.context("accounts: commit")?;
+    Ok(id)
+}
+
+/// A new password; the account is unlocked (a disabled one stays
+/// disabled: `enable`), and its sessions end at once.
 pub async fn reset_password(
     pool: &Pool,
     email: &Email,
@@ -239,7 +254,7 @@ pub async fn reset_password(
     let id = account_id(&mut tx, email).await?;
     sqlx::query(
         "UPDATE dpo_accounts SET password_hash = $1, failed_logins = 0, locked_until = NULL, \
-         next_login_at = NULL, disabled_at = NULL WHERE id = $2",
+         next_login_at = NULL WHERE id = $2",
     )
     .bind(hash)
     .bind(&id)

@@ -86,6 +86,7 @@ texts! {
     A_RETRIED: "E-mail relancé" | "Email retried";
     AU_ACCOUNT_CREATED: "Compte créé" | "Account created";
     AU_ACCOUNT_DISABLED: "Compte désactivé" | "Account disabled";
+    AU_ACCOUNT_ENABLED: "Compte réactivé" | "Account enabled again";
     AU_PASSWORD_RESET: "Mot de passe réinitialisé" | "Password reset";
     AU_SECOND_FACTOR_RESET: "Second facteur réinitialisé" | "Second factor reset";
     AU_SECOND_FACTOR_ENABLED: "Second facteur activé" | "Second factor turned on";
@@ -524,6 +525,7 @@ texts! {
     MAIL_COMPLETED: "Demande traitée" | "Completed";
     MAIL_REFUSED: "Refus" | "Refusal";
     MAIL_ANSWERS: "Réponses aux demandes liées" | "Answers to linked requests";
+    CONSOLE_NEEDS_HTTPS: "La console du délégué n'est servie qu'en HTTPS : son mot de passe et les données des demandes ne circulent pas en clair. Donnez à PORTAL_PUBLIC_URL une adresse https:// (derrière un proxy TLS), ou ouvrez la console sur cette machine (http://localhost)." | "The officer's console is served over HTTPS only: its password and the requests' data do not travel in clear. Give PORTAL_PUBLIC_URL an https:// address (behind a TLS proxy), or open the console on this machine (http://localhost).";
     MAIL_WITHDRAWN: "Retrait confirmé" | "Withdrawal confirmed";
     MAIL_DPO_WITHDRAWN: "Retrait (au délégué)" | "Withdrawal (to the officer)";
     MAIL_DPO_ANSWERED: "Réponse de la personne (au délégué)" | "Subject's answer (to the officer)";

@@ -142,6 +142,7 @@ pub fn audit_action(action: AuditAction) -> Text {
     match action {
         A::AccountCreated => AU_ACCOUNT_CREATED,
         A::AccountDisabled => AU_ACCOUNT_DISABLED,
+        A::AccountEnabled => AU_ACCOUNT_ENABLED,
         A::AccountPasswordReset => AU_PASSWORD_RESET,
         A::AccountSecondFactorReset => AU_SECOND_FACTOR_RESET,
         A::AccountSecondFactorEnabled => AU_SECOND_FACTOR_ENABLED,

@@ -44,12 +44,22 @@ pub struct NewRequest<'a> {
     pub late_reason: Option<&'a str>,
 }
 
-/// Stores a checked request. A second submission of the same form returns
-/// the first one's reference and stores nothing.
+/// Stores a checked request. A second submission of the same form, from
+/// the same address, returns the first one's reference and stores nothing.
+/// A key another address used (copied from someone else's form) tells
+/// nothing about that request: this one is filed under a fresh key.
 pub async fn file(state: &AppState, new: NewRequest<'_>) -> Result<Reference, AppError> {
-    if let Some(existing) = existing_submission(state, new.submission_key).await? {
+    let address = new.email.map(Email::as_str).unwrap_or("");
+    if let Some(existing) = existing_submission(state, new.submission_key, address).await? {
         return Ok(existing);
     }
+    let fresh;
+    let submission_key = if super::read::submitted(&state.pool, new.submission_key, None).await? {
+        fresh = crate::secure::random_token();
+        fresh.as_str()
+    } else {
+        new.submission_key
+    };
     let now = state.clock.now();
     let received_at = now;
     let (received_on, intake) = match new.intake {
@@ -88,8 +98,8 @@ pub async fn file(state: &AppState, new: NewRequest<'_>) -> Result<Reference, Ap
         let mut query = sqlx::query(&insert)
             .bind(&id)
             .bind(reference.as_str())
-            .bind(new.submission_key)
-            .bind(new.email.map(Email::as_str).unwrap_or(""))
+            .bind(submission_key)
+            .bind(address)
             .bind(Status::Received.slug())
             .bind(received_at)
             .bind(received_on.iso())
@@ -107,7 +117,7 @@ pub async fn file(state: &AppState, new: NewRequest<'_>) -> Result<Reference, Ap
             tx.rollback().await.context("file: roll back")?;
             // Either this form was submitted a moment ago, or the reference
             // is taken.
-            if let Some(existing) = existing_submission(state, new.submission_key).await? {
+            if let Some(existing) = existing_submission(state, submission_key, address).await? {
                 return Ok(existing);
             }
             continue;
@@ -187,11 +197,17 @@ pub async fn file(state: &AppState, new: NewRequest<'_>) -> Result<Reference, Ap
     Err(anyhow!("file: no free reference after 5 draws").into())
 }
 
-async fn existing_submission(state: &AppState, key: &str) -> anyhow::Result<Option<Reference>> {
-    let row = sqlx::query("SELECT reference FROM requests WHERE submission_key = $1")
-        .bind(key)
-        .fetch_optional(&state.pool)
-        .await
-        .context("file: look for an earlier submission")?;
+async fn existing_submission(
+    state: &AppState,
+    key: &str,
+    address: &str,
+) -> anyhow::Result<Option<Reference>> {
+    let row =
+        sqlx::query("SELECT reference FROM requests WHERE submission_key = $1 AND email = $2")
+            .bind(key)
+            .bind(address)
+            .fetch_optional(&state.pool)
+            .await
+            .context("file: look for an earlier submission")?;
     Ok(row.and_then(|row| Reference::parse(&row.get::<String, _>("reference"))))
 }

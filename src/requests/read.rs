@@ -180,16 +180,22 @@ pub async fn open_count(
         .count() as i64)
 }
 
-/// Whether a request was already filed from this form display.
-pub async fn submitted(pool: &Pool, submission_key: &str) -> anyhow::Result<bool> {
-    Ok(
-        sqlx::query_scalar::<_, String>("SELECT reference FROM requests WHERE submission_key = $1")
-            .bind(submission_key)
-            .fetch_optional(pool)
-            .await
-            .context("request: look for this submission")?
-            .is_some(),
+/// Whether a request was already filed from this form display: by
+/// `address` (the session's), or by anyone when `None`.
+pub async fn submitted(
+    pool: &Pool,
+    submission_key: &str,
+    address: Option<&Email>,
+) -> anyhow::Result<bool> {
+    Ok(sqlx::query_scalar::<_, String>(
+        "SELECT reference FROM requests WHERE submission_key = $1 AND ($2 IS NULL OR email = $2)",
     )
+    .bind(submission_key)
+    .bind(address.map(Email::as_str))
+    .fetch_optional(pool)
+    .await
+    .context("request: look for this submission")?
+    .is_some())
 }
 
 /// A reply file with its content, for the subject's download.

@@ -63,6 +63,34 @@ pub fn set_page_policy() {
     }
 }
 
+/// `/dpo` over plain http to a network (`Config::console_allowed`): a
+/// page that tells the operator what to set, and nothing of the console.
+pub async fn console_needs_https(
+    State(state): State<AppState>,
+    request: Request<Body>,
+    next: axum::middleware::Next,
+) -> Response {
+    let path = request.uri().path();
+    let console = path == "/dpo" || path.starts_with("/dpo/");
+    if !console || state.config.console_allowed() {
+        return next.run(request).await;
+    }
+    (
+        StatusCode::FORBIDDEN,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CONTENT_SECURITY_POLICY, NO_SCRIPT_POLICY),
+        ],
+        format!(
+            "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>HTTPS</title></head>\
+             <body><p>{}</p><p lang=\"en\">{}</p></body></html>",
+            crate::i18n::console::CONSOLE_NEEDS_HTTPS.get(crate::domain::Lang::Fr),
+            crate::i18n::console::CONSOLE_NEEDS_HTTPS.get(crate::domain::Lang::En)
+        ),
+    )
+        .into_response()
+}
+
 /// The headers of every response; an HTML answer without a policy of its
 /// own gets the one that allows no script.
 pub async fn security_headers(

@@ -216,6 +216,27 @@ async fn dpo_accounts_are_listed_disabled_and_reset_from_the_command_line() {
         ok(portal(dir.path(), &["dpo", "list"], "", &[]))
             .contains("anne@sofacto.com\tsecond factor off, disabled")
     );
+    // A new password does not bring a disabled account back; enable does.
+    ok(portal(
+        dir.path(),
+        &["dpo", "reset-password", "anne@sofacto.com"],
+        "a brand new passphrase here\n",
+        &[],
+    ));
+    assert!(
+        ok(portal(dir.path(), &["dpo", "list"], "", &[]))
+            .contains("anne@sofacto.com\tsecond factor off, disabled")
+    );
+    ok(portal(
+        dir.path(),
+        &["dpo", "enable", "anne@sofacto.com"],
+        "",
+        &[],
+    ));
+    assert!(
+        !ok(portal(dir.path(), &["dpo", "list"], "", &[]))
+            .contains("anne@sofacto.com\tsecond factor off, disabled")
+    );
 
     sqlx::query("UPDATE dpo_accounts SET failed_logins = 9, locked_until = 99999999999999 WHERE email = 'bruno@sofacto.com'")
         .execute(&pool)

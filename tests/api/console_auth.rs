@@ -304,7 +304,65 @@ async fn expired_dpo_sessions_are_purged(backend: Backend) {
     );
 }
 
+/// A password reset unlocks an account but never enables one someone
+/// disabled: only `enable` does, audited.
+async fn a_password_reset_does_not_enable_a_disabled_account(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Files).await;
+    let dpo = Dpo::create(&app, "left@sofacto.com").await;
+    let address = privacy_portal::domain::Email::parse("left@sofacto.com").unwrap();
+    let now = app.clock_now();
+    accounts::disable(&app.pool, &address, now).await.unwrap();
+    accounts::reset_password(&app.pool, &address, PASSWORD, now)
+        .await
+        .unwrap();
+    let html = dpo.sign_in_with(PASSWORD).await.text().await.unwrap();
+    assert!(
+        html.contains("ne permettent pas d'entrer"),
+        "still disabled: {html}"
+    );
+    accounts::enable(&app.pool, &address, now).await.unwrap();
+    dpo.sign_in().await;
+    assert_eq!(dpo.get("/dpo").await.status(), 200);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'account.enabled'")
+            .await,
+        1
+    );
+}
+
+/// Over plain http to a network, the console is not served at all: its
+/// password and the requests' data would travel in clear. On this machine
+/// (the tests, `make run`) it is.
+async fn the_console_refuses_plain_http_off_loopback(backend: Backend) {
+    let app = TestApp::spawn_with(backend, Mail::Files, |config| {
+        config.public_url = reqwest::Url::parse("http://privacy.sofacto.com").unwrap();
+    })
+    .await;
+    for path in ["/dpo/login", "/dpo", "/dpo/requests/R-AAAA-AAAA"] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 403, "{path}");
+        let html = response.text().await.unwrap();
+        assert!(
+            html.contains("PORTAL_PUBLIC_URL") && html.contains("https://"),
+            "{html}"
+        );
+    }
+    let login = app
+        .http
+        .post(format!("{}/dpo/login", app.address))
+        .form(&[("email", "dpo@sofacto.com"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 403);
+    assert_eq!(app.get("/").await.status(), 200, "the subject's pages stay");
+    let local = TestApp::spawn(backend, Mail::Files).await;
+    assert_eq!(local.get("/dpo/login").await.status(), 200);
+}
+
 on_both_databases!(
+    the_console_refuses_plain_http_off_loopback,
+    a_password_reset_does_not_enable_a_disabled_account,
     expired_dpo_sessions_are_purged,
     the_right_password_does_not_clear_wrong_codes,
     every_console_page_and_action_refuses_a_stranger_and_an_expired_session,

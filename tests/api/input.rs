@@ -75,9 +75,39 @@ async fn a_code_email_that_fails_for_good_is_emptied(backend: Backend) {
     .expect("the code email failed for good");
 }
 
+/// A submission key copied from someone else's form says nothing about
+/// their request: the second person's request is filed under a fresh key,
+/// and the redirect names theirs only. The same form sent twice by its
+/// owner still files once.
+async fn a_submission_key_is_looked_up_for_the_session_address_only(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Smtp).await;
+    let first = Subject::new(&app, "first.key@example.org");
+    first.verify("access").await;
+    let key = first.form_key("access").await;
+    let fields = crate::helpers::right_fields("access");
+    let theirs =
+        crate::helpers::reference_of(&first.submit("access", &key, &fields).await).unwrap();
+    let again = crate::helpers::reference_of(&first.submit("access", &key, &fields).await).unwrap();
+    assert_eq!(again, theirs, "the owner's double submission files once");
+
+    let second = Subject::new(&app, "second.key@example.org");
+    second.verify("access").await;
+    let response = second.submit("access", &key, &fields).await;
+    assert_eq!(response.status(), 303);
+    let mine = crate::helpers::reference_of(&response).unwrap();
+    assert_ne!(mine, theirs, "the other request is not revealed");
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM requests WHERE email = 'second.key@example.org'")
+            .await,
+        1
+    );
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM requests").await, 2);
+}
+
 on_both_databases!(
     free_text_is_stored_with_lf_and_hidden_characters_are_refused,
     a_code_email_that_fails_for_good_is_emptied,
+    a_submission_key_is_looked_up_for_the_session_address_only,
 );
 
 /// Script and markup typed in every text field stay text (issue 10 §3): in

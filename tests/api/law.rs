@@ -471,6 +471,33 @@ async fn an_erasure_answer_says_who_was_told_or_that_nobody_had_the_data(backend
     let html = silent.text().await.unwrap();
     assert!(html.contains("aucun destinataire"), "{html}");
     let today = privacy_portal::domain::Date::paris_of(app.clock_now()).iso();
+    // A recipient's name gets the same text check and length limit as any
+    // one-line field; what was typed stays.
+    let long = "Routeur ".repeat(30);
+    for (name, message) in [
+        (long.as_str(), "Ce texte est trop long."),
+        ("Routeur\u{202E}liame", "caractères"),
+    ] {
+        let refused = dpo
+            .act(
+                &reference,
+                "complete",
+                "in_progress",
+                &[
+                    ("form[summary]", "Vos données sont effacées."),
+                    ("form[recipients][0][name]", name),
+                    ("form[recipients][0][on]", &today),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status(), 200);
+        let html = refused.text().await.unwrap();
+        assert!(html.contains(message), "{message}: {html}");
+    }
+    assert_eq!(
+        crate::helpers::status_of(&app, &reference).await,
+        "in_progress"
+    );
     dpo.done(
         &reference,
         "complete",
@@ -717,6 +744,27 @@ async fn a_transmission_to_another_organisation_is_recorded_with_its_date(backen
         )
         .await;
     assert_eq!(half.status(), 200);
+    // The organisation's name is checked as any one-line field.
+    let hidden = dpo
+        .act(
+            &reference,
+            "complete",
+            "in_progress",
+            &[
+                ("form[summary]", "Vos données sont transmises."),
+                ("form[sent_to]", "Ac\u{202E}me"),
+                ("form[sent_on]", &on),
+            ],
+        )
+        .await;
+    assert_eq!(hidden.status(), 200);
+    assert!(
+        hidden
+            .text()
+            .await
+            .unwrap()
+            .contains("caractères invisibles")
+    );
     dpo.done(
         &reference,
         "complete",

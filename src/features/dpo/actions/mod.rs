@@ -10,7 +10,7 @@ use crate::domain::outcome::{
     AccessInformation, AccessItem, KeptGround, KeptPart, NotifiedRecipient, Outcome, RefusalReason,
     SentTo,
 };
-use crate::domain::request::MAX_TEXT_CHARS;
+use crate::domain::request::{MAX_LINE_CHARS, MAX_TEXT_CHARS};
 use crate::domain::{Actor, Date, ErrorCode, EventKind, FieldErrors, Reference, RightKind, Status};
 use crate::error::AppError;
 use crate::features::dpo::signin::console_session::{Dpo, require_dpo};
@@ -341,7 +341,7 @@ async fn build(
             // recipient and the date it was told.
             change.event = EventKind::RecipientTold;
             change.visible_to_subject = false;
-            let name = text(&mut errors, "told_name", &form.told_name, true);
+            let name = errors.text("told_name", &form.told_name, MAX_LINE_CHARS, true);
             let on = match Date::parse_iso(form.told_on.trim()) {
                 Some(on) if on <= today => Some(on),
                 _ => {
@@ -712,19 +712,18 @@ fn completion(
     let mut notified = Vec::new();
     if request.right.tells_recipients() {
         for (i, row) in form.recipients.iter().enumerate() {
-            let name = row.name.trim();
-            if name.is_empty() && row.on.trim().is_empty() {
+            if row.name.trim().is_empty() && row.on.trim().is_empty() {
                 continue;
             }
-            if name.is_empty() {
-                errors.add(format!("recipients[{i}][name]"), ErrorCode::Required);
-            }
+            // The same text check and length as every other one-line field.
+            let name = errors.text(
+                &format!("recipients[{i}][name]"),
+                &row.name,
+                MAX_LINE_CHARS,
+                true,
+            );
             match Date::parse_iso(row.on.trim()) {
-                Some(on) if !name.is_empty() => notified.push(NotifiedRecipient {
-                    name: name.to_owned(),
-                    on,
-                }),
-                Some(_) => {}
+                Some(on) => notified.extend(name.map(|name| NotifiedRecipient { name, on })),
                 None => errors.add(format!("recipients[{i}][on]"), ErrorCode::InvalidDate),
             }
         }
@@ -736,20 +735,16 @@ fn completion(
     }
     let sent_to = match (form.sent_to.trim(), form.sent_on.trim()) {
         ("", "") => None,
-        (organisation, on) => match Date::parse_iso(on) {
-            Some(on) if !organisation.is_empty() => Some(SentTo {
-                organisation: organisation.to_owned(),
-                on,
-            }),
-            Some(_) => {
-                errors.add("sent_to", ErrorCode::Required);
-                None
+        (_, on) => {
+            let organisation = errors.text("sent_to", &form.sent_to, MAX_LINE_CHARS, true);
+            match Date::parse_iso(on) {
+                Some(on) => organisation.map(|organisation| SentTo { organisation, on }),
+                None => {
+                    errors.add("sent_on", ErrorCode::InvalidDate);
+                    None
+                }
             }
-            None => {
-                errors.add("sent_on", ErrorCode::InvalidDate);
-                None
-            }
-        },
+        }
     };
     let mut kept = Vec::new();
     for (i, row) in form.kept.iter().enumerate() {
