@@ -80,6 +80,11 @@ crate::domain::choice::choice_enum! {
         DirectivesRevoked = "directives.revoked",
         /// A DPO saved a version of a reply template.
         TemplateSaved = "template.saved",
+        /// A DPO opened a request's page (once per DPO, request and hour).
+        RequestViewed = "request.viewed",
+        /// A DPO searched the queue (once per DPO, search and hour; the
+        /// search itself as a keyed hash, `CounterKey::audit_tag`).
+        QueueSearched = "queue.searched",
     }
 }
 
@@ -243,6 +248,74 @@ pub async fn record(pool: &Pool, at: Millis, entry: &Entry<'_>) -> anyhow::Resul
     let row = append(&mut tx, at, entry).await?;
     tx.commit().await.context("audit: commit")?;
     Ok(row)
+}
+
+/// A DPO's read of one thing is recorded once per this long.
+pub const READ_RECORDED_EVERY_MS: Millis = 3_600_000;
+
+/// What a DPO read: a request (its reference), or a search (its tag).
+pub enum Read<'a> {
+    Request(&'a str),
+    Search(&'a str),
+}
+
+/// Records that the DPO `dpo_id` read something (Art. 5(2): who looked at
+/// whom), at most once per DPO, thing and [`READ_RECORDED_EVERY_MS`]. A
+/// look without the lock first, so that reading again costs no write.
+pub async fn record_read(
+    pool: &Pool,
+    at: Millis,
+    dpo_id: &str,
+    read: Read<'_>,
+) -> anyhow::Result<()> {
+    let (action, sql, key) = match read {
+        Read::Request(reference) => (
+            AuditAction::RequestViewed,
+            "SELECT seq FROM audit_log WHERE reference = $1 AND action = $2 AND actor_id = $3 AND at > $4 LIMIT 1",
+            reference,
+        ),
+        Read::Search(tag) => (
+            AuditAction::QueueSearched,
+            "SELECT seq FROM audit_log WHERE object_id = $1 AND action = $2 AND actor_id = $3 AND at > $4 LIMIT 1",
+            tag,
+        ),
+    };
+    async fn recorded(
+        conn: &mut sqlx::AnyConnection,
+        sql: &str,
+        key: &str,
+        action: AuditAction,
+        dpo_id: &str,
+        since: Millis,
+    ) -> anyhow::Result<bool> {
+        let found = sqlx::query_scalar::<_, i64>(sql)
+            .bind(key)
+            .bind(action.slug())
+            .bind(dpo_id)
+            .bind(since)
+            .fetch_optional(conn)
+            .await
+            .context("audit: look for a read")?;
+        Ok(found.is_some())
+    }
+    let since = at - READ_RECORDED_EVERY_MS;
+    let mut conn = pool.acquire().await.context("audit: connect")?;
+    if recorded(&mut conn, sql, key, action, dpo_id, since).await? {
+        return Ok(());
+    }
+    drop(conn);
+    let mut tx = pool.begin().await.context("audit: begin")?;
+    lock_head(&mut tx).await?;
+    if !recorded(&mut tx, sql, key, action, dpo_id, since).await? {
+        let entry = Entry::new(action, Who::Dpo(dpo_id));
+        let entry = match read {
+            Read::Request(reference) => entry.reference(reference),
+            Read::Search(tag) => entry.object(tag),
+        };
+        append(&mut tx, at, &entry).await?;
+    }
+    tx.commit().await.context("audit: commit")?;
+    Ok(())
 }
 
 /// Takes the head's lock without appending, on the caller's transaction:

@@ -64,6 +64,13 @@ impl CounterKey {
         mac.finalize().into_bytes().to_vec()
     }
 
+    /// A stable keyed hash of `value` for the audit log (a search typed by
+    /// a DPO): whoever holds the key can check what was searched; the log
+    /// itself holds no personal data.
+    pub fn audit_tag(&self, value: &str) -> String {
+        crate::secure::hex(&Self::mac(&self.secret, &[b"audit", value.as_bytes()]))
+    }
+
     /// The counter's name for `value` in the window starting at
     /// `window_start`: `kind:` and the HMAC under that UTC day's key.
     pub fn name(&self, kind: &str, value: &str, window_start: Millis) -> String {

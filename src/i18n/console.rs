@@ -87,6 +87,8 @@ texts! {
     AU_ACCOUNT_CREATED: "Compte créé" | "Account created";
     AU_ACCOUNT_DISABLED: "Compte désactivé" | "Account disabled";
     AU_ACCOUNT_ENABLED: "Compte réactivé" | "Account enabled again";
+    AU_REQUEST_VIEWED: "Demande consultée" | "Request viewed";
+    AU_QUEUE_SEARCHED: "Recherche dans la file" | "Queue searched";
     AU_PASSWORD_RESET: "Mot de passe réinitialisé" | "Password reset";
     AU_SECOND_FACTOR_RESET: "Second facteur réinitialisé" | "Second factor reset";
     AU_SECOND_FACTOR_ENABLED: "Second facteur activé" | "Second factor turned on";

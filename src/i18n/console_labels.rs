@@ -143,6 +143,8 @@ pub fn audit_action(action: AuditAction) -> Text {
         A::AccountCreated => AU_ACCOUNT_CREATED,
         A::AccountDisabled => AU_ACCOUNT_DISABLED,
         A::AccountEnabled => AU_ACCOUNT_ENABLED,
+        A::RequestViewed => AU_REQUEST_VIEWED,
+        A::QueueSearched => AU_QUEUE_SEARCHED,
         A::AccountPasswordReset => AU_PASSWORD_RESET,
         A::AccountSecondFactorReset => AU_SECOND_FACTOR_RESET,
         A::AccountSecondFactorEnabled => AU_SECOND_FACTOR_ENABLED,

@@ -210,7 +210,59 @@ async fn every_change_and_sign_in_is_in_the_log(backend: Backend) {
     assert_eq!(broken(&app).await, None);
 }
 
+/// A DPO's reads leave a trace (Art. 5(2)): opening a request and searching
+/// the queue, once per DPO, thing and hour; a search as a keyed hash, not
+/// what was typed.
+async fn a_dpo_viewing_a_request_or_searching_is_recorded_once_an_hour(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Smtp).await;
+    let reference = Subject::new(&app, "looked-at@example.org")
+        .file("access")
+        .await;
+    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
+    dpo.sign_in().await;
+    let count = |action: &'static str| {
+        let app = &app;
+        async move {
+            app.scalar(&format!(
+                "SELECT COUNT(*) FROM audit_log WHERE action = '{action}'"
+            ))
+            .await
+        }
+    };
+    let path = format!("/dpo/requests/{reference}");
+    dpo.page(&path).await;
+    dpo.page(&path).await;
+    assert_eq!(count("request.viewed").await, 1);
+    dpo.page("/dpo?q=looked-at").await;
+    dpo.page("/dpo?q=looked-at").await;
+    assert_eq!(count("queue.searched").await, 1);
+    let tag: String =
+        sqlx::query_scalar("SELECT object_id FROM audit_log WHERE action = 'queue.searched'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(tag.len(), 64, "{tag}");
+    let texts: Vec<String> = sqlx::query_scalar("SELECT facts FROM audit_log")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    assert!(texts.iter().all(|t| !t.contains("looked")), "{texts:?}");
+    // Another DPO, or the next hour: recorded again.
+    let other = Dpo::create(&app, "dpo2@sofacto.com").await;
+    other.sign_in().await;
+    other.page(&path).await;
+    assert_eq!(count("request.viewed").await, 2);
+    app.clock.advance(Duration::from_secs(61 * 60));
+    dpo.sign_in().await;
+    dpo.page(&path).await;
+    dpo.page("/dpo?q=looked-at").await;
+    assert_eq!(count("request.viewed").await, 3);
+    assert_eq!(count("queue.searched").await, 2);
+    assert_eq!(broken(&app).await, None);
+}
+
 on_both_databases!(
+    a_dpo_viewing_a_request_or_searching_is_recorded_once_an_hour,
     appends_from_many_tasks_form_one_chain,
     an_edit_a_deletion_and_a_reordering_are_caught,
     every_change_and_sign_in_is_in_the_log,

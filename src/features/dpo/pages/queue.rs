@@ -50,6 +50,12 @@ pub fn QueuePage() -> impl IntoView {
         let state = app_state()?;
         let today = Date::paris_of(state.clock.now());
         let filter = Filter::parse(&query);
+        if let Some(Search::Terms(range)) = &filter.search {
+            let tag = state.counter_key.audit_tag(&range.from);
+            let read = crate::audit::Read::Search(&tag);
+            crate::audit::record_read(&state.pool, state.clock.now(), &dpo.account_id, read)
+                .await?;
+        }
         let (rows, more) = queue::page(&state.pool, &filter, &dpo.account_id, today).await?;
         let counts = queue::counts(&state.pool, &dpo.account_id, today).await?;
         let letters = crate::requests::post::to_post(&state.pool, 50).await?;

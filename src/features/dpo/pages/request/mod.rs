@@ -36,7 +36,7 @@ pub fn ConsoleRequestPage() -> impl IntoView {
     // A template chosen for one action's text (`?template=…&for=…`).
     let chosen = use_query_map().with_untracked(|q| q.get("template").zip(q.get("for")));
     let posted = posted::<ActionForm>();
-    guarded(move |_dpo| async move {
+    guarded(move |dpo| async move {
         let state = app_state()?;
         let today = Date::paris_of(state.clock.now());
         let identity_wait = state.config.identity_wait_days;
@@ -44,6 +44,11 @@ pub fn ConsoleRequestPage() -> impl IntoView {
             Some(reference) => load(&state.pool, &reference, state.clock.now()).await?,
             None => None,
         };
+        if let Some(data) = &data {
+            let read = crate::audit::Read::Request(data.row.reference.as_str());
+            crate::audit::record_read(&state.pool, state.clock.now(), &dpo.account_id, read)
+                .await?;
+        }
         Ok(match data {
             Some(data) => {
                 view! { <RequestView data today identity_wait done posted chosen /> }.into_any()
