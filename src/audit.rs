@@ -435,6 +435,54 @@ pub async fn verify(pool: &Pool) -> anyhow::Result<Verdict> {
     })
 }
 
+/// An anchor: the head as it was sent out of the database (the daily
+/// digest prints it as `SEQ:HASH`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Anchor {
+    pub seq: i64,
+    pub hash: String,
+}
+
+impl Anchor {
+    /// `SEQ:HASH`, as the digest prints it.
+    pub fn parse(text: &str) -> Option<Anchor> {
+        let (seq, hash) = text.trim().split_once(':')?;
+        let seq = seq.trim().parse::<i64>().ok().filter(|s| *s >= 0)?;
+        let hash = hash.trim().to_ascii_lowercase();
+        (hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+            .then_some(Anchor { seq, hash })
+    }
+}
+
+/// Whether the entry `anchor` names is still in the log with the hash it
+/// had when it was sent out: the log was not rewritten up to it. With the
+/// whole chain verified too, nothing before it changed either. `None` when
+/// it holds, else what differs, in words.
+pub async fn check_anchor(pool: &Pool, anchor: &Anchor) -> anyhow::Result<Option<String>> {
+    if anchor.seq == 0 {
+        return Ok((anchor.hash != GENESIS).then(|| {
+            "the anchor names entry 0, whose hash is the fixed starting value: it differs"
+                .to_owned()
+        }));
+    }
+    let hash: Option<String> = sqlx::query_scalar("SELECT hash FROM audit_log WHERE seq = $1")
+        .bind(anchor.seq)
+        .fetch_optional(pool)
+        .await
+        .context("audit: read the anchored entry")?;
+    Ok(match hash {
+        None => Some(format!(
+            "the anchored entry {} is no longer in the log",
+            anchor.seq
+        )),
+        Some(hash) if hash != anchor.hash => Some(format!(
+            "entry {} no longer has the anchored hash {}: the log was rewritten",
+            anchor.seq, anchor.hash
+        )),
+        Some(_) => None,
+    })
+}
+
 /// Why `row` does not follow the entry before it, if it does not.
 fn check_link(row: &AuditRow, expected_seq: i64, prev: &str) -> Option<String> {
     if row.seq != expected_seq {

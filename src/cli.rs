@@ -64,6 +64,10 @@ enum AuditCommand {
         /// the log.
         #[arg(long, value_name = "FILE")]
         evidence: Option<std::path::PathBuf>,
+        /// Also check that the log still holds an anchored head, as the
+        /// daily digest printed it (repeat for several).
+        #[arg(long, value_name = "SEQ:HASH")]
+        anchor: Vec<String>,
     },
 }
 
@@ -159,8 +163,8 @@ pub fn main() -> ExitCode {
                 Ok(ExitCode::SUCCESS)
             }
             Command::Audit {
-                command: AuditCommand::Verify { evidence },
-            } => audit_verify(config, evidence).await,
+                command: AuditCommand::Verify { evidence, anchor },
+            } => audit_verify(config, evidence, anchor).await,
             Command::Dpo { command } => dpo(config, command).await,
         }
     });
@@ -176,7 +180,16 @@ pub fn main() -> ExitCode {
 async fn audit_verify(
     config: Config,
     evidence: Option<std::path::PathBuf>,
+    anchors: Vec<String>,
 ) -> anyhow::Result<ExitCode> {
+    let anchors = anchors
+        .iter()
+        .map(|text| {
+            crate::audit::Anchor::parse(text).ok_or_else(|| {
+                anyhow::anyhow!("--anchor {text}: expected SEQ:HASH, as the daily digest prints it")
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let text = match &evidence {
         Some(path) => Some(
             std::fs::read_to_string(path)
@@ -193,10 +206,16 @@ async fn audit_verify(
     };
     let pool = db::connect(&config.database_url).await?;
     db::migrate(&pool).await?;
-    let verdict = match &file {
+    let mut verdict = match &file {
         Some(file) => crate::audit::verify_evidence(&pool, file).await?,
         None => crate::audit::verify(&pool).await?,
     };
+    for anchor in &anchors {
+        if verdict.broken.is_some() {
+            break;
+        }
+        verdict.broken = crate::audit::check_anchor(&pool, anchor).await?;
+    }
     println!("entries: {}", verdict.entries);
     println!("head: {}", verdict.head_hash);
     match verdict.broken {

@@ -35,6 +35,9 @@ pub struct Config {
     pub client_ip_header: Option<String>,
     /// The largest file a DPO or a subject may attach, in MiB.
     pub max_file_mb: u64,
+    /// Past this many MiB of stored files, the daily run logs an error and
+    /// the digest says so.
+    pub files_warn_mb: i64,
     /// Closed requests are anonymised this many days after closing.
     pub retention_days: i64,
     /// Keys the HMACs of the rate-limit counters; unset: generated at first
@@ -192,6 +195,7 @@ impl Config {
         };
 
         let max_file_mb = number(&get, "PORTAL_MAX_FILE_MB", 20, 1..=1024)? as u64;
+        let files_warn_mb = number(&get, "PORTAL_FILES_WARN_MB", 5120, 1..=10_000_000)?;
         let retention_days = number(&get, "PORTAL_RETENTION_DAYS", 1095, 1..=36_500)?;
         let secret_key = match get("PORTAL_SECRET_KEY") {
             Some(key) if key.len() < 32 => {
@@ -222,6 +226,7 @@ impl Config {
             outbox_poll,
             client_ip_header,
             max_file_mb,
+            files_warn_mb,
             retention_days,
             digest_hour,
             worker_runs_daily_jobs: true,

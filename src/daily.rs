@@ -165,6 +165,27 @@ pub async fn paused_lines(state: &AppState, today: Date) -> anyhow::Result<Vec<P
         .collect())
 }
 
+/// The MiB of stored files and `PORTAL_FILES_WARN_MB`, when past it: an
+/// error in the log for the operator, and a line in the digest.
+async fn files_over(state: &AppState) -> anyhow::Result<Option<(i64, i64)>> {
+    let bytes: i64 =
+        sqlx::query_scalar("SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM request_files")
+            .fetch_one(&state.pool)
+            .await
+            .context("digest: add up the stored files")?;
+    let mb = (bytes + 1024 * 1024 - 1) / (1024 * 1024);
+    let limit = state.config.files_warn_mb;
+    if mb <= limit {
+        return Ok(None);
+    }
+    tracing::error!(
+        stored_mb = mb,
+        limit_mb = limit,
+        "stored files passed PORTAL_FILES_WARN_MB"
+    );
+    Ok(Some((mb, limit)))
+}
+
 /// Queues today's digest, once for all instances, every day: even with
 /// nothing due it carries the audit chain's head out of the database.
 /// Returns `None` when another run had it.
@@ -179,6 +200,7 @@ async fn send_digest(state: &AppState, today: Date, now: Millis) -> anyhow::Resu
     let stale = stale_lines(state, now).await?;
     let verdict = audit::verify(&state.pool).await?;
     let failed_emails = crate::email::outbox::failed(&state.pool).await?.len();
+    let files_over = files_over(state).await?;
     let mut tx = state.pool.begin().await.context("digest: begin")?;
     if !claim(&mut tx, "digest", today, now).await? {
         return Ok(None);
@@ -189,6 +211,7 @@ async fn send_digest(state: &AppState, today: Date, now: Millis) -> anyhow::Resu
         stale: &stale,
         stale_days: state.config.stale_days,
         failed_emails,
+        files_over,
         audit_entries: verdict.entries,
         audit: match &verdict.broken {
             None => Ok(&verdict.head_hash),
@@ -210,6 +233,7 @@ async fn send_digest(state: &AppState, today: Date, now: Millis) -> anyhow::Resu
             "paused": paused.len(),
             "stale": stale.len(),
             "failed_emails": failed_emails,
+            "files_over_mb": files_over.map(|(mb, _)| mb),
             "audit_entries": verdict.entries,
             "audit_head": head,
             "audit_broken": verdict.broken.is_some(),

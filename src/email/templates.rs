@@ -321,6 +321,8 @@ pub struct Digest<'a> {
     pub stale_days: i64,
     /// Emails the outbox gave up on.
     pub failed_emails: usize,
+    /// The MiB of stored files and the warning threshold, when past it.
+    pub files_over: Option<(i64, i64)>,
     pub audit_entries: i64,
     /// The chain's head hash, or the break that stops it being anchored.
     pub audit: Result<&'a str, &'a str>,
@@ -398,6 +400,9 @@ pub fn dpo_digest(digest: &Digest, controller: &Controller) -> OutgoingEmail {
             DIGEST_FAILED.with(lang, &[("count", &digest.failed_emails)]),
             digest.failed_link
         ));
+    }
+    if let Some((mb, limit)) = digest.files_over {
+        body = body.paragraph(DIGEST_FILES_OVER.with(lang, &[("mb", &mb), ("limit", &limit)]));
     }
     if let Ok(head) = digest.audit {
         body = body.paragraph(

@@ -261,7 +261,83 @@ async fn a_dpo_viewing_a_request_or_searching_is_recorded_once_an_hour(backend: 
     assert_eq!(broken(&app).await, None);
 }
 
+/// Whoever can write to the database can rewrite the chain from an entry on
+/// and recompute every hash: the walk then holds. The head the digest sent
+/// out (`SEQ:HASH`) does not: `check_anchor` finds the rewrite.
+async fn a_rewritten_chain_is_caught_by_the_anchor_sent_out(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Files).await;
+    record_some(&app, 6).await;
+    let verdict = audit::verify(&app.pool).await.unwrap();
+    let anchor = audit::Anchor::parse(&format!("{}:{}", verdict.entries, verdict.head_hash))
+        .expect("the digest's form parses");
+    assert_eq!(audit::check_anchor(&app.pool, &anchor).await.unwrap(), None);
+    let early: String = sqlx::query_scalar("SELECT hash FROM audit_log WHERE seq = 2")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let early = audit::Anchor {
+        seq: 2,
+        hash: early,
+    };
+    assert_eq!(audit::Anchor::parse("6:xyz"), None);
+    assert_eq!(audit::Anchor::parse("no anchor"), None);
+
+    // Entry 3 edited, and every hash from it on recomputed.
+    let mut rows: Vec<audit::AuditRow> = sqlx::query_as(&format!(
+        "SELECT {} FROM audit_log WHERE seq >= 3 ORDER BY seq",
+        audit::AUDIT_COLUMNS
+    ))
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let mut prev: String = sqlx::query_scalar("SELECT hash FROM audit_log WHERE seq = 2")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    rows[0].facts = r#"{"i":99}"#.to_owned();
+    for row in &mut rows {
+        row.prev_hash = prev.clone();
+        row.hash = row.expected_hash();
+        prev = row.hash.clone();
+        sqlx::query("UPDATE audit_log SET facts = $1, prev_hash = $2, hash = $3 WHERE seq = $4")
+            .bind(&row.facts)
+            .bind(&row.prev_hash)
+            .bind(&row.hash)
+            .bind(row.seq)
+            .execute(&app.pool)
+            .await
+            .unwrap();
+    }
+    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
+        .bind(&prev)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(broken(&app).await, None, "the walk alone cannot see it");
+    let found = audit::check_anchor(&app.pool, &anchor)
+        .await
+        .unwrap()
+        .expect("the anchor catches it");
+    assert!(found.contains("rewritten"), "{found}");
+    assert_eq!(
+        audit::check_anchor(&app.pool, &early).await.unwrap(),
+        None,
+        "an anchor before the rewrite still holds"
+    );
+    let gone = audit::Anchor {
+        seq: 99,
+        hash: anchor.hash.clone(),
+    };
+    assert!(
+        audit::check_anchor(&app.pool, &gone)
+            .await
+            .unwrap()
+            .is_some()
+    );
+}
+
 on_both_databases!(
+    a_rewritten_chain_is_caught_by_the_anchor_sent_out,
     a_dpo_viewing_a_request_or_searching_is_recorded_once_an_hour,
     appends_from_many_tasks_form_one_chain,
     an_edit_a_deletion_and_a_reordering_are_caught,

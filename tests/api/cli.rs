@@ -323,6 +323,22 @@ async fn audit_verify_prints_the_head_and_checks_an_evidence_file() {
     assert!(stdout.contains(&format!("entries: {entries}")), "{stdout}");
     assert!(stdout.contains(&format!("head: {head}")), "{stdout}");
     assert!(stdout.trim_end().ends_with("ok"), "{stdout}");
+    // The head as the digest prints it anchors the log; another does not.
+    let anchor = format!("{entries}:{head}");
+    assert!(
+        run(&["audit", "verify", "--anchor", &anchor])
+            .status
+            .success()
+    );
+    let wrong = format!("{entries}:{}", "0".repeat(64));
+    let output = run(&["audit", "verify", "--anchor", &wrong]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("rewritten"));
+    assert!(
+        !run(&["audit", "verify", "--anchor", "nonsense"])
+            .status
+            .success()
+    );
 
     let output = run(&["audit", "verify", "--evidence", file.to_str().unwrap()]);
     assert!(

@@ -108,3 +108,43 @@ async fn the_digest_goes_out_once_a_day_with_two_instances_on_postgres() {
         "the purge runs once a day too"
     );
 }
+
+/// Past `PORTAL_FILES_WARN_MB` of stored files, the digest says so (and
+/// the daily run logs an error); below it, nothing.
+async fn the_digest_warns_when_stored_files_pass_a_size(backend: Backend) {
+    let app = TestApp::spawn_with(backend, Mail::Smtp, |c| {
+        c.digest_hour = 0;
+        c.files_warn_mb = 1;
+    })
+    .await;
+    let sink = app.smtp.as_ref().unwrap().mailbox();
+    let subject = Subject::new(&app, "heavy@example.org");
+    let reference = subject.file("access").await;
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    pdf.resize(600_000, b' ');
+    let sent = subject
+        .send_message(&reference, "Première pièce.", Some(("a.pdf", pdf.clone())))
+        .await;
+    assert_eq!(sent.status(), 303);
+    privacy_portal::daily::run_due(&app.state).await.unwrap();
+    let quiet = sink
+        .wait_for_text("dpo@sofacto.com", "Journal d'audit")
+        .await;
+    assert!(!quiet.contains("PORTAL_FILES_WARN_MB"), "{quiet}");
+
+    let sent = subject
+        .send_message(&reference, "Seconde pièce.", Some(("b.pdf", pdf)))
+        .await;
+    assert_eq!(sent.status(), 303);
+    app.clock.advance(DAY);
+    privacy_portal::daily::run_due(&app.state).await.unwrap();
+    let warned = sink
+        .wait_for_text("dpo@sofacto.com", "PORTAL_FILES_WARN_MB")
+        .await;
+    assert!(
+        warned.contains("2 Mio") && warned.contains("1 Mio"),
+        "{warned}"
+    );
+}
+
+crate::on_both_databases!(the_digest_warns_when_stored_files_pass_a_size);
