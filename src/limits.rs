@@ -98,6 +98,8 @@ crate::domain::choice::choice_enum! {
         RequestsPerAddressDay = "requests-day",
         RequestsPerIpDay = "requests-ip-day",
         LoginsPerIpHour = "dpo-login-ip",
+        /// Second-factor codes typed from one client network.
+        DpoCodesPerIpHour = "dpo-code-ip",
         /// A subject's messages on one request.
         MessagesPerRequestDay = "messages-day",
         /// The bytes of the files one address sends.
@@ -113,7 +115,8 @@ impl Counter {
             | Counter::CodesPerIpHour
             | Counter::CodesPerIp48Hour
             | Counter::CodesPerHour
-            | Counter::LoginsPerIpHour => HOUR_MS,
+            | Counter::LoginsPerIpHour
+            | Counter::DpoCodesPerIpHour => HOUR_MS,
             Counter::CodesPerAddressDay
             | Counter::WrongCodesDay
             | Counter::WrongCodesOtherDay
@@ -138,6 +141,7 @@ impl Counter {
             Counter::RequestsPerAddressDay => limits.requests_per_address_per_day,
             Counter::RequestsPerIpDay => limits.requests_per_ip_per_day,
             Counter::LoginsPerIpHour => limits.logins_per_ip_per_hour,
+            Counter::DpoCodesPerIpHour => limits.dpo_codes_per_ip_per_hour,
             Counter::MessagesPerRequestDay => limits.messages_per_request_per_day,
             Counter::FileBytesPerAddressDay => limits.file_mb_per_address_per_day * 1_048_576,
         }

@@ -11,6 +11,7 @@ use anyhow::Context;
 #[derive(sqlx::FromRow)]
 pub struct Credentials {
     pub id: String,
+    pub email: String,
     pub password_hash: String,
     pub totp_secret: Option<String>,
     pub totp_last_step: Option<i64>,
@@ -19,8 +20,7 @@ pub struct Credentials {
     pub disabled_at: Option<Millis>,
 }
 
-const COLUMNS: &str =
-    "id, password_hash, totp_secret, totp_last_step, locked_until, next_login_at, disabled_at";
+const COLUMNS: &str = "id, email, password_hash, totp_secret, totp_last_step, locked_until, next_login_at, disabled_at";
 
 /// How an account is looked up.
 #[derive(Clone, Copy)]
@@ -54,17 +54,30 @@ pub async fn count_failure(pool: &Pool, account_id: &str) -> anyhow::Result<i64>
     .context("sign-in: count a failure")
 }
 
-/// Locks the account until `until`, and starts the count again.
-pub async fn lock(pool: &Pool, account_id: &str, until: Millis) -> anyhow::Result<()> {
-    sqlx::query(
-        "UPDATE dpo_accounts SET locked_until = $1, failed_logins = 0, next_login_at = NULL WHERE id = $2",
+/// Locks the account for `lock_ms(locks in a row)` from `now`, and starts
+/// the count of failures again; when it ends.
+pub async fn lock(
+    pool: &Pool,
+    account_id: &str,
+    now: Millis,
+    lock_ms: impl Fn(i64) -> Millis,
+) -> anyhow::Result<Millis> {
+    let locks: i64 = sqlx::query_scalar(
+        "UPDATE dpo_accounts SET locks = locks + 1, failed_logins = 0, next_login_at = NULL \
+         WHERE id = $1 RETURNING locks",
     )
-    .bind(until)
     .bind(account_id)
-    .execute(pool)
+    .fetch_one(pool)
     .await
-    .context("sign-in: lock")?;
-    Ok(())
+    .context("sign-in: count a lock")?;
+    let until = now + lock_ms(locks);
+    sqlx::query("UPDATE dpo_accounts SET locked_until = $1 WHERE id = $2")
+        .bind(until)
+        .bind(account_id)
+        .execute(pool)
+        .await
+        .context("sign-in: lock")?;
+    Ok(until)
 }
 
 /// No attempt is checked before `at`.
@@ -83,7 +96,7 @@ pub async fn clear_failures(
     account_id: &str,
 ) -> anyhow::Result<()> {
     sqlx::query(
-        "UPDATE dpo_accounts SET failed_logins = 0, next_login_at = NULL, locked_until = NULL WHERE id = $1",
+        "UPDATE dpo_accounts SET failed_logins = 0, next_login_at = NULL, locked_until = NULL, locks = 0 WHERE id = $1",
     )
     .bind(account_id)
     .execute(conn)

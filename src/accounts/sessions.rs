@@ -62,6 +62,25 @@ pub async fn delete(
     .context("dpo session: end")
 }
 
+/// Reserves one code try on the pending sign-in `token_hash`, before the
+/// code is checked: the try's number, or `None` once `max` were used (or
+/// the session is gone). One statement, so parallel tries cannot all pass.
+pub async fn reserve_code_try(
+    pool: &crate::db::Pool,
+    token_hash: &str,
+    max: i64,
+) -> anyhow::Result<Option<i64>> {
+    sqlx::query_scalar::<_, i64>(
+        "UPDATE dpo_sessions SET code_tries = code_tries + 1 \
+         WHERE token_hash = $1 AND second_factor_pending = 1 AND code_tries < $2 RETURNING code_tries",
+    )
+    .bind(token_hash)
+    .bind(max)
+    .fetch_optional(pool)
+    .await
+    .context("dpo session: reserve a code try")
+}
+
 pub async fn touch(pool: &crate::db::Pool, token_hash: &str, now: Millis) -> anyhow::Result<()> {
     sqlx::query("UPDATE dpo_sessions SET last_seen_at = $1 WHERE token_hash = $2")
         .bind(now)

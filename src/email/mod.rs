@@ -42,6 +42,8 @@ crate::domain::choice::choice_enum! {
         EmailConfirmation = "email_confirmation",
         /// To the subject, about someone who filed for them.
         RepresentationCheck = "representation_check",
+        /// To a DPO: their console account was locked.
+        AccountLocked = "account_locked",
     }
 }
 

@@ -618,6 +618,25 @@ pub fn answers_together(
     body.email(lang, EmailKind::Answers, to, subject, controller)
 }
 
+/// To a DPO whose console account was just locked, until `until`.
+pub fn account_locked(
+    to: &Email,
+    until: crate::clock::Millis,
+    controller: &Controller,
+) -> OutgoingEmail {
+    let lang = Lang::Fr;
+    Body::new(lang, LOCKED_TITLE)
+        .paragraph(LOCKED_BODY.with(lang, &[("until", &crate::domain::paris_date_time(until))]))
+        .paragraph(LOCKED_NOT_YOU.get(lang))
+        .email(
+            lang,
+            EmailKind::AccountLocked,
+            to,
+            LOCKED_SUBJECT.get(lang).to_owned(),
+            controller,
+        )
+}
+
 /// A held answer that leaves alone after all (no other answer to the
 /// same address was waiting with it), as it was written.
 pub fn held_alone(

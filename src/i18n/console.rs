@@ -527,6 +527,9 @@ texts! {
     MAIL_COMPLETED: "Demande traitée" | "Completed";
     MAIL_REFUSED: "Refus" | "Refusal";
     MAIL_ANSWERS: "Réponses aux demandes liées" | "Answers to linked requests";
+    MAIL_ACCOUNT_LOCKED: "Compte bloqué (au délégué)" | "Account locked (to the officer)";
+    CODE_TRIES_OVER: "Cinq codes erronés : cette connexion est close. Reprenez avec votre mot de passe." | "Five wrong codes: this sign-in is closed. Start again with your password.";
+    CODES_LIMITED: "Trop de codes depuis cette connexion. Réessayez dans une heure." | "Too many codes from this connection. Try again in an hour.";
     CONSOLE_NEEDS_HTTPS: "La console du délégué n'est servie qu'en HTTPS : son mot de passe et les données des demandes ne circulent pas en clair. Donnez à PORTAL_PUBLIC_URL une adresse https:// (derrière un proxy TLS), ou ouvrez la console sur cette machine (http://localhost)." | "The officer's console is served over HTTPS only: its password and the requests' data do not travel in clear. Give PORTAL_PUBLIC_URL an https:// address (behind a TLS proxy), or open the console on this machine (http://localhost).";
     MAIL_WITHDRAWN: "Retrait confirmé" | "Withdrawal confirmed";
     MAIL_DPO_WITHDRAWN: "Retrait (au délégué)" | "Withdrawal (to the officer)";

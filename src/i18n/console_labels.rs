@@ -76,6 +76,7 @@ pub fn email_kind(kind: EmailKind) -> Text {
         EmailKind::Completed => MAIL_COMPLETED,
         EmailKind::Refused => MAIL_REFUSED,
         EmailKind::Answers => MAIL_ANSWERS,
+        EmailKind::AccountLocked => MAIL_ACCOUNT_LOCKED,
         EmailKind::Withdrawn => MAIL_WITHDRAWN,
         EmailKind::DpoWithdrawn => MAIL_DPO_WITHDRAWN,
         EmailKind::DpoSubjectAnswered => MAIL_DPO_ANSWERED,

@@ -360,7 +360,137 @@ async fn the_console_refuses_plain_http_off_loopback(backend: Backend) {
     assert_eq!(local.get("/dpo/login").await.status(), 200);
 }
 
+/// A code that is not the account's current one.
+fn wrong_code(app: &TestApp, secret: &str) -> &'static str {
+    let right = totp::code_at(secret, (app.clock_now() / 1000) as u64).unwrap();
+    if right == "000000" {
+        "111111"
+    } else {
+        "000000"
+    }
+}
+
+/// The second factor holds: each try is reserved before it is checked, so
+/// parallel tries cannot pass five; the pending sign-in ends after five
+/// wrong codes; codes are limited per network apart from passwords.
+async fn the_second_factor_holds_against_parallel_and_repeated_guesses(backend: Backend) {
+    let app = TestApp::spawn_with(backend, Mail::Files, |c| {
+        c.limits.dpo_codes_per_ip_per_hour = 12;
+    })
+    .await;
+    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
+    dpo.sign_in().await;
+    let (secret, _, _) = enrol_totp(&app, &dpo).await;
+    app.clock.advance(Duration::from_secs(31));
+
+    // Eight guesses at once on one pending sign-in: five are checked.
+    let thief = Dpo::browser(&app, "dpo@sofacto.com");
+    assert_eq!(thief.sign_in_with(PASSWORD).await.status(), 303);
+    let wrong = wrong_code(&app, &secret);
+    let fields = [("form[code]", wrong)];
+    let guesses = (0..8).map(|_| thief.post("/dpo/login/code", &fields));
+    futures::future::join_all(guesses).await;
+    let failures = app.scalar("SELECT failed_logins FROM dpo_accounts").await;
+    assert!(failures <= 5, "{failures} codes were checked");
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM dpo_sessions WHERE second_factor_pending = 1")
+            .await,
+        0,
+        "the pending sign-in ended"
+    );
+    let right = totp::code_at(&secret, (app.clock_now() / 1000) as u64).unwrap();
+    let after = thief
+        .post("/dpo/login/code", &[("form[code]", &right)])
+        .await;
+    assert_eq!(
+        after.headers()[header::LOCATION],
+        "/dpo/login",
+        "the password again"
+    );
+
+    // One by one: the fifth wrong code ends it, and says so.
+    app.clock.advance(Duration::from_secs(31 * 60));
+    app.exec("UPDATE dpo_accounts SET failed_logins = 0, next_login_at = NULL")
+        .await;
+    let slow = Dpo::browser(&app, "dpo@sofacto.com");
+    assert_eq!(slow.sign_in_with(PASSWORD).await.status(), 303);
+    app.exec("UPDATE dpo_accounts SET failed_logins = 0, next_login_at = NULL")
+        .await;
+    for attempt in 1..=5 {
+        app.clock.advance(Duration::from_secs(70));
+        let html = slow
+            .post(
+                "/dpo/login/code",
+                &[("form[code]", wrong_code(&app, &secret))],
+            )
+            .await
+            .text()
+            .await
+            .unwrap();
+        let over = html.contains("Cinq codes erronés");
+        assert_eq!(over, attempt == 5, "attempt {attempt}: {html}");
+    }
+
+    // The per-network limit on codes (12 here): the thirteenth is refused
+    // before anything is checked.
+    app.clock.advance(Duration::from_secs(3600));
+    let mut limited = false;
+    for _ in 0..3 {
+        let browser = Dpo::browser(&app, "dpo@sofacto.com");
+        app.exec("UPDATE dpo_accounts SET failed_logins = 0, next_login_at = NULL")
+            .await;
+        browser.sign_in_with(PASSWORD).await;
+        for _ in 0..5 {
+            let html = browser
+                .post(
+                    "/dpo/login/code",
+                    &[("form[code]", wrong_code(&app, &secret))],
+                )
+                .await
+                .text()
+                .await
+                .unwrap();
+            limited |= html.contains("Trop de codes depuis cette connexion");
+            app.exec("UPDATE dpo_accounts SET failed_logins = 0, next_login_at = NULL")
+                .await;
+        }
+    }
+    assert!(limited, "the per-network limit on codes");
+}
+
+/// Each lock in a row lasts twice as long as the one before, and the DPO
+/// is emailed each time; a sign-in starts the curve again.
+async fn locks_grow_and_the_dpo_is_emailed(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Smtp).await;
+    let sink = app.smtp.as_ref().unwrap().mailbox();
+    let dpo = Dpo::create(&app, "locked@sofacto.com").await;
+    let lock_for = || async {
+        let until = app.scalar("SELECT locked_until FROM dpo_accounts").await;
+        (until - app.clock_now()) / 60_000
+    };
+    let fail_ten = || async {
+        for _ in 0..10 {
+            app.clock.advance(Duration::from_secs(120));
+            dpo.sign_in_with("not the password at all").await;
+        }
+    };
+    fail_ten().await;
+    assert_eq!(lock_for().await, 30);
+    sink.wait_for_text("locked@sofacto.com", "est bloqué jusqu'au")
+        .await;
+    app.clock.advance(Duration::from_secs(31 * 60));
+    fail_ten().await;
+    assert_eq!(lock_for().await, 60, "twice as long");
+    app.every_email_sent().await;
+    assert_eq!(sink.count_to("locked@sofacto.com"), 2);
+    app.clock.advance(Duration::from_secs(61 * 60));
+    dpo.sign_in().await;
+    assert_eq!(app.scalar("SELECT locks FROM dpo_accounts").await, 0);
+}
+
 on_both_databases!(
+    the_second_factor_holds_against_parallel_and_repeated_guesses,
+    locks_grow_and_the_dpo_is_emailed,
     the_console_refuses_plain_http_off_loopback,
     a_password_reset_does_not_enable_a_disabled_account,
     expired_dpo_sessions_are_purged,

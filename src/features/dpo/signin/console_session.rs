@@ -73,6 +73,8 @@ pub enum SessionState {
     /// Password accepted, second factor still to give.
     SecondFactorPending {
         account_id: String,
+        /// The session's key, to reserve each code try on it.
+        token_hash: String,
     },
     SignedIn(Dpo),
 }
@@ -97,6 +99,7 @@ pub async fn session(state: &AppState, parts: &Parts) -> Result<SessionState, Ap
     if row.second_factor_pending != 0 {
         return Ok(SessionState::SecondFactorPending {
             account_id: row.account_id,
+            token_hash: hash,
         });
     }
     if now - row.last_seen_at > TOUCH_EVERY_MS {
@@ -156,6 +159,13 @@ pub async fn require_dpo() -> Result<Option<Dpo>, AppError> {
 }
 
 /// Ends this browser's session at once.
+/// Ends a pending sign-in (too many wrong codes): the password again.
+pub async fn end_pending(state: &AppState, token_hash: &str) -> anyhow::Result<()> {
+    let mut conn = state.pool.acquire().await.context("dpo session: connect")?;
+    sessions::delete(&mut conn, token_hash).await?;
+    Ok(())
+}
+
 pub async fn close(state: &AppState, parts: &Parts) -> Result<(), AppError> {
     let secure = state.config.cookies_secure();
     if let Some(token) = cookies::read(parts, COOKIE, secure) {

@@ -19,7 +19,18 @@ use serde::Deserialize;
 
 /// Failures allowed before the account is locked.
 pub const LOCK_AFTER: i64 = 10;
+/// The first lock; each one after it in a row (no sign-in between) lasts
+/// twice as long, up to [`MAX_LOCK_MS`].
 pub const LOCK_MS: Millis = 30 * 60 * 1000;
+pub const MAX_LOCK_MS: Millis = 24 * 3600 * 1000;
+/// Codes one pending sign-in may try; then the password again.
+pub const CODE_TRIES: i64 = 5;
+
+/// How long the `locks`-th lock in a row lasts: 30 minutes, 1, 2, 4, 8, 16
+/// hours, then 24 hours.
+pub fn lock_ms(locks: i64) -> Millis {
+    (LOCK_MS << (locks - 1).clamp(0, 6)).min(MAX_LOCK_MS)
+}
 
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct LoginForm {
@@ -80,26 +91,48 @@ pub fn safe_next(next: &str) -> String {
     }
 }
 
+/// The pending sign-in ended after [`CODE_TRIES`] wrong codes.
+fn tries_over() -> FormReply {
+    let lang = current_lang();
+    FormReply::notice(Notice::error(console::CODE_TRIES_OVER.get(lang)).with_link(
+        "/dpo/login",
+        console::SIGN_IN.get(lang),
+        false,
+    ))
+}
+
 fn refused() -> FormReply {
     FormReply::notice(Notice::error(console::SIGN_IN_FAILED.get(current_lang())))
 }
 
-async fn record_failure(state: &AppState, account_id: &str, now: Millis) -> anyhow::Result<()> {
+async fn record_failure(state: &AppState, account: &Account, now: Millis) -> anyhow::Result<()> {
+    let account_id = account.id.as_str();
     crate::audit::record_failed_sign_in(&state.pool, account_id, now).await?;
     let failures = credentials::count_failure(&state.pool, account_id).await?;
     if failures >= LOCK_AFTER {
-        credentials::lock(&state.pool, account_id, now + LOCK_MS).await?;
+        let until = credentials::lock(&state.pool, account_id, now, lock_ms).await?;
         tracing::warn!("a DPO account is locked after repeated failures");
-        crate::audit::record(
-            &state.pool,
+        // The DPO hears of it, and the log says until when.
+        let mut tx = state.pool.begin().await.context("sign-in: begin")?;
+        if let Ok(to) = Email::parse(&account.email) {
+            let email =
+                crate::email::templates::account_locked(&to, until, &state.config.controller());
+            crate::email::outbox::enqueue(&mut tx, &email, &state.config.mail_from, None, now)
+                .await?;
+        }
+        crate::audit::append(
+            &mut tx,
             now,
             &crate::audit::Entry::new(
                 crate::audit::AuditAction::AccountLocked,
                 crate::audit::Who::System,
             )
-            .account(account_id),
+            .account(account_id)
+            .facts(serde_json::json!({ "until": until })),
         )
         .await?;
+        tx.commit().await.context("sign-in: commit")?;
+        state.outbox_wakeup.notify_one();
     } else {
         credentials::back_off(&state.pool, account_id, now + backoff_ms(failures)).await?;
     }
@@ -165,7 +198,7 @@ pub async fn sign_in(form: LoginForm) -> Result<FormReply, AppError> {
         return Ok(refused());
     }
     if !verify_password_off_runtime(form.password, Some(account.password_hash.clone())).await {
-        record_failure(&state, &account.id, now).await?;
+        record_failure(&state, &account, now).await?;
         return Ok(refused());
     }
     let pending = account.totp_secret.is_some();
@@ -192,17 +225,46 @@ pub async fn sign_in(form: LoginForm) -> Result<FormReply, AppError> {
 /// `POST /dpo/login/code`: a TOTP code, or a recovery code.
 pub async fn second_factor(form: CodeForm) -> Result<FormReply, AppError> {
     let (state, parts) = request_context()?;
-    let SessionState::SecondFactorPending { account_id } = session::session(&state, &parts).await?
+    let SessionState::SecondFactorPending {
+        account_id,
+        token_hash,
+    } = session::session(&state, &parts).await?
     else {
         return Ok(FormReply::go("/dpo/login"));
     };
     let now = state.clock.now();
+    // Codes from one network are limited apart from passwords.
+    let client = ClientNetworks::of_request(&parts, state.config.client_ip_header.as_deref());
+    let mut conn = state
+        .pool
+        .acquire()
+        .await
+        .context("second factor: connect")?;
+    let limit = limits::Limit::new(
+        limits::Counter::DpoCodesPerIpHour,
+        &client.narrow,
+        &state.config.limits,
+    );
+    if !limits::hit(&mut conn, &state.counter_key, &limit, now).await? {
+        return Ok(FormReply::notice(Notice::error(
+            console::CODES_LIMITED.get(current_lang()),
+        )));
+    }
+    drop(conn);
     let Some(account) = credentials::find(&state.pool, By::Id, &account_id).await? else {
         return Ok(FormReply::go("/dpo/login"));
     };
     if !account.may_try(now) {
         return Ok(refused());
     }
+    // The try is reserved before the code is checked: parallel tries
+    // cannot pass the limit.
+    let Some(try_number) =
+        crate::accounts::sessions::reserve_code_try(&state.pool, &token_hash, CODE_TRIES).await?
+    else {
+        session::end_pending(&state, &token_hash).await?;
+        return Ok(tries_over());
+    };
     // Which factor was accepted, if any.
     let accepted = match account.totp_secret.as_deref() {
         Some(secret) => match totp::matching_step(secret, &form.code, (now / 1000) as u64) {
@@ -229,7 +291,11 @@ pub async fn second_factor(form: CodeForm) -> Result<FormReply, AppError> {
         None => Some("none"),
     };
     let Some(factor) = accepted else {
-        record_failure(&state, &account.id, now).await?;
+        record_failure(&state, &account, now).await?;
+        if try_number >= CODE_TRIES {
+            session::end_pending(&state, &token_hash).await?;
+            return Ok(tries_over());
+        }
         return Ok(FormReply::notice(Notice::error(
             console::CODE_REFUSED.get(current_lang()),
         )));
@@ -261,6 +327,16 @@ mod tests {
         assert_eq!(backoff_ms(5), 4000);
         assert_eq!(backoff_ms(9), 64_000);
         assert_eq!(backoff_ms(40), 64_000);
+    }
+
+    #[test]
+    fn each_lock_in_a_row_lasts_twice_as_long_up_to_a_day() {
+        let minutes = |locks| lock_ms(locks) / 60_000;
+        assert_eq!(
+            (1..=8).map(minutes).collect::<Vec<_>>(),
+            [30, 60, 120, 240, 480, 960, 1440, 1440]
+        );
+        assert_eq!(minutes(0), 30);
     }
 
     #[test]
