@@ -317,6 +317,8 @@ pub struct Limits {
     pub requests_per_ip_per_day: i64,
     /// Console sign-in attempts one client may make in an hour.
     pub logins_per_ip_per_hour: i64,
+    /// Console sign-in attempts one IPv6 /48 may make in an hour.
+    pub logins_per_ip48_per_hour: i64,
     /// Second-factor codes one client may type in an hour.
     pub dpo_codes_per_ip_per_hour: i64,
     /// Messages a subject may send on one request in a day.
@@ -346,6 +348,7 @@ impl Limits {
             requests_per_address_per_day: limit("PORTAL_REQUESTS_PER_ADDRESS_PER_DAY", 10, MANY)?,
             requests_per_ip_per_day: limit("PORTAL_REQUESTS_PER_IP_PER_DAY", 30, MANY)?,
             logins_per_ip_per_hour: limit("PORTAL_LOGINS_PER_IP_PER_HOUR", 30, 100_000)?,
+            logins_per_ip48_per_hour: limit("PORTAL_LOGINS_PER_IP48_PER_HOUR", 120, 1_000_000)?,
             dpo_codes_per_ip_per_hour: limit("PORTAL_DPO_CODES_PER_IP_PER_HOUR", 30, 100_000)?,
             messages_per_request_per_day: limit("PORTAL_MESSAGES_PER_REQUEST_PER_DAY", 10, MANY)?,
             file_mb_per_address_per_day: limit(

@@ -98,6 +98,8 @@ crate::domain::choice::choice_enum! {
         RequestsPerAddressDay = "requests-day",
         RequestsPerIpDay = "requests-ip-day",
         LoginsPerIpHour = "dpo-login-ip",
+        /// Console sign-ins from one IPv6 /48.
+        LoginsPerIp48Hour = "dpo-login-ip48",
         /// Second-factor codes typed from one client network.
         DpoCodesPerIpHour = "dpo-code-ip",
         /// A subject's messages on one request.
@@ -116,6 +118,7 @@ impl Counter {
             | Counter::CodesPerIp48Hour
             | Counter::CodesPerHour
             | Counter::LoginsPerIpHour
+            | Counter::LoginsPerIp48Hour
             | Counter::DpoCodesPerIpHour => HOUR_MS,
             Counter::CodesPerAddressDay
             | Counter::WrongCodesDay
@@ -141,6 +144,7 @@ impl Counter {
             Counter::RequestsPerAddressDay => limits.requests_per_address_per_day,
             Counter::RequestsPerIpDay => limits.requests_per_ip_per_day,
             Counter::LoginsPerIpHour => limits.logins_per_ip_per_hour,
+            Counter::LoginsPerIp48Hour => limits.logins_per_ip48_per_hour,
             Counter::DpoCodesPerIpHour => limits.dpo_codes_per_ip_per_hour,
             Counter::MessagesPerRequestDay => limits.messages_per_request_per_day,
             Counter::FileBytesPerAddressDay => limits.file_mb_per_address_per_day * 1_048_576,

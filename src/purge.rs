@@ -22,6 +22,7 @@ pub struct Purged {
     pub send_counters: u64,
     pub sessions: u64,
     pub dpo_sessions: u64,
+    pub sign_in_failures: u64,
 }
 
 pub async fn purge(pool: &Pool, now: Millis) -> sqlx::Result<Purged> {
@@ -57,5 +58,10 @@ pub async fn purge(pool: &Pool, now: Millis) -> sqlx::Result<Purged> {
         .execute(pool)
         .await?
         .rows_affected(),
+        sign_in_failures: delete(
+            "DELETE FROM sign_in_failures WHERE updated_at < $1",
+            now - DAY_MS,
+        )
+        .await?,
     })
 }

@@ -204,3 +204,64 @@ pub async fn enable_totp(
     }
     Ok(())
 }
+
+/// When `source` may next try a password on `account_key`, if it must wait.
+pub async fn source_wait(
+    pool: &Pool,
+    account_key: &str,
+    source: &str,
+) -> anyhow::Result<Option<Millis>> {
+    sqlx::query_scalar::<_, Millis>(
+        "SELECT next_at FROM sign_in_failures WHERE account_key = $1 AND source = $2",
+    )
+    .bind(account_key)
+    .bind(source)
+    .fetch_optional(pool)
+    .await
+    .context("sign-in: read the source's failures")
+}
+
+/// Counts one more wrong password from `source` on `account_key`, which
+/// then waits `backoff(failures)`; the count.
+pub async fn count_source_failure(
+    pool: &Pool,
+    account_key: &str,
+    source: &str,
+    now: Millis,
+    backoff: impl Fn(i64) -> Millis,
+) -> anyhow::Result<i64> {
+    let failures: i64 = sqlx::query_scalar(
+        "INSERT INTO sign_in_failures (account_key, source, failures, next_at, updated_at) \
+         VALUES ($1, $2, 1, $3, $3) ON CONFLICT (account_key, source) \
+         DO UPDATE SET failures = sign_in_failures.failures + 1, updated_at = $3 RETURNING failures",
+    )
+    .bind(account_key)
+    .bind(source)
+    .bind(now)
+    .fetch_one(pool)
+    .await
+    .context("sign-in: count a wrong password")?;
+    sqlx::query("UPDATE sign_in_failures SET next_at = $1 WHERE account_key = $2 AND source = $3")
+        .bind(now + backoff(failures))
+        .bind(account_key)
+        .bind(source)
+        .execute(pool)
+        .await
+        .context("sign-in: slow the source down")?;
+    Ok(failures)
+}
+
+/// Forgets a source's wrong passwords (it signed in).
+pub async fn clear_source(
+    conn: &mut sqlx::AnyConnection,
+    account_key: &str,
+    source: &str,
+) -> anyhow::Result<()> {
+    sqlx::query("DELETE FROM sign_in_failures WHERE account_key = $1 AND source = $2")
+        .bind(account_key)
+        .bind(source)
+        .execute(conn)
+        .await
+        .context("sign-in: forget the source's failures")?;
+    Ok(())
+}

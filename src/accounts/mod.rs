@@ -15,7 +15,7 @@ use anyhow::Context;
 use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
 use argon2::{Algorithm, Argon2, Params, PasswordHash, PasswordVerifier, Version};
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 pub const MIN_PASSWORD_CHARS: usize = 15;
 pub const MAX_PASSWORD_CHARS: usize = 128;
@@ -69,6 +69,15 @@ pub fn verify_password(password: &str, stored_hash: &str) -> bool {
         .is_ok_and(|hash| argon2().verify_password(password.as_bytes(), &hash).is_ok())
 }
 
+/// Password checks that run at once; the others wait their turn.
+pub const ARGON2_PERMITS: usize = 4;
+pub static ARGON2_AT_ONCE: tokio::sync::Semaphore =
+    tokio::sync::Semaphore::const_new(ARGON2_PERMITS);
+
+/// Password checks running now, and the most ever at once (read by a test).
+static ARGON2_RUNNING: AtomicUsize = AtomicUsize::new(0);
+pub static ARGON2_PEAK: AtomicUsize = AtomicUsize::new(0);
+
 /// How many sign-ins checked a password against the dummy hash: an unknown
 /// address costs the same argon2 work as a known one, so the time an
 /// answer takes tells nothing. Read by the tests.
@@ -78,16 +87,27 @@ pub static DUMMY_VERIFICATIONS: AtomicU64 = AtomicU64::new(0);
 /// when there is no such account, off the async runtime.
 pub async fn verify_password_off_runtime(password: String, stored_hash: Option<String>) -> bool {
     static DUMMY_HASH: OnceLock<String> = OnceLock::new();
-    tokio::task::spawn_blocking(move || match stored_hash {
-        Some(hash) => verify_password(&password, &hash),
-        None => {
-            let dummy = DUMMY_HASH.get_or_init(|| {
-                hash_password("no account has this password, ever").unwrap_or_default()
-            });
-            DUMMY_VERIFICATIONS.fetch_add(1, Ordering::Relaxed);
-            let _ = verify_password(&password, dummy);
-            false
-        }
+    // A few at a time (19 MiB each): a burst of sign-ins waits here rather
+    // than filling the blocking pool and the memory.
+    let Ok(_permit) = ARGON2_AT_ONCE.acquire().await else {
+        return false;
+    };
+    tokio::task::spawn_blocking(move || {
+        let running = ARGON2_RUNNING.fetch_add(1, Ordering::SeqCst) + 1;
+        ARGON2_PEAK.fetch_max(running, Ordering::SeqCst);
+        let verified = match stored_hash {
+            Some(hash) => verify_password(&password, &hash),
+            None => {
+                let dummy = DUMMY_HASH.get_or_init(|| {
+                    hash_password("no account has this password, ever").unwrap_or_default()
+                });
+                DUMMY_VERIFICATIONS.fetch_add(1, Ordering::Relaxed);
+                let _ = verify_password(&password, dummy);
+                false
+            }
+        };
+        ARGON2_RUNNING.fetch_sub(1, Ordering::SeqCst);
+        verified
     })
     .await
     .unwrap_or(false)
@@ -254,13 +274,18 @@ pub async fn reset_password(
     let id = account_id(&mut tx, email).await?;
     sqlx::query(
         "UPDATE dpo_accounts SET password_hash = $1, failed_logins = 0, locked_until = NULL, \
-         next_login_at = NULL WHERE id = $2",
+         next_login_at = NULL, locks = 0 WHERE id = $2",
     )
     .bind(hash)
     .bind(&id)
     .execute(&mut *tx)
     .await
     .context("accounts: reset the password")?;
+    sqlx::query("DELETE FROM sign_in_failures WHERE account_key = $1")
+        .bind(&id)
+        .execute(&mut *tx)
+        .await
+        .context("accounts: forget the wrong passwords")?;
     end_sessions(&mut tx, &id).await?;
     audit_operator(
         &mut tx,
@@ -330,5 +355,19 @@ mod tests {
             check_password(&"a".repeat(129)),
             Err(AccountError::PasswordTooLong)
         ));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_burst_of_sign_ins_runs_argon2_a_few_at_a_time() {
+        let hash = hash_password("a passphrase long enough").unwrap();
+        let checks = (0..12).map(|_| {
+            let hash = hash.clone();
+            tokio::spawn(verify_password_off_runtime("wrong".to_owned(), Some(hash)))
+        });
+        for check in checks {
+            assert!(!check.await.unwrap());
+        }
+        let peak = ARGON2_PEAK.load(Ordering::SeqCst);
+        assert!((1..=ARGON2_PERMITS).contains(&peak), "{peak} at once");
     }
 }

@@ -115,7 +115,10 @@ async fn a_session_ends_after_30_idle_minutes_or_8_hours(backend: Backend) {
     assert_eq!(app.scalar("SELECT COUNT(*) FROM dpo_sessions").await, 0);
 }
 
-async fn wrong_passwords_slow_down_then_lock_the_account(backend: Backend) {
+/// Wrong passwords slow their source down, never the account: a stranger
+/// cannot keep the DPO out. An unknown address gets the same message and
+/// the same work (argon2, and a failure counted under a keyed hash).
+async fn wrong_passwords_slow_their_source_down_and_never_lock(backend: Backend) {
     let app = TestApp::spawn(backend, Mail::Files).await;
     let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
     let same_message = |html: &str| html.contains("ne permettent pas d'entrer");
@@ -129,6 +132,22 @@ async fn wrong_passwords_slow_down_then_lock_the_account(backend: Backend) {
     assert!(
         accounts::DUMMY_VERIFICATIONS.load(Ordering::Relaxed) > before,
         "and the same argon2 work"
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM sign_in_failures WHERE account_key LIKE 'unknown:%'")
+            .await,
+        1,
+        "and the same writes"
+    );
+    let keys: Vec<String> =
+        sqlx::query_scalar("SELECT account_key || source FROM sign_in_failures")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert!(
+        keys.iter()
+            .all(|k| !k.contains("nobody") && !k.contains("127.0.0.1")),
+        "{keys:?}"
     );
 
     for _ in 0..3 {
@@ -149,15 +168,29 @@ async fn wrong_passwords_slow_down_then_lock_the_account(backend: Backend) {
     app.clock.advance(Duration::from_secs(2));
     dpo.sign_in().await;
 
-    for failure in 0..10 {
-        app.clock.advance(Duration::from_secs(120));
-        let response = dpo.sign_in_with("not the password at all").await;
+    // A stranger fails on and on: they wait longer and longer, up to 15
+    // minutes, and the account is never locked.
+    let stranger = Dpo::browser(&app, "dpo@sofacto.com");
+    for failure in 0..20 {
+        app.clock.advance(Duration::from_secs(16 * 60));
+        let response = stranger.sign_in_with("not the password at all").await;
         assert_eq!(response.status(), 200, "failure {failure}");
     }
-    app.clock.advance(Duration::from_secs(120));
-    assert_eq!(dpo.sign_in_with(PASSWORD).await.status(), 200, "locked");
-    app.clock.advance(Duration::from_secs(31 * 60));
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM dpo_accounts WHERE locked_until IS NOT NULL")
+            .await,
+        0,
+        "never locked by passwords"
+    );
+    let wait = app
+        .scalar("SELECT MAX(next_at) FROM sign_in_failures")
+        .await
+        - app.clock_now();
+    assert_eq!(wait, 15 * 60 * 1000, "the longest wait");
+    // The DPO's own browser, which signed in before, is not slowed by the
+    // stranger's failures from the same network.
     dpo.sign_in().await;
+    assert_eq!(dpo.get("/dpo").await.status(), 200);
 }
 
 /// Turns the second factor on for the signed-in `dpo`, as they would from
@@ -459,19 +492,36 @@ async fn the_second_factor_holds_against_parallel_and_repeated_guesses(backend: 
 }
 
 /// Each lock in a row lasts twice as long as the one before, and the DPO
-/// is emailed each time; a sign-in starts the curve again.
+/// is emailed each time; a sign-in starts the curve again. Locks come from
+/// wrong codes, which take the password.
 async fn locks_grow_and_the_dpo_is_emailed(backend: Backend) {
     let app = TestApp::spawn(backend, Mail::Smtp).await;
     let sink = app.smtp.as_ref().unwrap().mailbox();
     let dpo = Dpo::create(&app, "locked@sofacto.com").await;
+    dpo.sign_in().await;
+    let (secret, _, _) = enrol_totp(&app, &dpo).await;
     let lock_for = || async {
         let until = app.scalar("SELECT locked_until FROM dpo_accounts").await;
         (until - app.clock_now()) / 60_000
     };
     let fail_ten = || async {
-        for _ in 0..10 {
+        for pending in 0..2 {
             app.clock.advance(Duration::from_secs(120));
-            dpo.sign_in_with("not the password at all").await;
+            let thief = Dpo::browser(&app, "locked@sofacto.com");
+            assert_eq!(
+                thief.sign_in_with(PASSWORD).await.status(),
+                303,
+                "{pending}"
+            );
+            for _ in 0..5 {
+                app.clock.advance(Duration::from_secs(120));
+                thief
+                    .post(
+                        "/dpo/login/code",
+                        &[("form[code]", wrong_code(&app, &secret))],
+                    )
+                    .await;
+            }
         }
     };
     fail_ten().await;
@@ -484,11 +534,61 @@ async fn locks_grow_and_the_dpo_is_emailed(backend: Backend) {
     app.every_email_sent().await;
     assert_eq!(sink.count_to("locked@sofacto.com"), 2);
     app.clock.advance(Duration::from_secs(61 * 60));
-    dpo.sign_in().await;
+    let back = Dpo::browser(&app, "locked@sofacto.com");
+    assert_eq!(back.sign_in_with(PASSWORD).await.status(), 303);
+    app.clock.advance(Duration::from_secs(31));
+    let right = totp::code_at(&secret, (app.clock_now() / 1000) as u64).unwrap();
+    let signed = back
+        .post("/dpo/login/code", &[("form[code]", &right)])
+        .await;
+    assert_eq!(signed.status(), 303);
     assert_eq!(app.scalar("SELECT locks FROM dpo_accounts").await, 0);
 }
 
+/// Sign-ins are limited per IPv6 /48 as well as per /64: one client with a
+/// whole range cannot try without end.
+async fn sign_ins_are_limited_per_ipv6_48(backend: Backend) {
+    let app = TestApp::spawn_with(backend, Mail::Files, |c| {
+        c.client_ip_header = Some("x-forwarded-for".into());
+        c.limits.logins_per_ip48_per_hour = 3;
+    })
+    .await;
+    Dpo::create(&app, "dpo@sofacto.com").await;
+    let try_from = |ip: String| {
+        let app = &app;
+        async move {
+            app.http
+                .post(format!("{}/dpo/login", app.address))
+                .header("x-forwarded-for", ip)
+                .header(header::ACCEPT, "text/html")
+                .form(&[
+                    ("form[email]", "dpo@sofacto.com"),
+                    ("form[password]", "not the password at all"),
+                    ("form[next]", "/dpo"),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    for subnet in 1..=3 {
+        let html = try_from(format!("2001:db8:1:{subnet}::1")).await;
+        assert!(!html.contains("Trop de tentatives"), "{subnet}: {html}");
+    }
+    let html = try_from("2001:db8:1:4::1".to_owned()).await;
+    assert!(
+        html.contains("Trop de tentatives"),
+        "the fourth /64 of one /48: {html}"
+    );
+    let html = try_from("2001:db8:2:1::1".to_owned()).await;
+    assert!(!html.contains("Trop de tentatives"), "another /48: {html}");
+}
+
 on_both_databases!(
+    sign_ins_are_limited_per_ipv6_48,
     the_second_factor_holds_against_parallel_and_repeated_guesses,
     locks_grow_and_the_dpo_is_emailed,
     the_console_refuses_plain_http_off_loopback,
@@ -497,6 +597,6 @@ on_both_databases!(
     the_right_password_does_not_clear_wrong_codes,
     every_console_page_and_action_refuses_a_stranger_and_an_expired_session,
     a_session_ends_after_30_idle_minutes_or_8_hours,
-    wrong_passwords_slow_down_then_lock_the_account,
+    wrong_passwords_slow_their_source_down_and_never_lock,
     a_second_factor_is_asked_and_a_code_works_once,
 );

@@ -1,7 +1,10 @@
 //! Signing in to the console: email and password, then the second factor
-//! when the account has one. The same message for an unknown address and a
-//! wrong password; a growing wait after each failure and a lockout after
-//! ten; a limit per client address; argon2 off the async runtime.
+//! when the account has one. The same message, and the same work, for an
+//! unknown address and a wrong password. Wrong passwords slow down their
+//! source (the client network, or a browser that signed in before: its
+//! device cookie), never the account, so strangers cannot keep the DPO
+//! out; wrong codes, which take the password, lock the account. Limits per
+//! client network and /48; argon2 off the async runtime, a few at a time.
 
 use crate::accounts::verify_password_off_runtime;
 use crate::clock::Millis;
@@ -60,7 +63,13 @@ pub struct CodeForm {
 use crate::accounts::credentials::{self, By, Credentials as Account};
 
 impl Account {
-    /// Whether an attempt may be checked now.
+    /// Whether a password may be checked now: not disabled, not locked by
+    /// wrong codes (the source's own wait is apart).
+    fn may_try_password(&self, now: Millis) -> bool {
+        self.disabled_at.is_none() && self.locked_until.is_none_or(|until| until <= now)
+    }
+
+    /// Whether a code may be checked now.
     fn may_try(&self, now: Millis) -> bool {
         self.disabled_at.is_none()
             && self.locked_until.is_none_or(|until| until <= now)
@@ -75,6 +84,77 @@ pub fn backoff_ms(failures: i64) -> Millis {
     } else {
         1000 * (1i64 << (failures - 3).min(6))
     }
+}
+
+/// The longest a source waits after wrong passwords.
+pub const MAX_SOURCE_WAIT_MS: Millis = 15 * 60 * 1000;
+
+/// The wait of a source after `failures` wrong passwords: none for two,
+/// then 1 s doubling each time, up to 15 minutes (from the thirteenth).
+pub fn source_backoff_ms(failures: i64) -> Millis {
+    if failures < 3 {
+        0
+    } else {
+        (1000i64 << (failures - 3).min(20)).min(MAX_SOURCE_WAIT_MS)
+    }
+}
+
+/// A browser that signed in to an account keeps this cookie (a year): its
+/// tries are counted apart from strangers'.
+pub const DEVICE_COOKIE: &str = "portal_dpo_device";
+const DEVICE_MAX_AGE_SECS: u64 = 365 * 24 * 3600;
+
+/// The cookie's value for `device_id` on `account_id`: the id and a keyed
+/// hash that only this server can make.
+fn device_value(state: &AppState, account_id: &str, device_id: &str) -> String {
+    let tag = state
+        .counter_key
+        .audit_tag(&format!("dpo-device:{account_id}:{device_id}"));
+    format!("{device_id}.{tag}")
+}
+
+/// The source of a try on `account_id`: its device, when the browser holds
+/// a valid device cookie for this account, else its client network.
+fn source(state: &AppState, parts: &axum::http::request::Parts, account_id: &str) -> String {
+    let secure = state.config.cookies_secure();
+    let device = crate::web::cookies::read(parts, DEVICE_COOKIE, secure)
+        .and_then(|value| value.split_once('.').map(|(id, _)| (id, value)))
+        .filter(|(id, value)| {
+            crate::secure::constant_time_eq(value, &device_value(state, account_id, id))
+        });
+    match device {
+        Some((id, _)) => format!("device:{id}"),
+        None => network_source(state, parts),
+    }
+}
+
+fn network_source(state: &AppState, parts: &axum::http::request::Parts) -> String {
+    let client = ClientNetworks::of_request(parts, state.config.client_ip_header.as_deref());
+    format!(
+        "net:{}",
+        state
+            .counter_key
+            .audit_tag(&format!("dpo-net:{}", client.narrow))
+    )
+}
+
+/// Gives this browser a device cookie for `account_id` (after a sign-in),
+/// unless it holds a valid one already.
+fn remember_device(state: &AppState, parts: &axum::http::request::Parts, account_id: &str) {
+    if source(state, parts, account_id).starts_with("device:") {
+        return;
+    }
+    let id = crate::secure::random_token();
+    let value = device_value(state, account_id, &id);
+    crate::state::add_response_header(
+        axum::http::header::SET_COOKIE,
+        crate::web::cookies::set(
+            DEVICE_COOKIE,
+            &value,
+            DEVICE_MAX_AGE_SECS,
+            state.config.cookies_secure(),
+        ),
+    );
 }
 
 /// Only console pages: a sign-in never sends anyone elsewhere.
@@ -164,7 +244,9 @@ pub async fn sign_in(form: LoginForm) -> Result<FormReply, AppError> {
     let now = state.clock.now();
     let client = ClientNetworks::of_request(&parts, state.config.client_ip_header.as_deref());
     let mut conn = state.pool.acquire().await.context("sign-in: connect")?;
-    if !limits::hit(
+    // Per client network, and per IPv6 /48 (where one client may hold a
+    // whole range of /64s).
+    let mut within = limits::hit(
         &mut conn,
         &state.counter_key,
         &limits::Limit::new(
@@ -174,41 +256,91 @@ pub async fn sign_in(form: LoginForm) -> Result<FormReply, AppError> {
         ),
         now,
     )
-    .await?
-    {
+    .await?;
+    if let (true, Some(wide)) = (within, &client.wide) {
+        within = limits::hit(
+            &mut conn,
+            &state.counter_key,
+            &limits::Limit::new(
+                limits::Counter::LoginsPerIp48Hour,
+                wide,
+                &state.config.limits,
+            ),
+            now,
+        )
+        .await?;
+    }
+    if !within {
         return Ok(FormReply::notice(Notice::error(
             console::SIGN_IN_LIMITED.get(current_lang()),
         )));
     }
     drop(conn);
+    let typed = form.email.trim().to_lowercase();
     let account = match Email::parse(&form.email) {
         Ok(email) => credentials::find(&state.pool, By::Email, email.as_str()).await?,
         Err(_) => None,
     };
     let Some(account) = account.filter(|a| a.disabled_at.is_none()) else {
-        // The same work as a real check, so that the answer's timing does
-        // not tell which addresses have an account.
-        verify_password_off_runtime(form.password, None).await;
+        // The same work as a real check (argon2, and the failure counted
+        // under a keyed hash of the address), so that the answer's timing
+        // does not tell which addresses have an account.
+        let key = format!(
+            "unknown:{}",
+            state.counter_key.audit_tag(&format!("dpo-login:{typed}"))
+        );
+        let source = network_source(&state, &parts);
+        if credentials::source_wait(&state.pool, &key, &source)
+            .await?
+            .is_none_or(|at| at <= now)
+        {
+            verify_password_off_runtime(form.password, None).await;
+            credentials::count_source_failure(&state.pool, &key, &source, now, source_backoff_ms)
+                .await?;
+        } else {
+            verify_password_off_runtime(form.password, None).await;
+        }
         return Ok(refused());
     };
-    if !account.may_try(now) {
-        // Waiting or locked: the same argon2 work as any other answer, so
+    let source = source(&state, &parts, &account.id);
+    let waiting = credentials::source_wait(&state.pool, &account.id, &source)
+        .await?
+        .is_some_and(|at| at > now);
+    if !account.may_try_password(now) || waiting {
+        // Locked or waiting: the same argon2 work as any other answer, so
         // that a quick refusal does not tell that this account exists.
         verify_password_off_runtime(form.password, None).await;
         return Ok(refused());
     }
     if !verify_password_off_runtime(form.password, Some(account.password_hash.clone())).await {
-        record_failure(&state, &account, now).await?;
+        credentials::count_source_failure(
+            &state.pool,
+            &account.id,
+            &source,
+            now,
+            source_backoff_ms,
+        )
+        .await?;
+        // The audit entry off the response path: an unknown address has
+        // none, and the answer must take the same time.
+        let (pool, id) = (state.pool.clone(), account.id.clone());
+        tokio::spawn(async move {
+            if let Err(e) = crate::audit::record_failed_sign_in(&pool, &id, now).await {
+                tracing::error!(error = format!("{e:#}"), "a failed sign-in was not audited");
+            }
+        });
         return Ok(refused());
     }
     let pending = account.totp_secret.is_some();
     let mut tx = state.pool.begin().await.context("sign-in: begin")?;
+    credentials::clear_source(&mut tx, &account.id, &source).await?;
     // With a second factor still to come, the failures are cleared only
     // once it is given: otherwise the password alone would reset the
     // count of wrong codes, and the lock-out would never reach them.
     session::open(&mut tx, &state, &parts, &account.id, pending).await?;
     if !pending {
         record_success(&mut tx, &account.id, None, now).await?;
+        remember_device(&state, &parts, &account.id);
     }
     tx.commit().await.context("sign-in: commit")?;
     let next = safe_next(&form.next);
@@ -305,6 +437,7 @@ pub async fn second_factor(form: CodeForm) -> Result<FormReply, AppError> {
     session::open(&mut tx, &state, &parts, &account.id, false).await?;
     record_success(&mut tx, &account.id, Some(factor), now).await?;
     tx.commit().await.context("second factor: commit")?;
+    remember_device(&state, &parts, &account.id);
     Ok(FormReply::go(safe_next(&form.next)))
 }
 
@@ -327,6 +460,16 @@ mod tests {
         assert_eq!(backoff_ms(5), 4000);
         assert_eq!(backoff_ms(9), 64_000);
         assert_eq!(backoff_ms(40), 64_000);
+    }
+
+    #[test]
+    fn a_source_slows_down_to_fifteen_minutes_and_is_never_locked_out() {
+        let seconds = |n| source_backoff_ms(n) / 1000;
+        assert_eq!(
+            (1..=14).map(seconds).collect::<Vec<_>>(),
+            [0, 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 900, 900]
+        );
+        assert_eq!(seconds(1000), 900);
     }
 
     #[test]
