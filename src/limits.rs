@@ -223,6 +223,38 @@ pub fn messages<'a>(limits: &Limits, request_id: &'a str, mailbox: &'a str) -> [
     ]
 }
 
+/// The share of the hourly ceiling on codes kept for known addresses.
+pub const RESERVED_PERCENT: i64 = 20;
+
+/// What new addresses may use of a ceiling of `max`: all but the reserved
+/// share (at least one kept when the ceiling allows it).
+pub fn newcomers_share(max: i64) -> i64 {
+    let reserved = (max * RESERVED_PERCENT)
+        .div_euclid(100)
+        .max(i64::from(max > 1));
+    max - reserved
+}
+
+/// Whether `limit`'s count in the window that holds `now` is within its
+/// maximum, without counting anything.
+pub async fn within(
+    conn: &mut sqlx::AnyConnection,
+    key: &CounterKey,
+    limit: &Limit<'_>,
+    now: Millis,
+) -> anyhow::Result<bool> {
+    let window_start = now - now.rem_euclid(limit.counter.window_ms());
+    let count: Option<i64> = sqlx::query_scalar(
+        "SELECT sends FROM send_counters WHERE counter = $1 AND window_start = $2",
+    )
+    .bind(key.name(limit.counter.slug(), limit.value, window_start))
+    .bind(window_start)
+    .fetch_optional(conn)
+    .await
+    .context("limits: read a count")?;
+    Ok(count.unwrap_or(0) <= limit.max)
+}
+
 /// Counts one more event for `limit` in the window that holds `now`;
 /// `false` when that makes more than its maximum.
 pub async fn hit(
@@ -368,6 +400,14 @@ pub fn mailbox_key(address: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_fifth_of_the_code_ceiling_is_kept_for_known_addresses() {
+        assert_eq!(newcomers_share(500), 400);
+        assert_eq!(newcomers_share(5), 4);
+        assert_eq!(newcomers_share(2), 1);
+        assert_eq!(newcomers_share(1), 1, "nothing to keep");
+    }
 
     #[test]
     fn one_mailbox_one_count() {

@@ -167,3 +167,25 @@ pub async fn consume(
     .context("verification: consume")?;
     Ok(consumed.rows_affected() == 1)
 }
+
+/// Whether `email` is someone the portal already knows: a verification
+/// still live (or used today), or an open request. They keep a share of
+/// the hourly ceiling on codes that newcomers cannot use up.
+pub async fn known(
+    conn: &mut sqlx::AnyConnection,
+    email: &str,
+    now: Millis,
+) -> anyhow::Result<bool> {
+    let found: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM ( \
+           SELECT 1 AS one FROM verifications WHERE email = $1 AND (expires_at > $2 OR consumed_at IS NOT NULL) \
+           UNION ALL SELECT 1 AS one FROM requests WHERE email = $1 AND closed_at IS NULL \
+         ) AS known",
+    )
+    .bind(email)
+    .bind(now)
+    .fetch_one(conn)
+    .await
+    .context("verification: is this address known")?;
+    Ok(found > 0)
+}

@@ -96,11 +96,31 @@ async fn count_send(
             return Ok(Some(SendResult::Limited));
         }
     }
+    // The portal-wide ceiling keeps a share for people it already knows
+    // (a live verification, an open request): a flood of new addresses
+    // cannot stop them.
     let global = Limit::new(Counter::CodesPerHour, "", &config.limits);
-    if !limits::hit(tx, &state.counter_key, &global, now).await? {
+    let newcomers = Limit {
+        max: limits::newcomers_share(global.max),
+        ..Limit::new(Counter::CodesPerHour, "", &config.limits)
+    };
+    let within_all = limits::hit(tx, &state.counter_key, &global, now).await?;
+    if !within_all {
         tracing::error!(
             limit = global.max,
             "verification codes paused: the portal's hourly ceiling is reached (PORTAL_CODES_PER_HOUR)"
+        );
+        return Ok(Some(SendResult::Paused));
+    }
+    // The same counter, read again (this send is counted): past the
+    // newcomers' share, only known addresses go on.
+    if !limits::within(tx, &state.counter_key, &newcomers, now).await?
+        && !crate::verifications::known(tx, email.as_str(), now).await?
+    {
+        tracing::error!(
+            limit = global.max,
+            reserved = global.max - newcomers.max,
+            "verification codes paused for new addresses: the newcomers' share of PORTAL_CODES_PER_HOUR is used up"
         );
         return Ok(Some(SendResult::Paused));
     }
