@@ -25,6 +25,11 @@ async fn the_register_leaves_out_people_unless_asked_and_defuses_formulas(backen
     .execute(&app.pool)
     .await
     .unwrap();
+    sqlx::query("UPDATE requests SET last_name = 'Martin;=cmd|calc' WHERE reference = $1")
+        .bind(&second)
+        .execute(&app.pool)
+        .await
+        .unwrap();
     let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
     dpo.sign_in().await;
     dpo.done(
@@ -69,6 +74,9 @@ async fn the_register_leaves_out_people_unless_asked_and_defuses_formulas(backen
         "{csv}"
     );
     assert!(!csv.contains(",=") && !csv.contains(",@"), "{csv}");
+    // French Excel splits on `;`: a trigger after one is defused too.
+    assert!(csv.contains("\"Martin;'=cmd|calc\""), "{csv}");
+    assert!(!csv.contains(";="), "{csv}");
 
     let exports: Vec<String> =
         sqlx::query("SELECT facts FROM audit_log WHERE action = 'export.register' ORDER BY seq")

@@ -20,16 +20,26 @@ pub struct RegisterForm {
     pub personal: String,
 }
 
-/// One cell: a value a spreadsheet would run as a formula (starting with
-/// `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`; a
-/// value with a comma, a quote or a line break is quoted.
+/// What starts a formula in a spreadsheet.
+const FORMULA_TRIGGERS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// One cell: a value a spreadsheet would run as a formula gets a `'`
+/// before its trigger (`=`, `+`, `-`, `@`, a tab or a carriage return),
+/// at its start and after every `;` or tab, where French Excel, which
+/// splits on `;`, or a tab-separated paste would start a new cell. A value
+/// with a comma, a semicolon, a tab, a quote or a line break is quoted.
 pub fn csv_cell(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    };
-    if value.contains([',', '"', '\n', '\r']) {
+    let mut neutral = String::with_capacity(value.len() + 1);
+    let mut cell_start = true;
+    for c in value.chars() {
+        if cell_start && FORMULA_TRIGGERS.contains(&c) {
+            neutral.push('\'');
+        }
+        neutral.push(c);
+        cell_start = matches!(c, ';' | '\t');
+    }
+    let value = neutral;
+    if value.contains([',', ';', '\t', '"', '\n', '\r']) {
         format!("\"{}\"", value.replace('"', "\"\""))
     } else {
         value
@@ -263,7 +273,11 @@ mod tests {
         assert_eq!(csv_cell("+33 1 23"), "'+33 1 23");
         assert_eq!(csv_cell("-2+3"), "'-2+3");
         assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(csv_cell("\tcmd"), "'\tcmd");
+        assert_eq!(csv_cell("\tcmd"), "\"'\tcmd\"");
+        // French Excel splits on `;`: what follows one is a cell's start.
+        assert_eq!(csv_cell("Dupont;=1+1"), "\"Dupont;'=1+1\"");
+        assert_eq!(csv_cell("a\t@SUM(A1)"), "\"a\t'@SUM(A1)\"");
+        assert_eq!(csv_cell("a;b"), "\"a;b\"");
         assert_eq!(csv_cell("Dupont, Jean"), "\"Dupont, Jean\"");
         assert_eq!(csv_cell("R-7K3M-9QX2"), "R-7K3M-9QX2");
         assert_eq!(csv_cell(""), "");
