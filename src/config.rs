@@ -53,6 +53,9 @@ pub struct Config {
     /// runs after the digest hour does not change what they count; they
     /// call `daily::run_due` where they test it.
     pub worker_runs_daily_jobs: bool,
+    /// Every DPO must have a second factor before using the console
+    /// (`PORTAL_REQUIRE_TOTP`; on by default over https).
+    pub require_totp: bool,
     /// An open request with no DPO action for this many days is listed
     /// in the digest and on the dashboard until the DPO acts.
     pub stale_days: i64,
@@ -147,6 +150,18 @@ impl Config {
             }
         };
 
+        let require_totp = match get("PORTAL_REQUIRE_TOTP").map(|v| v.to_ascii_lowercase()) {
+            None => public_url.scheme() == "https",
+            Some(v) if matches!(v.as_str(), "1" | "true" | "on" | "yes") => true,
+            Some(v) if matches!(v.as_str(), "0" | "false" | "off" | "no") => false,
+            Some(_) => {
+                return Err(invalid(
+                    "PORTAL_REQUIRE_TOTP",
+                    "must be on or off (true/false, 1/0); default: on over https",
+                ));
+            }
+        };
+
         let dpo_email =
             Email::parse(&get("PORTAL_DPO_EMAIL").unwrap_or_else(|| DEFAULT_DPO_EMAIL.into()))
                 .map_err(|e| invalid("PORTAL_DPO_EMAIL", e.to_string()))?;
@@ -230,6 +245,7 @@ impl Config {
             retention_days,
             digest_hour,
             worker_runs_daily_jobs: true,
+            require_totp,
             stale_days,
             identity_wait_days,
             log_retention_days,
@@ -507,6 +523,21 @@ mod tests {
             "http://127.0.0.1:3000/my-requests"
         );
         assert!(!config.cookies_secure());
+        assert!(!config.require_totp, "off over plain http");
+    }
+
+    #[test]
+    fn a_second_factor_is_required_over_https_unless_turned_off() {
+        let https = [("PORTAL_PUBLIC_URL", "https://privacy.sofacto.com")];
+        assert!(config(&https).unwrap().require_totp);
+        let off = [https[0], ("PORTAL_REQUIRE_TOTP", "off")];
+        assert!(!config(&off).unwrap().require_totp);
+        assert!(
+            config(&[("PORTAL_REQUIRE_TOTP", "on")])
+                .unwrap()
+                .require_totp
+        );
+        assert!(config(&[("PORTAL_REQUIRE_TOTP", "maybe")]).is_err());
     }
 
     #[test]

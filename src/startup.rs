@@ -300,6 +300,10 @@ fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(no_store_personal_pages))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
+            crate::web::headers::second_factor_required,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
             crate::web::headers::console_needs_https,
         ))
         .layer(axum::middleware::from_fn(unreadable_calls_are_bad_requests))

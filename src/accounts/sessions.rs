@@ -14,11 +14,14 @@ pub struct SessionRow {
     pub second_factor_pending: i64,
     pub email: String,
     pub disabled_at: Option<Millis>,
+    /// 1 when the account has a second factor.
+    pub has_totp: i64,
 }
 
 pub async fn find(pool: &crate::db::Pool, token_hash: &str) -> anyhow::Result<Option<SessionRow>> {
     sqlx::query_as::<_, SessionRow>(
-        "SELECT s.account_id, s.created_at, s.last_seen_at, s.second_factor_pending, a.email, a.disabled_at \
+        "SELECT s.account_id, s.created_at, s.last_seen_at, s.second_factor_pending, a.email, a.disabled_at, \
+         CASE WHEN a.totp_secret IS NULL THEN 0 ELSE 1 END AS has_totp \
          FROM dpo_sessions s JOIN dpo_accounts a ON a.id = s.account_id WHERE s.token_hash = $1",
     )
     .bind(token_hash)

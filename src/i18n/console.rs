@@ -527,6 +527,9 @@ texts! {
     MAIL_COMPLETED: "Demande traitée" | "Completed";
     MAIL_REFUSED: "Refus" | "Refusal";
     MAIL_ANSWERS: "Réponses aux demandes liées" | "Answers to linked requests";
+    TOTP_PASSWORD: "Votre mot de passe, pour confirmer" | "Your password, to confirm";
+    TOTP_PASSWORD_WRONG: "Ce mot de passe n'est pas le bon : le second facteur n'est pas activé." | "This is not the password: the second factor is not turned on.";
+    TOTP_REQUIRED: "Ce portail exige un second facteur : activez-le pour accéder à la console." | "This portal requires a second factor: turn it on to use the console.";
     MAIL_ACCOUNT_LOCKED: "Compte bloqué (au délégué)" | "Account locked (to the officer)";
     CODE_TRIES_OVER: "Cinq codes erronés : cette connexion est close. Reprenez avec votre mot de passe." | "Five wrong codes: this sign-in is closed. Start again with your password.";
     CODES_LIMITED: "Trop de codes depuis cette connexion. Réessayez dans une heure." | "Too many codes from this connection. Try again in an hour.";

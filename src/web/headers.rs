@@ -91,6 +91,44 @@ pub async fn console_needs_https(
         .into_response()
 }
 
+/// The console pages a DPO without a second factor may open when one is
+/// required: enrolling it, and leaving.
+const WITHOUT_SECOND_FACTOR: [&str; 5] = [
+    "/dpo/account",
+    "/dpo/account/totp",
+    "/dpo/account/totp/confirm",
+    "/dpo/logout",
+    "/dpo/login",
+];
+
+/// With `PORTAL_REQUIRE_TOTP`, a signed-in DPO without a second factor is
+/// sent to enrol one before anything else of the console.
+pub async fn second_factor_required(
+    State(state): State<AppState>,
+    request: Request<Body>,
+    next: axum::middleware::Next,
+) -> Response {
+    let path = request.uri().path();
+    let console = path == "/dpo" || path.starts_with("/dpo/");
+    if !state.config.require_totp
+        || !console
+        || WITHOUT_SECOND_FACTOR
+            .iter()
+            .any(|allowed| path == *allowed || path.starts_with("/dpo/login/"))
+    {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    use crate::features::dpo::signin::console_session::{SessionState, session};
+    match session(&state, &parts).await {
+        Ok(SessionState::SignedIn(dpo)) if !dpo.has_totp => {
+            axum::response::Redirect::to("/dpo/account").into_response()
+        }
+        Ok(_) => next.run(Request::from_parts(parts, body)).await,
+        Err(e) => e.into_response(),
+    }
+}
+
 /// The headers of every response; an HTML answer without a policy of its
 /// own gets the one that allows no script.
 pub async fn security_headers(

@@ -205,9 +205,22 @@ async fn enrol_totp(app: &TestApp, dpo: &Dpo) -> (String, String, Vec<String>) {
         .await
         .unwrap()
         .get(0);
+    enrol_totp_pending(app, dpo, &secret).await
+}
+
+/// Confirms the pending `secret` with a code and the password.
+async fn enrol_totp_pending(
+    app: &TestApp,
+    dpo: &Dpo,
+    secret: &str,
+) -> (String, String, Vec<String>) {
+    let secret = secret.to_owned();
     let code = totp::code_at(&secret, (app.clock_now() / 1000) as u64).unwrap();
     let enabled = dpo
-        .post("/dpo/account/totp/confirm", &[("form[code]", &code)])
+        .post(
+            "/dpo/account/totp/confirm",
+            &[("form[code]", &code), ("form[password]", PASSWORD)],
+        )
         .await
         .text()
         .await
@@ -441,8 +454,10 @@ async fn the_second_factor_holds_against_parallel_and_repeated_guesses(backend: 
         "the password again"
     );
 
-    // One by one: the fifth wrong code ends it, and says so.
+    // One by one: the fifth wrong code ends it, and says so (in the next
+    // hour: the per-network limit on codes counts apart).
     app.clock.advance(Duration::from_secs(31 * 60));
+    app.to_next_hour();
     app.exec("UPDATE dpo_accounts SET failed_logins = 0, next_login_at = NULL")
         .await;
     let slow = Dpo::browser(&app, "dpo@sofacto.com");
@@ -466,7 +481,7 @@ async fn the_second_factor_holds_against_parallel_and_repeated_guesses(backend: 
 
     // The per-network limit on codes (12 here): the thirteenth is refused
     // before anything is checked.
-    app.clock.advance(Duration::from_secs(3600));
+    app.to_next_hour();
     let mut limited = false;
     for _ in 0..3 {
         let browser = Dpo::browser(&app, "dpo@sofacto.com");
@@ -587,7 +602,60 @@ async fn sign_ins_are_limited_per_ipv6_48(backend: Backend) {
     assert!(!html.contains("Trop de tentatives"), "another /48: {html}");
 }
 
+/// Enrolling a second factor asks for the password again; with
+/// PORTAL_REQUIRE_TOTP, a DPO without one is sent to enrol before anything
+/// else of the console.
+async fn a_second_factor_is_required_and_enrolled_with_the_password(backend: Backend) {
+    let app = TestApp::spawn_with(backend, Mail::Files, |c| c.require_totp = true).await;
+    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
+    dpo.sign_in().await;
+    for path in ["/dpo", "/dpo/dashboard", "/dpo/requests/R-AAAA-AAAA"] {
+        let response = dpo.get(path).await;
+        assert_eq!(response.status(), 303, "{path}");
+        assert_eq!(response.headers()[header::LOCATION], "/dpo/account");
+    }
+    let note = dpo
+        .post("/dpo/requests/R-AAAA-AAAA/note", &[("form[note]", "x")])
+        .await;
+    assert_eq!(note.headers()[header::LOCATION], "/dpo/account");
+    let page = dpo.page("/dpo/account").await;
+    assert!(page.contains("exige un second facteur"), "{page}");
+
+    assert_eq!(dpo.post("/dpo/account/totp", &[]).await.status(), 303);
+    let secret: String = sqlx::query_scalar("SELECT totp_pending_secret FROM dpo_accounts")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let code = totp::code_at(&secret, (app.clock_now() / 1000) as u64).unwrap();
+    let html = dpo
+        .post(
+            "/dpo/account/totp/confirm",
+            &[
+                ("form[code]", &code),
+                ("form[password]", "not the password at all"),
+            ],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("n'est pas le bon"), "{html}");
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM dpo_accounts WHERE totp_secret IS NOT NULL")
+            .await,
+        0
+    );
+    let (_, _, recovery) = enrol_totp_pending(&app, &dpo, &secret).await;
+    assert_eq!(recovery.len(), 10);
+    assert_eq!(
+        dpo.get("/dpo").await.status(),
+        200,
+        "enrolled: the console opens"
+    );
+}
+
 on_both_databases!(
+    a_second_factor_is_required_and_enrolled_with_the_password,
     sign_ins_are_limited_per_ipv6_48,
     the_second_factor_holds_against_parallel_and_repeated_guesses,
     locks_grow_and_the_dpo_is_emailed,

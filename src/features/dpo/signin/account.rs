@@ -19,6 +19,10 @@ use serde::Deserialize;
 pub struct ConfirmForm {
     #[serde(default)]
     pub code: String,
+    /// The password again: a session left open is not enough to bind a
+    /// second factor to the account.
+    #[serde(default)]
+    pub password: String,
 }
 
 /// `POST /dpo/account/totp`: draws a secret to enrol.
@@ -45,6 +49,18 @@ pub async fn confirm(form: ConfirmForm) -> Result<FormReply, AppError> {
     else {
         return Ok(FormReply::go("/dpo/account"));
     };
+    let Some(account) =
+        credentials::find(&state.pool, credentials::By::Id, &dpo.account_id).await?
+    else {
+        return Ok(FormReply::go("/dpo/login"));
+    };
+    if !crate::accounts::verify_password_off_runtime(form.password, Some(account.password_hash))
+        .await
+    {
+        return Ok(FormReply::notice(Notice::error(
+            console::TOTP_PASSWORD_WRONG.get(lang),
+        )));
+    }
     let now_secs = (state.clock.now() / 1000) as u64;
     let Some(step) = totp::matching_step(&secret, &form.code, now_secs) else {
         return Ok(FormReply::notice(Notice::error(
@@ -88,6 +104,9 @@ pub fn AccountPage() -> impl IntoView {
             <section class="page console narrow">
                 <h1>{console::ACCOUNT_TITLE.get(lang)}</h1>
                 <p>{dpo.email.as_str().to_owned()}</p>
+                {(state.config.require_totp && row.totp_secret.is_none()).then(|| view! {
+                    <p class="alert" role="note">{console::TOTP_REQUIRED.get(lang)}</p>
+                })}
                 <FormStateProvider reply>
                     <FormNotice />
                     {match (row.totp_secret.is_some(), enrolling) {
@@ -100,6 +119,10 @@ pub fn AccountPage() -> impl IntoView {
                                 <div class="field">
                                     <label for="code">{console::CODE_LABEL.get(lang)}</label>
                                     <input id="code" name="form[code]" type="text" inputmode="numeric" autocomplete="one-time-code" required maxlength="8" class="code-input" />
+                                </div>
+                                <div class="field">
+                                    <label for="password">{console::TOTP_PASSWORD.get(lang)}</label>
+                                    <input id="password" name="form[password]" type="password" autocomplete="current-password" required maxlength="128" />
                                 </div>
                                 <button type="submit">{console::TOTP_CONFIRM.get(lang)}</button>
                             </form>

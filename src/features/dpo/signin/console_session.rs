@@ -30,6 +30,9 @@ pub const COOKIE: &str = "portal_dpo";
 pub struct Dpo {
     pub account_id: String,
     pub email: Email,
+    /// The account has a second factor (`PORTAL_REQUIRE_TOTP` sends one
+    /// without it to enrol first).
+    pub has_totp: bool,
 }
 
 fn token_hash(token: &str) -> String {
@@ -109,6 +112,7 @@ pub async fn session(state: &AppState, parts: &Parts) -> Result<SessionState, Ap
     Ok(SessionState::SignedIn(Dpo {
         account_id: row.account_id,
         email,
+        has_totp: row.has_totp != 0,
     }))
 }
 
