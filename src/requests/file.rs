@@ -53,8 +53,18 @@ pub async fn file(state: &AppState, new: NewRequest<'_>) -> Result<Reference, Ap
     if let Some(existing) = existing_submission(state, new.submission_key, address).await? {
         return Ok(existing);
     }
+    // Only another address's use of the key: the same address's parallel
+    // submission must still meet this one on the key and file once.
+    let taken_by_other: Option<String> = sqlx::query_scalar(
+        "SELECT reference FROM requests WHERE submission_key = $1 AND email <> $2",
+    )
+    .bind(new.submission_key)
+    .bind(address)
+    .fetch_optional(&state.pool)
+    .await
+    .context("file: look for the key elsewhere")?;
     let fresh;
-    let submission_key = if super::read::submitted(&state.pool, new.submission_key, None).await? {
+    let submission_key = if taken_by_other.is_some() {
         fresh = crate::secure::random_token();
         fresh.as_str()
     } else {
