@@ -19,10 +19,26 @@ pub struct Summary {
     pub audit_entries: i64,
 }
 
+/// Creates `file` empty, readable and writable by its owner only (0600),
+/// before anything is written to it: a backup holds every request.
+fn create_private(file: &Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(file)
+        .with_context(|| format!("cannot create {}", file.display()))?;
+    Ok(())
+}
+
 pub async fn backup(url: &DatabaseUrl, file: &Path) -> anyhow::Result<Summary> {
     if file.exists() {
         bail!("{} already exists: name a new file", file.display());
     }
+    // VACUUM INTO accepts an empty file, and pg_dump writes into it: the
+    // copy keeps the mode.
+    create_private(file)?;
     if url.is_sqlite() {
         let target = file
             .to_str()

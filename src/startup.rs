@@ -109,6 +109,16 @@ impl Application {
                 .hash_files
                 .then(|| Path::new(leptos_options.hash_file.as_ref())),
         ));
+        let secrets = Arc::new(crate::secure::SecretBox::new(config.secret_key.as_deref()));
+        // Second factors stored before sealing (or before the setting)
+        // are sealed now.
+        let sealed = crate::accounts::credentials::seal_stored(&pool, &secrets).await?;
+        if sealed > 0 {
+            tracing::info!(
+                sealed,
+                "second-factor secrets sealed with PORTAL_SECRET_KEY"
+            );
+        }
         let counter_key =
             Arc::new(crate::limits::CounterKey::load(&pool, config.secret_key.as_deref()).await?);
         let state = AppState {
@@ -125,6 +135,7 @@ impl Application {
             )
             .into(),
             counter_key,
+            secrets,
         };
         let worker = OutboxWorker {
             pool,

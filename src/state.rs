@@ -45,6 +45,8 @@ pub struct AppState {
     pub allowed_origins: Arc<[String]>,
     /// Names the rate-limit counters.
     pub counter_key: Arc<crate::limits::CounterKey>,
+    /// Seals the secrets stored for reading back (`secure::SecretBox`).
+    pub secrets: Arc<crate::secure::SecretBox>,
 }
 
 impl AppState {

@@ -265,3 +265,41 @@ pub async fn clear_source(
         .context("sign-in: forget the source's failures")?;
     Ok(())
 }
+
+/// Seals every second-factor secret still stored as it is, when `secrets`
+/// seals (`PORTAL_SECRET_KEY` is set); how many it sealed.
+pub async fn seal_stored(pool: &Pool, secrets: &crate::secure::SecretBox) -> anyhow::Result<u64> {
+    if !secrets.seals() {
+        return Ok(0);
+    }
+    let rows: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT id, totp_secret, totp_pending_secret FROM dpo_accounts \
+         WHERE totp_secret NOT LIKE 'v1:%' OR totp_pending_secret NOT LIKE 'v1:%'",
+    )
+    .fetch_all(pool)
+    .await
+    .context("accounts: read the secrets to seal")?;
+    let seal = |value: Option<String>| {
+        value.map(|v| {
+            if v.starts_with("v1:") {
+                v
+            } else {
+                secrets.seal(&v)
+            }
+        })
+    };
+    let mut sealed = 0;
+    for (id, secret, pending) in rows {
+        sqlx::query(
+            "UPDATE dpo_accounts SET totp_secret = $1, totp_pending_secret = $2 WHERE id = $3",
+        )
+        .bind(seal(secret))
+        .bind(seal(pending))
+        .bind(&id)
+        .execute(pool)
+        .await
+        .context("accounts: seal a secret")?;
+        sealed += 1;
+    }
+    Ok(sealed)
+}

@@ -87,6 +87,11 @@ async fn a_backup_taken_while_filing_restores_every_acknowledged_request_and_fil
         "{said}"
     );
     assert!(!during.is_empty(), "requests were filed during the backup");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&copy).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "readable by its owner only: {mode:o}");
+    }
     // Never over an existing file.
     let again = portal(&live_url, &["backup", &copy.display().to_string()]);
     assert!(!again.status.success());
@@ -148,4 +153,28 @@ async fn a_backup_taken_while_filing_restores_every_acknowledged_request_and_fil
     dpo.sign_in().await;
     let page = dpo.page(&format!("/dpo/requests/{}", before[0])).await;
     assert!(page.contains(&before[0]) && page.contains("copie.json"));
+}
+
+/// On PostgreSQL, `pg_dump` writes the copy; it too is readable by its
+/// owner only.
+#[tokio::test]
+async fn a_postgres_backup_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let app = TestApp::spawn(Backend::Postgres, Mail::Smtp).await;
+    Subject::new(&app, "pg-backup@example.org")
+        .file("access")
+        .await;
+    let url = app.state.config.database_url.expose().to_owned();
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("portal.dump");
+    let output = portal(&url, &["backup", &copy.display().to_string()]);
+    assert!(
+        output.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mode = std::fs::metadata(&copy).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "{mode:o}");
+    assert!(std::fs::metadata(&copy).unwrap().len() > 0);
 }

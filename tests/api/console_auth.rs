@@ -200,11 +200,14 @@ async fn enrol_totp(app: &TestApp, dpo: &Dpo) -> (String, String, Vec<String>) {
     assert_eq!(dpo.post("/dpo/account/totp", &[]).await.status(), 303);
     let page = dpo.page("/dpo/account").await;
     assert!(page.contains("<svg"), "a QR code drawn on the server");
-    let secret: String = sqlx::query("SELECT totp_pending_secret FROM dpo_accounts")
+    let stored: String = sqlx::query("SELECT totp_pending_secret FROM dpo_accounts")
         .fetch_one(&app.pool)
         .await
         .unwrap()
         .get(0);
+    // Sealed when PORTAL_SECRET_KEY is set: the test opens it as the
+    // portal does.
+    let secret = app.state.secrets.open(&stored).expect("the secret opens");
     enrol_totp_pending(app, dpo, &secret).await
 }
 
@@ -228,7 +231,7 @@ async fn enrol_totp_pending(
     assert!(enabled.contains("codes de secours"), "{enabled}");
     let recovery: Vec<String> = enabled
         .split(|c: char| c.is_whitespace() || c == '<' || c == '>')
-        .filter(|w| w.len() == 11 && w.as_bytes()[5] == b'-')
+        .filter(|w| w.len() == 19 && w.as_bytes()[4] == b'-' && w.as_bytes()[14] == b'-')
         .map(str::to_owned)
         .collect();
     assert_eq!(recovery.len(), 10, "{enabled}");
@@ -647,6 +650,18 @@ async fn a_second_factor_is_required_and_enrolled_with_the_password(backend: Bac
     );
     let (_, _, recovery) = enrol_totp_pending(&app, &dpo, &secret).await;
     assert_eq!(recovery.len(), 10);
+    // 16 characters of 32 (80 bits), stored salted with the account.
+    assert_eq!(recovery[0].replace('-', "").len(), 16);
+    let account: String = sqlx::query_scalar("SELECT id FROM dpo_accounts")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let stored: Vec<String> = sqlx::query_scalar("SELECT code_hash FROM dpo_recovery_codes")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    assert!(stored.contains(&totp::recovery_hash(&account, &recovery[0])));
+    assert!(!stored.contains(&totp::legacy_recovery_hash(&recovery[0])));
     assert_eq!(
         dpo.get("/dpo").await.status(),
         200,
@@ -654,7 +669,55 @@ async fn a_second_factor_is_required_and_enrolled_with_the_password(backend: Bac
     );
 }
 
+/// With PORTAL_SECRET_KEY, a second factor's secret is stored sealed (a
+/// copy of the database alone does not give it), and signing in works; one
+/// stored before is sealed at the next start.
+async fn second_factor_secrets_are_sealed_at_rest(backend: Backend) {
+    let key = "a secret key outside the database, 32+ chars";
+    let app = TestApp::spawn_with(backend, Mail::Files, move |c| {
+        c.secret_key = Some(key.to_owned());
+    })
+    .await;
+    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
+    dpo.sign_in().await;
+    let (secret, _, _) = enrol_totp(&app, &dpo).await;
+    let stored: String = sqlx::query_scalar("SELECT totp_secret FROM dpo_accounts")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert!(
+        stored.starts_with("v1:") && !stored.contains(&secret),
+        "{stored}"
+    );
+    app.clock.advance(Duration::from_secs(31));
+    let again = Dpo::browser(&app, "dpo@sofacto.com");
+    assert_eq!(again.sign_in_with(PASSWORD).await.status(), 303);
+    let code = totp::code_at(&secret, (app.clock_now() / 1000) as u64).unwrap();
+    let signed = again
+        .post("/dpo/login/code", &[("form[code]", &code)])
+        .await;
+    assert_eq!(signed.status(), 303, "the sealed secret opens");
+
+    // Stored in clear (before the setting): sealed at the next start.
+    sqlx::query("UPDATE dpo_accounts SET totp_secret = $1")
+        .bind(&secret)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let secrets = privacy_portal::secure::SecretBox::new(Some(key));
+    let sealed = privacy_portal::accounts::credentials::seal_stored(&app.pool, &secrets)
+        .await
+        .unwrap();
+    assert_eq!(sealed, 1);
+    let stored: String = sqlx::query_scalar("SELECT totp_secret FROM dpo_accounts")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(secrets.open(&stored).as_deref(), Some(secret.as_str()));
+}
+
 on_both_databases!(
+    second_factor_secrets_are_sealed_at_rest,
     a_second_factor_is_required_and_enrolled_with_the_password,
     sign_ins_are_limited_per_ipv6_48,
     the_second_factor_holds_against_parallel_and_repeated_guesses,

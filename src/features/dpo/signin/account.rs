@@ -31,7 +31,8 @@ pub async fn start() -> Result<FormReply, AppError> {
         return Ok(FormReply::go("/dpo/login"));
     };
     let (state, _) = request_context()?;
-    credentials::set_pending_secret(&state.pool, &dpo.account_id, &totp::new_secret()).await?;
+    let sealed = state.secrets.seal(&totp::new_secret());
+    credentials::set_pending_secret(&state.pool, &dpo.account_id, &sealed).await?;
     Ok(FormReply::go("/dpo/account"))
 }
 
@@ -46,6 +47,7 @@ pub async fn confirm(form: ConfirmForm) -> Result<FormReply, AppError> {
     let Some(secret) = row
         .totp_pending_secret
         .filter(|_| row.totp_secret.is_none())
+        .and_then(|sealed| state.secrets.open(&sealed))
     else {
         return Ok(FormReply::go("/dpo/account"));
     };
@@ -69,8 +71,12 @@ pub async fn confirm(form: ConfirmForm) -> Result<FormReply, AppError> {
     };
     let codes = totp::recovery_codes();
     let mut tx = state.pool.begin().await.context("account: begin")?;
-    let hashes: Vec<String> = codes.iter().map(|code| totp::recovery_hash(code)).collect();
-    credentials::enable_totp(&mut tx, &dpo.account_id, &secret, step as i64, &hashes).await?;
+    let hashes: Vec<String> = codes
+        .iter()
+        .map(|code| totp::recovery_hash(&dpo.account_id, code))
+        .collect();
+    let sealed = state.secrets.seal(&secret);
+    credentials::enable_totp(&mut tx, &dpo.account_id, &sealed, step as i64, &hashes).await?;
     let entry = crate::audit::Entry::new(
         crate::audit::AuditAction::AccountSecondFactorEnabled,
         crate::audit::Who::Dpo(&dpo.account_id),
@@ -95,7 +101,8 @@ pub fn AccountPage() -> impl IntoView {
             .totp_secret
             .is_none()
             .then_some(row.totp_pending_secret)
-            .flatten();
+            .flatten()
+            .and_then(|sealed| state.secrets.open(&sealed));
         let qr = enrolling.as_ref().and_then(|secret| {
             let url = totp::otpauth_url(secret, dpo.email.as_str())?;
             totp::qr_svg(&url)

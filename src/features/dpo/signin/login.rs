@@ -398,7 +398,17 @@ pub async fn second_factor(form: CodeForm) -> Result<FormReply, AppError> {
         return Ok(tries_over());
     };
     // Which factor was accepted, if any.
-    let accepted = match account.totp_secret.as_deref() {
+    // Sealed at rest; a secret that does not open (PORTAL_SECRET_KEY
+    // changed) accepts no code, and says so in the log.
+    let secret = account.totp_secret.as_deref().map(|sealed| {
+        let opened = state.secrets.open(sealed);
+        if opened.is_none() {
+            tracing::error!("a second-factor secret does not open: was PORTAL_SECRET_KEY changed?");
+        }
+        opened.unwrap_or_default()
+    });
+    let accepted = match secret.as_deref() {
+        Some("") => None,
         Some(secret) => match totp::matching_step(secret, &form.code, (now / 1000) as u64) {
             // A code is accepted once: never a step at or before the last.
             Some(step)
@@ -411,14 +421,25 @@ pub async fn second_factor(form: CodeForm) -> Result<FormReply, AppError> {
                     .then_some("totp")
             }
             Some(_) => None,
-            None => credentials::use_recovery_code(
-                &state.pool,
-                &account.id,
-                &totp::recovery_hash(&form.code),
-                now,
-            )
-            .await?
-            .then_some("recovery_code"),
+            None => {
+                // Salted with the account; a code from before salting is
+                // still accepted, once.
+                let used = credentials::use_recovery_code(
+                    &state.pool,
+                    &account.id,
+                    &totp::recovery_hash(&account.id, &form.code),
+                    now,
+                )
+                .await?
+                    || credentials::use_recovery_code(
+                        &state.pool,
+                        &account.id,
+                        &totp::legacy_recovery_hash(&form.code),
+                        now,
+                    )
+                    .await?;
+                used.then_some("recovery_code")
+            }
         },
         None => Some("none"),
     };

@@ -57,17 +57,36 @@ pub fn qr_svg(url: &str) -> Option<String> {
 pub fn recovery_codes() -> Vec<String> {
     (0..RECOVERY_CODES)
         .map(|_| {
-            let chars: String = random_bytes::<10>()
+            // 16 characters of 32: 80 bits.
+            let chars: String = random_bytes::<16>()
                 .iter()
                 .map(|b| ALPHABET[usize::from(b & 31)] as char)
                 .collect();
-            format!("{}-{}", &chars[..5], &chars[5..])
+            format!(
+                "{}-{}-{}-{}",
+                &chars[..4],
+                &chars[4..8],
+                &chars[8..12],
+                &chars[12..]
+            )
         })
         .collect()
 }
 
-/// A recovery code as typed, read leniently, then hashed for storage.
-pub fn recovery_hash(typed: &str) -> String {
+/// A recovery code of `account_id` as typed, read leniently, then hashed
+/// for storage with the account as its salt: one table of hashes cannot
+/// be searched for every account at once.
+pub fn recovery_hash(account_id: &str, typed: &str) -> String {
+    sha256_hex(&["recovery", account_id, &normalized_recovery(typed)])
+}
+
+/// The hash of a code made before codes were salted (10 characters, 50
+/// bits): still accepted until the DPO draws new ones.
+pub fn legacy_recovery_hash(typed: &str) -> String {
+    sha256_hex(&["recovery", &normalized_recovery(typed)])
+}
+
+fn normalized_recovery(typed: &str) -> String {
     let normalized: String = typed
         .chars()
         .filter(|c| c.is_ascii_alphanumeric())
@@ -77,7 +96,7 @@ pub fn recovery_hash(typed: &str) -> String {
             other => other,
         })
         .collect();
-    sha256_hex(&["recovery", &normalized])
+    normalized
 }
 
 /// For tests and the CLI: the code an authenticator app shows at `time`.
@@ -138,9 +157,15 @@ mod tests {
         unique.dedup();
         assert_eq!(unique.len(), 10);
         let code = &codes[0];
+        assert_eq!(code.len(), 19, "{code}");
         assert_eq!(
-            recovery_hash(code),
-            recovery_hash(&code.to_lowercase().replace('-', " "))
+            recovery_hash("account", code),
+            recovery_hash("account", &code.to_lowercase().replace('-', " "))
+        );
+        assert_ne!(
+            recovery_hash("account", code),
+            recovery_hash("another", code),
+            "salted by the account"
         );
     }
 }
