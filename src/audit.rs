@@ -80,6 +80,8 @@ crate::domain::choice::choice_enum! {
         DirectivesRevoked = "directives.revoked",
         /// A DPO saved a version of a reply template.
         TemplateSaved = "template.saved",
+        /// From this entry on, every hash is keyed (`PORTAL_AUDIT_KEY`).
+        AuditKeyed = "audit.keyed",
         /// A DPO opened a request's page (once per DPO, request and hour).
         RequestViewed = "request.viewed",
         /// A DPO searched the queue (once per DPO, search and hour; the
@@ -182,10 +184,75 @@ impl AuditRow {
         .to_string()
     }
 
-    /// What `hash` must be: SHA-256 of the previous hash and the content.
+    /// What `hash` must be when it is written now: SHA-256 of the
+    /// previous hash and the content, or with `PORTAL_AUDIT_KEY` their
+    /// HMAC-SHA-256 under that key.
     pub fn expected_hash(&self) -> String {
+        match key() {
+            Some(key) => self.keyed_hash(key),
+            None => self.plain_hash(),
+        }
+    }
+
+    fn plain_hash(&self) -> String {
         crate::secure::sha256_hex(&[&self.prev_hash, &self.canonical()])
     }
+
+    fn keyed_hash(&self, key: &[u8]) -> String {
+        use hmac::{Hmac, Mac};
+        let mut mac =
+            <Hmac<sha2::Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key length");
+        mac.update(self.prev_hash.as_bytes());
+        mac.update(&[0]);
+        mac.update(self.canonical().as_bytes());
+        mac.update(&[0]);
+        crate::secure::hex(&mac.finalize().into_bytes())
+    }
+
+    /// How the stored hash was made: `Some(true)` under the key,
+    /// `Some(false)` plain, `None` neither (changed, or keyed and no key).
+    fn hash_kind(&self) -> Option<bool> {
+        if let Some(key) = key()
+            && crate::secure::constant_time_eq(&self.hash, &self.keyed_hash(key))
+        {
+            return Some(true);
+        }
+        (self.hash == self.plain_hash()).then_some(false)
+    }
+}
+
+/// `PORTAL_AUDIT_KEY`, kept outside the database: set once per process, by
+/// the server's start or the command line.
+static AUDIT_KEY: std::sync::OnceLock<Option<Vec<u8>>> = std::sync::OnceLock::new();
+
+/// Sets the process's audit key (the first call wins).
+pub fn set_key(key: Option<&str>) {
+    let _ = AUDIT_KEY.set(key.map(|k| k.as_bytes().to_vec()));
+}
+
+fn key() -> Option<&'static [u8]> {
+    AUDIT_KEY.get().and_then(|k| k.as_deref())
+}
+
+/// With `PORTAL_AUDIT_KEY`, when the log's last entry is not keyed (the key
+/// is new, or the log empty), appends one that is: from it on, every entry
+/// must be keyed, so that whoever can write to the database cannot rewrite
+/// the tail without the key. `true` when it appended.
+pub async fn mark_keyed(pool: &Pool, at: Millis) -> anyhow::Result<bool> {
+    if key().is_none() {
+        return Ok(false);
+    }
+    let last = sqlx::query_as::<_, AuditRow>(&format!(
+        "SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY seq DESC LIMIT 1"
+    ))
+    .fetch_optional(pool)
+    .await
+    .context("audit: read the last entry")?;
+    if last.is_some_and(|row| row.hash_kind() == Some(true)) {
+        return Ok(false);
+    }
+    record(pool, at, &Entry::new(AuditAction::AuditKeyed, Who::System)).await?;
+    Ok(true)
 }
 
 /// Appends `entry` on the caller's transaction. The first statement moves
@@ -392,6 +459,8 @@ pub async fn verify(pool: &Pool) -> anyhow::Result<Verdict> {
     let mut prev = GENESIS.to_owned();
     let mut after = 0;
     let mut broken = None;
+    // Once an entry is keyed, every later one must be.
+    let mut keyed_from: Option<i64> = None;
     'walk: loop {
         let page = sqlx::query_as::<_, AuditRow>(&format!(
             "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"
@@ -406,6 +475,17 @@ pub async fn verify(pool: &Pool) -> anyhow::Result<Verdict> {
                 broken = Some(problem);
                 break 'walk;
             }
+            match (row.hash_kind(), keyed_from) {
+                (Some(true), None) => keyed_from = Some(row.seq),
+                (Some(false), Some(from)) => {
+                    broken = Some(format!(
+                        "entry {} is not keyed, though entries are from {from} on: the log was rewritten",
+                        row.seq
+                    ));
+                    break 'walk;
+                }
+                _ => {}
+            }
             expected_seq += 1;
             prev = row.hash.clone();
             after = row.seq;
@@ -415,6 +495,13 @@ pub async fn verify(pool: &Pool) -> anyhow::Result<Verdict> {
         }
     }
     let entries = expected_seq - 1;
+    if broken.is_none() && key().is_some() && entries > 0 && keyed_from.is_none() {
+        broken = Some(
+            "PORTAL_AUDIT_KEY is set, but no entry is keyed: the portal never ran with it, \
+             or the keyed entries were rewritten"
+                .to_owned(),
+        );
+    }
     if broken.is_none() {
         let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
             .fetch_one(pool)
@@ -498,11 +585,19 @@ fn check_link(row: &AuditRow, expected_seq: i64, prev: &str) -> Option<String> {
             row.seq - 1
         ));
     }
-    if row.hash != row.expected_hash() {
-        return Some(format!(
-            "entry {} was changed: its content no longer matches its hash",
-            row.seq
-        ));
+    if row.hash_kind().is_none() {
+        return Some(if key().is_none() {
+            format!(
+                "entry {} was changed: its content no longer matches its hash \
+                 (or it is keyed: set PORTAL_AUDIT_KEY to check it)",
+                row.seq
+            )
+        } else {
+            format!(
+                "entry {} was changed: its content no longer matches its hash",
+                row.seq
+            )
+        });
     }
     None
 }
@@ -619,7 +714,7 @@ async fn check_evidence(
                 )));
             }
         };
-        if row.hash != row.expected_hash() {
+        if row.hash_kind().is_none() {
             return Ok(Some(format!(
                 "entry {} of the file was changed: its content no longer matches its hash",
                 row.seq

@@ -53,6 +53,9 @@ pub struct Config {
     /// runs after the digest hour does not change what they count; they
     /// call `daily::run_due` where they test it.
     pub worker_runs_daily_jobs: bool,
+    /// Keys the audit log's hashes (HMAC-SHA-256), kept outside the
+    /// database; unset: plain SHA-256.
+    pub audit_key: Option<String>,
     /// Every DPO must have a second factor before using the console
     /// (`PORTAL_REQUIRE_TOTP`; on by default over https).
     pub require_totp: bool,
@@ -150,6 +153,15 @@ impl Config {
             }
         };
 
+        let audit_key = match get("PORTAL_AUDIT_KEY") {
+            Some(key) if key.len() < 32 => {
+                return Err(invalid(
+                    "PORTAL_AUDIT_KEY",
+                    "must have at least 32 characters (e.g. `openssl rand -hex 32`)",
+                ));
+            }
+            key => key,
+        };
         let require_totp = match get("PORTAL_REQUIRE_TOTP").map(|v| v.to_ascii_lowercase()) {
             None => public_url.scheme() == "https",
             Some(v) if matches!(v.as_str(), "1" | "true" | "on" | "yes") => true,
@@ -246,6 +258,7 @@ impl Config {
             digest_hour,
             worker_runs_daily_jobs: true,
             require_totp,
+            audit_key,
             stale_days,
             identity_wait_days,
             log_retention_days,

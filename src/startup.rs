@@ -84,6 +84,12 @@ impl Application {
     ) -> anyhow::Result<Self> {
         let pool = db::connect(&config.database_url).await?;
         db::migrate(&pool).await?;
+        // The audit key, once per process; with it, the log's tail is
+        // keyed from the next entry on.
+        crate::audit::set_key(config.audit_key.as_deref());
+        if crate::audit::mark_keyed(&pool, clock.now()).await? {
+            tracing::info!("the audit log is keyed from now on (PORTAL_AUDIT_KEY)");
+        }
         let mailer = Arc::new(Mailer::from_config(&config)?);
         let config = Arc::new(config);
         if !config.console_allowed() {

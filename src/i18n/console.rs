@@ -87,6 +87,7 @@ texts! {
     AU_ACCOUNT_CREATED: "Compte créé" | "Account created";
     AU_ACCOUNT_DISABLED: "Compte désactivé" | "Account disabled";
     AU_ACCOUNT_ENABLED: "Compte réactivé" | "Account enabled again";
+    AU_AUDIT_KEYED: "Journal scellé par clé à partir d'ici" | "Log keyed from here";
     AU_REQUEST_VIEWED: "Demande consultée" | "Request viewed";
     AU_QUEUE_SEARCHED: "Recherche dans la file" | "Queue searched";
     AU_PASSWORD_RESET: "Mot de passe réinitialisé" | "Password reset";

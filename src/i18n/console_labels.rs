@@ -145,6 +145,7 @@ pub fn audit_action(action: AuditAction) -> Text {
         A::AccountDisabled => AU_ACCOUNT_DISABLED,
         A::AccountEnabled => AU_ACCOUNT_ENABLED,
         A::RequestViewed => AU_REQUEST_VIEWED,
+        A::AuditKeyed => AU_AUDIT_KEYED,
         A::QueueSearched => AU_QUEUE_SEARCHED,
         A::AccountPasswordReset => AU_PASSWORD_RESET,
         A::AccountSecondFactorReset => AU_SECOND_FACTOR_RESET,

@@ -382,3 +382,106 @@ async fn audit_verify_prints_the_head_and_checks_an_evidence_file() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("broken: entry 2 was changed"), "{stdout}");
 }
+
+/// With PORTAL_AUDIT_KEY (kept outside the database), every hash is an
+/// HMAC: whoever can write to the database can rewrite the chain and
+/// recompute plain hashes, and `audit verify` with the key still sees it.
+async fn a_keyed_audit_log_cannot_be_rewritten_without_the_key(backend: crate::helpers::Backend) {
+    use crate::helpers::{Mail, TestApp};
+    let app = TestApp::spawn(backend, Mail::Files).await;
+    let url = app.state.config.database_url.expose().to_owned();
+    let key = "an audit key kept outside the database, 32+";
+    let keyed = [
+        ("PORTAL_DATABASE_URL", url.as_str()),
+        ("PORTAL_AUDIT_KEY", key),
+    ];
+    let plain = [("PORTAL_DATABASE_URL", url.as_str())];
+    let dir = app.data_dir.path();
+    let ok = |output: Output| {
+        assert!(
+            output.status.success(),
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    ok(portal(
+        dir,
+        &["dpo", "add", "keyed@sofacto.com"],
+        "a long enough passphrase\n",
+        &keyed,
+    ));
+    ok(portal(
+        dir,
+        &["dpo", "disable", "keyed@sofacto.com"],
+        "",
+        &keyed,
+    ));
+    ok(portal(dir, &["audit", "verify"], "", &keyed));
+    let unkeyed = portal(dir, &["audit", "verify"], "", &plain);
+    assert_eq!(unkeyed.status.code(), Some(1), "keyed entries need the key");
+    let short = portal(
+        dir,
+        &["audit", "verify"],
+        "",
+        &[plain[0], ("PORTAL_AUDIT_KEY", "short")],
+    );
+    assert_eq!(
+        short.status.code(),
+        Some(2),
+        "a key of 32 characters at least"
+    );
+
+    // An insider rewrites the tail with plain hashes: caught.
+    let rewrite = |from: i64| {
+        let pool = app.pool.clone();
+        async move {
+            let mut rows: Vec<privacy_portal::audit::AuditRow> = sqlx::query_as(&format!(
+                "SELECT {} FROM audit_log WHERE seq >= {from} ORDER BY seq",
+                privacy_portal::audit::AUDIT_COLUMNS
+            ))
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+            let mut prev: String = if from == 1 {
+                privacy_portal::audit::GENESIS.to_owned()
+            } else {
+                sqlx::query_scalar(&format!(
+                    "SELECT hash FROM audit_log WHERE seq = {}",
+                    from - 1
+                ))
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+            };
+            for row in &mut rows {
+                row.prev_hash = prev.clone();
+                row.hash = row.expected_hash();
+                prev = row.hash.clone();
+                sqlx::query("UPDATE audit_log SET prev_hash = $1, hash = $2 WHERE seq = $3")
+                    .bind(&row.prev_hash)
+                    .bind(&row.hash)
+                    .bind(row.seq)
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+            }
+            sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
+                .bind(&prev)
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+    };
+    rewrite(2).await;
+    let tail = portal(dir, &["audit", "verify"], "", &keyed);
+    assert_eq!(tail.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&tail.stdout).contains("entry 2 is not keyed"));
+    rewrite(1).await;
+    let whole = portal(dir, &["audit", "verify"], "", &keyed);
+    assert_eq!(whole.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&whole.stdout).contains("no entry is keyed"));
+    ok(portal(dir, &["audit", "verify"], "", &plain));
+}
+
+crate::on_both_databases!(a_keyed_audit_log_cannot_be_rewritten_without_the_key);
