@@ -56,6 +56,7 @@ texts! {
     REGISTER_INTRO: "Le registre des demandes, une ligne par demande : référence, droit, dates, état, issue, respect du délai. Sans texte libre ; les noms et adresses seulement si vous le demandez. L'export est inscrit au journal d'audit." | "The register of requests, one row each: reference, right, dates, status, outcome, whether it was on time. No free text; names and addresses only if you ask for them. The export is recorded in the audit log.";
     REGISTER_PERSONAL: "Inclure les noms et adresses e-mail" | "Include names and email addresses";
     REGISTER_DOWNLOAD: "Télécharger le registre (CSV)" | "Download the register (CSV)";
+    REGISTER_DOWNLOAD_XLSX: "Télécharger le registre (Excel)" | "Download the register (Excel)";
 
     FAILED_TITLE: "E-mails en échec" | "Failed emails";
     FAILED_INTRO: "Ces e-mails n'ont pas pu être remis : le serveur les a refusés, ou une journée d'essais a échoué. Corrigez la cause (adresse, serveur SMTP), puis relancez-les." | "These emails could not be delivered: the server refused them, or a day of attempts failed. Fix the cause (address, SMTP server), then try them again.";

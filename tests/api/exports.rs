@@ -74,6 +74,37 @@ async fn the_register_leaves_out_people_unless_asked_and_defuses_formulas(backen
         "{csv}"
     );
     assert!(!csv.contains(",=") && !csv.contains(",@"), "{csv}");
+    // The same register as an Excel workbook: every cell a string, so no
+    // formula, whatever a value starts with.
+    let workbook = dpo
+        .post(
+            "/dpo/export/register",
+            &[("personal", "1"), ("format", "xlsx")],
+        )
+        .await;
+    assert!(
+        workbook.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml"),
+        "{:?}",
+        workbook.headers()
+    );
+    let bytes = workbook.bytes().await.unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut read = |name: &str| {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut archive.by_name(name).unwrap(), &mut text).unwrap();
+        text
+    };
+    let sheet = read("xl/worksheets/sheet1.xml");
+    let strings = read("xl/sharedStrings.xml");
+    assert!(!sheet.contains("<f>"), "no formula: {sheet}");
+    assert!(
+        strings.contains("=HYPERLINK") && strings.contains(first.as_str()),
+        "{strings}"
+    );
+    assert!(strings.contains("register@example.org"), "{strings}");
     // French Excel splits on `;`: a trigger after one is defused too.
     assert!(csv.contains("\"Martin;'=cmd|calc\""), "{csv}");
     assert!(!csv.contains(";="), "{csv}");
@@ -88,7 +119,11 @@ async fn the_register_leaves_out_people_unless_asked_and_defuses_formulas(backen
             .collect();
     assert_eq!(
         exports,
-        ["{\"personal_data\":false}", "{\"personal_data\":true}"]
+        [
+            "{\"format\":\"csv\",\"personal_data\":false}",
+            "{\"format\":\"csv\",\"personal_data\":true}",
+            "{\"format\":\"xlsx\",\"personal_data\":true}"
+        ]
     );
     // Compressed on the way, as a browser asks for it: the stream ends
     // cleanly.

@@ -271,7 +271,11 @@ fn DashboardView(
                         " " {console::REGISTER_PERSONAL.get(lang)}
                     </label>
                 </p>
-                <p><button type="submit">{console::REGISTER_DOWNLOAD.get(lang)}</button></p>
+                <p>
+                    <button type="submit" name="format" value="csv">{console::REGISTER_DOWNLOAD.get(lang)}</button>
+                    " "
+                    <button type="submit" name="format" value="xlsx" class="secondary">{console::REGISTER_DOWNLOAD_XLSX.get(lang)}</button>
+                </p>
             </form>
             <p><a href="/dpo/emails">{console::NAV_FAILED_EMAILS.get(lang)}</a></p>
         </section>
