@@ -184,14 +184,11 @@ impl AuditRow {
         .to_string()
     }
 
-    /// What `hash` must be when it is written now: SHA-256 of the
-    /// previous hash and the content, or with `PORTAL_AUDIT_KEY` their
-    /// HMAC-SHA-256 under that key.
+    /// The plain hash: SHA-256 of the previous hash and the content (what
+    /// anyone can recompute; with `PORTAL_AUDIT_KEY` started, entries are
+    /// keyed instead, see `append`).
     pub fn expected_hash(&self) -> String {
-        match key() {
-            Some(key) => self.keyed_hash(key),
-            None => self.plain_hash(),
-        }
+        self.plain_hash()
     }
 
     fn plain_hash(&self) -> String {
@@ -234,25 +231,54 @@ fn key() -> Option<&'static [u8]> {
     AUDIT_KEY.get().and_then(|k| k.as_deref())
 }
 
-/// With `PORTAL_AUDIT_KEY`, when the log's last entry is not keyed (the key
-/// is new, or the log empty), appends one that is: from it on, every entry
-/// must be keyed, so that whoever can write to the database cannot rewrite
-/// the tail without the key. `true` when it appended.
-pub async fn mark_keyed(pool: &Pool, at: Millis) -> anyhow::Result<bool> {
-    if key().is_none() {
-        return Ok(false);
+/// Whether keyed hashing has started: an `audit.keyed` entry exists (the
+/// operator's `audit key-start`). Remembered once seen.
+static KEY_STARTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// The seq of the `audit.keyed` entry, if keyed hashing has started.
+pub async fn key_started(conn: &mut sqlx::AnyConnection) -> anyhow::Result<Option<i64>> {
+    sqlx::query_scalar::<_, i64>("SELECT seq FROM audit_log WHERE action = $1 ORDER BY seq LIMIT 1")
+        .bind(AuditAction::AuditKeyed.slug())
+        .fetch_optional(conn)
+        .await
+        .context("audit: look for the keyed start")
+}
+
+/// Whether the next entry is keyed: a key, and keyed hashing started.
+async fn keyed_now(conn: &mut sqlx::AnyConnection) -> anyhow::Result<Option<&'static [u8]>> {
+    let Some(key) = key() else {
+        return Ok(None);
+    };
+    if !KEY_STARTED.load(std::sync::atomic::Ordering::Relaxed) {
+        if key_started(conn).await?.is_none() {
+            return Ok(None);
+        }
+        KEY_STARTED.store(true, std::sync::atomic::Ordering::Relaxed);
     }
-    let last = sqlx::query_as::<_, AuditRow>(&format!(
-        "SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY seq DESC LIMIT 1"
-    ))
-    .fetch_optional(pool)
-    .await
-    .context("audit: read the last entry")?;
-    if last.is_some_and(|row| row.hash_kind() == Some(true)) {
-        return Ok(false);
+    Ok(Some(key))
+}
+
+/// `privacy-portal audit key-start`, once, when the operator introduces
+/// `PORTAL_AUDIT_KEY`: appends the keyed `audit.keyed` entry, from which
+/// every entry must be keyed. It is never appended by itself (a chain
+/// rewritten with plain hashes would otherwise be blessed at the next
+/// start). Its seq.
+pub async fn start_keyed(pool: &Pool, at: Millis) -> anyhow::Result<i64> {
+    anyhow::ensure!(key().is_some(), "PORTAL_AUDIT_KEY is not set");
+    let mut tx = pool.begin().await.context("audit: begin")?;
+    lock_head(&mut tx).await?;
+    if let Some(seq) = key_started(&mut tx).await? {
+        anyhow::bail!("the log is keyed already, from entry {seq}");
     }
-    record(pool, at, &Entry::new(AuditAction::AuditKeyed, Who::System)).await?;
-    Ok(true)
+    KEY_STARTED.store(true, std::sync::atomic::Ordering::Relaxed);
+    let row = append(
+        &mut tx,
+        at,
+        &Entry::new(AuditAction::AuditKeyed, Who::Operator),
+    )
+    .await?;
+    tx.commit().await.context("audit: commit")?;
+    Ok(row.seq)
 }
 
 /// Appends `entry` on the caller's transaction. The first statement moves
@@ -269,6 +295,7 @@ pub async fn append(
         .fetch_one(&mut *conn)
         .await
         .context("audit: move the head")?;
+    let keyed = keyed_now(conn).await?;
     let mut row = AuditRow {
         seq: head.get("seq"),
         at,
@@ -282,7 +309,10 @@ pub async fn append(
         prev_hash: head.get("hash"),
         hash: String::new(),
     };
-    row.hash = row.expected_hash();
+    row.hash = match keyed {
+        Some(key) => row.keyed_hash(key),
+        None => row.plain_hash(),
+    };
     sqlx::query(
         "INSERT INTO audit_log (seq, at, action, actor, actor_id, account_id, reference, object_id, facts, prev_hash, hash) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
@@ -476,6 +506,14 @@ pub async fn verify(pool: &Pool) -> anyhow::Result<Verdict> {
                 break 'walk;
             }
             match (row.hash_kind(), keyed_from) {
+                (Some(true), None) if row.action != AuditAction::AuditKeyed.slug() => {
+                    broken = Some(format!(
+                        "entry {} is keyed, but keyed hashing never started before it \
+                         (no audit.keyed entry): the log was rewritten",
+                        row.seq
+                    ));
+                    break 'walk;
+                }
                 (Some(true), None) => keyed_from = Some(row.seq),
                 (Some(false), Some(from)) => {
                     broken = Some(format!(
@@ -497,7 +535,7 @@ pub async fn verify(pool: &Pool) -> anyhow::Result<Verdict> {
     let entries = expected_seq - 1;
     if broken.is_none() && key().is_some() && entries > 0 && keyed_from.is_none() {
         broken = Some(
-            "PORTAL_AUDIT_KEY is set, but no entry is keyed: the portal never ran with it, \
+            "PORTAL_AUDIT_KEY is set, but no entry is keyed: `audit key-start` was never run, \
              or the keyed entries were rewritten"
                 .to_owned(),
         );

@@ -69,6 +69,9 @@ enum AuditCommand {
         #[arg(long, value_name = "SEQ:HASH")]
         anchor: Vec<String>,
     },
+    /// Start keyed hashing with PORTAL_AUDIT_KEY (once, when the key is
+    /// introduced): every entry after this one must be keyed.
+    KeyStart,
 }
 
 #[derive(Subcommand)]
@@ -166,6 +169,15 @@ pub fn main() -> ExitCode {
             Command::Audit {
                 command: AuditCommand::Verify { evidence, anchor },
             } => audit_verify(config, evidence, anchor).await,
+            Command::Audit {
+                command: AuditCommand::KeyStart,
+            } => {
+                let pool = db::connect(&config.database_url).await?;
+                db::migrate(&pool).await?;
+                let seq = crate::audit::start_keyed(&pool, SystemClock.now()).await?;
+                println!("keyed hashing starts at entry {seq}");
+                Ok(ExitCode::SUCCESS)
+            }
             Command::Dpo { command } => dpo(config, command).await,
         }
     });

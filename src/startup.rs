@@ -87,8 +87,13 @@ impl Application {
         // The audit key, once per process; with it, the log's tail is
         // keyed from the next entry on.
         crate::audit::set_key(config.audit_key.as_deref());
-        if crate::audit::mark_keyed(&pool, clock.now()).await? {
-            tracing::info!("the audit log is keyed from now on (PORTAL_AUDIT_KEY)");
+        if config.audit_key.is_some() {
+            let mut conn = pool.acquire().await.context("audit: connect")?;
+            if crate::audit::key_started(&mut conn).await?.is_none() {
+                tracing::error!(
+                    "PORTAL_AUDIT_KEY is set but keyed hashing has not started: run `privacy-portal audit key-start` once"
+                );
+            }
         }
         let mailer = Arc::new(Mailer::from_config(&config)?);
         let config = Arc::new(config);

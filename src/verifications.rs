@@ -169,21 +169,26 @@ pub async fn consume(
 }
 
 /// Whether `email` is someone the portal already knows: a verification
-/// still live (or used today), or an open request. They keep a share of
-/// the hourly ceiling on codes that newcomers cannot use up.
+/// used (the code was typed), or one still live from before this hour (a
+/// flood's own first codes are not "known" within its hour), or an open
+/// request. They keep a share of the hourly ceiling on codes that
+/// newcomers cannot use up.
 pub async fn known(
     conn: &mut sqlx::AnyConnection,
     email: &str,
     now: Millis,
 ) -> anyhow::Result<bool> {
+    let hour_start = now - now.rem_euclid(3_600_000);
     let found: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM ( \
-           SELECT 1 AS one FROM verifications WHERE email = $1 AND (expires_at > $2 OR consumed_at IS NOT NULL) \
+           SELECT 1 AS one FROM verifications WHERE email = $1 \
+             AND (consumed_at IS NOT NULL OR (expires_at > $2 AND created_at < $3)) \
            UNION ALL SELECT 1 AS one FROM requests WHERE email = $1 AND closed_at IS NULL \
          ) AS known",
     )
     .bind(email)
     .bind(now)
+    .bind(hour_start)
     .fetch_one(conn)
     .await
     .context("verification: is this address known")?;

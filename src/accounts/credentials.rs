@@ -55,21 +55,27 @@ pub async fn count_failure(pool: &Pool, account_id: &str) -> anyhow::Result<i64>
 }
 
 /// Locks the account for `lock_ms(locks in a row)` from `now`, and starts
-/// the count of failures again; when it ends.
+/// the count of failures again, if it still has `after` failures (another
+/// failure at the same moment may have locked it): when the lock ends.
 pub async fn lock(
     pool: &Pool,
     account_id: &str,
     now: Millis,
+    after: i64,
     lock_ms: impl Fn(i64) -> Millis,
-) -> anyhow::Result<Millis> {
-    let locks: i64 = sqlx::query_scalar(
+) -> anyhow::Result<Option<Millis>> {
+    let Some(locks) = sqlx::query_scalar::<_, i64>(
         "UPDATE dpo_accounts SET locks = locks + 1, failed_logins = 0, next_login_at = NULL \
-         WHERE id = $1 RETURNING locks",
+         WHERE id = $1 AND failed_logins >= $2 RETURNING locks",
     )
     .bind(account_id)
-    .fetch_one(pool)
+    .bind(after)
+    .fetch_optional(pool)
     .await
-    .context("sign-in: count a lock")?;
+    .context("sign-in: count a lock")?
+    else {
+        return Ok(None);
+    };
     let until = now + lock_ms(locks);
     sqlx::query("UPDATE dpo_accounts SET locked_until = $1 WHERE id = $2")
         .bind(until)
@@ -77,7 +83,7 @@ pub async fn lock(
         .execute(pool)
         .await
         .context("sign-in: lock")?;
-    Ok(until)
+    Ok(Some(until))
 }
 
 /// No attempt is checked before `at`.

@@ -36,8 +36,8 @@ pub(super) async fn route(
             .await
             .map(Some);
     }
-    let group: Option<String> =
-        sqlx::query_scalar("SELECT linked_group FROM requests WHERE id = $1")
+    let (group, due_on): (Option<String>, Option<String>) =
+        sqlx::query_as("SELECT linked_group, due_on FROM requests WHERE id = $1")
             .bind(request_id)
             .fetch_one(&mut *tx)
             .await
@@ -47,7 +47,15 @@ pub(super) async fn route(
             .await
             .map(Some);
     };
-    if held && others_open(tx, &group, request_id).await? {
+    // Held only while it can still leave in time: a due date after
+    // tomorrow (the daily run sends it the day before). Without one (a
+    // request closed while paused), it goes now.
+    let tomorrow = Date::paris_of(now).add_days(1);
+    let may_wait = due_on
+        .as_deref()
+        .and_then(Date::parse_iso)
+        .is_some_and(|due| due > tomorrow);
+    if held && may_wait && others_open(tx, &group, request_id).await? {
         sqlx::query(
             "INSERT INTO held_answers (id, request_id, linked_group, recipient, reference, kind, lang, subject, body, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -218,7 +226,7 @@ pub async fn release_due(state: &AppState, now: Millis) -> anyhow::Result<usize>
     let tomorrow = Date::paris_of(now).add_days(1);
     let due: Vec<(String, String)> = sqlx::query_as(
         "SELECT DISTINCT h.linked_group, h.recipient FROM held_answers h JOIN requests r ON r.id = h.request_id \
-         WHERE h.outbox_id IS NULL AND (r.due_on <= $1 OR NOT EXISTS ( \
+         WHERE h.outbox_id IS NULL AND (r.due_on IS NULL OR r.due_on <= $1 OR NOT EXISTS ( \
            SELECT 1 FROM requests o WHERE o.linked_group = h.linked_group AND o.closed_at IS NULL))",
     )
     .bind(tomorrow.iso())
@@ -227,10 +235,37 @@ pub async fn release_due(state: &AppState, now: Millis) -> anyhow::Result<usize>
     .context("together: find the answers that may wait no longer")?;
     let mut queued = 0;
     for (group, recipient) in due {
+        // One group's trouble (another instance sent it a moment before)
+        // never stops the others, nor the day's other jobs.
+        match release_group(state, &group, &recipient, now).await {
+            Ok(true) => queued += 1,
+            Ok(false) => {}
+            Err(e) => tracing::error!(error = format!("{e:#}"), "held answers not sent"),
+        }
+    }
+    if queued > 0 {
+        state.outbox_wakeup.notify_one();
+    }
+    Ok(queued)
+}
+
+/// Sends what is held for `recipient` in `group`, in one email: `true`
+/// when one was queued.
+async fn release_group(
+    state: &AppState,
+    group: &str,
+    recipient: &str,
+    now: Millis,
+) -> anyhow::Result<bool> {
+    {
         let mut tx = state.pool.begin().await.context("together: begin")?;
-        let waiting = waiting(&mut tx, &group, &recipient).await?;
-        let (Some(first), Some(to)) = (waiting.first(), Email::parse(&recipient).ok()) else {
-            continue;
+        let waiting = waiting(&mut tx, group, recipient).await?;
+        let Some(first) = waiting.first() else {
+            return Ok(false);
+        };
+        let Ok(to) = Email::parse(recipient) else {
+            tracing::error!("a held answer's address does not parse: it stays held");
+            return Ok(false);
         };
         let lang = Lang::parse(&first.lang).unwrap_or(Lang::Fr);
         let controller = state.config.controller();
@@ -263,10 +298,6 @@ pub async fn release_due(state: &AppState, now: Millis) -> anyhow::Result<usize>
             .map_err(|_| anyhow::anyhow!("together: a held answer's reference"))?;
         sent(&mut tx, &waiting, &outbox_id, &with, now).await?;
         tx.commit().await.context("together: commit")?;
-        queued += 1;
+        Ok(true)
     }
-    if queued > 0 {
-        state.outbox_wakeup.notify_one();
-    }
-    Ok(queued)
 }

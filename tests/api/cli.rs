@@ -411,6 +411,13 @@ async fn a_keyed_audit_log_cannot_be_rewritten_without_the_key(backend: crate::h
         "a long enough passphrase\n",
         &keyed,
     ));
+    // The key alone starts nothing: the operator starts keyed hashing once.
+    let unstarted = portal(dir, &["audit", "verify"], "", &keyed);
+    assert_eq!(unstarted.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&unstarted.stdout).contains("key-start"));
+    ok(portal(dir, &["audit", "key-start"], "", &keyed));
+    let twice = portal(dir, &["audit", "key-start"], "", &keyed);
+    assert!(!twice.status.success(), "once");
     ok(portal(
         dir,
         &["dpo", "disable", "keyed@sofacto.com"],
@@ -473,15 +480,25 @@ async fn a_keyed_audit_log_cannot_be_rewritten_without_the_key(backend: crate::h
                 .unwrap();
         }
     };
-    rewrite(2).await;
+    rewrite(3).await;
     let tail = portal(dir, &["audit", "verify"], "", &keyed);
     assert_eq!(tail.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&tail.stdout).contains("entry 2 is not keyed"));
+    assert!(String::from_utf8_lossy(&tail.stdout).contains("entry 3 is not keyed"));
     rewrite(1).await;
     let whole = portal(dir, &["audit", "verify"], "", &keyed);
     assert_eq!(whole.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&whole.stdout).contains("no entry is keyed"));
     ok(portal(dir, &["audit", "verify"], "", &plain));
+    // The next entry, keyed on top of the rewritten chain, does not bless it.
+    ok(portal(
+        dir,
+        &["dpo", "enable", "keyed@sofacto.com"],
+        "",
+        &keyed,
+    ));
+    let after = portal(dir, &["audit", "verify"], "", &keyed);
+    assert_eq!(after.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&after.stdout).contains("never started"));
 }
 
 crate::on_both_databases!(a_keyed_audit_log_cannot_be_rewritten_without_the_key);

@@ -643,6 +643,13 @@ async fn a_second_factor_is_required_and_enrolled_with_the_password(backend: Bac
         .await
         .unwrap();
     assert!(html.contains("n'est pas le bon"), "{html}");
+    // Counted like a wrong password at sign-in: a stolen session cannot
+    // guess it fast.
+    assert_eq!(
+        app.scalar("SELECT failures FROM sign_in_failures WHERE account_key = (SELECT id FROM dpo_accounts)")
+            .await,
+        1
+    );
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM dpo_accounts WHERE totp_secret IS NOT NULL")
             .await,

@@ -681,7 +681,41 @@ async fn a_held_answer_leaves_before_its_due_date(backend: Backend) {
     );
 }
 
+/// An answer due tomorrow or sooner is never held: it could not leave in
+/// time with the others.
+async fn an_answer_due_tomorrow_is_not_held(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Smtp).await;
+    let sink = app.smtp.as_ref().unwrap();
+    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
+    dpo.sign_in().await;
+    let to = "due-soon@example.org";
+    let (_, erasure) = two_linked(&app, &dpo, to).await;
+    let due = crate::helpers::stored(&app, &erasure, "due_on")
+        .await
+        .unwrap();
+    let due = privacy_portal::domain::Date::parse_iso(&due).unwrap();
+    let today = privacy_portal::domain::Date::paris_of(app.clock_now());
+    app.clock.advance(Duration::from_secs(
+        (due.to_days() - today.to_days() - 1) as u64 * 86_400,
+    ));
+    dpo.sign_in().await;
+    dpo.done(
+        &erasure,
+        "refuse",
+        "received",
+        &[
+            ("form[refuse_reason]", "manifestly_unfounded"),
+            ("form[refuse_explanation]", "Rien à effacer à votre nom."),
+            ("form[together]", "on"),
+        ],
+    )
+    .await;
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM held_answers").await, 0);
+    sink.wait_for_text(to, "Rien à effacer à votre nom.").await;
+}
+
 on_both_databases!(
+    an_answer_due_tomorrow_is_not_held,
     requests_of_one_letter_are_linked_and_shown_together,
     linked_requests_answered_by_post_share_one_letter,
     linked_requests_answered_by_email_share_one_email,

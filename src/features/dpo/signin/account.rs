@@ -41,7 +41,7 @@ pub async fn confirm(form: ConfirmForm) -> Result<FormReply, AppError> {
     let Some(dpo) = require_dpo().await? else {
         return Ok(FormReply::go("/dpo/login"));
     };
-    let (state, _) = request_context()?;
+    let (state, parts) = request_context()?;
     let lang = current_lang();
     let row = credentials::totp_state(&state.pool, &dpo.account_id).await?;
     let Some(secret) = row
@@ -56,9 +56,41 @@ pub async fn confirm(form: ConfirmForm) -> Result<FormReply, AppError> {
     else {
         return Ok(FormReply::go("/dpo/login"));
     };
-    if !crate::accounts::verify_password_off_runtime(form.password, Some(account.password_hash))
-        .await
+    // The same limits as signing in: per network, and the source's wait
+    // after wrong passwords (a stolen session cannot guess it fast).
+    let now = state.clock.now();
+    let client =
+        crate::limits::ClientNetworks::of_request(&parts, state.config.client_ip_header.as_deref());
+    let mut conn = state.pool.acquire().await.context("account: connect")?;
+    let limit = crate::limits::Limit::new(
+        crate::limits::Counter::LoginsPerIpHour,
+        &client.narrow,
+        &state.config.limits,
+    );
+    if !crate::limits::hit(&mut conn, &state.counter_key, &limit, now).await? {
+        return Ok(FormReply::notice(Notice::error(
+            console::SIGN_IN_LIMITED.get(lang),
+        )));
+    }
+    drop(conn);
+    let source = super::login::source(&state, &parts, &account.id);
+    let waiting = credentials::source_wait(&state.pool, &account.id, &source)
+        .await?
+        .is_some_and(|at| at > now);
+    if waiting
+        || !crate::accounts::verify_password_off_runtime(form.password, Some(account.password_hash))
+            .await
     {
+        if !waiting {
+            credentials::count_source_failure(
+                &state.pool,
+                &account.id,
+                &source,
+                now,
+                super::login::source_backoff_ms,
+            )
+            .await?;
+        }
         return Ok(FormReply::notice(Notice::error(
             console::TOTP_PASSWORD_WRONG.get(lang),
         )));

@@ -115,7 +115,11 @@ fn device_value(state: &AppState, account_id: &str, device_id: &str) -> String {
 
 /// The source of a try on `account_id`: its device, when the browser holds
 /// a valid device cookie for this account, else its client network.
-fn source(state: &AppState, parts: &axum::http::request::Parts, account_id: &str) -> String {
+pub(crate) fn source(
+    state: &AppState,
+    parts: &axum::http::request::Parts,
+    account_id: &str,
+) -> String {
     let secure = state.config.cookies_secure();
     let device = crate::web::cookies::read(parts, DEVICE_COOKIE, secure)
         .and_then(|value| value.split_once('.').map(|(id, _)| (id, value)))
@@ -189,8 +193,14 @@ async fn record_failure(state: &AppState, account: &Account, now: Millis) -> any
     let account_id = account.id.as_str();
     crate::audit::record_failed_sign_in(&state.pool, account_id, now).await?;
     let failures = credentials::count_failure(&state.pool, account_id).await?;
-    if failures >= LOCK_AFTER {
-        let until = credentials::lock(&state.pool, account_id, now, lock_ms).await?;
+    // Two failures at once (10 and 11) lock once: the lock claims the
+    // count it resets.
+    let locked = if failures >= LOCK_AFTER {
+        credentials::lock(&state.pool, account_id, now, LOCK_AFTER, lock_ms).await?
+    } else {
+        None
+    };
+    if let Some(until) = locked {
         tracing::warn!("a DPO account is locked after repeated failures");
         // The DPO hears of it, and the log says until when.
         let mut tx = state.pool.begin().await.context("sign-in: begin")?;
