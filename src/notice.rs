@@ -228,7 +228,7 @@ pub fn longest_cookie_hours() -> u64 {
 
 /// Each cookie the portal may set: its name, its purpose, its lifetime in
 /// seconds.
-pub fn cookies() -> [(&'static str, Text, u64); 4] {
+pub fn cookies() -> [(&'static str, Text, u64); 5] {
     use crate::i18n::site;
     [
         (
@@ -250,6 +250,11 @@ pub fn cookies() -> [(&'static str, Text, u64); 4] {
             crate::features::dpo::signin::console_session::COOKIE,
             site::COOKIE_DPO,
             (crate::features::dpo::signin::console_session::ABSOLUTE_MS / 1000) as u64,
+        ),
+        (
+            crate::features::dpo::signin::login::DEVICE_COOKIE,
+            site::COOKIE_DPO_DEVICE,
+            crate::features::dpo::signin::login::DEVICE_MAX_AGE_SECS,
         ),
     ]
 }

@@ -2,7 +2,7 @@ import { test as base, expect } from "@playwright/test";
 
 /** The portal's technical cookies, as the home page lists them (over
  * https they carry the `__Host-` prefix). */
-const PORTAL_COOKIES = ["portal_lang", "portal_verification", "portal_session", "portal_dpo"];
+const PORTAL_COOKIES = ["portal_lang", "portal_verification", "portal_session", "portal_dpo", "portal_dpo_device"];
 const DAY_SECONDS = 24 * 3600;
 
 /**

@@ -39,6 +39,7 @@ texts! {
     COOKIE_VERIFICATION: "savoir pour quelle adresse ce navigateur saisit un code" | "know which address this browser is typing a code for";
     COOKIE_SESSION: "vous garder connecté après la vérification de votre adresse" | "keep you signed in once your address is verified";
     COOKIE_DPO: "la session du délégué à la protection des données dans sa console" | "the data protection officer's session in the console";
+    COOKIE_DPO_DEVICE: "le navigateur où le délégué s'est connecté : les essais d'autres personnes ne le ralentissent pas" | "the browser the officer signed in from: other people's tries do not slow it down";
     HOURS: "{count} heures" | "{count} hours";
     ONE_HOUR: "1 heure" | "1 hour";
     PARIS_TIME: "(heure de Paris)" | "(Paris time)";

@@ -360,6 +360,7 @@ async fn the_home_page_lists_every_cookie_and_its_lifetime() {
         ("portal_verification", "1 heure"),
         ("portal_session", "1 heure"),
         ("portal_dpo", "8 heures"),
+        ("portal_dpo_device", "23 heures"),
     ] {
         let row = html
             .split("<tr>")

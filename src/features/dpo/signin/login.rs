@@ -99,10 +99,11 @@ pub fn source_backoff_ms(failures: i64) -> Millis {
     }
 }
 
-/// A browser that signed in to an account keeps this cookie (a year): its
-/// tries are counted apart from strangers'.
+/// A browser that signed in to an account keeps this cookie (23 hours,
+/// renewed at each sign-in, like every cookie of the portal under a day):
+/// its tries are counted apart from strangers'.
 pub const DEVICE_COOKIE: &str = "portal_dpo_device";
-const DEVICE_MAX_AGE_SECS: u64 = 365 * 24 * 3600;
+pub const DEVICE_MAX_AGE_SECS: u64 = 23 * 3600;
 
 /// The cookie's value for `device_id` on `account_id`: the id and a keyed
 /// hash that only this server can make.
@@ -143,12 +144,12 @@ fn network_source(state: &AppState, parts: &axum::http::request::Parts) -> Strin
 }
 
 /// Gives this browser a device cookie for `account_id` (after a sign-in),
-/// unless it holds a valid one already.
+/// the same id as before when it holds a valid one, for another 23 hours.
 fn remember_device(state: &AppState, parts: &axum::http::request::Parts, account_id: &str) {
-    if source(state, parts, account_id).starts_with("device:") {
-        return;
-    }
-    let id = crate::secure::random_token();
+    let id = match source(state, parts, account_id).strip_prefix("device:") {
+        Some(id) => id.to_owned(),
+        None => crate::secure::random_token(),
+    };
     let value = device_value(state, account_id, &id);
     crate::state::add_response_header(
         axum::http::header::SET_COOKIE,
