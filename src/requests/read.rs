@@ -180,18 +180,14 @@ pub async fn open_count(
         .count() as i64)
 }
 
-/// Whether a request was already filed from this form display: by
-/// `address` (the session's), or by anyone when `None`.
-pub async fn submitted(
-    pool: &Pool,
-    submission_key: &str,
-    address: Option<&Email>,
-) -> anyhow::Result<bool> {
+/// Whether `address` (the session's) already filed a request from this
+/// form display.
+pub async fn submitted(pool: &Pool, submission_key: &str, address: &Email) -> anyhow::Result<bool> {
     Ok(sqlx::query_scalar::<_, String>(
-        "SELECT reference FROM requests WHERE submission_key = $1 AND ($2 IS NULL OR email = $2)",
+        "SELECT reference FROM requests WHERE submission_key = $1 AND email = $2",
     )
     .bind(submission_key)
-    .bind(address.map(Email::as_str))
+    .bind(address.as_str())
     .fetch_optional(pool)
     .await
     .context("request: look for this submission")?

@@ -257,47 +257,45 @@ async fn release_group(
     recipient: &str,
     now: Millis,
 ) -> anyhow::Result<bool> {
-    {
-        let mut tx = state.pool.begin().await.context("together: begin")?;
-        let waiting = waiting(&mut tx, group, recipient).await?;
-        let Some(first) = waiting.first() else {
-            return Ok(false);
-        };
-        let Ok(to) = Email::parse(recipient) else {
-            tracing::error!("a held answer's address does not parse: it stays held");
-            return Ok(false);
-        };
-        let lang = Lang::parse(&first.lang).unwrap_or(Lang::Fr);
-        let controller = state.config.controller();
-        let email = if let [alone] = waiting.as_slice() {
-            templates::held_alone(
-                lang,
-                EmailKind::parse(&alone.kind).unwrap_or(EmailKind::Completed),
-                &to,
-                alone.subject.clone(),
-                alone.body.clone(),
-                &controller,
-            )
-        } else {
-            let parts = waiting
-                .iter()
-                .map(|w| (w.reference.clone(), w.body.clone()))
-                .collect();
-            templates::answers_together(lang, &to, parts, &controller)
-        };
-        let request_id = first.request_id.clone();
-        let outbox_id = outbox::enqueue(
-            &mut tx,
-            &email,
-            &state.config.mail_from,
-            Some(&request_id),
-            now,
+    let mut tx = state.pool.begin().await.context("together: begin")?;
+    let waiting = waiting(&mut tx, group, recipient).await?;
+    let Some(first) = waiting.first() else {
+        return Ok(false);
+    };
+    let Ok(to) = Email::parse(recipient) else {
+        tracing::error!("a held answer's address does not parse: it stays held");
+        return Ok(false);
+    };
+    let lang = Lang::parse(&first.lang).unwrap_or(Lang::Fr);
+    let controller = state.config.controller();
+    let email = if let [alone] = waiting.as_slice() {
+        templates::held_alone(
+            lang,
+            EmailKind::parse(&alone.kind).unwrap_or(EmailKind::Completed),
+            &to,
+            alone.subject.clone(),
+            alone.body.clone(),
+            &controller,
         )
-        .await?;
-        let with = Reference::try_from(first.reference.clone())
-            .map_err(|_| anyhow::anyhow!("together: a held answer's reference"))?;
-        sent(&mut tx, &waiting, &outbox_id, &with, now).await?;
-        tx.commit().await.context("together: commit")?;
-        Ok(true)
-    }
+    } else {
+        let parts = waiting
+            .iter()
+            .map(|w| (w.reference.clone(), w.body.clone()))
+            .collect();
+        templates::answers_together(lang, &to, parts, &controller)
+    };
+    let request_id = first.request_id.clone();
+    let outbox_id = outbox::enqueue(
+        &mut tx,
+        &email,
+        &state.config.mail_from,
+        Some(&request_id),
+        now,
+    )
+    .await?;
+    let with = Reference::try_from(first.reference.clone())
+        .map_err(|_| anyhow::anyhow!("together: a held answer's reference"))?;
+    sent(&mut tx, &waiting, &outbox_id, &with, now).await?;
+    tx.commit().await.context("together: commit")?;
+    Ok(true)
 }

@@ -63,6 +63,11 @@ pub fn set_page_policy() {
     }
 }
 
+/// Whether `path` is the console's: `/dpo` and below.
+fn is_console(path: &str) -> bool {
+    path == "/dpo" || path.starts_with("/dpo/")
+}
+
 /// `/dpo` over plain http to a network (`Config::console_allowed`): a
 /// page that tells the operator what to set, and nothing of the console.
 pub async fn console_needs_https(
@@ -71,7 +76,7 @@ pub async fn console_needs_https(
     next: axum::middleware::Next,
 ) -> Response {
     let path = request.uri().path();
-    let console = path == "/dpo" || path.starts_with("/dpo/");
+    let console = is_console(path);
     if !console || state.config.console_allowed() {
         return next.run(request).await;
     }
@@ -109,7 +114,7 @@ pub async fn second_factor_required(
     next: axum::middleware::Next,
 ) -> Response {
     let path = request.uri().path();
-    let console = path == "/dpo" || path.starts_with("/dpo/");
+    let console = is_console(path);
     if !state.config.require_totp
         || !console
         || WITHOUT_SECOND_FACTOR

@@ -84,7 +84,7 @@ async fn over_a_filing_limit(
     use anyhow::Context;
     let lang = current_lang();
     let config = &state.config;
-    if crate::requests::read::submitted(&state.pool, submission_key, Some(email)).await? {
+    if crate::requests::read::submitted(&state.pool, submission_key, email).await? {
         return Ok(None);
     }
     // Someone acting for others is capped per person they act for.
