@@ -831,7 +831,7 @@ mod tests {
             mail.subject
         );
         assert!(
-            mail.text.contains("Answer due by: 28 December 2026"),
+            mail.text.contains("Answer due by: Monday 28 December 2026"),
             "{}",
             mail.text
         );

@@ -82,10 +82,25 @@ pub fn current_lang() -> Lang {
     }
 }
 
-/// "28 décembre 2026" / "28 December 2026".
+/// "lundi 28 décembre 2026" / "Monday 28 December 2026": a date as
+/// people read it, its weekday first.
 pub fn long_date(lang: Lang, date: crate::domain::Date) -> String {
+    let day = site::DAYS[date.weekday() as usize % 7].get(lang);
     let month = site::MONTHS[(date.month as usize).saturating_sub(1) % 12].get(lang);
-    format!("{} {month} {}", date.day, date.year)
+    format!("{day} {} {month} {}", date.day, date.year)
+}
+
+/// An instant as people read it, in Paris time and saying so: "lundi 28
+/// décembre 2026 à 14:05 (heure de Paris)".
+pub fn long_date_time(lang: Lang, millis: i64) -> String {
+    let local = crate::domain::paris_date_time(millis);
+    let (day, time) = local.split_once(' ').unwrap_or((&local, ""));
+    match crate::domain::Date::parse_iso(day) {
+        Some(date) => {
+            site::AT_TIME.with(lang, &[("date", &long_date(lang, date)), ("time", &time)])
+        }
+        None => local,
+    }
 }
 
 #[cfg(test)]
@@ -141,7 +156,23 @@ mod tests {
     #[test]
     fn dates_are_written_out_in_each_language() {
         let date = crate::domain::Date::new(2026, 12, 28).unwrap();
-        assert_eq!(long_date(Lang::Fr, date), "28 décembre 2026");
-        assert_eq!(long_date(Lang::En, date), "28 December 2026");
+        assert_eq!(long_date(Lang::Fr, date), "lundi 28 décembre 2026");
+        assert_eq!(long_date(Lang::En, date), "Monday 28 December 2026");
+        let jan = crate::domain::Date::new(2027, 1, 4).unwrap();
+        assert_eq!(long_date(Lang::Fr, jan), "lundi 4 janvier 2027");
+        assert_eq!(
+            long_date(Lang::En, crate::domain::Date::new(2027, 1, 3).unwrap()),
+            "Sunday 3 January 2027"
+        );
+        // 13:05 UTC on 4 January 2027 is 14:05 in Paris (winter time).
+        let at = jan.to_days() * 86_400_000 + (13 * 60 + 5) * 60_000;
+        assert_eq!(
+            long_date_time(Lang::Fr, at),
+            "lundi 4 janvier 2027 à 14:05 (heure de Paris)"
+        );
+        assert_eq!(
+            long_date_time(Lang::En, at),
+            "Monday 4 January 2027 at 14:05 (Paris time)"
+        );
     }
 }

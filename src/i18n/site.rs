@@ -82,7 +82,18 @@ texts! {
     MONTH_10: "octobre" | "October";
     MONTH_11: "novembre" | "November";
     MONTH_12: "décembre" | "December";
+    DAY_1: "lundi" | "Monday";
+    DAY_2: "mardi" | "Tuesday";
+    DAY_3: "mercredi" | "Wednesday";
+    DAY_4: "jeudi" | "Thursday";
+    DAY_5: "vendredi" | "Friday";
+    DAY_6: "samedi" | "Saturday";
+    DAY_7: "dimanche" | "Sunday";
+    AT_TIME: "{date} à {time} (heure de Paris)" | "{date} at {time} (Paris time)";
 }
+
+/// Monday first, as `Date::weekday` counts.
+pub const DAYS: [Text; 7] = [DAY_1, DAY_2, DAY_3, DAY_4, DAY_5, DAY_6, DAY_7];
 
 pub const MONTHS: [Text; 12] = [
     MONTH_1, MONTH_2, MONTH_3, MONTH_4, MONTH_5, MONTH_6, MONTH_7, MONTH_8, MONTH_9, MONTH_10,
