@@ -129,37 +129,11 @@ pub async fn by_id(pool: &crate::db::Pool, id: &str) -> anyhow::Result<Option<(L
     Ok(Some((letter, row.get("reference"))))
 }
 
-/// The letters waiting to be posted, oldest first (at most `limit`), with
-/// their request's reference, and how many there are.
-pub async fn to_post(
-    pool: &crate::db::Pool,
-    limit: i64,
-) -> anyhow::Result<(Vec<(String, EmailKind, Millis)>, i64)> {
-    use sqlx::Row;
-    let mut conn = pool.acquire().await.context("letters: connect")?;
-    let count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM letters WHERE posted_on IS NULL")
-        .fetch_one(&mut *conn)
+/// How many requests have a letter not marked posted yet: the queue's
+/// "letters to post", whose list shows each request once.
+pub async fn requests_with_letters_to_post(pool: &crate::db::Pool) -> anyhow::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(DISTINCT request_id) FROM letters WHERE posted_on IS NULL")
+        .fetch_one(pool)
         .await
-        .context("letters: count those to post")?
-        .get("n");
-    let rows = sqlx::query(
-        "SELECT r.reference, l.kind, l.created_at FROM letters l JOIN requests r ON r.id = l.request_id \
-         WHERE l.posted_on IS NULL ORDER BY l.created_at, l.id LIMIT $1",
-    )
-    .bind(limit)
-    .fetch_all(&mut *conn)
-    .await
-    .context("letters: list those to post")?;
-    Ok((
-        rows.iter()
-            .filter_map(|row| {
-                Some((
-                    row.get::<String, _>("reference"),
-                    EmailKind::parse(&row.get::<String, _>("kind"))?,
-                    row.get::<Millis, _>("created_at"),
-                ))
-            })
-            .collect(),
-        count,
-    ))
+        .context("letters: count the requests with letters to post")
 }

@@ -39,7 +39,15 @@ pub enum StatusFilter {
 pub enum DueFilter {
     Overdue,
     Week,
+    /// Awaiting the subject's answer for more than `WAITING_DAYS`.
+    Waiting,
+    /// With a letter printed and not marked posted yet, in any status.
+    Letters,
 }
+
+/// After so many days awaiting the subject, a request is shown among
+/// those to chase (or to close, past `PORTAL_IDENTITY_WAIT_DAYS`).
+pub const WAITING_DAYS: i64 = 14;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WhoFilter {
@@ -81,6 +89,8 @@ impl Filter {
             due: match query.due.as_str() {
                 "overdue" => Some(DueFilter::Overdue),
                 "week" => Some(DueFilter::Week),
+                "waiting" => Some(DueFilter::Waiting),
+                "letters" => Some(DueFilter::Letters),
                 _ => None,
             },
             who: match query.who.as_str() {
@@ -107,6 +117,13 @@ impl Filter {
     fn closed(&self) -> bool {
         matches!(self.status, StatusFilter::One(status) if status.is_closed())
     }
+
+    /// Listed newest first, with their cursor on the receipt: closed
+    /// requests, and letters to post (an answer's letter follows its
+    /// closing).
+    pub fn newest_first(&self) -> bool {
+        self.closed() || self.due == Some(DueFilter::Letters)
+    }
 }
 
 /// One line of the queue.
@@ -127,6 +144,8 @@ pub struct QueueRow {
     pub paused_days: i64,
     pub email: String,
     pub assignee: Option<String>,
+    /// Its letters printed and not marked posted yet.
+    pub letters_waiting: i64,
 }
 
 impl QueueRow {
@@ -198,7 +217,7 @@ fn page_sql(filter: &Filter, me: &str, today: Date) -> (String, Vec<Arg>) {
             ));
             "r.received_at DESC, r.reference DESC"
         }
-        None | Some(Search::TooShort) if filter.closed() => {
+        None | Some(Search::TooShort) if filter.newest_first() => {
             if let Some((key, reference)) = &filter.after {
                 let at = key.parse::<i64>().unwrap_or(i64::MAX);
                 conditions.push(format!(
@@ -245,6 +264,16 @@ fn page_sql(filter: &Filter, me: &str, today: Date) -> (String, Vec<Arg>) {
                     arg(Arg::Text(today.add_days(7).iso()))
                 ));
             }
+            Some(DueFilter::Waiting) => {
+                conditions.push(format!(
+                    "r.open_due = {} AND r.paused_since < {}",
+                    arg(Arg::Text(PAUSED_KEY.to_owned())),
+                    arg(Arg::Text(today.add_days(-WAITING_DAYS).iso()))
+                ));
+            }
+            Some(DueFilter::Letters) => conditions.push(
+                "r.id IN (SELECT l.request_id FROM letters l WHERE l.posted_on IS NULL)".to_owned(),
+            ),
             None => {}
         }
         match filter.who {
@@ -257,7 +286,8 @@ fn page_sql(filter: &Filter, me: &str, today: Date) -> (String, Vec<Arg>) {
     }
     let sql = format!(
         "SELECT r.reference, r.right_kind, r.status, r.received_on, r.received_at, r.open_due, r.paused_since, \
-         r.extension_months, r.paused_days, r.email, a.email AS assignee \
+         r.extension_months, r.paused_days, r.email, a.email AS assignee, \
+         (SELECT COUNT(*) FROM letters l WHERE l.request_id = r.id AND l.posted_on IS NULL) AS letters_waiting \
          FROM requests r LEFT JOIN dpo_accounts a ON a.id = r.assignee_id \
          WHERE {} ORDER BY {order} LIMIT {}",
         if conditions.is_empty() {
@@ -291,6 +321,35 @@ pub async fn page(
     Ok((rows, more))
 }
 
+/// The request after the line whose cursor is `at` in the list `query`
+/// shows (its search and page left out), with its own cursor: "next
+/// request" on a request page. Never `current`: a step just done may
+/// have moved it further down the same list.
+pub async fn next_after(
+    pool: &crate::db::Pool,
+    query: &QueueQuery,
+    at: &str,
+    current: &str,
+    me: &str,
+    today: Date,
+) -> anyhow::Result<Option<(Reference, String)>> {
+    let filter = Filter::parse(&QueueQuery {
+        q: String::new(),
+        after: at.to_owned(),
+        ..query.clone()
+    });
+    if filter.after.is_none() {
+        return Ok(None);
+    }
+    let (rows, _) = page(pool, &filter, me, today).await?;
+    let newest_first = filter.newest_first();
+    Ok(rows
+        .into_iter()
+        .find(|row| row.reference.as_str() != current)
+        .map(|row| (row.cursor(newest_first), row.reference))
+        .map(|(at, reference)| (reference, at)))
+}
+
 /// How many open requests each filter would show.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Counts {
@@ -299,6 +358,8 @@ pub struct Counts {
     pub week: i64,
     pub mine: i64,
     pub unassigned: i64,
+    /// Awaiting the subject for more than `WAITING_DAYS`.
+    pub waiting: i64,
     pub by_status: Vec<(Status, i64)>,
     pub by_right: Vec<(RightKind, i64)>,
 }
@@ -355,6 +416,15 @@ pub async fn counts(pool: &crate::db::Pool, me: &str, today: Date) -> anyhow::Re
             }
         }
     }
+    // Paused requests share one key in the index: few, read by it.
+    counts.waiting = sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM requests WHERE open_due = $1 AND paused_since < $2",
+    )
+    .bind(PAUSED_KEY)
+    .bind(today.add_days(-WAITING_DAYS).iso())
+    .fetch_one(pool)
+    .await
+    .context("queue: count those awaiting the subject")?;
     // In the order the GROUP BYs gave them before: by name.
     by_status.sort_by_key(|(status, _)| status.slug());
     by_right.sort_by_key(|(right, _)| right.slug());
@@ -402,6 +472,20 @@ pub fn plans_to_check(today: Date) -> Vec<(String, String)> {
             "week",
             QueueQuery {
                 due: "week".into(),
+                ..base.clone()
+            },
+        ),
+        (
+            "waiting",
+            QueueQuery {
+                due: "waiting".into(),
+                ..base.clone()
+            },
+        ),
+        (
+            "letters",
+            QueueQuery {
+                due: "letters".into(),
                 ..base.clone()
             },
         ),

@@ -2,7 +2,7 @@
 //! to the DPO, a call or a visit, on the day it arrived (60 days back at
 //! most, saying why it is recorded late).
 
-use crate::helpers::{Backend, Dpo, Mail, Subject, TestApp, stored};
+use crate::helpers::{Backend, Dpo, Mail, Subject, TestApp, figure, stored};
 use crate::on_both_databases;
 use privacy_portal::domain::Date;
 
@@ -299,6 +299,52 @@ async fn notices_without_an_address_are_letters_marked_posted(backend: Backend) 
     assert_eq!(posted("completed"), Some(posted_on.iso().into()));
 }
 
+/// Two letters waiting for one request: the chip counts the request once,
+/// as its list shows it, and its line says a letter is to post.
+async fn letters_to_post_are_counted_by_request(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Smtp).await;
+    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
+    dpo.sign_in().await;
+    let today = Date::paris_of(app.clock_now());
+    let recorded = dpo.record_letter(&today.iso()).await;
+    let reference = crate::helpers::recorded_reference(&recorded);
+    dpo.done(
+        &reference,
+        "ask-information",
+        "received",
+        &[("form[info_reason]", "Une copie de votre pièce d'identité.")],
+    )
+    .await;
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM letters WHERE posted_on IS NULL")
+            .await,
+        2
+    );
+    let queue = dpo.page("/dpo").await;
+    assert_eq!(figure(&queue, "letters-to-post"), Some(1), "{queue}");
+    let letters = dpo.page("/dpo?due=letters").await;
+    assert_eq!(
+        letters.matches(&format!(">{reference}</a>")).count(),
+        1,
+        "{letters}"
+    );
+    assert!(letters.contains("lettre à poster"), "{letters}");
+    for letter in ["acknowledgment", "information_requested"] {
+        let id = letter_id(&app, &reference, letter).await;
+        dpo.done(
+            &reference,
+            "mark-posted",
+            "awaiting_subject",
+            &[("form[letter]", &id), ("form[posted_on]", &today.iso())],
+        )
+        .await;
+    }
+    let queue = dpo.page("/dpo").await;
+    assert_eq!(figure(&queue, "letters-to-post"), Some(0), "{queue}");
+    let letters = dpo.page("/dpo?due=letters").await;
+    assert!(!letters.contains(&reference), "{letters}");
+}
+
 /// A visit: the acknowledgment is emailed as asked, and also printed as
 /// the dated receipt handed over.
 async fn a_visit_gets_a_printed_receipt(backend: Backend) {
@@ -337,5 +383,6 @@ async fn a_visit_gets_a_printed_receipt(backend: Backend) {
 
 on_both_databases!(
     notices_without_an_address_are_letters_marked_posted,
+    letters_to_post_are_counted_by_request,
     a_visit_gets_a_printed_receipt,
 );

@@ -191,9 +191,18 @@ async fn a_subject_who_does_not_answer_for_14_days_is_reminded_once(backend: Bac
     // 15 days and 2 hours: 16 days once those hours cross midnight in
     // Paris (the test runs on the real clock's time of day).
     assert!(
-        queue.contains("attend depuis 15 j") || queue.contains("attend depuis 16 j"),
+        queue.contains("attend la personne depuis 15 j")
+            || queue.contains("attend la personne depuis 16 j"),
         "the queue shows how long it has waited"
     );
+    // More than 14 days: among those to chase.
+    assert_eq!(
+        crate::helpers::figure(&queue, "waiting"),
+        Some(1),
+        "{queue}"
+    );
+    let waiting = dpo.page("/dpo?due=waiting").await;
+    assert!(waiting.contains(&reference), "{waiting}");
 }
 
 on_both_databases!(

@@ -227,7 +227,96 @@ on_both_databases!(
     a_request_is_assigned_and_the_queue_filters_by_assignee,
     the_link_in_the_dpo_email_leads_to_the_request_through_the_sign_in,
     the_queue_finds_a_request_by_any_of_its_values,
+    next_request_follows_the_list_the_page_was_opened_from,
 );
+
+/// "Next request" leads through the list a request was opened from, and
+/// keeps leading after a step done or a form sent back with an error.
+async fn next_request_follows_the_list_the_page_was_opened_from(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Smtp).await;
+    let first = Subject::new(&app, "first@example.org").file("access").await;
+    let second = Subject::new(&app, "second@example.org")
+        .file("erasure")
+        .await;
+    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
+    dpo.sign_in().await;
+    let queue = dpo.page("/dpo?who=unassigned").await;
+    // The lines' links carry the list and each line's place in it.
+    let hrefs: Vec<String> = queue
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|href| href.starts_with("/dpo/requests/"))
+        .map(|href| href.replace("&amp;", "&"))
+        .collect();
+    assert_eq!(hrefs.len(), 2, "{queue}");
+    assert!(
+        hrefs.iter().all(|h| h.contains("who=unassigned&at=")),
+        "{hrefs:?}"
+    );
+    let (opened, other) = if hrefs[0].contains(&first) {
+        (first.clone(), second.clone())
+    } else {
+        (second.clone(), first.clone())
+    };
+    let page = dpo.page(&hrefs[0]).await;
+    assert!(page.contains("data-next-request"), "{page}");
+    assert!(page.contains(&format!("/dpo/requests/{other}?")), "{page}");
+    let list = hrefs[0].split_once('?').unwrap().1.to_owned();
+    assert!(
+        page.contains(&format!(
+            r#"name="form[list]" value="{}""#,
+            list.replace('&', "&amp;")
+        )),
+        "{page}"
+    );
+
+    // Sent back with an error, drawn at the bare address: the list is
+    // the form's, and "next request" is still there.
+    let refused = dpo
+        .act(
+            &opened,
+            "link",
+            "received",
+            &[
+                ("form[link_reference]", "R-0000-0000"),
+                ("form[list]", &list),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 200);
+    let refused = refused.text().await.unwrap();
+    assert!(refused.contains("data-next-request"), "{refused}");
+    assert!(
+        refused.contains(&format!("/dpo/requests/{other}?")),
+        "{refused}"
+    );
+
+    // Done: the answer keeps the list.
+    let done = dpo
+        .act(&opened, "start", "received", &[("form[list]", &list)])
+        .await;
+    assert_eq!(done.status(), 303);
+    assert_eq!(
+        done.headers()[header::LOCATION].to_str().unwrap(),
+        format!("/dpo/requests/{opened}?done=start&{list}")
+    );
+    // The last line has no next one; a list that is not one is ignored.
+    let last = hrefs[1].clone();
+    assert!(!dpo.page(&last).await.contains("data-next-request"));
+    let strange = dpo
+        .act(
+            &other,
+            "start",
+            "received",
+            &[("form[list]", "https://evil.example/?x")],
+        )
+        .await;
+    assert_eq!(
+        strange.headers()[header::LOCATION].to_str().unwrap(),
+        format!("/dpo/requests/{other}?done=start")
+    );
+}
 
 #[tokio::test]
 async fn every_queue_view_and_search_uses_an_index_on_sqlite() {
@@ -267,6 +356,20 @@ async fn every_queue_view_and_search_uses_an_index_on_sqlite() {
                     .any(|line| line.starts_with("SEARCH t USING COVERING INDEX")
                         && line.contains("term>? AND term<?")),
                 "{name} does not read a range of the terms: {plan:?}"
+            );
+            assert!(
+                plan.iter()
+                    .any(|line| line.starts_with("SEARCH r") && line.contains("(id=?)")),
+                "{name} does not read requests by key: {plan:?}"
+            );
+        } else if sql.contains("FROM letters l WHERE l.posted_on IS NULL") {
+            // Letters to post: the partial index holds only the letters
+            // not yet posted (a day's post, not the archive), then each
+            // request by its key; sorting those few needs no index.
+            assert!(
+                plan.iter()
+                    .any(|line| line.starts_with("SCAN l USING INDEX letters_to_post")),
+                "{name} does not read the letters' partial index: {plan:?}"
             );
             assert!(
                 plan.iter()

@@ -189,7 +189,15 @@ impl Dpo {
     }
 }
 
-/// Reads a download: status, headers, body.
+/// The figure a queue chip shows (`data-figure="{name}"`), if any.
+pub fn figure(page: &str, name: &str) -> Option<i64> {
+    let at = page.find(&format!(r#"data-figure="{name}""#))?;
+    let after = &page[at..];
+    let start = after.find('>')? + 1;
+    let end = after[start..].find('<')? + start;
+    after[start..end].trim().parse().ok()
+}
+
 /// The reference of a request the console just recorded, from the
 /// address it redirected to (`/dpo/requests/{reference}`).
 pub fn recorded_reference(response: &reqwest::Response) -> String {
@@ -200,6 +208,7 @@ pub fn recorded_reference(response: &reqwest::Response) -> String {
         .to_owned()
 }
 
+/// Reads a download: status, headers, body.
 pub async fn download(response: reqwest::Response) -> (String, String) {
     assert_eq!(response.status(), 200);
     let disposition = response.headers()[header::CONTENT_DISPOSITION]

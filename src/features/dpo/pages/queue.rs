@@ -3,7 +3,7 @@
 use crate::domain::{Date, RightKind, Status};
 use crate::features::dpo::pages::guarded;
 use crate::i18n::{Label, console, current_lang, long_date};
-use crate::requests::queue::{self, Counts, Filter, QueueQuery, QueueRow, Search, StatusFilter};
+use crate::requests::queue::{self, Counts, Filter, QueueQuery, QueueRow, Search};
 use crate::state::app_state;
 use crate::web::form::encode_query_value;
 use leptos::prelude::*;
@@ -58,7 +58,7 @@ pub fn QueuePage() -> impl IntoView {
         }
         let (rows, more) = queue::page(&state.pool, &filter, &dpo.account_id, today).await?;
         let counts = queue::counts(&state.pool, &dpo.account_id, today).await?;
-        let letters = crate::requests::post::to_post(&state.pool, 50).await?;
+        let letters = crate::requests::post::requests_with_letters_to_post(&state.pool).await?;
         let accounts = crate::accounts::enabled_emails(&state.pool).await?;
         let handed =
             use_query_map().with_untracked(|q| q.get("handed").and_then(|n| n.parse::<i64>().ok()));
@@ -74,62 +74,65 @@ fn QueueView(
     more: bool,
     counts: Counts,
     today: Date,
-    /// The letters to post (the first 50) and how many there are.
-    letters: (
-        Vec<(String, crate::email::EmailKind, crate::clock::Millis)>,
-        i64,
-    ),
+    /// How many requests have a letter waiting to be posted.
+    letters: i64,
     /// The enabled DPO accounts: (id, email), for a handover.
     accounts: Vec<(String, String)>,
     /// How many requests a handover just moved.
     handed: Option<i64>,
 ) -> impl IntoView {
     let lang = current_lang();
-    let quick = |label: crate::i18n::Text, count: i64, set: &dyn Fn(&mut QueueQuery)| {
+    // A chip sets one filter and keeps none of the others: the day's
+    // work, one click each. The chip of the list shown is marked current.
+    let chip = |label: crate::i18n::Text,
+                count: i64,
+                name: &'static str,
+                set: &dyn Fn(&mut QueueQuery)| {
         let mut target = QueueQuery::default();
         set(&mut target);
-        view! { <li><a href=href(&target)>{label.get(lang)} " " <span class="count">{count}</span></a></li> }
+        let current = target
+            == QueueQuery {
+                after: String::new(),
+                ..query.clone()
+            };
+        let alert = count > 0 && matches!(name, "overdue" | "waiting" | "letters-to-post");
+        view! {
+            <li>
+                <a href=href(&target) aria-current=current.then_some("page") data-chip=name class:chip--alert=alert>
+                    {label.get(lang)} " " <span class="count" data-figure=name>{count}</span>
+                </a>
+            </li>
+        }
     };
     let searching = filter.searching();
     let too_short = matches!(filter.search, Some(Search::TooShort));
     let next = (more && !searching).then(|| {
-        let cursor = rows
-            .last()
-            .map(|row| row.cursor(matches!(filter.status, StatusFilter::One(s) if s.is_closed())));
+        let cursor = rows.last().map(|row| row.cursor(filter.newest_first()));
         href(&QueueQuery {
             after: cursor.unwrap_or_default(),
             ..query.clone()
         })
     });
     let paging = !query.after.is_empty();
+    // A search is a lookup, not a list to work through.
+    let list = (!searching).then(|| QueueQuery {
+        after: String::new(),
+        q: String::new(),
+        ..query.clone()
+    });
     view! {
         <section class="page console">
             {handed.map(|n| view! { <p class="alert" role="status">{console::HANDOVER_DONE.with(lang, &[("count", &n)])}</p> })}
             <h1>{console::QUEUE_TITLE.get(lang)}</h1>
-            <ul class="quick-filters">
-                {quick(console::FILTER_OPEN, counts.open, &|_| {})}
-                {quick(console::FILTER_OVERDUE, counts.overdue, &|q| q.due = "overdue".into())}
-                {quick(console::FILTER_WEEK, counts.week, &|q| q.due = "week".into())}
-                {quick(console::FILTER_MINE, counts.mine, &|q| q.who = "mine".into())}
-                {quick(console::FILTER_UNASSIGNED, counts.unassigned, &|q| q.who = "unassigned".into())}
-                {(letters.1 > 0).then(|| view! {
-                    <li><a href="#letters-to-post">{console::LETTERS_TO_POST_TITLE.get(lang)} " " <span class="count" data-figure="letters-to-post">{letters.1}</span></a></li>
-                })}
+            <ul class="quick-filters" aria-label=console::CHIPS_LABEL.get(lang)>
+                {chip(console::FILTER_OPEN, counts.open, "open", &|_| {})}
+                {chip(console::FILTER_OVERDUE, counts.overdue, "overdue", &|q| q.due = "overdue".into())}
+                {chip(console::FILTER_WEEK, counts.week, "week", &|q| q.due = "week".into())}
+                {chip(console::CHIP_WAITING, counts.waiting, "waiting", &|q| q.due = "waiting".into())}
+                {chip(console::LETTERS_TO_POST_TITLE, letters, "letters-to-post", &|q| q.due = "letters".into())}
+                {chip(console::FILTER_UNASSIGNED, counts.unassigned, "unassigned", &|q| q.who = "unassigned".into())}
+                {chip(console::FILTER_MINE, counts.mine, "mine", &|q| q.who = "mine".into())}
             </ul>
-            {(!letters.0.is_empty()).then(|| view! {
-                <details id="letters-to-post" class="letters-to-post">
-                    <summary>{console::LETTERS_TO_POST_TITLE.get(lang)} " (" {letters.1} ")"</summary>
-                    <ul class="plain-list">
-                        {letters.0.iter().map(|(reference, kind, at)| view! {
-                            <li>
-                                <a href=format!("/dpo/requests/{reference}#letters")>{reference.clone()}</a>
-                                " — " {crate::i18n::console_labels::email_kind(*kind).get(lang)}
-                                " — " {crate::domain::paris_date_time(*at)}
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                </details>
-            })}
             <p class="muted counts-line">
                 {counts.by_status.iter().map(|(status, n)| format!("{} : {n}", status.label().get(lang))).collect::<Vec<_>>().join(" · ")}
                 <br />
@@ -165,6 +168,8 @@ fn QueueView(
                         <option value="" selected=query.due.is_empty()>{console::ANY_DUE.get(lang)}</option>
                         <option value="overdue" selected=query.due == "overdue">{console::FILTER_OVERDUE.get(lang)}</option>
                         <option value="week" selected=query.due == "week">{console::FILTER_WEEK.get(lang)}</option>
+                        <option value="waiting" selected=query.due == "waiting">{console::FILTER_WAITING.get(lang)}</option>
+                        <option value="letters" selected=query.due == "letters">{console::LETTERS_TO_POST_TITLE.get(lang)}</option>
                     </select>
                 </div>
                 <div class="field">
@@ -189,16 +194,20 @@ fn QueueView(
                                 <tr>
                                     <th scope="col">{console::COL_REFERENCE.get(lang)}</th>
                                     <th scope="col">{console::COL_RIGHT.get(lang)}</th>
-                                    <th scope="col">{console::COL_RECEIVED.get(lang)}</th>
+                                    <th scope="col">{console::COL_NEXT_STEP.get(lang)}</th>
                                     <th scope="col">{console::COL_DUE.get(lang)}</th>
                                     <th scope="col">{console::COL_DAYS_LEFT.get(lang)}</th>
-                                    <th scope="col">{console::COL_STATUS.get(lang)}</th>
                                     <th scope="col">{console::COL_ASSIGNEE.get(lang)}</th>
                                     <th scope="col">{console::COL_SUBJECT.get(lang)}</th>
                                 </tr>
                             </thead>
                             <tbody>
-                                {rows.into_iter().map(|row| view! { <QueueLine row today /> }).collect_view()}
+                                {rows.into_iter().map(|row| {
+                                    // The line's address carries the list, so that its
+                                    // page offers the next request of the same list.
+                                    let link = request_href(&row.reference.to_string(), &list, &row.cursor(filter.newest_first()));
+                                    view! { <QueueLine row today link /> }
+                                }).collect_view()}
                             </tbody>
                         </table>
                     </div>
@@ -252,22 +261,103 @@ pub fn days_left(
     (Some(left), badge)
 }
 
+/// A request's address with the list it was opened from: the queue's
+/// filters and the line's cursor (`list_from_url` reads them back).
+pub fn request_href(reference: &str, list: &Option<QueueQuery>, at: &str) -> String {
+    match list {
+        Some(list) => {
+            let filters = href(list);
+            let filters = filters.strip_prefix("/dpo?").unwrap_or("");
+            let sep = if filters.is_empty() { "" } else { "&" };
+            format!(
+                "/dpo/requests/{reference}?{filters}{sep}at={}",
+                encode_query_value(at)
+            )
+        }
+        None => format!("/dpo/requests/{reference}"),
+    }
+}
+
+/// The list a request page was opened from, and its line's cursor.
+pub fn list_from_url() -> Option<(QueueQuery, String)> {
+    let at = use_query_map().with_untracked(|q| q.get("at"))?;
+    let query = query_from_url();
+    Some((
+        QueueQuery {
+            q: String::new(),
+            after: String::new(),
+            ..query
+        },
+        at,
+    ))
+}
+
+/// The list a form carried back (`list_suffix`'s URL parameters), as
+/// `list_from_url` reads it from the address.
+pub fn list_from_params(params: &str) -> Option<(QueueQuery, String)> {
+    #[derive(serde::Deserialize)]
+    struct Params {
+        #[serde(default)]
+        status: String,
+        #[serde(default)]
+        right: String,
+        #[serde(default)]
+        due: String,
+        #[serde(default)]
+        who: String,
+        at: String,
+    }
+    if crate::features::dpo::actions::list_suffix(params).is_empty() {
+        return None;
+    }
+    let p: Params = serde_qs::from_str(params).ok()?;
+    Some((
+        QueueQuery {
+            status: p.status,
+            right: p.right,
+            due: p.due,
+            who: p.who,
+            ..QueueQuery::default()
+        },
+        p.at,
+    ))
+}
+
+/// What the DPO does next on a line, in words.
+fn next_step_words(row: &QueueRow, today: Date) -> String {
+    let lang = current_lang();
+    if row.letters_waiting > 0 {
+        return console::NEXT_LETTER.get(lang).to_owned();
+    }
+    match row.status {
+        Status::Received | Status::IdentityCheck => console::NEXT_IDENTITY.get(lang).to_owned(),
+        Status::InProgress => console::NEXT_ANSWER.get(lang).to_owned(),
+        Status::AwaitingSubject => {
+            let days = row
+                .paused_since
+                .as_deref()
+                .and_then(Date::parse_iso)
+                .map_or(0, |since| today.to_days() - since.to_days());
+            console::NEXT_WAITING.with(lang, &[("days", &days)])
+        }
+        Status::Completed | Status::Refused | Status::Withdrawn => {
+            row.status.label().get(lang).to_owned()
+        }
+    }
+}
+
 #[component]
-fn QueueLine(row: QueueRow, today: Date) -> impl IntoView {
+fn QueueLine(row: QueueRow, today: Date, link: String) -> impl IntoView {
     let lang = current_lang();
     let due = row.due_on();
     let (left, badge) = days_left(due, today);
     let paused = row.open_due.is_some() && due.is_none();
-    let waited = row
-        .paused_since
-        .as_deref()
-        .and_then(Date::parse_iso)
-        .map(|since| today.to_days() - since.to_days());
+    let step = next_step_words(&row, today);
     view! {
         <tr>
-            <th scope="row"><a href=format!("/dpo/requests/{}", row.reference)>{row.reference.to_string()}</a></th>
-            <td>{row.right.label().get(lang)}</td>
-            <td>{long_date(lang, row.received_on)}</td>
+            <th scope="row"><a href=link>{row.reference.to_string()}</a></th>
+            <td>{row.right.label().get(lang)}<br /><span class=format!("status status--{}", row.status.slug())>{row.status.label().get(lang)}</span></td>
+            <td data-next-step="">{step}</td>
             <td>
                 {match (due, paused) {
                     (Some(due), _) => long_date(lang, due),
@@ -277,11 +367,9 @@ fn QueueLine(row: QueueRow, today: Date) -> impl IntoView {
             </td>
             <td>
                 {left.map(|n| n.to_string())}
-                {waited.map(|days| console::WAITING_DAYS.with(lang, &[("days", &days)]))}
                 {row.past_due_had_it_run(today).map(|due| view! { " " <span class="badge badge--overdue" title=console::PAUSED_PAST_DUE.with(lang, &[("date", &long_date(lang, due))])>{console::PAST_DUE_HAD_IT_RUN.get(lang)}</span> })}
                 {badge.map(|(class, text)| view! { " " <span class=class>{text.get(lang)}</span> })}
             </td>
-            <td><span class=format!("status status--{}", row.status.slug())>{row.status.label().get(lang)}</span></td>
             <td>{row.assignee.clone().unwrap_or_else(|| "—".into())}</td>
             <td>{row.masked_email()}</td>
         </tr>
