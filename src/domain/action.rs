@@ -188,6 +188,26 @@ impl Action {
             && (standing.subject_reachable || self != Action::AskSubject)
     }
 
+    /// The step a DPO most likely takes next on a request standing so: the
+    /// one form the request page opens at its top. A letter to post comes
+    /// first (until it is posted the subject was not told); then confirm
+    /// the identity of a new request, record the answer of a subject who
+    /// was asked, or complete one in progress. `None` once closed with
+    /// nothing waiting.
+    pub fn next_step(standing: &Standing) -> Option<Action> {
+        let step = if standing.letters_to_post {
+            Action::MarkPosted
+        } else {
+            match standing.status {
+                Status::Received | Status::IdentityCheck => Action::Start,
+                Status::AwaitingSubject => Action::RecordAnswer,
+                Status::InProgress => Action::Complete,
+                Status::Completed | Status::Refused | Status::Withdrawn => return None,
+            }
+        };
+        Action::offered(*standing).find(|a| *a == step)
+    }
+
     /// The actions offered on a request standing so, in page order; an
     /// extension is offered once.
     pub fn offered(standing: Standing) -> impl Iterator<Item = Action> {
@@ -244,6 +264,32 @@ mod tests {
             })
             .any(|a| a == Action::Complete)
         );
+    }
+
+    #[test]
+    fn the_next_step_is_always_an_offered_action() {
+        use Status::*;
+        let next = |standing: Standing| Action::next_step(&standing);
+        assert_eq!(next(Standing::of(Received)), Some(Action::Start));
+        assert_eq!(next(Standing::of(IdentityCheck)), Some(Action::Start));
+        assert_eq!(
+            next(Standing::of(AwaitingSubject)),
+            Some(Action::RecordAnswer)
+        );
+        assert_eq!(next(Standing::of(InProgress)), Some(Action::Complete));
+        for closed in [Completed, Refused, Withdrawn] {
+            assert_eq!(next(Standing::of(closed)), None);
+        }
+        for status in Status::ALL {
+            let letter = Standing {
+                letters_to_post: true,
+                ..Standing::of(*status)
+            };
+            assert_eq!(next(letter), Some(Action::MarkPosted), "{status:?}");
+            if let Some(step) = next(Standing::of(*status)) {
+                assert!(Action::offered(Standing::of(*status)).any(|a| a == step));
+            }
+        }
     }
 
     #[test]

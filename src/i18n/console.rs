@@ -17,7 +17,7 @@ texts! {
     SIGN_OUT: "Se déconnecter" | "Sign out";
     NAV_LABEL: "Console" | "Console";
     NAV_QUEUE: "File des demandes" | "Request queue";
-    NAV_RECORD: "Enregistrer une demande reçue par courrier" | "Record a request received by post";
+    NAV_RECORD: "Enregistrer une demande" | "Record a request";
     NAV_ACCOUNT: "Mon compte" | "My account";
     NAV_DASHBOARD: "Tableau de bord" | "Dashboard";
     NAV_FAILED_EMAILS: "E-mails en échec" | "Failed emails";
@@ -190,7 +190,6 @@ texts! {
     COL_SUBJECT: "Personne" | "Subject";
     PAUSED: "En pause" | "Paused";
     PAST_DUE_HAD_IT_RUN: "échue sans la pause" | "past due without the pause";
-    WAITING_DAYS: "attend depuis {days} j" | "waiting {days} d";
     BADGE_OVERDUE: "En retard" | "Overdue";
     BADGE_SOON: "Sous 7 jours" | "Within 7 days";
     FIRST_PAGE: "← Première page" | "← First page";
@@ -242,7 +241,6 @@ texts! {
     SENT_TO_DONE: "Données transmises à {organisation} le {date}." | "Data sent to {organisation} on {date}.";
     ANSWERED_BY_DONE: "Réponse donnée {channel}." | "Answer given {channel}.";
 
-    ACTIONS_TITLE: "Décider" | "Decide";
     ADDENDA_TITLE: "Ajouter après la clôture" | "Add after closing";
     ADDENDA_HINT: "La demande reste close : une note, un message à la personne ou un fichier s'ajoutent à son dossier et au journal d'audit, sans la rouvrir ni toucher à son délai." | "The request stays closed: a note, a message to the subject or a file is added to its record and to the audit log, without reopening it or touching its deadline.";
     A_CHECK_IDENTITY: "Vérifier l'identité" | "Check the identity";
@@ -576,4 +574,21 @@ texts! {
     TOTP_CONFIRM: "Confirmer" | "Confirm";
     TOTP_ENABLED: "Second facteur activé. Voici vos codes de secours, chacun utilisable une fois si vous perdez votre téléphone. Notez-les maintenant : ils ne seront plus affichés.\n{codes}" | "Second factor on. Here are your recovery codes, each usable once if you lose your phone. Write them down now: they will not be shown again.\n{codes}";
     TOTP_RESET_HINT: "Téléphone perdu et plus de code de secours ? La commande « privacy-portal dpo reset-totp » le désactive." | "Lost your phone and every recovery code? The command \"privacy-portal dpo reset-totp\" turns it off.";
+    CHIPS_LABEL: "Le travail du jour" | "The day's work";
+    FILTER_WAITING: "En attente de la personne depuis plus de 14 jours" | "Awaiting the subject for over 14 days";
+    CHIP_WAITING: "Sans réponse depuis plus de 14 j" | "No answer for over 14 d";
+    COL_NEXT_STEP: "Prochaine étape" | "Next step";
+    NEXT_LETTER: "lettre à poster" | "letter to post";
+    NEXT_IDENTITY: "identité à confirmer" | "to confirm identity";
+    NEXT_ANSWER: "réponse à donner" | "to answer";
+    NEXT_WAITING: "attend la personne depuis {days} j" | "waiting for the subject for {days} d";
+    NEXT_STEP_TITLE: "Prochaine étape" | "Next step";
+    NOTHING_NEXT: "Rien n'attend : la demande est close. Les ajouts possibles sont ci-dessous." | "Nothing is waiting: the request is closed. What can still be added is below.";
+    OTHER_ACTIONS: "Autres actions" | "Other actions";
+    NEXT_REQUEST: "Demande suivante de la liste" | "Next request in the list";
+    RECENT_EVENTS: "Derniers événements" | "Latest events";
+    EARLIER_EVENTS: "Événements précédents ({count})" | "Earlier events ({count})";
+    PERSON_TITLE: "Personne" | "Person";
+    REQUEST_NAV: "Parcourir les demandes" | "Browse the requests";
+    AUDIT_SHOW: "Voir ses {count} entrées" | "Show its {count} entries";
 }

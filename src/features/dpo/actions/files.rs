@@ -62,10 +62,12 @@ pub async fn attach(
             Err(rejection) => return rejection.into_response(),
         };
     let back = format!("/dpo/requests/{reference}");
-    let reply = attach_inner(&state, &parts, dpo, &reference, multipart).await;
-    // The page shows the answer at its top.
+    let mut list = String::new();
+    let reply = attach_inner(&state, &parts, dpo, &reference, multipart, &mut list).await;
+    // The attach form shows the answer, and the page keeps its list.
     let form = actions::ActionForm {
         action: "attach".into(),
+        list,
         ..Default::default()
     };
     crate::web::plain_post::answer(&state, parts, &back, reply, form).await
@@ -77,6 +79,7 @@ async fn attach_inner(
     dpo: Dpo,
     reference: &str,
     multipart: Multipart,
+    list: &mut String,
 ) -> Result<FormReply, AppError> {
     let lang = crate::web::lang::request_lang(parts);
     let max = state.config.max_file_bytes();
@@ -93,6 +96,7 @@ async fn attach_inner(
             )));
         }
     };
+    *list = upload.field("list");
     let Some(reference) = Reference::parse(reference) else {
         return Ok(FormReply::notice(Notice::error(
             console::NOT_ALLOWED.get(lang),
@@ -153,7 +157,8 @@ async fn attach_inner(
     });
     match requests::apply(state, &request, change).await {
         Ok(_) => Ok(FormReply::go(format!(
-            "/dpo/requests/{reference}?done=attach"
+            "/dpo/requests/{reference}?done=attach{}",
+            actions::list_suffix(list)
         ))),
         Err(ChangeError::ChangedMeanwhile) => Ok(FormReply::notice(Notice::error(
             console::CHANGED_MEANWHILE.get(lang),

@@ -93,6 +93,9 @@ pub struct ActionForm {
     /// "on": the answer waits to go in one email with the linked
     /// requests' answers.
     pub together: String,
+    /// The queue's list the page was opened from (its filters and the
+    /// line's cursor, as URL parameters): kept by the answer's address.
+    pub list: String,
 }
 
 impl ActionForm {
@@ -134,6 +137,21 @@ fn text(errors: &mut FieldErrors, field: &str, value: &str, required: bool) -> O
 /// The request `reference`, as read now.
 pub async fn read(state: &AppState, reference: &Reference) -> anyhow::Result<Option<RequestRow>> {
     crate::requests::read::by_reference(&state.pool, reference).await
+}
+
+/// The list a request page was opened from, to add to the address the
+/// DPO is sent back to: URL parameters as the page wrote them, or nothing
+/// when what came back is anything else (it never leaves the path).
+pub fn list_suffix(list: &str) -> String {
+    let plain = list.len() <= 400
+        && list
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.~%=&/".contains(&b));
+    if plain && !list.is_empty() {
+        format!("&{list}")
+    } else {
+        String::new()
+    }
 }
 
 fn changed_meanwhile() -> FormReply {
@@ -201,8 +219,9 @@ pub async fn act(
         match requests::apply(&state, &request, change).await {
             Ok(_) => {
                 return Ok(FormReply::go(format!(
-                    "/dpo/requests/{reference}?done={}",
-                    action.slug()
+                    "/dpo/requests/{reference}?done={}{}",
+                    action.slug(),
+                    list_suffix(&form.list)
                 )));
             }
             Err(ChangeError::ChangedMeanwhile) => continue,
@@ -790,4 +809,28 @@ fn completion(
         no_recipients: no_recipients && request.right.tells_recipients(),
         kept,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_lists_own_parameters_come_back_in_the_address() {
+        assert_eq!(
+            list_suffix("due=overdue&at=2026-12-01%7CR-7K3M-9QX2"),
+            "&due=overdue&at=2026-12-01%7CR-7K3M-9QX2"
+        );
+        assert_eq!(list_suffix(""), "");
+        for bad in [
+            "a=b\r\nLocation: x",
+            "at=1#x",
+            "x=<script>",
+            "at=a b",
+            "at=ü",
+        ] {
+            assert_eq!(list_suffix(bad), "", "{bad}");
+        }
+        assert_eq!(list_suffix(&"a".repeat(401)), "");
+    }
 }

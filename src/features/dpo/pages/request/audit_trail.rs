@@ -2,7 +2,6 @@
 //! export's button.
 
 use crate::audit::AuditAction;
-use crate::domain::paris_date_time;
 use crate::i18n::{console, console_labels, current_lang};
 use leptos::prelude::*;
 
@@ -34,9 +33,12 @@ pub(super) fn AuditTrail(
     entries: Vec<(crate::audit::AuditRow, Option<String>)>,
 ) -> impl IntoView {
     let lang = current_lang();
+    let count = entries.len();
     view! {
-        <section class="page console" aria-labelledby="audit-title">
+        <section class="page console no-print" aria-labelledby="audit-title">
             <h2 id="audit-title">{console::AUDIT_TITLE.get(lang)}</h2>
+            <details class="audit-entries" id="audit">
+            <summary>{console::AUDIT_SHOW.with(lang, &[("count", &count)])}</summary>
             <p class="muted">{console::AUDIT_INTRO.get(lang)}</p>
             <div class="table-wrap"><table class="audit">
                 <thead><tr>
@@ -57,7 +59,7 @@ pub(super) fn AuditTrail(
                         view! {
                             <tr>
                                 <td>{entry.seq}</td>
-                                <td>{paris_date_time(entry.at)}</td>
+                                <td>{crate::i18n::long_date_time(lang, entry.at)}</td>
                                 <td>{audit_action_label(&entry.action)}</td>
                                 <td>{actor}</td>
                                 <td class="mono" title=entry.hash.clone()>{entry.hash[..16.min(entry.hash.len())].to_owned()} "…"</td>
@@ -66,12 +68,15 @@ pub(super) fn AuditTrail(
                     }).collect_view()}
                 </tbody>
             </table></div>
+            </details>
+            <div class="evidence-buttons">
             <form method="post" action=format!("/dpo/requests/{reference}/evidence")>
                 <button type="submit" class="secondary">{console::EVIDENCE_DOWNLOAD.get(lang)}</button>
             </form>
             <form method="post" action=format!("/dpo/requests/{reference}/evidence/page")>
                 <button type="submit" class="secondary">{console::EVIDENCE_PAGE.get(lang)}</button>
             </form>
+            </div>
         </section>
     }
 }

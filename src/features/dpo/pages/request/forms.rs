@@ -1,5 +1,8 @@
 //! The action forms of the request page: one per action the status
-//! allows, each posting to `/dpo/requests/{reference}/{action}`.
+//! allows, each posting to `/dpo/requests/{reference}/{action}`. The next
+//! step comes first, open; every other action is a named `<details>` that
+//! opens its form in place (no script needed). A form that came back with
+//! errors, or that a chosen template fills, is open too.
 
 use super::ActionsData;
 use crate::domain::choice::{Channel, IdentityMethod, IdentityStep};
@@ -38,11 +41,13 @@ fn template_links(d: &ActionsData, action: Action) -> Option<impl IntoView + use
         .collect();
     (!offered.is_empty()).then(|| {
         let reference = d.reference.clone();
+        // The list the page was opened from, kept.
+        let list = crate::features::dpo::actions::list_suffix(&d.list);
         view! {
             <p class="hint templates">
                 {console::TEMPLATES_OFFERED.get(lang)} " "
                 {offered.into_iter().map(|(id, name)| view! {
-                    <a href=format!("/dpo/requests/{reference}?template={id}&for={}#action-{}", action.slug(), action.slug()) data-template=id>{name}</a> " "
+                    <a href=format!("/dpo/requests/{reference}?template={id}&for={}{list}#action-{}", action.slug(), action.slug()) data-template=id>{name}</a> " "
                 }).collect_view()}
             </p>
         }
@@ -90,11 +95,15 @@ fn action_form(
     let lang = current_lang();
     let target = format!("/dpo/requests/{}/{}", data.reference, action.slug());
     let seen = data.status.slug();
+    let list = data.list.clone();
     view! {
         <FormStateProvider reply=reply_for(posted, action)>
             <form method="post" action=target class="action-form">
                 <FormNotice />
                 <input type="hidden" name="form[seen]" value=seen />
+                // The list the page was opened from: the answer keeps it,
+                // so "next request" still leads on.
+                {(!list.is_empty()).then(|| view! { <input type="hidden" name="form[list]" value=list /> })}
                 // Built inside the form's state, so its errors show.
                 {fields()}
                 <button type="submit" class=class>{action_texts(action).button.get(lang)}</button>
@@ -117,30 +126,45 @@ pub(super) fn Actions(
     posted: Option<Posted<ActionForm>>,
 ) -> impl IntoView {
     let lang = current_lang();
-    let mut forms: Vec<AnyView> = Vec::new();
     let closed = data.status.is_closed();
-    for action in Action::offered(data.standing) {
-        forms.push(action_block(&data, &posted, action, today));
+    let next = Action::next_step(&data.standing);
+    // Open: the next step, a form sent back with its errors, a form a
+    // chosen template fills.
+    let open = |action: Action| {
+        Some(action) == next
+            || posted_to(&posted, action).is_some()
+            || data.prefill.as_ref().is_some_and(|(a, _)| *a == action)
+    };
+    let mut others: Vec<AnyView> = Vec::new();
+    for action in Action::offered(data.standing).filter(|a| Some(*a) != next) {
+        others.push(action_block(&data, &posted, action, today, open(action)));
         // A reply file is not an action of its own: it is offered beside
         // the assignment, and after closing as an addendum.
         if action == Action::Assign {
-            forms.push(attach_block(&data));
+            others.push(attach_block(&data, &posted));
         }
     }
     if closed {
-        forms.push(attach_block(&data));
+        others.push(attach_block(&data, &posted));
     }
     let (title, hint) = if closed {
         (console::ADDENDA_TITLE, Some(console::ADDENDA_HINT))
     } else {
-        (console::ACTIONS_TITLE, None)
+        (console::OTHER_ACTIONS, None)
     };
     view! {
-        <section class="page console">
-            <h2>{title.get(lang)}</h2>
+        <section class="page console next-step" aria-labelledby="next-step-title" data-next-step=next.map(|a| a.slug())>
+            <h2 id="next-step-title">{console::NEXT_STEP_TITLE.get(lang)}</h2>
+            {match next {
+                Some(action) => action_block(&data, &posted, action, today, true),
+                None => view! { <p>{console::NOTHING_NEXT.get(lang)}</p> }.into_any(),
+            }}
+        </section>
+        <section class="page console" aria-labelledby="other-actions-title">
+            <h2 id="other-actions-title">{title.get(lang)}</h2>
             {hint.map(|hint| view! { <p class="hint">{hint.get(lang)}</p> })}
             {(!data.standing.refusable && !data.status.is_closed()).then(|| view! { <p class="alert" role="note">{console::NO_REFUSAL.get(lang)}</p> })}
-            <div class="actions">{forms}</div>
+            <div class="action-list">{others}</div>
         </section>
     }
 }
@@ -152,6 +176,7 @@ fn action_block(
     p: &Option<Posted<ActionForm>>,
     action: Action,
     today: Date,
+    open: bool,
 ) -> AnyView {
     let lang = current_lang();
     let texts = action_texts(action);
@@ -452,35 +477,50 @@ fn action_block(
             view! { <p class="alert alert--error" role="note">{console::LATE_DECISION.with(lang, &[("date", &long_date(lang, due))])}</p> }
         });
     view! {
-        <div class=block id=format!("action-{}", action.slug())>
-            <h3>{texts.title.get(lang)}</h3>
+        <details class=block id=format!("action-{}", action.slug()) open=open>
+            <summary>{texts.title.get(lang)}</summary>
             {texts.hint.map(|hint| view! { <p class="hint">{hint.get(lang)}</p> })}
             {template_links(d, action)}
             {late}
             {action_form(d, p, action, button, fields)}
-        </div>
+        </details>
     }
     .into_any()
 }
 
 /// The reply-file form: a multipart post of its own.
-fn attach_block(d: &ActionsData) -> AnyView {
+fn attach_block(d: &ActionsData, posted: &Option<Posted<ActionForm>>) -> AnyView {
     let lang = current_lang();
+    // Sent back (too large, a refused type…): open, its answer inside.
+    let reply = posted
+        .as_ref()
+        .filter(|p| p.form.action == "attach")
+        .map(|p| p.shown_reply(lang));
+    let open = reply.is_some();
     // A request received by another channel may also get its original.
     let title = if d.portal {
         console::A_ATTACH
     } else {
         console::A_ATTACH_ANY
     };
+    let list = d.list.clone();
+    let (target, seen, portal) = (
+        format!("/dpo/requests/{}/attach", d.reference),
+        d.status.slug(),
+        d.portal,
+    );
     view! {
-        <div class="action">
-            <h3>{title.get(lang)}</h3>
+        <details class="action" id="action-attach" open=open>
+            <summary>{title.get(lang)}</summary>
             <p class="hint">{console::A_ATTACH_HINT.get(lang)}</p>
-            <form method="post" action=format!("/dpo/requests/{}/attach", d.reference) enctype="multipart/form-data" class="action-form">
-                <input type="hidden" name="seen" value=d.status.slug() />
+            <FormStateProvider reply=reply>
+            <form method="post" action=target enctype="multipart/form-data" class="action-form">
+                <FormNotice />
+                <input type="hidden" name="seen" value=seen />
+                {(!list.is_empty()).then(|| view! { <input type="hidden" name="list" value=list /> })}
                 // A request received by another channel: its scanned
                 // original is kept with it, never shared.
-                {(!d.portal).then(|| view! {
+                {(!portal).then(|| view! {
                     <fieldset class="field">
                         <legend>{console::F_FILE_KIND.get(lang)}</legend>
                         <label class="choice"><input type="radio" name="kind" value="reply" checked /> {console::FILE_KIND_REPLY.get(lang)}</label>
@@ -493,7 +533,8 @@ fn attach_block(d: &ActionsData) -> AnyView {
                 </div>
                 <button type="submit" class="secondary">{title.get(lang)}</button>
             </form>
-        </div>
+            </FormStateProvider>
+        </details>
     }
     .into_any()
 }

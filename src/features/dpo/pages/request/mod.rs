@@ -19,9 +19,11 @@ use crate::domain::request::{Destination, RightDetails};
 use crate::domain::{Date, Reference, RightKind, Status, paris_date_time};
 use crate::features::dpo::actions::{Action, ActionForm};
 use crate::features::dpo::pages::guarded;
-use crate::features::dpo::pages::queue::days_left;
+use crate::features::dpo::pages::queue::{
+    days_left, list_from_params, list_from_url, request_href,
+};
 use crate::features::dpo::pages::request::data::{RequestData, load};
-use crate::i18n::{Label, Text, console, current_lang, long_date};
+use crate::i18n::{Label, Text, console, current_lang, long_date, long_date_time};
 use crate::requests::Restriction;
 use crate::requests::paused::Paused;
 use crate::state::app_state;
@@ -36,9 +38,36 @@ pub fn ConsoleRequestPage() -> impl IntoView {
     // A template chosen for one action's text (`?template=…&for=…`).
     let chosen = use_query_map().with_untracked(|q| q.get("template").zip(q.get("for")));
     let posted = posted::<ActionForm>();
+    // Sent back with an error, the page is drawn at its bare address: the
+    // list then comes from the form.
+    let list =
+        list_from_url().or_else(|| posted.as_ref().and_then(|p| list_from_params(&p.form.list)));
     guarded(move |dpo| async move {
         let state = app_state()?;
         let today = Date::paris_of(state.clock.now());
+        // Opened from a list of the queue: the next request of that list,
+        // and the list's parameters for the forms to keep.
+        let (next, list) = match list {
+            Some((query, at)) => {
+                let next = crate::requests::queue::next_after(
+                    &state.pool,
+                    &query,
+                    &at,
+                    &reference,
+                    &dpo.account_id,
+                    today,
+                )
+                .await?
+                .map(|(reference, at)| request_href(reference.as_str(), &Some(query.clone()), &at));
+                let here = request_href("", &Some(query), &at);
+                let params = here
+                    .split_once('?')
+                    .map(|(_, p)| p.to_owned())
+                    .unwrap_or_default();
+                (next, params)
+            }
+            None => (None, String::new()),
+        };
         let identity_wait = state.config.identity_wait_days;
         let data = match Reference::parse(&reference) {
             Some(reference) => load(&state.pool, &reference, state.clock.now()).await?,
@@ -51,7 +80,8 @@ pub fn ConsoleRequestPage() -> impl IntoView {
         }
         Ok(match data {
             Some(data) => {
-                view! { <RequestView data today identity_wait done posted chosen /> }.into_any()
+                view! { <RequestView data today identity_wait done posted chosen next list /> }
+                    .into_any()
             }
             None => {
                 let lang = current_lang();
@@ -65,6 +95,50 @@ pub fn ConsoleRequestPage() -> impl IntoView {
             }
         })
     })
+}
+
+/// How many events the side column shows unfolded.
+const RECENT: usize = 5;
+
+/// One event of the history: when (in Paris time, saying so), what, who,
+/// and its note.
+fn event_line(
+    (event, who): &(crate::requests::EventRow, Option<String>),
+    lang: crate::i18n::Lang,
+) -> impl IntoView + use<> {
+    let actor = match (event.actor, who) {
+        (_, Some(email)) => email.clone(),
+        (actor, None) => actor.label().get(lang).to_owned(),
+    };
+    let internal = event.visible_to_subject == 0;
+    view! {
+        <li class:internal=internal>
+            <time datetime=crate::domain::iso_instant(event.at)>{long_date_time(lang, event.at)}</time>
+            <br /><strong>{crate::i18n::console_labels::event(event.kind).get(lang)}</strong>
+            " — " {actor}
+            {internal.then(|| view! { " " <span class="badge">{console::INTERNAL.get(lang)}</span> })}
+            {event.note.clone().map(|note| view! { <p class="pre">{note}</p> })}
+        </li>
+    }
+}
+
+/// A fact of the page's head: its label above its value, in a grid.
+fn head_fact(label: Text, value: impl IntoView + 'static) -> impl IntoView {
+    fact_in("fact", label, value)
+}
+
+/// A fact of the page's head that takes two columns of the wide grid.
+fn head_fact_wide(label: Text, value: impl IntoView + 'static) -> impl IntoView {
+    fact_in("fact fact--wide", label, value)
+}
+
+fn fact_in(class: &'static str, label: Text, value: impl IntoView + 'static) -> impl IntoView {
+    view! {
+        <div class=class>
+            <dt>{label.get(current_lang())}</dt>
+            <dd>{value}</dd>
+        </div>
+    }
 }
 
 fn fact(label: Text, value: impl IntoView + 'static) -> impl IntoView {
@@ -84,6 +158,10 @@ fn RequestView(
     posted: Option<Posted<ActionForm>>,
     /// A template chosen for an action: (template, action).
     chosen: Option<(String, String)>,
+    /// The next request of the list the page was opened from.
+    next: Option<String>,
+    /// That list, as URL parameters, for the forms to keep.
+    list: String,
 ) -> impl IntoView {
     let lang = current_lang();
     let r = &data.row;
@@ -123,7 +201,8 @@ fn RequestView(
         .as_ref()
         .filter(|p| {
             let offered = || Action::offered(data.standing()).collect::<Vec<_>>();
-            Action::parse(&p.form.action).is_none_or(|a| !offered().contains(&a))
+            p.form.action != "attach"
+                && Action::parse(&p.form.action).is_none_or(|a| !offered().contains(&a))
         })
         .and_then(|p| p.shown_reply(lang).notice);
     // Filed by someone acting for the subject: the verified address is
@@ -138,27 +217,46 @@ fn RequestView(
         .files
         .iter()
         .any(|f| f.purpose.0 == Some(crate::domain::choice::FilePurpose::Proof));
+    // The last events, newest first, beside the next step; the whole
+    // history below, folded.
+    let event_count = data.events.len();
+    let newest_first: Vec<_> = data.events.iter().rev().cloned().collect();
+    let (recent, earlier) = newest_first.split_at(event_count.min(RECENT));
+    let (recent, earlier) = (recent.to_vec(), earlier.to_vec());
+    let actions = data.clone_for_actions(
+        propose_close.is_some(),
+        (!paused && !r.status.is_closed() && due < today).then_some(due),
+        chosen,
+        list,
+    );
     view! {
-        <section class="page console">
-            <p><a href="/dpo">{console::BACK_TO_QUEUE.get(lang)}</a></p>
+        <section class="page console request-head">
+            <nav class="request-nav no-print" aria-label=console::REQUEST_NAV.get(lang)>
+                <a href="/dpo">{console::BACK_TO_QUEUE.get(lang)}</a>
+                {next.map(|href| view! { <a href=href rel="next" data-next-request="">{console::NEXT_REQUEST.get(lang)} " →"</a> })}
+            </nav>
             {done.map(|action| view! { <p class="alert" role="status">{console::DONE.with(lang, &[("action", &crate::i18n::console_labels::action_texts(action).title.get(lang))])}</p> })}
             {orphan_notice.map(|notice| view! { <p class="alert alert--error" role="alert">{notice.text}</p> })}
             <h1>{console::REQUEST_TITLE.with(lang, &[("reference", &reference)])}</h1>
-            <dl class="facts">
-                {fact(console::COL_RIGHT, r.right.label().get(lang))}
-                {fact(console::COL_STATUS, view! {
-                    <span class=format!("status status--{}", r.status.slug())>{r.status.label().get(lang)}</span>
+            <dl class="facts facts--head">
+                {head_fact(console::COL_RIGHT, r.right.label().get(lang))}
+                {head_fact(console::COL_STATUS, view! {
+                    <span class=format!("status status--{}", r.status.slug()) data-status=r.status.slug()>{r.status.label().get(lang)}</span>
                     {(r.is_test != 0).then(|| view! { " " <span class="badge" data-test="1">{console::TEST_BADGE.get(lang)}</span> })}
                 })}
-                {fact(console::COL_RECEIVED, format!("{} ({})", long_date(lang, r.received_on), intake_label(&r.intake).get(lang)))}
-                {fact(console::COL_DUE, view! {
-                    {if paused { console::PAUSED_UNTIL_ANSWER.with(lang, &[("date", &long_date(lang, due))]) } else { long_date(lang, due) }}
+                {head_fact_wide(console::COL_DUE, view! {
+                    <span data-due="">{if paused { console::PAUSED_UNTIL_ANSWER.with(lang, &[("date", &long_date(lang, due))]) } else { long_date(lang, due) }}</span>
                     {left.map(|n| view! { " · " {console::DAYS_LEFT.with(lang, &[("days", &n)])} })}
                     {badge.map(|(class, text)| view! { " " <span class=class>{text.get(lang)}</span> })}
+                    <br /><span class="hint">{explanation}</span>
                 })}
-                {fact(console::DUE_HOW, explanation)}
-                {r.identity_method.0.zip(r.identity_on.0).map(|(method, on)| fact(console::IDENTITY_ESTABLISHED, console::IDENTITY_ON.with(lang, &[("method", &method.label().get(lang)), ("date", &long_date(lang, on))])))}
-                {r.closed_at.map(|at| fact(console::CLOSED_AT, paris_date_time(at)))}
+                {head_fact(console::COL_RECEIVED, format!("{} ({})", long_date(lang, r.received_on), intake_label(&r.intake).get(lang)))}
+                {head_fact_wide(console::PERSON_TITLE, view! {
+                    <span data-person="">{format!("{} {}", s.first_name, s.last_name)}</span>
+                    <br /><span class="hint">{subject_email.clone().unwrap_or_else(|| console::NO_EMAIL.get(lang).to_owned())} " · " {channel.label().get(lang)}</span>
+                })}
+                {r.identity_method.0.zip(r.identity_on.0).map(|(method, on)| head_fact(console::IDENTITY_ESTABLISHED, console::IDENTITY_ON.with(lang, &[("method", &method.label().get(lang)), ("date", &long_date(lang, on))])))}
+                {r.closed_at.map(|at| head_fact(console::CLOSED_AT, long_date_time(lang, at)))}
             </dl>
             {(!data.linked.is_empty()).then(|| view! {
                 <div class="alert" role="note" data-linked=data.linked.len()>
@@ -187,88 +285,76 @@ fn RequestView(
             {propose_close.map(|days| view! { <p class="alert alert--error" role="note">{console::PROPOSE_IDENTITY_CLOSE.with(lang, &[("days", &days)])}</p> })}
         </section>
 
-        {representative.clone().map(|rep| sections::representative_view(rep, filer_email.clone(), proof_received, today))}
-        {data.directives.clone().map(sections::directives_view)}
+        <div class="request-layout">
+            <div class="request-main">
+                <Actions data=actions today posted />
 
-        <section class="page console">
-            <h2>{console::SUBJECT_TITLE.get(lang)}</h2>
-            <dl class="facts">
-                {fact(console::SUBJECT_NAME, format!("{} {}", s.first_name, s.last_name))}
-                {fact(console::SUBJECT_EMAIL, subject_email.unwrap_or_else(|| console::NO_EMAIL.get(lang).to_owned()))}
-                {s.pending_email.clone().map(|email| view! { <dt></dt><dd class="muted" data-pending-email="1">{console::PENDING_EMAIL.with(lang, &[("email", &email)])}</dd> })}
-                {fact(console::SUBJECT_RELATION, s.relation.label().get(lang))}
-                {s.customer_number.clone().map(|n| fact(console::SUBJECT_CUSTOMER, n))}
-                {fact(console::SUBJECT_CHANNEL, channel.label().get(lang))}
-                {s.reply_phone.clone().map(|p| fact(console::SUBJECT_PHONE, p))}
-                {s.reply_postal_address.clone().map(|a| fact(console::SUBJECT_POSTAL, view! { <span class="pre">{a}</span> }))}
-                {fact(console::SUBJECT_LANG, r.lang.label().get(lang))}
-            </dl>
-            <h2>{console::DETAILS_TITLE.get(lang)}</h2>
-            {data.details.clone().map(details_view)}
-        </section>
+                {representative.clone().map(|rep| sections::representative_view(rep, filer_email.clone(), proof_received, today))}
+                {data.directives.clone().map(sections::directives_view)}
 
-        {data.outcome.clone().map(outcome_view)}
-        {data.restriction().map(|restriction| view! {
-            <section class="page console">
-                <p class="alert" role="note">{match restriction {
-                    Restriction::InForce => console::RESTRICTION_IN_FORCE.get(lang).to_owned(),
-                    Restriction::LiftedFrom(date) => console::RESTRICTION_LIFTED_FROM.with(lang, &[("date", &long_date(lang, date))]),
-                }}</p>
-            </section>
-        })}
+                <section class="page console">
+                    <h2>{console::SUBJECT_TITLE.get(lang)}</h2>
+                    <dl class="facts">
+                        {fact(console::SUBJECT_NAME, format!("{} {}", s.first_name, s.last_name))}
+                        {fact(console::SUBJECT_EMAIL, subject_email.unwrap_or_else(|| console::NO_EMAIL.get(lang).to_owned()))}
+                        {s.pending_email.clone().map(|email| view! { <dt></dt><dd class="muted" data-pending-email="1">{console::PENDING_EMAIL.with(lang, &[("email", &email)])}</dd> })}
+                        {fact(console::SUBJECT_RELATION, s.relation.label().get(lang))}
+                        {s.customer_number.clone().map(|n| fact(console::SUBJECT_CUSTOMER, n))}
+                        {fact(console::SUBJECT_CHANNEL, channel.label().get(lang))}
+                        {s.reply_phone.clone().map(|p| fact(console::SUBJECT_PHONE, p))}
+                        {s.reply_postal_address.clone().map(|a| fact(console::SUBJECT_POSTAL, view! { <span class="pre">{a}</span> }))}
+                        {fact(console::SUBJECT_LANG, r.lang.label().get(lang))}
+                    </dl>
+                    <h2>{console::DETAILS_TITLE.get(lang)}</h2>
+                    {data.details.clone().map(details_view)}
+                </section>
 
-        <Actions data=data.clone_for_actions(propose_close.is_some(), (!paused && !r.status.is_closed() && due < today).then_some(due), chosen) today posted />
+                {data.outcome.clone().map(outcome_view)}
+                {data.restriction().map(|restriction| view! {
+                    <section class="page console">
+                        <p class="alert" role="note">{match restriction {
+                            Restriction::InForce => console::RESTRICTION_IN_FORCE.get(lang).to_owned(),
+                            Restriction::LiftedFrom(date) => console::RESTRICTION_LIFTED_FROM.with(lang, &[("date", &long_date(lang, date))]),
+                        }}</p>
+                    </section>
+                })}
+            </div>
 
-        <section class="page console">
-            <h2>{console::TIMELINE_TITLE.get(lang)}</h2>
-            <ol class="timeline">
-                {data.events.iter().map(|(event, who)| {
-                    let actor = match (event.actor, who) {
-                        (_, Some(email)) => email.clone(),
-                        (actor, None) => actor.label().get(lang).to_owned(),
-                    };
-                    let internal = event.visible_to_subject == 0;
-                    view! {
-                        <li class:internal=internal>
-                            <time datetime=crate::domain::iso_instant(event.at)>{paris_date_time(event.at)} " " {crate::i18n::site::PARIS_TIME.get(lang)}</time> " — " <strong>{crate::i18n::console_labels::event(event.kind).get(lang)}</strong>
-                            " — " {actor}
-                            {internal.then(|| view! { " " <span class="badge">{console::INTERNAL.get(lang)}</span> })}
-                            {event.note.clone().map(|note| view! { <p class="pre">{note}</p> })}
-                        </li>
-                    }
-                }).collect_view()}
-            </ol>
-        </section>
+            <div class="request-side">
+                <section class="page console" aria-labelledby="recent-title">
+                    <h2 id="recent-title">{console::RECENT_EVENTS.get(lang)}</h2>
+                    // Newest first: the last five, then the earlier ones
+                    // folded (unfolded on paper), each event shown once.
+                    <ol class="timeline timeline--recent" reversed=true start=event_count>
+                        {recent.iter().map(|line| event_line(line, lang)).collect_view()}
+                    </ol>
+                    {(!earlier.is_empty()).then(|| view! {
+                        <details class="history" id="history">
+                            <summary>{console::EARLIER_EVENTS.with(lang, &[("count", &earlier.len())])}</summary>
+                            <ol class="timeline" reversed=true start=earlier.len()>
+                                {earlier.iter().map(|line| event_line(line, lang)).collect_view()}
+                            </ol>
+                        </details>
+                    })}
+                </section>
 
-        <section class="page console">
-            <h2>{console::EMAILS_TITLE.get(lang)}</h2>
-            {if data.emails.is_empty() {
-                view! { <p>{console::NO_EMAILS.get(lang)}</p> }.into_any()
-            } else {
-                view! {
-                    <div class="table-wrap">
-                        <table>
-                            <thead><tr>
-                                <th scope="col">{console::EMAIL_KIND.get(lang)}</th>
-                                <th scope="col">{console::EMAIL_TO.get(lang)}</th>
-                                <th scope="col">{console::EMAIL_QUEUED.get(lang)}</th>
-                                <th scope="col">{console::EMAIL_STATE.get(lang)}</th>
-                            </tr></thead>
-                            <tbody>
+                <section class="page console">
+                    <h2 id="emails-title">{console::EMAILS_TITLE.get(lang)}</h2>
+                    {if data.emails.is_empty() {
+                        view! { <p>{console::NO_EMAILS.get(lang)}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="plain-list side-list">
                                 {data.emails.iter().map(|email| view! {
-                                    <tr>
-                                        <td>{email_kind_label(&email.kind).get(lang)}</td>
-                                        <td>{email.recipient.clone()}</td>
-                                        <td>{paris_date_time(email.created_at)}</td>
-                                        <td>{email_state(email)}</td>
-                                    </tr>
+                                    <li>
+                                        <strong>{email_kind_label(&email.kind).get(lang)}</strong> " — " {email.recipient.clone()}
+                                        <br /><span class="hint">{long_date_time(lang, email.created_at)} " — " {email_state(email)}</span>
+                                    </li>
                                 }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
-                }.into_any()
-            }}
-        </section>
+                            </ul>
+                        }.into_any()
+                    }}
+                </section>
 
         <section class="page console" id="letters">
             <h2>{console::LETTERS_TITLE.get(lang)}</h2>
@@ -276,10 +362,10 @@ fn RequestView(
                 view! { <p>{console::LETTERS_NONE.get(lang)}</p> }.into_any()
             } else {
                 view! {
-                    <ul class="plain-list">
+                    <ul class="plain-list side-list">
                         {data.letters.iter().map(|letter| view! {
                             <li data-letter=letter.id.clone()>
-                                {email_kind_label(letter.kind.slug()).get(lang)} " — " {paris_date_time(letter.created_at)} " — "
+                                {email_kind_label(letter.kind.slug()).get(lang)} " — " {long_date_time(lang, letter.created_at)} " — "
                                 {match &letter.posted_on {
                                     Some(on) => view! { <span>{console::LETTER_POSTED_ON.with(lang, &[("date", on)])}</span> }.into_any(),
                                     None => view! { <span class="badge badge--soon">{console::LETTER_TO_POST.get(lang)}</span> }.into_any(),
@@ -298,19 +384,19 @@ fn RequestView(
         </section>
 
         <section class="page console">
-            <h2>{console::FILES_TITLE.get(lang)}</h2>
+            <h2 id="files-title">{console::FILES_TITLE.get(lang)}</h2>
             {if data.files.is_empty() {
                 view! { <p>{console::NO_FILES.get(lang)}</p> }.into_any()
             } else {
                 view! {
-                    <ul class="plain-list">
+                    <ul class="plain-list side-list">
                         {data.files.iter().map(|file| view! {
                             <li>
                                 <a href=format!("/dpo/files/{}", file.id)>{file.name.clone()}</a>
-                                " — " {human_size(file.size)} " — " {paris_date_time(file.created_at)} " — "
+                                " — " {human_size(file.size)} " — " {long_date_time(lang, file.created_at)} " — "
                                 {crate::i18n::console_labels::file_direction(file.direction).get(lang)}
                                 {file.purpose.0.map(|purpose| view! { " — " <strong data-purpose=purpose.slug()>{crate::i18n::console_labels::file_purpose(purpose).get(lang)}</strong> })}
-                                {file.shared_at.map(|at| view! { " — " {console::FILE_SHARED.with(lang, &[("date", &paris_date_time(at))])} })}
+                                {file.shared_at.map(|at| view! { " — " {console::FILE_SHARED.with(lang, &[("date", &long_date_time(lang, at))])} })}
                                 <br /><span class="muted mono">"SHA-256 " {file.sha256.clone()}</span>
                             </li>
                         }).collect_view()}
@@ -319,15 +405,13 @@ fn RequestView(
             }}
         </section>
 
-        <AuditTrail reference=reference.clone() entries=data.audit.clone() />
-
         <section class="page console">
             <h2>{console::EARLIER_TITLE.get(lang)}</h2>
             {if data.earlier.is_empty() {
                 view! { <p>{console::NO_EARLIER.get(lang)}</p> }.into_any()
             } else {
                 view! {
-                    <ul class="plain-list">
+                    <ul class="plain-list side-list">
                         {data.earlier.iter().map(|line| {
                             let outcome: Option<Outcome> = line.outcome.as_deref().and_then(|j| serde_json::from_str(j).ok());
                             view! {
@@ -343,6 +427,10 @@ fn RequestView(
                 }.into_any()
             }}
         </section>
+            </div>
+        </div>
+
+        <AuditTrail reference=reference.clone() entries=data.audit.clone() />
     }
 }
 
@@ -370,6 +458,7 @@ impl RequestData {
         propose_identity_close: bool,
         late_since: Option<Date>,
         chosen: Option<(String, String)>,
+        list: String,
     ) -> ActionsData {
         // The chosen template's text, for an action its kind serves.
         let prefill = chosen.and_then(|(id, action)| {
@@ -451,6 +540,7 @@ impl RequestData {
                 .map(|t| (t.template_id.clone(), t.name.clone(), t.kind))
                 .collect(),
             prefill,
+            list,
         }
     }
 }
@@ -493,6 +583,8 @@ pub(super) struct ActionsData {
     templates: Vec<(String, String, crate::replies::TemplateKind)>,
     /// The text of a chosen template, for its action's form.
     prefill: Option<(Action, String)>,
+    /// The list the page was opened from, as URL parameters.
+    list: String,
 }
 
 /// How the due date was reached, in words.
