@@ -139,6 +139,9 @@ test("keyboard only: a subject files a request and a DPO asks for information", 
   await tabTo(page, page.getByRole("link", { name: reference }));
   await page.keyboard.press("Enter");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Demande ${reference}`);
+  // The question is one of the other actions: its name opens its form.
+  await tabTo(page, page.locator("#action-ask-information > summary"));
+  await page.keyboard.press("Enter");
   await tabTo(page, page.getByLabel("Ce qu'il vous faut"));
   await page.keyboard.type("Merci de confirmer votre numéro client.");
   await tabTo(page, page.getByRole("button", { name: "Envoyer la question" }));

@@ -2,7 +2,7 @@ import { expect, test } from "./csp";
 import fs from "node:fs";
 import path from "node:path";
 import { shot, uniqueEmail, waitForMail } from "./mail";
-import { addDpo, root, signIn, verifyAddress } from "./people";
+import { addDpo, root, signIn, verifyAddress, openAction } from "./people";
 
 /** An agent files for someone with a mandate, on a phone, with JavaScript
  * on and off: the home page's entry, the form's "for whom" section, the
@@ -61,10 +61,11 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(rep.getByText("Luc Bernard")).toBeVisible();
       await expect(rep.getByText(agentEmail)).toBeVisible();
       await expect(rep.getByText("reçu : voir les fichiers")).toBeVisible();
-      await expect(console.getByText("Jeanne Martin")).toBeVisible();
-      await expect(console.getByText(subjectEmail)).toBeVisible();
+      await expect(console.locator("[data-person]")).toHaveText("Jeanne Martin");
+      await expect(console.locator(".facts--head").getByText(subjectEmail)).toBeVisible();
       await expect(console.getByRole("link", { name: "mandat.pdf" })).toBeVisible();
       await shot(console, `agent-console-js-${javaScriptEnabled ? "on" : "off"}`, "desktop");
+      await openAction(console, "ask-subject");
       await console.getByRole("button", { name: "Demander confirmation" }).click();
       await expect(console.getByText("Fait : Demander confirmation à la personne concernée.")).toBeVisible();
       const question = await waitForMail(subjectEmail, "Luc Bernard");

@@ -2,12 +2,19 @@ import { expect, test } from "./csp";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { codeFor, shot, uniqueEmail, waitForMail } from "./mail";
-import { addDpo, fileRequest, root, signIn } from "./people";
+import { codeFor, shot as takeShot, uniqueEmail, waitForMail } from "./mail";
+import { addDpo, fileRequest, root, signIn, openAction } from "./people";
 
-test("a DPO works a request to completion and refuses another; the subject follows on a phone", async ({ page, browser }, info) => {
+for (const javaScriptEnabled of [true, false]) {
+  test.describe(`JavaScript ${javaScriptEnabled ? "on" : "off"} in the console`, () => {
+  // Screenshots of the first run only.
+  const shot = javaScriptEnabled ? takeShot : async (..._: unknown[]) => {};
+test("a DPO works a request to completion and refuses another; the subject follows on a phone", async ({ browser }, info) => {
   test.skip(info.project.name !== "desktop", "the console at 1280 px, the subject at 375 px, in one test");
   test.setTimeout(180_000);
+  // The DPO's browser, with or without JavaScript; the subject's phone
+  // has it.
+  const page = await (await browser.newContext({ javaScriptEnabled, locale: "fr-FR", viewport: { width: 1280, height: 900 } })).newPage();
   const dpoEmail = uniqueEmail("dpo").replace("@example.org", "@sofacto.com");
   addDpo(dpoEmail);
   const subjectEmail = uniqueEmail("subject");
@@ -25,6 +32,7 @@ test("a DPO works a request to completion and refuses another; the subject follo
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Demande ${reference}`);
 
   // Ask for information: the clock pauses, the subject is told.
+  await openAction(page, "ask-information");
   await page.getByLabel("Ce qu'il vous faut").fill("Merci de confirmer votre numéro client.");
   await page.getByRole("button", { name: "Envoyer la question" }).click();
   await expect(page.getByText("Fait : Demander une preuve d'identité.")).toBeVisible();
@@ -43,17 +51,21 @@ test("a DPO works a request to completion and refuses another; the subject follo
   await page.reload();
   await expect(page.getByText("Mon numéro client est C-1234.")).toBeVisible();
   // How identity was established: the customer number, checked.
+  await openAction(page, "start");
   await page.locator('form[action$="/start"]').getByLabel("Identité établie par").selectOption("checked_fact");
   await page.getByRole("button", { name: "Commencer le traitement" }).click();
+  await openAction(page, "extend");
   await page.getByLabel("Durée", { exact: true }).selectOption("1");
   await page.getByLabel("Pourquoi (la personne le lira)").fill("Vos données sont réparties dans plusieurs outils.");
   await page.getByRole("button", { name: "Prolonger" }).click();
   await waitForMail(subjectEmail, "réparties dans plusieurs outils");
   const file = path.join(root, "target", "e2e", "copie.json");
   fs.writeFileSync(file, JSON.stringify({ nom: "Martin", prenom: "Jeanne", client: "C-1234" }));
+  await openAction(page, "attach");
   await page.getByLabel("Fichier").setInputFiles(file);
   await page.getByRole("button", { name: "Joindre un fichier de réponse" }).click();
   await expect(page.getByRole("link", { name: "copie.json" })).toBeVisible();
+  await openAction(page, "complete");
   await page.getByLabel("Résumé de la réponse").fill("Vous trouverez la copie de vos données en pièce jointe.");
   // The pre-filled texts in square brackets must be replaced before sending.
   await page.getByLabel("Destinataires", { exact: true }).fill("Les équipes de SOFACTO chargées de la relation client, de la facturation et de la comptabilité.");
@@ -77,6 +89,7 @@ test("a DPO works a request to completion and refuses another; the subject follo
   const refusedEmail = uniqueEmail("refused");
   const second = await fileRequest(browser, refusedEmail, "erasure", "Demander l'effacement");
   await page.goto(`/dpo/requests/${second.reference}`);
+  await openAction(page, "refuse");
   await page.getByLabel("Motif", { exact: true }).selectOption("manifestly_unfounded");
   await page.getByLabel("Explication (la personne la lira)").fill("Aucune donnée ne vous concerne chez SOFACTO.");
   await page.getByRole("button", { name: "Refuser la demande" }).click();
@@ -86,6 +99,8 @@ test("a DPO works a request to completion and refuses another; the subject follo
   expect(refusal.text).toContain("recours juridictionnel");
   await shot(page, "console-6-refused", "desktop");
 });
+  });
+}
 
 test("a DPO reads the dashboard, downloads the register and one request's evidence, which the CLI checks", async ({ page, browser }, info) => {
   test.skip(info.project.name !== "desktop", "the console at 1280 px");
@@ -101,7 +116,7 @@ test("a DPO reads the dashboard, downloads the register and one request's eviden
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Tableau de bord");
   await expect(page.getByRole("img", { name: "Demandes reçues et closes par mois" })).toBeVisible();
   await expect(page.locator("[data-figure=on-time]")).not.toBeEmpty();
-  await shot(page, "console-7-dashboard", "desktop");
+  await takeShot(page, "console-7-dashboard", "desktop");
 
   // The register, without names or addresses.
   const [register] = await Promise.all([
@@ -132,6 +147,7 @@ test("a DPO reads the dashboard, downloads the register and one request's eviden
   }).toString();
   expect(out).toMatch(/^entries: \d+\nhead: [0-9a-f]{64}\nok\n$/);
   await page.reload();
+  await page.locator("#audit > summary").click();
   await expect(page.getByRole("cell", { name: "Dossier de preuve exporté" })).toBeVisible();
-  await shot(page, "console-8-audit-trail", "desktop");
+  await takeShot(page, "console-8-audit-trail", "desktop");
 });

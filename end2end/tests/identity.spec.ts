@@ -2,7 +2,7 @@ import { expect, test } from "./csp";
 import fs from "node:fs";
 import path from "node:path";
 import { shot, uniqueEmail, waitForMail } from "./mail";
-import { addDpo, fileRequest, root, signIn } from "./people";
+import { addDpo, fileRequest, root, signIn, openAction } from "./people";
 
 /** Identity in steps, in Chromium: the DPO asks first for a fact SOFACTO
  * can check, then only on a remaining doubt for a copy of an identity
@@ -24,6 +24,7 @@ for (const javaScriptEnabled of [true, false]) {
       const page = await (await browser.newContext({ javaScriptEnabled, locale: "fr-FR", viewport: { width: 1280, height: 900 } })).newPage();
       await signIn(page, dpoEmail);
       await page.goto(`/dpo/requests/${reference}`);
+      await openAction(page, "ask-information");
       const ask = page.locator('form[action$="/ask-information"]');
       // Before any question, only the fact is offered.
       await expect(ask.getByLabel(/Une copie de pièce d'identité/)).toHaveCount(0);
@@ -42,6 +43,7 @@ for (const javaScriptEnabled of [true, false]) {
 
       // A doubt remains: now the document may be asked.
       await page.reload();
+      await openAction(page, "ask-information");
       await ask.getByLabel(/Une copie de pièce d'identité/).check();
       await ask.getByLabel("Ce qu'il vous faut").fill("Ce numéro de client est à un autre nom que le vôtre.");
       await shot(page, `identity-step-document-js-${javaScriptEnabled ? "on" : "off"}`, "desktop");
@@ -61,6 +63,7 @@ for (const javaScriptEnabled of [true, false]) {
 
       await page.reload();
       await expect(page.locator('[data-purpose="identity"]')).toBeVisible();
+      await openAction(page, "start");
       const start = page.locator('form[action$="/start"]');
       await start.getByLabel("Identité établie par").selectOption("document");
       await start.getByRole("button", { name: "Commencer le traitement" }).click();

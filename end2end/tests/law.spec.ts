@@ -3,7 +3,7 @@ import { expect, test } from "./csp";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { shot, uniqueEmail, waitForMail } from "./mail";
-import { addDpo, root, signIn } from "./people";
+import { addDpo, root, signIn, openAction } from "./people";
 
 /** The console's forms that the law issue added, each driven through
  * Chromium as a DPO would (a test that posts a form cannot see a form the
@@ -57,6 +57,7 @@ test("a request awaiting proof of identity for 31 days is proposed for closing; 
   await signIn(page, dpoEmail);
   const reference = await recordByEmail(page, "erasure", subjectEmail);
 
+  await openAction(page, "ask-information");
   await page.getByLabel("Ce qu'il vous faut").fill("Merci de nous envoyer la copie d'un justificatif d'identité.");
   await page.getByRole("button", { name: "Envoyer la question" }).click();
   await expect(page.getByText("Fait : Demander une preuve d'identité.")).toBeVisible();
@@ -68,6 +69,7 @@ test("a request awaiting proof of identity for 31 days is proposed for closing; 
   await page.reload();
   await expect(page.getByText(/Aucune réponse depuis 3[01] jours à votre demande de preuve d'identité/)).toBeVisible();
   // The refusal starts on "identity not established"; the DPO decides.
+  await openAction(page, "refuse");
   const refuse = page.locator('form[action$="/refuse"]');
   await expect(refuse.getByLabel("Motif", { exact: true })).toHaveValue("identity_not_established");
   await shot(page, "law-identity-wait", "desktop");
@@ -92,20 +94,23 @@ for (const javaScriptEnabled of [true, false]) {
       await signIn(page, dpoEmail);
       const reference = await recordByEmail(page, "restriction", subjectEmail);
       // How identity was established: the customer number, checked.
+      await openAction(page, "start");
       await page.locator('form[action$="/start"]').getByLabel("Identité établie par").selectOption("checked_fact");
       await page.getByRole("button", { name: "Commencer le traitement" }).click();
       await expect(page.getByText("Fait : Identité confirmée : traiter.")).toBeVisible();
-      const due = await page.locator(".facts dd").nth(3).textContent();
+      const due = await page.locator("[data-due]").textContent();
 
       // Recital 63: the form says the clock runs on, and it does.
+      await openAction(page, "ask-clarification");
       const clarify = page.locator('form[action$="/ask-clarification"]');
       await expect(page.getByText("Le délai n'est pas suspendu")).toBeVisible();
       await clarify.getByLabel("Votre question").fill("Quelles données contestez-vous : l'adresse ou le téléphone ?");
       await clarify.getByRole("button", { name: "Envoyer la demande de précision" }).click();
       await expect(page.getByText("Fait : Demander une précision.")).toBeVisible();
       await waitForMail(subjectEmail, "l'adresse ou le téléphone");
-      expect(await page.locator(".facts dd").nth(3).textContent()).toBe(due);
+      expect(await page.locator("[data-due]").textContent()).toBe(due);
 
+      await openAction(page, "complete");
       const complete = page.locator('form[action$="/complete"]');
       await complete.getByLabel("Résumé de la réponse").fill("Vos données sont limitées : nous ne faisons plus que les conserver.");
       await complete.getByLabel("Ces données n'ont été communiquées à aucun destinataire").check();
@@ -114,6 +119,7 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(page.getByText("Limitation en vigueur")).toBeVisible();
 
       // Art. 19 after closing: a recipient told later.
+      await openAction(page, "add-recipient");
       const recipient = page.locator('form[action$="/add-recipient"]');
       await recipient.getByLabel("Destinataire").fill("Cabinet comptable Dupuis");
       await recipient.getByLabel("Informé le").fill(today());
@@ -122,10 +128,12 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(page.getByText("Cabinet comptable Dupuis").first()).toBeVisible();
 
       // A note and a message: addenda that do not reopen the request.
+      await openAction(page, "note");
       const note = page.locator('form[action$="/note"]');
       await note.getByLabel("Note").fill("Appel du cabinet comptable le lendemain.");
       await note.getByRole("button", { name: "Ajouter la note" }).click();
       await expect(page.getByText("Fait : Note interne.")).toBeVisible();
+      await openAction(page, "message");
       const message = page.locator('form[action$="/message"]');
       await message.getByLabel("Message").fill("Le cabinet comptable a été prévenu de la limitation.");
       await message.getByRole("button", { name: "Envoyer", exact: true }).click();
@@ -133,6 +141,7 @@ for (const javaScriptEnabled of [true, false]) {
       await waitForMail(subjectEmail, "Le cabinet comptable a été prévenu de la limitation.");
 
       // Art. 18(3): the subject is told before the lifting takes effect.
+      await openAction(page, "lift-restriction");
       const lift = page.locator('form[action$="/lift-restriction"]');
       await lift.getByLabel("Levée à compter du").fill(inDays(7));
       await lift.getByLabel("Pourquoi (la personne le lira)").fill("Votre contestation est vérifiée : l'adresse était exacte.");
@@ -144,6 +153,7 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(page.getByText("Limitation levée à compter du")).toBeVisible();
 
       // A test request: marked, it leaves the dashboard's figures.
+      await openAction(page, "mark-test");
       const mark = page.locator('form[action$="/mark-test"]');
       await mark.getByLabel("Cette demande est un test").check();
       await mark.getByRole("button", { name: "Enregistrer" }).click();

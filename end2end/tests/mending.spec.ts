@@ -2,7 +2,7 @@ import { expect, test } from "./csp";
 import fs from "node:fs";
 import path from "node:path";
 import { shot, uniqueEmail, waitForMail } from "./mail";
-import { addDpo, fileRequest, root, signIn } from "./people";
+import { addDpo, fileRequest, root, signIn, openAction } from "./people";
 
 /** A file attached by mistake is removed before it is shared, and never
  * reaches the subject, who follows on a phone. */
@@ -16,16 +16,19 @@ test("a reply file attached by mistake is removed and never reaches the subject"
 
   await signIn(page, dpoEmail);
   await page.goto(`/dpo/requests/${reference}`);
+  await openAction(page, "start");
   await page.getByRole("button", { name: "Commencer le traitement" }).click();
   const attach = page.locator('form[action$="/attach"]');
   for (const [name, content] of [["effacement-confirme.txt", "Effacé le 3 décembre."], ["client-dupont.txt", "Données d'un autre client."]]) {
     const file = path.join(root, "target", "e2e", name);
     fs.writeFileSync(file, content);
+    await openAction(page, "attach");
     await attach.getByLabel("Fichier").setInputFiles(file);
     await attach.getByRole("button", { name: "Joindre un fichier de réponse" }).click();
     await expect(page.getByRole("link", { name })).toBeVisible();
   }
 
+  await openAction(page, "remove-file");
   const remove = page.locator('form[action$="/remove-file"]');
   await remove.getByLabel("Fichier").selectOption({ label: "client-dupont.txt" });
   await shot(page, "mending-remove-file", "desktop");
@@ -33,6 +36,7 @@ test("a reply file attached by mistake is removed and never reaches the subject"
   await expect(page.getByText("Fait : Retirer un fichier joint par erreur.")).toBeVisible();
   await expect(page.getByRole("link", { name: "client-dupont.txt" })).toHaveCount(0);
 
+  await openAction(page, "complete");
   const complete = page.locator('form[action$="/complete"]');
   await expect(complete.getByLabel("effacement-confirme.txt")).toBeChecked();
   await complete.getByLabel("Résumé de la réponse").fill("Vos données sont effacées ; la confirmation est jointe.");
@@ -66,6 +70,7 @@ test("a DPO corrects a subject's email, and the new address must be confirmed", 
   await page.getByRole("button", { name: "Enregistrer la demande" }).click();
   await expect(page).toHaveURL(/\/dpo\/requests\/R-/);
 
+  await openAction(page, "correct-contact");
   const correct = page.locator('form[action$="/correct-contact"]');
   await correct.getByLabel("Adresse e-mail (une nouvelle adresse sera à confirmer)").fill(newEmail);
   await correct.getByLabel("Raison de la correction").fill("Appel : l'ancienne boîte est fermée.");
@@ -113,6 +118,7 @@ for (const javaScriptEnabled of [true, false]) {
         await expect(page).toHaveURL(/\/dpo\/requests\/R-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
         references.push(page.url().split("/").pop()!);
       }
+      await openAction(page, "link");
       const link = page.locator('form[action$="/link"]');
       await link.getByLabel("Référence de l'autre demande").fill(references[0]);
       await link.getByRole("button", { name: "Lier", exact: true }).click();

@@ -71,3 +71,13 @@ export async function signInAnyLanguage(page: Page, email: string) {
   await page.locator('form button[type="submit"]').click();
   await expect(page).toHaveURL(/\/dpo$/);
 }
+
+/** Opens an action's form on a request page, as a DPO does: a click on
+ * its name. The next step's form is open already. */
+export async function openAction(page: Page, slug: string) {
+  const details = page.locator(`#action-${slug}`);
+  if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open))) {
+    await details.locator("> summary").click();
+  }
+  await expect(details).toHaveAttribute("open", "");
+}

@@ -1,6 +1,6 @@
 import { expect, test } from "./csp";
 import { shot, uniqueEmail, waitForMail } from "./mail";
-import { addDpo, signIn } from "./people";
+import { addDpo, signIn, openAction } from "./people";
 
 /** The console's form for a request received outside the portal, driven
  * through Chromium as a DPO would: its reply-channel fields are hidden
@@ -40,7 +40,7 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(page).toHaveURL(/\/dpo\/requests\/R-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
       await expect(page.getByRole("heading", { level: 1 })).toHaveText(/^Demande R-/);
       await expect(page.getByText("par courrier", { exact: false }).first()).toBeVisible();
-      await expect(page.getByText("12 rue des Lilas").first()).toBeVisible();
+      await expect(page.locator("dd").getByText("12 rue des Lilas").first()).toBeVisible();
 
       // No email address: the acknowledgment is a letter to print and post.
       const letters = page.locator("#letters");
@@ -63,6 +63,7 @@ for (const javaScriptEnabled of [true, false]) {
         await page.emulateMedia({ media: "screen" });
       }
       await page.getByRole("link", { name: "Retour à la demande" }).click();
+      await openAction(page, "mark-posted");
       const posted = page.locator('form[action$="/mark-posted"]');
       await expect(posted.getByLabel("Postée ou remise le")).toHaveValue(new Date().toISOString().slice(0, 10));
       await posted.getByRole("button", { name: "Enregistrer l'envoi" }).click();
@@ -71,6 +72,7 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(page.locator('form[action$="/mark-posted"]')).toHaveCount(0);
 
       // The scanned letter is kept with the request, never shared.
+      await openAction(page, "attach");
       const attach = page.locator('form[action$="/attach"]');
       await attach.getByLabel("l'original de la demande").check();
       await attach.getByLabel("Fichier").setInputFiles({ name: "lettre-durand.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4 lettre numérisée") });
@@ -103,6 +105,7 @@ test("a letter received 40 days ago objecting to prospecting: no refusal offered
   // Art. 21(3): no refusal, and the page says why.
   await expect(page.getByText("Une opposition à la prospection ne peut pas être refusée")).toBeVisible();
   await expect(page.getByRole("button", { name: "Refuser la demande" })).toHaveCount(0);
+  await openAction(page, "start");
   await expect(page.getByRole("button", { name: "Commencer le traitement" })).toBeVisible();
   await shot(page, "record-objection", "desktop");
 
@@ -131,8 +134,10 @@ test("a partial erasure: the email says what was kept and why, and names the CNI
   await expect(page).toHaveURL(/\/dpo\/requests\/R-/);
 
   // How identity was established: the customer number, checked.
+  await openAction(page, "start");
   await page.locator('form[action$="/start"]').getByLabel("Identité établie par").selectOption("checked_fact");
   await page.getByRole("button", { name: "Commencer le traitement" }).click();
+  await openAction(page, "complete");
   await page.getByLabel("Résumé de la réponse").fill("Vos données de prospection et de navigation sont effacées.");
   await page.getByLabel("Élément").first().fill("Vos factures des trois dernières années");
   await page.getByLabel("Fondement").first().selectOption("legal_obligation");

@@ -1,6 +1,6 @@
 import { expect, test } from "./csp";
 import { shot, uniqueEmail, waitForMail } from "./mail";
-import { addDpo, fileRequest, signIn } from "./people";
+import { addDpo, fileRequest, signIn, openAction } from "./people";
 
 /** A DPO edits a refusal template until nothing of the remedies is left in
  * its text, then refuses a request from it: the email still names the
@@ -30,6 +30,7 @@ for (const javaScriptEnabled of [true, false]) {
       await shot(page, `templates-saved-js-${javaScriptEnabled ? "on" : "off"}`, "desktop");
 
       await page.goto(`/dpo/requests/${reference}`);
+      await openAction(page, "refuse");
       const refuse = page.locator("#action-refuse");
       await refuse.locator('a[data-template="refused-identity-fr"]').click();
       await expect(page.locator('form[action$="/refuse"]').getByLabel("Explication (la personne la lira)")).toHaveValue(text);
