@@ -10,7 +10,7 @@ export LEPTOS_SITE_ROOT := target/site
 SSR := --no-default-features --features ssr
 HYDRATE := --lib --target wasm32-unknown-unknown --no-default-features --features hydrate
 
-.PHONY: run test check tools test-tools build lint unit-and-api e2e fuzz crash bench minimal-leptos clean
+.PHONY: run test check tools test-tools build lint unit-and-api e2e screenshots fuzz crash bench minimal-leptos clean
 
 ## Build the release binary and WASM, then serve on http://127.0.0.1:3000
 run: tools build
@@ -62,6 +62,13 @@ crash:
 e2e:
 	rm -rf target/e2e && mkdir -p target/e2e/screenshots
 	cd end2end && npx playwright test
+
+## The README's pictures of the console, taken by the end2end test of the
+## DPO's day at 1280x900 and copied into docs/screenshots
+screenshots: test-tools build
+	rm -rf target/e2e && mkdir -p target/e2e/screenshots docs/screenshots
+	cd end2end && E2E_PARTIAL=1 npx playwright test day.spec.ts --project desktop
+	cp target/e2e/screenshots/readme-*.png docs/screenshots/
 
 ## Figures: throughput, memory, and what a public page loads beside a
 ## minimal Leptos app built here with the same profile

@@ -1,6 +1,6 @@
 import { Page } from "@playwright/test";
 import { expect, test } from "./csp";
-import { shot, uniqueEmail } from "./mail";
+import { firstScreen, shot, uniqueEmail } from "./mail";
 import { addDpo, fileRequest, openAction, signIn } from "./people";
 
 /**
@@ -53,6 +53,7 @@ test("the request page puts the next step first and the queue is the day's work"
   await expect(line.locator("[data-next-step]")).toHaveText("identité à confirmer");
   await expect(page.locator("tr", { has: page.getByRole("link", { name: other }) }).locator("[data-next-step]")).toHaveText("identité à confirmer");
   await shot(page, "day-queue", "desktop");
+  await firstScreen(page, "queue");
 
   // The request page, from the list: above the fold, the facts, the
   // person, the next step's form and the last events.
@@ -71,6 +72,7 @@ test("the request page puts the next step first and the queue is the day's work"
   await expect(page.locator("#action-complete")).toHaveCount(0);
   await expect(page.locator("#action-record-answer")).toHaveCount(0);
   await shot(page, "day-request", "desktop");
+  await firstScreen(page, "request");
 
   // Every form closed: at most two screens.
   await closeEverything(page);

@@ -19,7 +19,10 @@ export default async function logCanary() {
   const leaks = canaries.flatMap((canary) =>
     lines.filter((line) => line.includes(canary)).map((line) => `${canary}: ${line}`),
   );
-  if (lines.length < 50) throw new Error(`the server log is too short to prove anything (${lines.length} lines)`);
+  // One spec alone (`make screenshots`) logs little: only the full run
+  // must log enough to prove something.
+  const partial = process.env.E2E_PARTIAL === "1";
+  if (!partial && lines.length < 50) throw new Error(`the server log is too short to prove anything (${lines.length} lines)`);
   if (leaks.length > 0) throw new Error(`personal data in the server log:\n${leaks.slice(0, 20).join("\n")}`);
   console.log(`log canary: ${lines.length} log lines, none holds any of ${canaries.length} canaries`);
 }

@@ -74,3 +74,11 @@ export async function shot(page: Page, name: string, project: string): Promise<v
     fullPage: true,
   });
 }
+
+/** The first screen only, as the README shows it: `make screenshots` copies
+ * these from target/e2e/screenshots into docs/screenshots. */
+export async function firstScreen(page: Page, name: string): Promise<void> {
+  await page.screenshot({
+    path: path.resolve(__dirname, "..", "..", "target", "e2e", "screenshots", `readme-${name}.png`),
+  });
+}

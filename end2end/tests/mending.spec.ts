@@ -143,7 +143,7 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(page.getByText("Fait : Lettre postée ou remise.")).toBeVisible();
       for (const reference of references) {
         await page.goto(`/dpo/requests/${reference}`);
-        await expect(page.locator("#letters").getByText(/postée le \d{4}-\d{2}-\d{2}/)).toBeVisible();
+        await expect(page.locator("#letters").getByText(/postée le \S+ \d{1,2} \S+ \d{4}/)).toBeVisible();
         await expect(page.locator('form[action$="/mark-posted"]')).toHaveCount(0);
       }
     });

@@ -68,7 +68,7 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(posted.getByLabel("Postée ou remise le")).toHaveValue(new Date().toISOString().slice(0, 10));
       await posted.getByRole("button", { name: "Enregistrer l'envoi" }).click();
       await expect(page.getByText("Fait : Lettre postée ou remise.")).toBeVisible();
-      await expect(page.locator("#letters").getByText(/postée le \d{4}-\d{2}-\d{2}/)).toBeVisible();
+      await expect(page.locator("#letters").getByText(/postée le \S+ \d{1,2} \S+ \d{4}/)).toBeVisible();
       await expect(page.locator('form[action$="/mark-posted"]')).toHaveCount(0);
 
       // The scanned letter is kept with the request, never shared.

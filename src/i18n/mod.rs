@@ -90,6 +90,12 @@ pub fn long_date(lang: Lang, date: crate::domain::Date) -> String {
     format!("{day} {} {month} {}", date.day, date.year)
 }
 
+/// A stored `YYYY-MM-DD` date as people read it; kept as it is if it is
+/// not one.
+pub fn long_iso_date(lang: Lang, iso: &str) -> String {
+    crate::domain::Date::parse_iso(iso).map_or_else(|| iso.to_owned(), |date| long_date(lang, date))
+}
+
 /// An instant as people read it, in Paris time and saying so: "lundi 28
 /// décembre 2026 à 14:05 (heure de Paris)".
 pub fn long_date_time(lang: Lang, millis: i64) -> String {

@@ -42,7 +42,6 @@ texts! {
     COOKIE_DPO_DEVICE: "le navigateur où le délégué s'est connecté : les essais d'autres personnes ne le ralentissent pas" | "the browser the officer signed in from: other people's tries do not slow it down";
     HOURS: "{count} heures" | "{count} hours";
     ONE_HOUR: "1 heure" | "1 hour";
-    PARIS_TIME: "(heure de Paris)" | "(Paris time)";
     PERIOD_ONE_YEAR: "un an" | "one year";
     PERIOD_YEARS: "{count} ans" | "{count} years";
     PERIOD_ONE_DAY: "un jour" | "one day";

@@ -3,12 +3,11 @@
 //! A retry is audited.
 
 use crate::audit::{self, Entry, Who};
-use crate::domain::paris_date_time;
 use crate::email::outbox;
 use crate::error::AppError;
 use crate::features::dpo::pages::guarded;
 use crate::features::dpo::signin::console_session::require_dpo;
-use crate::i18n::{console, current_lang};
+use crate::i18n::{console, current_lang, long_date_time};
 use crate::state::{app_state, request_context};
 use crate::web::form::{FormReply, Notice};
 use anyhow::Context;
@@ -102,7 +101,7 @@ pub fn FailedEmailsPage() -> impl IntoView {
                                         <td>{email.reference.clone().map(|r| view! { <a href=format!("/dpo/requests/{r}")>{r.clone()}</a> })}</td>
                                         <td>{crate::features::dpo::pages::request::email_kind_label(&email.kind).get(lang)}</td>
                                         <td>{email.recipient.clone()}</td>
-                                        <td>{paris_date_time(email.created_at)}</td>
+                                        <td>{long_date_time(lang, email.created_at)}</td>
                                         <td>{console::ATTEMPTS.with(lang, &[("attempts", &email.attempts)])} " — " {email.last_error.clone().unwrap_or_default()}</td>
                                         <td>{if can_retry(&email.kind) {
                                             view! {

@@ -1,7 +1,7 @@
 use super::ssr::{Access, Detail};
 use super::*;
-use crate::domain::{CNIL_COMPLAINT_URL, Status, iso_instant, paris_date_time};
-use crate::i18n::{Label, current_lang, long_date, site, subject};
+use crate::domain::{CNIL_COMPLAINT_URL, Status, iso_instant};
+use crate::i18n::{Label, current_lang, long_date, long_date_time, site, subject};
 use crate::requests::RequestRow;
 use crate::state::AppState;
 use crate::web::fields::TextField;
@@ -288,7 +288,7 @@ fn RequestDetailView(detail: Detail, is_new: bool, sent: bool) -> impl IntoView 
             <ol class="timeline">
                 {detail.timeline.into_iter().map(|event| view! {
                     <li>
-                        <time datetime=iso_instant(event.at)>{paris_date_time(event.at)} {site::PARIS_TIME.get(lang)}</time>
+                        <time datetime=iso_instant(event.at)>{long_date_time(lang, event.at)}</time>
                         " — " {event.kind.label().get(lang)}
                         {event.note.map(|note| view! { <p class="pre">{note}</p> })}
                     </li>
@@ -306,7 +306,7 @@ fn RequestDetailView(detail: Detail, is_new: bool, sent: bool) -> impl IntoView 
                         view! {
                             <li>
                                 {if available {
-                                    view! { <a href=format!("/my-requests/{}/files/{}", reference, file.id)>{file.name.clone()}</a> " — " {subject::FILE_UNTIL.with(lang, &[("date", &paris_date_time(until))])} }.into_any()
+                                    view! { <a href=format!("/my-requests/{}/files/{}", reference, file.id)>{file.name.clone()}</a> " — " {subject::FILE_UNTIL.with(lang, &[("date", &long_date_time(lang, until))])} }.into_any()
                                 } else {
                                     view! { {file.name.clone()} " — " {subject::FILE_EXPIRED.get(lang)} }.into_any()
                                 }}

@@ -5,10 +5,10 @@
 //! and date, the reference and due date, then the notice's text. On paper only the
 //! letter shows (print styles hide the console around it).
 
-use crate::domain::{Date, paris_date_time};
+use crate::domain::Date;
 use crate::features::dpo::pages::guarded;
 use crate::features::dpo::pages::request::email_kind_label;
-use crate::i18n::{console, current_lang, long_date};
+use crate::i18n::{console, current_lang, long_date, long_date_time, long_iso_date};
 use crate::state::app_state;
 use crate::web::form::posted;
 use crate::web::islands::{FormNotice, FormStateProvider};
@@ -48,7 +48,7 @@ pub fn LetterPage() -> impl IntoView {
             <section class="page console no-print">
                 <p><a href=format!("/dpo/requests/{reference}#letters")>{console::LETTER_BACK.get(lang)}</a></p>
                 <h1>{console::LETTER_TITLE.with(lang, &[("kind", &kind), ("reference", &reference)])}</h1>
-                {letter.posted_on.clone().map(|on| view! { <p class="alert" role="status">{console::LETTER_POSTED_ON.with(lang, &[("date", &on)])}</p> })}
+                {letter.posted_on.clone().map(|on| view! { <p class="alert" role="status">{console::LETTER_POSTED_ON.with(lang, &[("date", &long_iso_date(lang, &on))])}</p> })}
                 {address.is_none().then(|| view! { <p class="alert alert--error" role="note">{console::LETTER_NO_ADDRESS.get(lang)}</p> })}
                 <p class="hint">{console::LETTER_PRINT_HINT.get(lang)}</p>
             </section>
@@ -58,7 +58,7 @@ pub fn LetterPage() -> impl IntoView {
                 <p class="letter__ref">{console::LETTER_REFERENCE.with(lang, &[("reference", &reference), ("due", &due)])}</p>
                 <p class="letter__subject"><strong>{letter.subject.clone()}</strong></p>
                 <div class="letter__body pre">{letter.text.clone()}</div>
-                <p class="letter__footer muted">{controller.registration} " · " {paris_date_time(letter.created_at)}</p>
+                <p class="letter__footer muted">{controller.registration} " · " {long_date_time(lang, letter.created_at)}</p>
             </article>
         }
         .into_any())

@@ -16,14 +16,14 @@ use crate::domain::Standing;
 use crate::domain::choice::Channel;
 use crate::domain::outcome::Outcome;
 use crate::domain::request::{Destination, RightDetails};
-use crate::domain::{Date, Reference, RightKind, Status, paris_date_time};
+use crate::domain::{Date, Reference, RightKind, Status};
 use crate::features::dpo::actions::{Action, ActionForm};
 use crate::features::dpo::pages::guarded;
 use crate::features::dpo::pages::queue::{
     days_left, list_from_params, list_from_url, request_href,
 };
 use crate::features::dpo::pages::request::data::{RequestData, load};
-use crate::i18n::{Label, Text, console, current_lang, long_date, long_date_time};
+use crate::i18n::{Label, Text, console, current_lang, long_date, long_date_time, long_iso_date};
 use crate::requests::Restriction;
 use crate::requests::paused::Paused;
 use crate::state::app_state;
@@ -367,7 +367,7 @@ fn RequestView(
                             <li data-letter=letter.id.clone()>
                                 {email_kind_label(letter.kind.slug()).get(lang)} " — " {long_date_time(lang, letter.created_at)} " — "
                                 {match &letter.posted_on {
-                                    Some(on) => view! { <span>{console::LETTER_POSTED_ON.with(lang, &[("date", on)])}</span> }.into_any(),
+                                    Some(on) => view! { <span>{console::LETTER_POSTED_ON.with(lang, &[("date", &long_iso_date(lang, on))])}</span> }.into_any(),
                                     None => view! { <span class="badge badge--soon">{console::LETTER_TO_POST.get(lang)}</span> }.into_any(),
                                 }}
                                 " — " <a href=format!("/dpo/letters/{}", letter.id)>{console::LETTER_PRINT.get(lang)}</a>
@@ -521,7 +521,7 @@ impl RequestData {
                         format!(
                             "{} — {}",
                             email_kind_label(l.kind.slug()).get(current_lang()),
-                            paris_date_time(l.created_at)
+                            long_date_time(current_lang(), l.created_at)
                         ),
                     )
                 })

@@ -5,10 +5,9 @@ use crate::domain::choice::Category;
 use crate::domain::choice::IntakeChannel;
 use crate::domain::outcome::AccessItem;
 use crate::domain::outcome::Outcome;
-use crate::domain::paris_date_time;
 use crate::domain::request::{Destination, RightDetails, Scope};
 use crate::i18n::console_labels;
-use crate::i18n::{Label, Text, console, current_lang, long_date};
+use crate::i18n::{Label, Text, console, current_lang, long_date, long_date_time};
 use leptos::prelude::*;
 
 pub(super) fn scope_text(scope: &Scope) -> String {
@@ -157,7 +156,10 @@ pub(super) fn email_state(email: &crate::features::dpo::pages::request::data::Em
             lang,
             &[(
                 "date",
-                &email.sent_at.map(paris_date_time).unwrap_or_default(),
+                &email
+                    .sent_at
+                    .map(|at| long_date_time(lang, at))
+                    .unwrap_or_default(),
             )],
         ),
         "failed" => console::EMAIL_FAILED.with(
