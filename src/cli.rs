@@ -15,7 +15,7 @@ use std::sync::Arc;
 #[derive(Parser)]
 #[command(
     name = "privacy-portal",
-    version,
+    version = crate::operator::VERSION_LINE,
     about = "SOFACTO's GDPR privacy-request portal"
 )]
 struct Cli {
@@ -27,8 +27,22 @@ struct Cli {
 enum Command {
     /// Apply migrations and serve the portal (the default).
     Serve,
-    /// Apply the database migrations and exit.
-    Migrate,
+    /// Apply the database migrations and exit. Forward only: a database
+    /// migrated by a newer portal is refused (and so is serving it).
+    Migrate {
+        /// List the pending migrations without applying them.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Print the effective configuration (secrets masked), then check the
+    /// database, the site files, the public URL, the SMTP server and the
+    /// secret key: one line each; exits 1 if any fails. Changes nothing.
+    Check,
+    /// Email tools.
+    Mail {
+        #[command(subcommand)]
+        command: MailCommand,
+    },
     /// Delete what has expired and anonymise the requests closed longer
     /// ago than PORTAL_RETENTION_DAYS, now (the server also does it daily).
     Purge,
@@ -53,6 +67,13 @@ enum Command {
         #[command(subcommand)]
         command: DpoCommand,
     },
+}
+
+#[derive(Subcommand)]
+enum MailCommand {
+    /// Send a test email to ADDRESS through the configured SMTP server and
+    /// print what the server answered (or the .eml file written).
+    Test { address: String },
 }
 
 #[derive(Subcommand)]
@@ -97,7 +118,10 @@ enum DpoCommand {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    telemetry::init();
+    if let Err(e) = telemetry::init() {
+        eprintln!("{e}");
+        return ExitCode::from(2);
+    }
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(e) => {
@@ -119,10 +143,25 @@ pub fn main() -> ExitCode {
     let result = runtime.block_on(async move {
         match cli.command.unwrap_or(Command::Serve) {
             Command::Serve => serve(config).await,
-            Command::Migrate => {
+            Command::Migrate { dry_run: false } => {
                 let pool = db::connect(&config.database_url).await?;
                 db::migrate(&pool).await?;
                 println!("migrations applied");
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Migrate { dry_run: true } => migrate_dry_run(config).await,
+            Command::Check => check(config).await,
+            Command::Mail {
+                command: MailCommand::Test { address },
+            } => {
+                let to = match Email::parse(&address) {
+                    Ok(to) => to,
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return Ok(ExitCode::from(2));
+                    }
+                };
+                println!("{}", crate::operator::mail_test(&config, &to).await?);
                 Ok(ExitCode::SUCCESS)
             }
             Command::Purge => {
@@ -240,6 +279,60 @@ async fn audit_verify(
             println!("broken: {broken}");
             Ok(ExitCode::from(1))
         }
+    }
+}
+
+/// The pending migrations, one a line, without applying them; exits 1
+/// if the database is newer than this binary.
+async fn migrate_dry_run(config: Config) -> anyhow::Result<ExitCode> {
+    let pool = db::connect(&config.database_url).await?;
+    let state = db::migration_state(&pool).await?;
+    if let Some(version) = state.unknown.first() {
+        println!(
+            "the database was migrated by a newer portal (migration {version} is unknown to version {})",
+            crate::operator::VERSION
+        );
+        return Ok(ExitCode::from(1));
+    }
+    if state.pending.is_empty() {
+        println!("no pending migrations ({} applied)", state.applied);
+    } else {
+        println!(
+            "{} pending migration(s), none applied (dry run):",
+            state.pending.len()
+        );
+        for (version, description) in &state.pending {
+            println!("{version} {description}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn check(config: Config) -> anyhow::Result<ExitCode> {
+    let options = leptos_options_from_env()?;
+    println!(
+        "privacy-portal {}: effective configuration",
+        crate::operator::VERSION_LINE
+    );
+    for (name, value) in crate::operator::effective_configuration(&config, &options) {
+        println!("  {name:<24} {value}");
+    }
+    println!("checks");
+    let verdicts = crate::operator::check(&config, &options).await;
+    for verdict in &verdicts {
+        println!(
+            "  {} {}",
+            if verdict.ok { "ok  " } else { "FAIL" },
+            verdict.line
+        );
+    }
+    let failed = verdicts.iter().filter(|v| !v.ok).count();
+    if failed == 0 {
+        println!("all checks passed");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("{failed} check(s) failed");
+        Ok(ExitCode::from(1))
     }
 }
 

@@ -77,6 +77,9 @@ pub struct Config {
     /// Transfers outside the EU, as the privacy notice states them; unset:
     /// none.
     pub transfers: Option<String>,
+    /// Lets `/metrics` answer beyond loopback to `Authorization: Bearer`
+    /// this token; unset: loopback only.
+    pub metrics_token: Option<String>,
 }
 
 /// A database URL; its Debug and Display hide any password.
@@ -241,6 +244,15 @@ impl Config {
         let backup_retention_days = number(&get, "PORTAL_BACKUP_RETENTION_DAYS", 30, 1..=3650)?;
         let email_provider = get("PORTAL_EMAIL_PROVIDER");
         let transfers = get("PORTAL_TRANSFERS");
+        let metrics_token = match get("PORTAL_METRICS_TOKEN") {
+            Some(token) if token.len() < 32 => {
+                return Err(invalid(
+                    "PORTAL_METRICS_TOKEN",
+                    "must have at least 32 characters (e.g. `openssl rand -hex 32`)",
+                ));
+            }
+            token => token,
+        };
 
         Ok(Config {
             database_url,
@@ -265,6 +277,7 @@ impl Config {
             backup_retention_days,
             email_provider,
             transfers,
+            metrics_token,
             secret_key,
             limits,
         })

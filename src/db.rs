@@ -61,8 +61,79 @@ pub async fn connect(url: &DatabaseUrl) -> anyhow::Result<Pool> {
 
 /// Applies the migrations, then fills what a migration added but SQL
 /// alone cannot compute the same way on both databases (Paris dates).
+/// The schema's migrations, embedded in the binary.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Where a database stands against this binary's migrations.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct MigrationState {
+    /// How many of this binary's migrations the database has.
+    pub applied: usize,
+    /// This binary's migrations the database lacks: version, description.
+    pub pending: Vec<(i64, String)>,
+    /// Migrations the database has and this binary does not know: it was
+    /// migrated by a newer portal.
+    pub unknown: Vec<i64>,
+}
+
+/// Reads the migrations table without changing anything (a database
+/// without one has nothing applied).
+pub async fn migration_state(pool: &Pool) -> anyhow::Result<MigrationState> {
+    use sqlx::Row;
+    let has_table = match sqlx::query("SELECT version FROM _sqlx_migrations WHERE 1 = 0")
+        .fetch_all(pool)
+        .await
+    {
+        Ok(_) => true,
+        Err(sqlx::Error::Database(_)) => false,
+        Err(e) => return Err(e).context("cannot read the migrations table"),
+    };
+    let applied: Vec<i64> = if has_table {
+        sqlx::query("SELECT version FROM _sqlx_migrations WHERE success = TRUE")
+            .fetch_all(pool)
+            .await
+            .context("cannot read the migrations table")?
+            .iter()
+            .map(|row| row.get::<i64, _>("version"))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let known: Vec<&sqlx::migrate::Migration> = MIGRATOR
+        .iter()
+        .filter(|m| !m.migration_type.is_down_migration())
+        .collect();
+    let mut unknown: Vec<i64> = applied
+        .iter()
+        .copied()
+        .filter(|version| !known.iter().any(|m| m.version == *version))
+        .collect();
+    unknown.sort_unstable();
+    Ok(MigrationState {
+        applied: known
+            .iter()
+            .filter(|m| applied.contains(&m.version))
+            .count(),
+        pending: known
+            .iter()
+            .filter(|m| !applied.contains(&m.version))
+            .map(|m| (m.version, m.description.to_string()))
+            .collect(),
+        unknown,
+    })
+}
+
 pub async fn migrate(pool: &Pool) -> anyhow::Result<()> {
-    sqlx::migrate!("./migrations")
+    // Forward only: a database a newer portal migrated is not this
+    // binary's to serve (its queries may miss new columns' meaning).
+    let state = migration_state(pool).await?;
+    if let Some(version) = state.unknown.first() {
+        anyhow::bail!(
+            "the database was migrated by a newer portal (migration {version} is unknown to version {}): run that version or a newer one, or restore the backup taken before the upgrade",
+            crate::operator::VERSION
+        );
+    }
+    MIGRATOR
         .run(pool)
         .await
         .context("cannot apply the database migrations")?;

@@ -36,7 +36,11 @@ pub mod files;
 #[cfg(feature = "ssr")]
 pub mod limits;
 #[cfg(feature = "ssr")]
+pub mod metrics;
+#[cfg(feature = "ssr")]
 pub mod notice;
+#[cfg(feature = "ssr")]
+pub mod operator;
 #[cfg(feature = "ssr")]
 pub mod purge;
 #[cfg(feature = "ssr")]

@@ -44,17 +44,29 @@ pub struct Application {
 }
 
 /// The Leptos settings cargo-leptos passes through `LEPTOS_*` variables,
-/// with the defaults of `Cargo.toml` so the binary also runs on its own.
+/// with the defaults of `Cargo.toml` so the binary also runs on its own;
+/// without `LEPTOS_SITE_ROOT`, the site beside the binary, then `target/site`.
 pub fn leptos_options_from_env() -> anyhow::Result<LeptosOptions> {
     let var =
         |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_owned());
     let site_addr: SocketAddr = var("LEPTOS_SITE_ADDR", "127.0.0.1:3000")
         .parse()
         .context("configuration error: LEPTOS_SITE_ADDR: not an IP:port such as 127.0.0.1:3000")?;
-    Ok(leptos_options(
-        &var("LEPTOS_SITE_ROOT", "target/site"),
-        site_addr,
-    ))
+    let site_root = std::env::var("LEPTOS_SITE_ROOT")
+        .ok()
+        .or_else(site_beside_the_binary)
+        .unwrap_or_else(|| "target/site".to_owned());
+    Ok(leptos_options(&site_root, site_addr))
+}
+
+/// An installed portal (`make dist`) keeps its built site in `site/`
+/// beside the binary: found there whatever folder it is started from.
+fn site_beside_the_binary() -> Option<String> {
+    let exe = std::env::current_exe().ok()?;
+    let site = exe.parent()?.join("site");
+    site.join("pkg")
+        .is_dir()
+        .then(|| site.display().to_string())
 }
 
 /// Options for the site built under `site_root`. The build hashes the file
@@ -147,6 +159,7 @@ impl Application {
             .into(),
             counter_key,
             secrets,
+            metrics: Arc::default(),
         };
         let worker = OutboxWorker {
             pool,
@@ -267,6 +280,7 @@ fn router(state: AppState) -> Router {
     // Every route but the uploads: bodies of 64 KiB at most, 30 seconds.
     let pages = Router::new()
         .route("/health", get(health))
+        .route("/metrics", get(crate::metrics::serve))
         .merge(features::language::plain_routes())
         .merge(features::verify::plain_routes())
         .merge(features::request::plain_routes())
@@ -336,6 +350,10 @@ fn router(state: AppState) -> Router {
             state.clone(),
             crate::web::headers::security_headers,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::metrics::time_requests,
+        ))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
                 let route = request.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned());
@@ -393,13 +411,15 @@ async fn unreadable_calls_are_bad_requests(
     (parts, Body::from(bytes)).into_response()
 }
 
-/// `GET /health`: 200 when the database answers, 503 otherwise.
+/// `GET /health`: 200 when the database answers, 503 otherwise; both say
+/// the version and the commit that answers.
 async fn health(State(pool): State<Pool>) -> Response {
+    use crate::operator::{COMMIT, VERSION};
     match sqlx::query("SELECT 1").execute(&pool).await {
         Ok(_) => (
             StatusCode::OK,
             [(header::CONTENT_TYPE, "application/json")],
-            r#"{"status":"ok"}"#,
+            serde_json::json!({"status": "ok", "version": VERSION, "commit": COMMIT}).to_string(),
         )
             .into_response(),
         Err(e) => {
@@ -407,7 +427,8 @@ async fn health(State(pool): State<Pool>) -> Response {
             (
                 StatusCode::SERVICE_UNAVAILABLE,
                 [(header::CONTENT_TYPE, "application/json")],
-                r#"{"status":"unavailable"}"#,
+                serde_json::json!({"status": "unavailable", "version": VERSION, "commit": COMMIT})
+                    .to_string(),
             )
                 .into_response()
         }

@@ -47,6 +47,8 @@ pub struct AppState {
     pub counter_key: Arc<crate::limits::CounterKey>,
     /// Seals the secrets stored for reading back (`secure::SecretBox`).
     pub secrets: Arc<crate::secure::SecretBox>,
+    /// The HTTP latencies `/metrics` reports.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl AppState {

@@ -6,7 +6,19 @@ async fn the_health_endpoint_answers_ok(backend: Backend) {
     let app = TestApp::spawn(backend, Mail::Files).await;
     let response = app.get("/health").await;
     assert_eq!(response.status(), 200);
-    assert_eq!(response.text().await.unwrap(), r#"{"status":"ok"}"#);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["status"], "ok");
+    // The version and the commit that answers, as `--version` says them.
+    assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(body["commit"], privacy_portal::operator::COMMIT);
+    assert!(
+        privacy_portal::operator::COMMIT
+            .chars()
+            .all(|c| c.is_ascii_hexdigit())
+            && privacy_portal::operator::COMMIT.len() >= 12,
+        "built from a git checkout: {}",
+        privacy_portal::operator::COMMIT
+    );
 }
 
 async fn migrations_create_the_tables_and_can_run_again(backend: Backend) {

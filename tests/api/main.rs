@@ -31,6 +31,7 @@ mod law;
 mod limits;
 mod mending;
 mod notice;
+mod operator;
 mod outbox;
 mod representatives;
 mod retention;
