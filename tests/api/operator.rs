@@ -253,10 +253,14 @@ fn serving_a_newer_database_stops_with_one_line() {
     assert_eq!(dry.status.code(), Some(1));
 }
 
+/// The log canary in the JSON format (the end2end run covers the text
+/// one): a subject files a request through the binary, and no line holds
+/// their address, names, reference or the token of a link.
 #[tokio::test]
-async fn json_logs_are_one_object_a_line_with_the_route_pattern() {
+async fn json_logs_are_one_object_a_line_and_hold_no_personal_data() {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
+    let sink = SmtpSink::start(free_port());
     let child = Command::new(env!("CARGO_BIN_EXE_privacy-portal"))
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
@@ -264,6 +268,8 @@ async fn json_logs_are_one_object_a_line_with_the_route_pattern() {
         .env("LEPTOS_SITE_ROOT", site_root())
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env("PORTAL_LOG_FORMAT", "json")
+        .env("PORTAL_SMTP_URL", format!("smtp://127.0.0.1:{}", sink.port))
+        .env("PORTAL_PUBLIC_URL", format!("http://127.0.0.1:{port}"))
         .env("RUST_LOG", "info,tower_http=debug")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -282,6 +288,14 @@ async fn json_logs_are_one_object_a_line_with_the_route_pattern() {
         assert!(Instant::now() < deadline, "the portal did not start");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    let subject = crate::helpers::Subject::at(
+        &format!("http://127.0.0.1:{port}"),
+        Some(sink.mailbox()),
+        "json.canary@example.org",
+    );
+    let reference = subject.file("erasure").await;
+    let followed = subject.get(&format!("/my-requests/{reference}")).await;
+    assert_eq!(followed.status(), 200);
     // A page whose path holds a token: the log names the route only.
     let _ = client
         .get(format!(
@@ -302,11 +316,21 @@ async fn json_logs_are_one_object_a_line_with_the_route_pattern() {
             object["level"].is_string() && object["timestamp"].is_string(),
             "{line}"
         );
-        assert!(
-            !line.contains(&"ab".repeat(32)),
-            "a token in the log: {line}"
-        );
+        for canary in [
+            "ab".repeat(32),
+            "json.canary".to_owned(),
+            "example.org".to_owned(),
+            "Jeanne".to_owned(),
+            "Martin".to_owned(),
+            reference.clone(),
+        ] {
+            assert!(!line.contains(&canary), "{canary} in the log: {line}");
+        }
     }
+    assert!(
+        lines.iter().any(|l| l.contains("\"request received\"")),
+        "the filing was logged: {text}"
+    );
     assert!(
         lines.iter().any(|l| l.contains("\"portal listening\"")),
         "{text}"
