@@ -10,7 +10,7 @@ export LEPTOS_SITE_ROOT := target/site
 SSR := --no-default-features --features ssr
 HYDRATE := --lib --target wasm32-unknown-unknown --no-default-features --features hydrate
 
-.PHONY: run test check tools test-tools build lint unit-and-api e2e screenshots fuzz crash bench minimal-leptos clean
+.PHONY: run test check tools test-tools build lint unit-and-api e2e screenshots dist fuzz crash bench minimal-leptos clean
 
 ## Build the release binary and WASM, then serve on http://127.0.0.1:3000
 run: tools build
@@ -20,6 +20,9 @@ run: tools build
 ## PostgreSQL, real SMTP) and end2end (Chromium) tests
 test: test-tools lint build
 	.ci/with-postgres.sh $(MAKE) --no-print-directory unit-and-api e2e
+	@# The archive installed into an empty folder, started with the unit's
+	@# environment file alone.
+	.ci/dist-test.sh
 
 ## The fast loop: formatting, clippy for the server build and the
 ## library's unit tests; no PostgreSQL, no browser, no release build
@@ -62,6 +65,11 @@ crash:
 e2e:
 	rm -rf target/e2e && mkdir -p target/e2e/screenshots
 	cd end2end && npx playwright test
+
+## The archive an operator installs (ops/INSTALL.md):
+## dist/privacy-portal-VERSION-x86_64-linux.tar.gz
+dist: build
+	.ci/dist.sh
 
 ## The README's pictures of the console, taken by the end2end test of the
 ## DPO's day at 1280x900 and copied into docs/screenshots

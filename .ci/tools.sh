@@ -13,8 +13,9 @@ wasm_bindgen_version=$(sed -n '/^name = "wasm-bindgen"$/{n;s/^version = "\(.*\)"
 say() { printf '==> %s\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 apt_updated=
+apt_update() { [ -n "$apt_updated" ] || { as_root apt-get update -qq; apt_updated=1; }; }
 apt_install() {
-  [ -n "$apt_updated" ] || { as_root apt-get update -qq; apt_updated=1; }
+  apt_update
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
@@ -56,6 +57,20 @@ fi
 if ! command -v chromium >/dev/null; then
   say "installing Debian's Chromium"
   apt_install chromium
+fi
+# nginx, for the API test of ops/nginx.conf in front of the portal
+# (tests/api/proxy.rs). Debian 12 has a smaller build, nginx-light; Debian
+# 13 has only nginx. Outside root's PATH it is in /usr/sbin.
+if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+  apt_update
+  case $(apt-cache policy nginx-light) in
+    *'Candidate: '[0-9]*) nginx=nginx-light ;;
+    *) nginx=nginx ;;
+  esac
+  say "installing Debian's $nginx"
+  apt_install "$nginx"
+  # The test starts its own; the one Debian starts on port 80 serves no purpose.
+  as_root systemctl disable --now nginx >/dev/null 2>&1 || true
 fi
 if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
   say "installing aiosmtpd $AIOSMTPD_VERSION (the SMTP server the tests send to)"

@@ -33,6 +33,7 @@ mod mending;
 mod notice;
 mod operator;
 mod outbox;
+mod proxy;
 mod representatives;
 mod retention;
 mod static_files;
