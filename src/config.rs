@@ -156,15 +156,7 @@ impl Config {
             }
         };
 
-        let audit_key = match get("PORTAL_AUDIT_KEY") {
-            Some(key) if key.len() < 32 => {
-                return Err(invalid(
-                    "PORTAL_AUDIT_KEY",
-                    "must have at least 32 characters (e.g. `openssl rand -hex 32`)",
-                ));
-            }
-            key => key,
-        };
+        let audit_key = secret(&get, "PORTAL_AUDIT_KEY")?;
         let require_totp = match get("PORTAL_REQUIRE_TOTP").map(|v| v.to_ascii_lowercase()) {
             None => public_url.scheme() == "https",
             Some(v) if matches!(v.as_str(), "1" | "true" | "on" | "yes") => true,
@@ -227,15 +219,7 @@ impl Config {
         let max_file_mb = number(&get, "PORTAL_MAX_FILE_MB", 20, 1..=1024)? as u64;
         let files_warn_mb = number(&get, "PORTAL_FILES_WARN_MB", 5120, 1..=10_000_000)?;
         let retention_days = number(&get, "PORTAL_RETENTION_DAYS", 1095, 1..=36_500)?;
-        let secret_key = match get("PORTAL_SECRET_KEY") {
-            Some(key) if key.len() < 32 => {
-                return Err(invalid(
-                    "PORTAL_SECRET_KEY",
-                    "must have at least 32 characters (e.g. `openssl rand -hex 32`)",
-                ));
-            }
-            other => other,
-        };
+        let secret_key = secret(&get, "PORTAL_SECRET_KEY")?;
         let limits = Limits::from_lookup(&get)?;
         let digest_hour = number(&get, "PORTAL_DIGEST_HOUR", 8, 0..=23)? as u32;
         let stale_days = number(&get, "PORTAL_STALE_DAYS", 90, 1..=3650)?;
@@ -244,15 +228,7 @@ impl Config {
         let backup_retention_days = number(&get, "PORTAL_BACKUP_RETENTION_DAYS", 30, 1..=3650)?;
         let email_provider = get("PORTAL_EMAIL_PROVIDER");
         let transfers = get("PORTAL_TRANSFERS");
-        let metrics_token = match get("PORTAL_METRICS_TOKEN") {
-            Some(token) if token.len() < 32 => {
-                return Err(invalid(
-                    "PORTAL_METRICS_TOKEN",
-                    "must have at least 32 characters (e.g. `openssl rand -hex 32`)",
-                ));
-            }
-            token => token,
-        };
+        let metrics_token = secret(&get, "PORTAL_METRICS_TOKEN")?;
 
         Ok(Config {
             database_url,
@@ -335,7 +311,21 @@ impl Config {
     }
 }
 
-/// A whole number setting within `range`, or `default` when unset.
+/// A key or token setting: unset, or 32 characters at least (guessing it
+/// must cost as much as guessing a random 128-bit key written in hex).
+fn secret(
+    get: &impl Fn(&str) -> Option<String>,
+    variable: &'static str,
+) -> Result<Option<String>, ConfigError> {
+    match get(variable) {
+        Some(value) if value.len() < 32 => Err(invalid(
+            variable,
+            "must have at least 32 characters (e.g. `openssl rand -hex 32`)",
+        )),
+        value => Ok(value),
+    }
+}
+
 /// Every rate limit's maximum, each from its own setting. Which counter
 /// each one caps, and over which window, is `limits::Counter`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -402,6 +392,7 @@ impl Limits {
     }
 }
 
+/// A whole number setting within `range`, or `default` when unset.
 fn number(
     get: &impl Fn(&str) -> Option<String>,
     variable: &'static str,
@@ -583,6 +574,8 @@ mod tests {
             ("PORTAL_RETENTION_DAYS", "0"),
             ("PORTAL_DIGEST_HOUR", "24"),
             ("PORTAL_SECRET_KEY", "too short"),
+            ("PORTAL_AUDIT_KEY", "too short"),
+            ("PORTAL_METRICS_TOKEN", "too short"),
             ("PORTAL_CODES_PER_HOUR", "0"),
             ("PORTAL_OPEN_REQUESTS_PER_ADDRESS", "-1"),
         ] {
