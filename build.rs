@@ -28,14 +28,16 @@ fn main() {
     println!("cargo:rustc-env=PORTAL_GIT_COMMIT={commit}");
     // A new commit moves HEAD or the branch it names: rerun then, and only
     // then. (A path that does not exist would rerun on every build.)
-    if let Some(dir) = git(&["rev-parse", "--git-dir"]) {
-        let dir = Path::new(&dir);
-        let mut watched = vec![dir.join("HEAD"), dir.join("packed-refs")];
-        if let Some(branch) = git(&["symbolic-ref", "-q", "HEAD"]) {
-            watched.push(dir.join(branch));
-        }
-        for path in watched.into_iter().filter(|path| path.exists()) {
-            println!("cargo:rerun-if-changed={}", path.display());
+    // (`--git-path` finds each where it is, in a linked worktree too.)
+    let mut watched = vec!["HEAD".to_owned(), "packed-refs".to_owned()];
+    if let Some(branch) = git(&["symbolic-ref", "-q", "HEAD"]) {
+        watched.push(branch);
+    }
+    for name in watched {
+        if let Some(path) = git(&["rev-parse", "--git-path", &name])
+            && Path::new(&path).exists()
+        {
+            println!("cargo:rerun-if-changed={path}");
         }
     }
 }

@@ -224,7 +224,11 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
-            ExitCode::FAILURE
+            if e.downcast_ref::<db::NewerDatabase>().is_some() {
+                ExitCode::from(3)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }
@@ -285,6 +289,27 @@ async fn audit_verify(
 /// The pending migrations, one a line, without applying them; exits 1
 /// if the database is newer than this binary.
 async fn migrate_dry_run(config: Config) -> anyhow::Result<ExitCode> {
+    // Applies nothing, and creates nothing: a missing SQLite file has
+    // every migration pending.
+    if let Some(path) = config.database_url.sqlite_path()
+        && !path.exists()
+    {
+        println!(
+            "{} pending migration(s), none applied (dry run; {} does not exist yet):",
+            db::MIGRATOR
+                .iter()
+                .filter(|m| !m.migration_type.is_down_migration())
+                .count(),
+            path.display()
+        );
+        for m in db::MIGRATOR
+            .iter()
+            .filter(|m| !m.migration_type.is_down_migration())
+        {
+            println!("{} {}", m.version, m.description);
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let pool = db::connect(&config.database_url).await?;
     let state = db::migration_state(&pool).await?;
     if let Some(version) = state.unknown.first() {

@@ -454,13 +454,34 @@ impl DatabaseUrl {
 
 impl fmt::Debug for DatabaseUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match Url::parse(&self.0) {
-            Ok(mut url) if url.password().is_some() => {
-                let _ = url.set_password(Some("***"));
-                write!(f, "{url}")
-            }
-            _ => f.write_str(&self.0),
+        if self.is_sqlite() {
+            return f.write_str(&self.0);
         }
+        // A password with a bare `/`, `?` or `#` makes the URL unreadable
+        // as a URL: then nothing of it is shown. A password may also come
+        // as a query parameter.
+        let Ok(mut url) = Url::parse(&self.0) else {
+            return f.write_str("(not a URL; not shown)");
+        };
+        if url.password().is_some() {
+            let _ = url.set_password(Some("***"));
+        }
+        if url.query().is_some() {
+            let pairs: Vec<(String, String)> = url
+                .query_pairs()
+                .map(|(name, value)| {
+                    let hidden = name.contains("password") || name.contains("key");
+                    let value = if hidden {
+                        "***".into()
+                    } else {
+                        value.into_owned()
+                    };
+                    (name.into_owned(), value)
+                })
+                .collect();
+            url.query_pairs_mut().clear().extend_pairs(pairs);
+        }
+        write!(f, "{url}")
     }
 }
 
@@ -610,5 +631,20 @@ mod tests {
             "{printed}"
         );
         assert!(config.cookies_secure());
+
+        // A password that breaks the URL, or one given as a parameter.
+        for (url, shown) in [
+            (
+                "postgres://portal:ab/cd@db.example.com/portal",
+                "(not a URL; not shown)",
+            ),
+            (
+                "postgres://portal@db.example.com/portal?password=s3cret&sslmode=verify-full",
+                "postgres://portal@db.example.com/portal?password=***&sslmode=verify-full",
+            ),
+        ] {
+            let url = DatabaseUrl::parse(url).unwrap();
+            assert_eq!(url.to_string(), shown);
+        }
     }
 }

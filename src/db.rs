@@ -64,6 +64,24 @@ pub async fn connect(url: &DatabaseUrl) -> anyhow::Result<Pool> {
 /// The schema's migrations, embedded in the binary.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
+/// A database migrated by a newer portal: the program exits 3 (which the
+/// systemd unit does not restart: it would fail again).
+#[derive(Debug)]
+pub struct NewerDatabase(pub i64);
+
+impl std::fmt::Display for NewerDatabase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the database was migrated by a newer portal (migration {} is unknown to version {}): run that version or a newer one, or restore the backup taken before the upgrade",
+            self.0,
+            crate::operator::VERSION
+        )
+    }
+}
+
+impl std::error::Error for NewerDatabase {}
+
 /// Where a database stands against this binary's migrations.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct MigrationState {
@@ -85,7 +103,13 @@ pub async fn migration_state(pool: &Pool) -> anyhow::Result<MigrationState> {
         .await
     {
         Ok(_) => true,
-        Err(sqlx::Error::Database(_)) => false,
+        // Only "no such table" means nothing is applied (PostgreSQL's
+        // undefined_table, SQLite's message); any other failure is one.
+        Err(sqlx::Error::Database(e))
+            if e.code().as_deref() == Some("42P01") || e.message().contains("no such table") =>
+        {
+            false
+        }
         Err(e) => return Err(e).context("cannot read the migrations table"),
     };
     let applied: Vec<i64> = if has_table {
@@ -128,10 +152,7 @@ pub async fn migrate(pool: &Pool) -> anyhow::Result<()> {
     // binary's to serve (its queries may miss new columns' meaning).
     let state = migration_state(pool).await?;
     if let Some(version) = state.unknown.first() {
-        anyhow::bail!(
-            "the database was migrated by a newer portal (migration {version} is unknown to version {}): run that version or a newer one, or restore the backup taken before the upgrade",
-            crate::operator::VERSION
-        );
+        return Err(NewerDatabase(*version).into());
     }
     MIGRATOR
         .run(pool)

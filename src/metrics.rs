@@ -7,7 +7,7 @@
 
 use crate::clock::Millis;
 use crate::db::Pool;
-use crate::domain::Date;
+use crate::domain::{Date, Status};
 use crate::state::AppState;
 use anyhow::Context;
 use axum::body::Body;
@@ -76,7 +76,13 @@ pub async fn time_requests(
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
-    let method = request.method().as_str().to_owned();
+    // Any token is a method to hyper: a fixed few, so that made-up ones
+    // cannot grow the histograms without end.
+    let method = match request.method().as_str() {
+        known @ ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS") => known,
+        _ => "other",
+    }
+    .to_owned();
     let started = Instant::now();
     let response = next.run(request).await;
     state
@@ -112,10 +118,19 @@ pub async fn figures(pool: &Pool, now: Millis) -> anyhow::Result<Figures> {
         .await
         .context("metrics: the audit head")?;
     Ok(Figures {
-        open_by_status: counts
-            .by_status
+        // Every open status, at 0 too: a series that vanished would read
+        // as "no data" to an alert.
+        open_by_status: Status::ALL
             .iter()
-            .map(|(status, n)| (status.slug().to_owned(), *n))
+            .filter(|status| !status.is_closed())
+            .map(|status| {
+                let n = counts
+                    .by_status
+                    .iter()
+                    .find(|(s, _)| s == status)
+                    .map_or(0, |(_, n)| *n);
+                (status.slug().to_owned(), n)
+            })
             .collect(),
         overdue: counts.overdue,
         outbox_pending: pending,

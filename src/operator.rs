@@ -23,6 +23,9 @@ pub const VERSION_LINE: &str = concat!(
     ")"
 );
 
+/// How long `check` waits for the SMTP server's greeting and answer.
+const SMTP_PATIENCE: Duration = Duration::from_secs(15);
+
 /// One check's verdict.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Verdict {
@@ -204,7 +207,16 @@ async fn check_smtp(config: &Config) -> Verdict {
             Ok(builder) => builder.timeout(Some(Duration::from_secs(10))).build(),
             Err(e) => return Verdict::fail(format!("email: PORTAL_SMTP_URL cannot be used: {e}")),
         };
-    match transport.test_connection().await {
+    // lettre's timeout covers the TCP connection only: a server that
+    // accepts and never greets (TLS expected on 465) would hold `check`.
+    let answer = tokio::time::timeout(SMTP_PATIENCE, transport.test_connection()).await;
+    let Ok(answer) = answer else {
+        return Verdict::fail(format!(
+            "email: the SMTP server {host} accepted the connection but did not answer within {} s (TLS expected? smtps:// for port 465)",
+            SMTP_PATIENCE.as_secs()
+        ));
+    };
+    match answer {
         Ok(true) => Verdict::ok(format!(
             "email: the SMTP server {host} accepts a connection"
         )),
@@ -265,7 +277,14 @@ pub async fn mail_test(config: &Config, to: &crate::domain::Email) -> anyhow::Re
             let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose())?
                 .timeout(Some(Duration::from_secs(30)))
                 .build();
-            match transport.send(message).await {
+            let answer = tokio::time::timeout(Duration::from_secs(60), transport.send(message))
+                .await
+                .map_err(|_| {
+                    anyhow::anyhow!(
+                        "the SMTP server {host} did not answer within 60 s (TLS expected? smtps:// for port 465)"
+                    )
+                })?;
+            match answer {
                 Ok(response) => Ok(format!(
                     "the SMTP server {host} answered {}: {}",
                     response.code(),

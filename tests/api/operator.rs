@@ -174,11 +174,15 @@ fn migrate_dry_run_lists_what_is_pending_and_applies_nothing() {
     assert!(dry.status.success(), "{text}");
     assert!(
         text.starts_with(&format!(
-            "{known} pending migration(s), none applied (dry run):"
+            "{known} pending migration(s), none applied (dry run"
         )),
         "{text}"
     );
     assert_eq!(text.lines().count(), known + 1, "{text}");
+    assert!(
+        !dir.path().join("portal.db").exists(),
+        "a dry run creates nothing"
+    );
     // Still nothing applied.
     let again = portal(dir.path(), &["migrate", "--dry-run"], &[]);
     assert!(stdout(&again).starts_with(&format!("{known} pending")));
@@ -241,14 +245,35 @@ fn serving_a_newer_database_stops_with_one_line() {
         pool.close().await;
     });
     let port = free_port().to_string();
-    let served = portal(
-        dir.path(),
-        &["serve"],
-        &[("LEPTOS_SITE_ADDR", &format!("127.0.0.1:{port}"))],
-    );
-    assert!(!served.status.success());
+    // Spawned with a deadline: a portal that served anyway would never end.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_privacy-portal"))
+        .arg("serve")
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("PORTAL_DATA_DIR", dir.path())
+        .env("LEPTOS_SITE_ROOT", site_root())
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the portal serves a database a newer portal migrated");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let served = child.wait_with_output().unwrap();
+    // 3: not a crash, and not to be restarted (the unit's
+    // RestartPreventExitStatus).
+    assert_eq!(served.status.code(), Some(3));
     let stderr = String::from_utf8_lossy(&served.stderr);
     assert!(stderr.contains("migrated by a newer portal"), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    let migrated = portal(dir.path(), &["migrate"], &[]);
+    assert_eq!(migrated.status.code(), Some(3));
     let dry = portal(dir.path(), &["migrate", "--dry-run"], &[]);
     assert_eq!(dry.status.code(), Some(1));
 }
@@ -389,6 +414,11 @@ async fn metrics_report_the_queue_the_outbox_and_the_latencies(backend: Backend)
         "{text}"
     );
     assert_eq!(
+        sample(&text, r#"portal_open_requests{status="in_progress"}"#),
+        Some(0.0),
+        "{text}"
+    );
+    assert_eq!(
         sample(&text, "portal_overdue_requests"),
         Some(0.0),
         "{text}"
@@ -446,6 +476,19 @@ async fn metrics_report_the_queue_the_outbox_and_the_latencies(backend: Backend)
     assert_eq!(proxied(None).await.unwrap().status(), 403);
     assert_eq!(proxied(Some("wrong-token")).await.unwrap().status(), 403);
     assert_eq!(proxied(Some(TOKEN)).await.unwrap().status(), 200);
+
+    // Made-up methods share one label.
+    for method in ["AAAB", "AAAC"] {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        client
+            .request(method, format!("{}/", app.address))
+            .send()
+            .await
+            .unwrap();
+    }
+    let text = app.get("/metrics").await.text().await.unwrap();
+    assert!(!text.contains("AAAB") && !text.contains("AAAC"), "{text}");
+    assert!(text.contains(r#"method="other""#), "{text}");
 }
 
 on_both_databases!(metrics_report_the_queue_the_outbox_and_the_latencies);
