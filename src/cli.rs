@@ -291,39 +291,26 @@ async fn audit_verify(
 async fn migrate_dry_run(config: Config) -> anyhow::Result<ExitCode> {
     // Applies nothing, and creates nothing: a missing SQLite file has
     // every migration pending.
-    if let Some(path) = config.database_url.sqlite_path()
-        && !path.exists()
-    {
-        println!(
-            "{} pending migration(s), none applied (dry run; {} does not exist yet):",
-            db::MIGRATOR
-                .iter()
-                .filter(|m| !m.migration_type.is_down_migration())
-                .count(),
-            path.display()
-        );
-        for m in db::MIGRATOR
-            .iter()
-            .filter(|m| !m.migration_type.is_down_migration())
-        {
-            println!("{} {}", m.version, m.description);
-        }
-        return Ok(ExitCode::SUCCESS);
-    }
-    let pool = db::connect(&config.database_url).await?;
-    let state = db::migration_state(&pool).await?;
+    let missing = config
+        .database_url
+        .sqlite_path()
+        .filter(|path| !path.exists());
+    let state = match &missing {
+        Some(_) => db::MigrationState::against(&[]),
+        None => db::migration_state(&db::connect(&config.database_url).await?).await?,
+    };
     if let Some(version) = state.unknown.first() {
-        println!(
-            "the database was migrated by a newer portal (migration {version} is unknown to version {})",
-            crate::operator::VERSION
-        );
+        println!("{}", db::NewerDatabase(*version));
         return Ok(ExitCode::from(1));
     }
     if state.pending.is_empty() {
         println!("no pending migrations ({} applied)", state.applied);
     } else {
+        let note = missing.map_or(String::new(), |path| {
+            format!("; {} does not exist yet", path.display())
+        });
         println!(
-            "{} pending migration(s), none applied (dry run):",
+            "{} pending migration(s), none applied (dry run{note}):",
             state.pending.len()
         );
         for (version, description) in &state.pending {

@@ -123,28 +123,36 @@ pub async fn migration_state(pool: &Pool) -> anyhow::Result<MigrationState> {
     } else {
         Vec::new()
     };
-    let known: Vec<&sqlx::migrate::Migration> = MIGRATOR
-        .iter()
-        .filter(|m| !m.migration_type.is_down_migration())
-        .collect();
-    let mut unknown: Vec<i64> = applied
-        .iter()
-        .copied()
-        .filter(|version| !known.iter().any(|m| m.version == *version))
-        .collect();
-    unknown.sort_unstable();
-    Ok(MigrationState {
-        applied: known
+    Ok(MigrationState::against(&applied))
+}
+
+impl MigrationState {
+    /// This binary's migrations against the versions a database has
+    /// applied (none for a database not yet created).
+    pub fn against(applied: &[i64]) -> MigrationState {
+        let known: Vec<&sqlx::migrate::Migration> = MIGRATOR
             .iter()
-            .filter(|m| applied.contains(&m.version))
-            .count(),
-        pending: known
+            .filter(|m| !m.migration_type.is_down_migration())
+            .collect();
+        let mut unknown: Vec<i64> = applied
             .iter()
-            .filter(|m| !applied.contains(&m.version))
-            .map(|m| (m.version, m.description.to_string()))
-            .collect(),
-        unknown,
-    })
+            .copied()
+            .filter(|version| !known.iter().any(|m| m.version == *version))
+            .collect();
+        unknown.sort_unstable();
+        MigrationState {
+            applied: known
+                .iter()
+                .filter(|m| applied.contains(&m.version))
+                .count(),
+            pending: known
+                .iter()
+                .filter(|m| !applied.contains(&m.version))
+                .map(|m| (m.version, m.description.to_string()))
+                .collect(),
+            unknown,
+        }
+    }
 }
 
 pub async fn migrate(pool: &Pool) -> anyhow::Result<()> {
