@@ -626,7 +626,10 @@ pub fn account_locked(
 ) -> OutgoingEmail {
     let lang = Lang::Fr;
     Body::new(lang, LOCKED_TITLE)
-        .paragraph(LOCKED_BODY.with(lang, &[("until", &crate::domain::paris_date_time(until))]))
+        .paragraph(LOCKED_BODY.with(
+            lang,
+            &[("until", &crate::i18n::long_date_time(lang, until))],
+        ))
         .paragraph(LOCKED_NOT_YOU.get(lang))
         .email(
             lang,

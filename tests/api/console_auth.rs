@@ -544,8 +544,14 @@ async fn locks_grow_and_the_dpo_is_emailed(backend: Backend) {
     };
     fail_ten().await;
     assert_eq!(lock_for().await, 30);
-    sink.wait_for_text("locked@sofacto.com", "est bloqué jusqu'au")
+    let locked = sink
+        .wait_for_text("locked@sofacto.com", "est bloqué jusqu'au")
         .await;
+    let until = locked.split("est bloqué jusqu'au ").nth(1).unwrap();
+    assert!(
+        until.starts_with(|c: char| c.is_alphabetic()) && until.contains("(heure de Paris)"),
+        "the end of the lock in words, with its zone: {until}"
+    );
     app.clock.advance(Duration::from_secs(31 * 60));
     fail_ten().await;
     assert_eq!(lock_for().await, 60, "twice as long");
