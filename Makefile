@@ -10,7 +10,7 @@ export LEPTOS_SITE_ROOT := target/site
 SSR := --no-default-features --features ssr
 HYDRATE := --lib --target wasm32-unknown-unknown --no-default-features --features hydrate
 
-.PHONY: run test check tools test-tools build lint unit-and-api e2e screenshots dist fuzz crash bench minimal-leptos clean
+.PHONY: run test check tools test-tools build previous-release lint unit-and-api e2e screenshots dist fuzz crash bench minimal-leptos clean
 
 ## Build the release binary and WASM, then serve on http://127.0.0.1:3000
 run: tools build
@@ -18,7 +18,7 @@ run: tools build
 
 ## Everything: formatting, clippy (both builds), unit, API (SQLite and
 ## PostgreSQL, real SMTP) and end2end (Chromium) tests
-test: test-tools lint build
+test: test-tools lint build previous-release
 	.ci/with-postgres.sh $(MAKE) --no-print-directory unit-and-api e2e
 	@# The archive installed into an empty folder, started with the unit's
 	@# environment file alone.
@@ -43,6 +43,12 @@ build:
 	@# The hash file sits beside the binary; a copy in the site lets an
 	@# installed binary, started from anywhere, find it with the site.
 	cp target/release/hash.txt target/site/hash.txt
+
+## The previous release's server binary, which the upgrade test runs
+## before swapping in this build (tests/api/upgrade.rs); built once, from
+## git, reusing target/release's compiled dependencies
+previous-release:
+	.ci/previous-release.sh >/dev/null
 
 lint:
 	cargo fmt --check

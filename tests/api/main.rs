@@ -38,4 +38,5 @@ mod representatives;
 mod retention;
 mod static_files;
 mod templates;
+mod upgrade;
 mod verification;

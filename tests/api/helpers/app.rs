@@ -237,7 +237,7 @@ pub fn free_port() -> u16 {
 
 /// A fresh database on the PostgreSQL server named by
 /// `PORTAL_TEST_POSTGRES_URL` (`make test` starts one).
-async fn fresh_postgres_database() -> String {
+pub async fn fresh_postgres_database() -> String {
     use sqlx::Connection;
     let base = std::env::var("PORTAL_TEST_POSTGRES_URL").expect(
         "PORTAL_TEST_POSTGRES_URL is not set: run `make test`, which starts a throwaway PostgreSQL, \
