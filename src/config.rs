@@ -27,6 +27,12 @@ pub struct Config {
     pub mail_from: Mailbox,
     /// `None`: emails are written as `.eml` files under `outbox_dir`.
     pub smtp: Option<SmtpUrl>,
+    /// How long one delivery may take, from the connection to the server's
+    /// answer to the message: a server that accepts and then says nothing
+    /// would otherwise hold the email worker, and every job it runs, for
+    /// good. Under the outbox's lease, so that no second attempt starts
+    /// while one is still under way.
+    pub smtp_timeout: Duration,
     /// Holds the default SQLite file and the `.eml` outbox.
     pub data_dir: PathBuf,
     /// How often the email worker looks for due messages when nobody wakes it.
@@ -216,6 +222,8 @@ impl Config {
             None => None,
         };
 
+        let smtp_timeout =
+            Duration::from_secs(number(&get, "PORTAL_SMTP_TIMEOUT_SECS", 60, 5..=100)? as u64);
         let max_file_mb = number(&get, "PORTAL_MAX_FILE_MB", 20, 1..=1024)? as u64;
         let files_warn_mb = number(&get, "PORTAL_FILES_WARN_MB", 5120, 1..=10_000_000)?;
         let retention_days = number(&get, "PORTAL_RETENTION_DAYS", 1095, 1..=36_500)?;
@@ -237,6 +245,7 @@ impl Config {
             dpo_email,
             mail_from,
             smtp,
+            smtp_timeout,
             data_dir,
             outbox_poll,
             client_ip_header,
@@ -588,6 +597,8 @@ mod tests {
             ("PORTAL_MAIL_FROM", "<<nobody"),
             ("PORTAL_SMTP_URL", "http://mail.example.com"),
             ("PORTAL_OUTBOX_POLL_SECS", "0"),
+            // Past the outbox's lease, a second attempt could start.
+            ("PORTAL_SMTP_TIMEOUT_SECS", "120"),
             ("PORTAL_CODES_PER_IP_PER_HOUR", "many"),
             ("PORTAL_CLIENT_IP_HEADER", "bad header"),
             ("PORTAL_MAX_FILE_MB", "0"),

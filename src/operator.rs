@@ -8,7 +8,7 @@ use crate::db;
 use crate::web::assets::{Assets, find_hash_file};
 use leptos::prelude::LeptosOptions;
 use lettre::message::Mailbox;
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{AsyncTransport, Message, Tokio1Executor};
 use std::path::Path;
 use std::time::Duration;
 
@@ -73,6 +73,10 @@ pub fn effective_configuration(
                     config.outbox_dir().display()
                 ),
             },
+        ),
+        (
+            "PORTAL_SMTP_TIMEOUT_SECS",
+            config.smtp_timeout.as_secs().to_string(),
         ),
         ("PORTAL_DATA_DIR", config.data_dir.display().to_string()),
         ("PORTAL_SECRET_KEY", secret(&config.secret_key)),
@@ -202,11 +206,10 @@ async fn check_smtp(config: &Config) -> Verdict {
         ));
     };
     let host = url.host().unwrap_or_default();
-    let transport: AsyncSmtpTransport<Tokio1Executor> =
-        match AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose()) {
-            Ok(builder) => builder.timeout(Some(Duration::from_secs(10))).build(),
-            Err(e) => return Verdict::fail(format!("email: PORTAL_SMTP_URL cannot be used: {e}")),
-        };
+    let transport = match crate::email::smtp_transport(url) {
+        Ok(transport) => transport,
+        Err(e) => return Verdict::fail(format!("email: PORTAL_SMTP_URL cannot be used: {e}")),
+    };
     // lettre's timeout covers the TCP connection only: a server that
     // accepts and never greets (TLS expected on 465) would hold `check`.
     let answer = tokio::time::timeout(SMTP_PATIENCE, transport.test_connection()).await;
@@ -274,14 +277,14 @@ pub async fn mail_test(config: &Config, to: &crate::domain::Email) -> anyhow::Re
     match &config.smtp {
         Some(url) => {
             let host = url.host().unwrap_or_default();
-            let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose())?
-                .timeout(Some(Duration::from_secs(30)))
-                .build();
-            let answer = tokio::time::timeout(Duration::from_secs(60), transport.send(message))
+            let transport = crate::email::smtp_transport(url)?;
+            let patience = config.smtp_timeout;
+            let answer = tokio::time::timeout(patience, transport.send(message))
                 .await
                 .map_err(|_| {
                     anyhow::anyhow!(
-                        "the SMTP server {host} did not answer within 60 s (TLS expected? smtps:// for port 465)"
+                        "the SMTP server {host} did not answer within {} s (TLS expected? smtps:// for port 465)",
+                        patience.as_secs()
                     )
                 })?;
             match answer {

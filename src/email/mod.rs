@@ -105,8 +105,28 @@ pub struct DeliveryError {
     pub summary: String,
 }
 
+/// lettre's own timeout: the TCP connection (and TLS set-up) only. What
+/// follows is bounded by whoever sends (`Config::smtp_timeout`).
+const SMTP_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The transport PORTAL_SMTP_URL describes, for the outbox, `check` and
+/// `mail test` alike.
+pub fn smtp_transport(
+    url: &crate::config::SmtpUrl,
+) -> Result<AsyncSmtpTransport<Tokio1Executor>, lettre::transport::smtp::Error> {
+    Ok(
+        AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose())?
+            .timeout(Some(SMTP_CONNECT_TIMEOUT))
+            .build(),
+    )
+}
+
 pub enum Mailer {
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Smtp {
+        transport: AsyncSmtpTransport<Tokio1Executor>,
+        /// One delivery's whole exchange, at most.
+        timeout: Duration,
+    },
     Files {
         transport: AsyncFileTransport<Tokio1Executor>,
         dir: PathBuf,
@@ -116,13 +136,11 @@ pub enum Mailer {
 impl Mailer {
     pub fn from_config(config: &Config) -> anyhow::Result<Self> {
         match &config.smtp {
-            Some(url) => {
-                let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose())
-                    .context("PORTAL_SMTP_URL was accepted at start but cannot be used")?
-                    .timeout(Some(Duration::from_secs(30)))
-                    .build();
-                Ok(Mailer::Smtp(transport))
-            }
+            Some(url) => Ok(Mailer::Smtp {
+                transport: smtp_transport(url)
+                    .context("PORTAL_SMTP_URL was accepted at start but cannot be used")?,
+                timeout: config.smtp_timeout,
+            }),
             None => {
                 let dir = config.outbox_dir();
                 std::fs::create_dir_all(&dir)
@@ -138,24 +156,31 @@ impl Mailer {
     /// Delivers one stored message. `raw` is the RFC 5322 text as queued.
     pub async fn deliver(&self, envelope: &Envelope, raw: &[u8]) -> Result<(), DeliveryError> {
         match self {
-            Mailer::Smtp(transport) => {
-                transport
-                    .send_raw(envelope, raw)
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| {
-                        let code = e.status().map(|code| code.to_string());
-                        DeliveryError {
-                            permanent: e.is_permanent(),
-                            summary: match code {
-                                Some(code) => format!("SMTP server answered {code}"),
-                                None if e.is_timeout() => "SMTP server timed out".to_owned(),
-                                None => {
-                                    "SMTP server unreachable or the connection failed".to_owned()
-                                }
-                            },
-                        }
-                    })
+            Mailer::Smtp { transport, timeout } => {
+                let Ok(answer) =
+                    tokio::time::timeout(*timeout, transport.send_raw(envelope, raw)).await
+                else {
+                    // Perhaps after the message went: the retry carries the
+                    // same Message-ID, a duplicate at worst.
+                    return Err(DeliveryError {
+                        permanent: false,
+                        summary: format!(
+                            "SMTP server did not answer within {} s",
+                            timeout.as_secs()
+                        ),
+                    });
+                };
+                answer.map(|_| ()).map_err(|e| {
+                    let code = e.status().map(|code| code.to_string());
+                    DeliveryError {
+                        permanent: e.is_permanent(),
+                        summary: match code {
+                            Some(code) => format!("SMTP server answered {code}"),
+                            None if e.is_timeout() => "SMTP server timed out".to_owned(),
+                            None => "SMTP server unreachable or the connection failed".to_owned(),
+                        },
+                    }
+                })
             }
             Mailer::Files { transport, dir } => {
                 let id = transport
@@ -173,7 +198,7 @@ impl Mailer {
 
     pub fn describe(&self) -> &'static str {
         match self {
-            Mailer::Smtp(_) => "SMTP",
+            Mailer::Smtp { .. } => "SMTP",
             Mailer::Files { .. } => ".eml files",
         }
     }

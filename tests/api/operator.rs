@@ -163,6 +163,52 @@ async fn mail_test_sends_through_the_server_and_says_what_it_answered() {
     assert_eq!(bad.status.code(), Some(2));
 }
 
+/// A server that accepts the connection and never greets (TLS expected on
+/// port 465 while the URL says smtp://): `check` and `mail test` give up
+/// and say so, in their own time, instead of hanging.
+#[test]
+fn an_smtp_server_that_never_answers_is_given_up_on() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let smtp = format!("smtp://127.0.0.1:{}", listener.local_addr().unwrap().port());
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let started = Instant::now();
+    let (checked, mailed) = std::thread::scope(|scope| {
+        let checked = scope.spawn(|| portal(dir.path(), &["check"], &[("PORTAL_SMTP_URL", &smtp)]));
+        let mailed = scope.spawn(|| {
+            portal(
+                dir.path(),
+                &["mail", "test", "operator@example.org"],
+                &[
+                    ("PORTAL_SMTP_URL", &smtp),
+                    ("PORTAL_SMTP_TIMEOUT_SECS", "5"),
+                ],
+            )
+        });
+        (checked.join().unwrap(), mailed.join().unwrap())
+    });
+    assert!(started.elapsed() < Duration::from_secs(40));
+    assert_eq!(checked.status.code(), Some(1));
+    let text = stdout(&checked);
+    assert!(
+        text.lines().any(|line| line.contains(
+            "email: the SMTP server 127.0.0.1 accepted the connection but did not answer within 15 s"
+        )),
+        "{text}"
+    );
+    assert!(!mailed.status.success());
+    let said = String::from_utf8_lossy(&mailed.stderr);
+    assert!(
+        said.contains("the SMTP server 127.0.0.1 did not answer within 5 s"),
+        "{said}"
+    );
+}
+
 #[test]
 fn migrate_dry_run_lists_what_is_pending_and_applies_nothing() {
     let dir = tempfile::tempdir().unwrap();

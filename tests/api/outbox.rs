@@ -154,6 +154,58 @@ async fn an_email_still_refused_after_a_day_fails_for_good(backend: Backend) {
     );
 }
 
+/// An SMTP server that accepts connections and never says a word (a
+/// relay that hangs, TLS expected where the URL says plain): each attempt
+/// gives up after `smtp_timeout`, is recorded as a temporary failure, and
+/// the worker goes on; once a real server listens there, the email goes.
+#[tokio::test]
+async fn a_server_that_accepts_and_never_answers_does_not_hold_the_worker() {
+    let port = free_port();
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .unwrap();
+    let silent = tokio::spawn(async move {
+        let mut held = Vec::new();
+        loop {
+            if let Ok((stream, _)) = listener.accept().await {
+                held.push(stream);
+            }
+        }
+    });
+    let app = TestApp::spawn_with(Backend::Sqlite, Mail::SmtpDown { port }, |config| {
+        config.smtp_timeout = Duration::from_secs(1);
+    })
+    .await;
+    let id = queue(&app, &sample_email("MARKER-SILENT")).await;
+    let gave_up = eventually(Duration::from_secs(10), || async {
+        let (status, attempts, error) = status_of(&app, &id).await;
+        (attempts >= 1 && error.is_some()).then_some((status, error))
+    })
+    .await;
+    assert_eq!(
+        gave_up,
+        Some((
+            "pending".to_owned(),
+            Some("SMTP server did not answer within 1 s".to_owned())
+        )),
+        "the attempt ends, and the email stays queued"
+    );
+
+    // The silent server goes (its connections with it); a real one comes.
+    silent.abort();
+    let _ = silent.await;
+    let sink = SmtpSink::start(port);
+    app.clock.advance(Duration::from_secs(60));
+    app.state.outbox_wakeup.notify_one();
+    sink.wait_for("MARKER-SILENT").await;
+    let sent = eventually(Duration::from_secs(5), || async {
+        let (status, attempts, _) = status_of(&app, &id).await;
+        (status == "sent").then_some(attempts)
+    })
+    .await;
+    assert_eq!(sent, Some(2));
+}
+
 /// A temporary refusal (4xx) is retried later and later; a permanent one
 /// (5xx) fails at once, and the DPO sees it with the server's answer.
 #[tokio::test]
