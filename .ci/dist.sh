@@ -24,8 +24,13 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir "$stage/$top"
 cp "$binary" "$stage/$top/"
+# Debug information out (about two thirds of the file); the symbols stay,
+# so a panic's backtrace still names its functions.
+if command -v strip >/dev/null; then strip --strip-debug "$stage/$top/privacy-portal"; fi
 # The binary finds the site here, beside itself, from any working folder.
 cp -R "$site" "$stage/$top/site"
+# wasm-bindgen's TypeScript declarations: no browser asks for them.
+find "$stage/$top/site" -name '*.d.*.ts*' -delete
 cp ops/privacy-portal.service ops/env.example ops/nginx.conf ops/Caddyfile ops/INSTALL.md \
   "$stage/$top/"
 if [ -f CHANGELOG.md ]; then cp CHANGELOG.md "$stage/$top/"; fi
