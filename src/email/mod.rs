@@ -123,7 +123,10 @@ pub fn smtp_transport(
 
 pub enum Mailer {
     Smtp {
-        transport: AsyncSmtpTransport<Tokio1Executor>,
+        url: crate::config::SmtpUrl,
+        /// Its pool of connections; replaced by a new one after a delivery
+        /// that timed out (see `deliver`).
+        transport: std::sync::Mutex<AsyncSmtpTransport<Tokio1Executor>>,
         /// One delivery's whole exchange, at most.
         timeout: Duration,
     },
@@ -137,8 +140,11 @@ impl Mailer {
     pub fn from_config(config: &Config) -> anyhow::Result<Self> {
         match &config.smtp {
             Some(url) => Ok(Mailer::Smtp {
-                transport: smtp_transport(url)
-                    .context("PORTAL_SMTP_URL was accepted at start but cannot be used")?,
+                url: url.clone(),
+                transport: std::sync::Mutex::new(
+                    smtp_transport(url)
+                        .context("PORTAL_SMTP_URL was accepted at start but cannot be used")?,
+                ),
                 timeout: config.smtp_timeout,
             }),
             None => {
@@ -156,10 +162,28 @@ impl Mailer {
     /// Delivers one stored message. `raw` is the RFC 5322 text as queued.
     pub async fn deliver(&self, envelope: &Envelope, raw: &[u8]) -> Result<(), DeliveryError> {
         match self {
-            Mailer::Smtp { transport, timeout } => {
+            Mailer::Smtp {
+                url,
+                transport,
+                timeout,
+            } => {
+                // A clone shares the pool; the lock is held for the clone only.
+                let current = transport
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .clone();
                 let Ok(answer) =
-                    tokio::time::timeout(*timeout, transport.send_raw(envelope, raw)).await
+                    tokio::time::timeout(*timeout, current.send_raw(envelope, raw)).await
                 else {
+                    // The cancelled connection goes back to the pool, where
+                    // the server's late answers would be read as the answers
+                    // to the next message's commands: that pool is let go,
+                    // and the next delivery connects afresh.
+                    if let Ok(fresh) = smtp_transport(url) {
+                        *transport
+                            .lock()
+                            .unwrap_or_else(|poisoned| poisoned.into_inner()) = fresh;
+                    }
                     // Perhaps after the message went: the retry carries the
                     // same Message-ID, a duplicate at worst.
                     return Err(DeliveryError {

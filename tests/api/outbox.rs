@@ -206,6 +206,108 @@ async fn a_server_that_accepts_and_never_answers_does_not_hold_the_worker() {
     assert_eq!(sent, Some(2));
 }
 
+/// A server that takes a message and answers its end only after the
+/// delivery's timeout. Its late "250" must not be read as the answer to the
+/// retry's first command, as it would on the same pooled connection: the
+/// retry connects afresh and the email is sent (twice under one
+/// Message-ID, a duplicate at worst, never a loss).
+#[tokio::test]
+async fn a_late_answer_is_not_taken_for_the_answer_to_the_retry() {
+    use std::sync::{Arc, Mutex};
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let port = free_port();
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .unwrap();
+    // (connection number, message) for each message the server took.
+    let taken: Arc<Mutex<Vec<(usize, String)>>> = Arc::default();
+    let server = {
+        let taken = taken.clone();
+        tokio::spawn(async move {
+            for connection in 0.. {
+                let Ok((stream, _)) = listener.accept().await else {
+                    return;
+                };
+                let taken = taken.clone();
+                tokio::spawn(async move {
+                    let (read, mut write) = stream.into_split();
+                    let mut lines = BufReader::new(read).lines();
+                    let _ = write.write_all(b"220 late.test ESMTP\r\n").await;
+                    while let Ok(Some(line)) = lines.next_line().await {
+                        let verb = line.get(..4).unwrap_or("").to_ascii_uppercase();
+                        let answer: &[u8] = match verb.as_str() {
+                            "EHLO" | "HELO" => b"250 late.test\r\n",
+                            "DATA" => {
+                                let _ = write.write_all(b"354 go on\r\n").await;
+                                let mut message = String::new();
+                                while let Ok(Some(line)) = lines.next_line().await {
+                                    if line == "." {
+                                        break;
+                                    }
+                                    message.push_str(&line);
+                                    message.push('\n');
+                                }
+                                taken.lock().unwrap().push((connection, message));
+                                if connection == 0 {
+                                    tokio::time::sleep(Duration::from_secs(2)).await;
+                                }
+                                b"250 queued\r\n"
+                            }
+                            "QUIT" => {
+                                let _ = write.write_all(b"221 bye\r\n").await;
+                                return;
+                            }
+                            _ => b"250 ok\r\n",
+                        };
+                        if write.write_all(answer).await.is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        })
+    };
+    let app = TestApp::spawn_with(Backend::Sqlite, Mail::SmtpDown { port }, |config| {
+        config.smtp_timeout = Duration::from_secs(1);
+    })
+    .await;
+    let id = queue(&app, &sample_email("MARKER-LATE")).await;
+    eventually(Duration::from_secs(10), || async {
+        let (_, attempts, error) = status_of(&app, &id).await;
+        (attempts == 1 && error.is_some()).then_some(())
+    })
+    .await
+    .expect("the first attempt gave up");
+    // The late answer arrives; then the retry is due.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    app.clock.advance(Duration::from_secs(60));
+    app.state.outbox_wakeup.notify_one();
+    let sent = eventually(Duration::from_secs(10), || async {
+        let (status, attempts, _) = status_of(&app, &id).await;
+        (status == "sent").then_some(attempts)
+    })
+    .await;
+    assert_eq!(sent, Some(2));
+    let taken = taken.lock().unwrap().clone();
+    server.abort();
+    assert_eq!(taken.len(), 2, "{taken:?}");
+    assert_eq!(taken[0].0, 0);
+    assert_ne!(taken[1].0, 0, "the retry came on a new connection");
+    assert!(taken.iter().all(|(_, m)| m.contains("MARKER-LATE")));
+    let ids: Vec<&str> = taken
+        .iter()
+        .map(|(_, m)| {
+            m.lines()
+                .find(|l| l.to_ascii_lowercase().starts_with("message-id:"))
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(
+        ids[0], ids[1],
+        "one Message-ID: a duplicate the mailbox can tell"
+    );
+}
+
 /// A temporary refusal (4xx) is retried later and later; a permanent one
 /// (5xx) fails at once, and the DPO sees it with the server's answer.
 #[tokio::test]
