@@ -24,7 +24,7 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir "$stage/$top"
 cp "$binary" "$stage/$top/"
-# Debug information out (about two thirds of the file); the symbols stay,
+# Debug information out (a few MB); the symbols stay,
 # so a panic's backtrace still names its functions.
 if command -v strip >/dev/null; then strip --strip-debug "$stage/$top/privacy-portal"; fi
 # The binary finds the site here, beside itself, from any working folder.

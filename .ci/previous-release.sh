@@ -22,25 +22,40 @@ if [ -x "$binary" ]; then
   exit 0
 fi
 
-# A shallow clone lacks the release's commit: fetch it (and its tag).
+# (A checkout owned by another user than root is trusted here, or git
+# would refuse it and the message below would mislead.)
+git() { command git -c safe.directory="$PWD" "$@"; }
+# A shallow clone lacks the release's commit: fetch it.
 if ! git cat-file -e "$commit^{commit}" 2>/dev/null; then
-  git fetch --quiet origin "$commit" 2>/dev/null \
-    || git fetch --quiet --unshallow origin 2>/dev/null \
+  git fetch --quiet origin "$commit" \
+    || git fetch --quiet --unshallow origin \
     || true
 fi
-git cat-file -e "$commit^{commit}" 2>/dev/null \
+git cat-file -e "$commit^{commit}" \
   || fail "this clone has no commit $commit ($tag); clone with history"
 
 rm -rf "$out/src" "$out/target"
 mkdir -p "$out/src" "$out/target/release"
-git archive "$commit" | tar -x -C "$out/src"
-# Seeded with this checkout's compiled dependencies when there are some.
-# The portal's own crate lands under other names (its path is another),
-# so nothing here overwrites a file of target/release.
+# -m: the files dated now, so that nothing of the old source looks older
+# than what was compiled from this one.
+git archive "$commit" | tar -xm -C "$out/src"
+# Seeded with this checkout's compiled dependencies when there are some:
+# their files hard-linked (cargo and rustc write new files for new units
+# and never rewrite a fresh one), their small fingerprints and build-script
+# outputs copied. The portal's own crate gets the same unit names as here
+# (same manifest, same lock), and cargo and rustc rewrite some of its files
+# in place: none of them is linked or copied, so it is compiled anew, and
+# nothing of target/release is written.
 for part in deps build .fingerprint; do
-  if [ -d "target/release/$part" ]; then
+  [ -d "target/release/$part" ] || continue
+  if [ "$part" = deps ]; then
     cp -al "target/release/$part" "$out/target/release/$part"
+  else
+    cp -a "target/release/$part" "$out/target/release/$part"
   fi
+  find "$out/target/release/$part" -maxdepth 1 \
+    \( -name 'privacy_portal-*' -o -name 'libprivacy_portal[-.]*' -o -name 'privacy-portal-*' \) \
+    -exec rm -rf {} +
 done
 
 started=$(date +%s)
