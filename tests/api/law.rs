@@ -4,7 +4,7 @@
 //! clock, a proof of identity does (Art. 12(6), recital 63); an extension
 //! is refused after the due date (Art. 12(3)).
 
-use crate::helpers::{Backend, Dpo, Mail, Subject, TestApp, reference_of};
+use crate::helpers::{Backend, Dpo, Mail, Subject, TestApp, access_answer, reference_of};
 use crate::on_both_databases;
 use std::time::Duration;
 
@@ -379,17 +379,7 @@ async fn a_partial_erasure_says_what_was_kept_and_names_both_remedies(backend: B
 
 /// The Art. 15 fields, every one filled; `transfers` as given.
 fn access_fields(transfers: &'static str) -> Vec<(&'static str, &'static str)> {
-    vec![
-        ("form[summary]", "Voici ce que nous détenons."),
-        ("form[access_purposes]", "Gestion de la relation client."),
-        ("form[access_categories]", "Identité, coordonnées."),
-        ("form[access_recipients]", "Nos équipes."),
-        ("form[access_retention]", "3 ans."),
-        ("form[access_rights]", "Rectification, effacement."),
-        ("form[access_source]", "Vous-même."),
-        ("form[access_automated]", "Aucune."),
-        ("form[access_transfers]", transfers),
-    ]
+    access_answer("Voici ce que nous détenons.", transfers)
 }
 
 async fn an_access_answer_needs_the_copy_and_the_whole_information(backend: Backend) {

@@ -9,7 +9,9 @@
 //! still hold, `audit verify` passes with the new binary, and the new
 //! binary closes the request the old one left open.
 
-use crate::helpers::{Backend, Dpo, PASSWORD, SmtpSink, Subject, eventually, free_port};
+use crate::helpers::{
+    Backend, Dpo, PASSWORD, SmtpSink, Subject, access_answer, eventually, free_port,
+};
 use crate::on_both_databases;
 use privacy_portal::config::DatabaseUrl;
 use privacy_portal::db::Pool;
@@ -157,7 +159,8 @@ async fn everything(pool: &Pool) -> Vec<String> {
         ),
         (
             "outbox",
-            "SELECT id, kind, recipient, message, status, COALESCE(request_id, '') \
+            // Not its status: the email queued at the upgrade goes after.
+            "SELECT id, kind, recipient, message, COALESCE(request_id, '') \
              FROM outbox ORDER BY id",
         ),
         (
@@ -226,20 +229,12 @@ fn audit_verify(install: &Install) -> String {
 }
 
 /// The access answer the console's completion form requires.
-const ACCESS_ANSWER: [(&str, &str); 9] = [
-    ("form[summary]", "Voici la copie de vos données."),
-    ("form[access_purposes]", "Gestion de la relation client."),
-    ("form[access_categories]", "Identité, coordonnées."),
-    ("form[access_recipients]", "Nos équipes."),
-    ("form[access_retention]", "3 ans."),
-    ("form[access_rights]", "Rectification, effacement."),
-    ("form[access_source]", "Vous-même."),
-    ("form[access_automated]", "Aucune."),
-    (
-        "form[access_transfers]",
+fn access() -> Vec<(&'static str, &'static str)> {
+    access_answer(
+        "Voici la copie de vos données.",
         "Vos données ne sont pas transférées hors de l'Union européenne.",
-    ),
-];
+    )
+}
 
 async fn an_upgrade_keeps_every_request_file_email_and_audit_entry(backend: Backend) {
     let (tag, commit, previous) = previous_release();
@@ -301,8 +296,15 @@ async fn an_upgrade_keeps_every_request_file_email_and_audit_entry(backend: Back
         .attach(&answered_ref, "in_progress", "copie.json", reply)
         .await;
     assert_eq!(attached.status(), 303, "{}", attached.text().await.unwrap());
-    dpo.done(&answered_ref, "complete", "in_progress", &ACCESS_ANSWER)
+    dpo.done(&answered_ref, "complete", "in_progress", &access())
         .await;
+    let pool = privacy_portal::db::connect(&DatabaseUrl::parse(&install.database_url).unwrap())
+        .await
+        .unwrap();
+    every_email_sent(&pool).await;
+    // The mail server is down when the last decision is taken: its email
+    // is still queued at the upgrade.
+    install.smtp.stop();
     dpo.done(
         &refused_ref,
         "refuse",
@@ -316,10 +318,6 @@ async fn an_upgrade_keeps_every_request_file_email_and_audit_entry(backend: Back
         ],
     )
     .await;
-    let pool = privacy_portal::db::connect(&DatabaseUrl::parse(&install.database_url).unwrap())
-        .await
-        .unwrap();
-    every_email_sent(&pool).await;
     let before = everything(&pool).await;
     for table in [
         "requests",
@@ -336,7 +334,12 @@ async fn an_upgrade_keeps_every_request_file_email_and_audit_entry(backend: Back
         );
     }
     let verified_before = audit_verify(&install);
-    let sent_before = mailbox.messages().len();
+    let queued: i64 = sqlx::query("SELECT COUNT(*) FROM outbox WHERE status = 'pending'")
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+        .get(0);
+    assert!(queued >= 1, "the refusal waits in the outbox");
 
     // The upgrade: stop, copy the new binary over the old, start.
     install.stop();
@@ -361,7 +364,12 @@ async fn an_upgrade_keeps_every_request_file_email_and_audit_entry(backend: Back
         verified_after, verified_before,
         "the new binary verifies the same chain, to the same head"
     );
-    assert_eq!(mailbox.messages().len(), sent_before, "no email sent twice");
+    // The mail server is back: the new binary sends what the old one
+    // queued.
+    install.smtp.restart();
+    mailbox
+        .wait_for_text(refused.email(), "dix demandes identiques")
+        .await;
 
     // The sessions hold: the DPO is still signed in, the subject still
     // follows their request, and both read what the old binary stored.
@@ -395,12 +403,36 @@ async fn an_upgrade_keeps_every_request_file_email_and_audit_entry(backend: Back
         .attach(&open_ref, "in_progress", "copie.csv", b"nom\nMartin\n")
         .await;
     assert_eq!(attached.status(), 303, "{}", attached.text().await.unwrap());
-    dpo.done(&open_ref, "complete", "in_progress", &ACCESS_ANSWER)
+    dpo.done(&open_ref, "complete", "in_progress", &access())
         .await;
     mailbox
         .wait_for_text(open.email(), "Voici la copie de vos données.")
         .await;
     every_email_sent(&pool).await;
+    // Every email went out once: each Message-ID the outbox wrote is in
+    // the mailbox once.
+    let received = mailbox.messages();
+    let messages: Vec<String> = sqlx::query("SELECT message FROM outbox")
+        .fetch_all(&pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    // (A code's email is emptied once sent: it holds no identifier.)
+    let ids: Vec<&str> = messages
+        .iter()
+        .filter_map(|message| {
+            message
+                .lines()
+                .find(|line| line.to_ascii_lowercase().starts_with("message-id:"))
+        })
+        .collect();
+    assert!(ids.len() >= 8, "{} emails with an id", ids.len());
+    for id in ids {
+        let copies = received.iter().filter(|m| m.contains(id)).count();
+        assert_eq!(copies, 1, "{id}");
+    }
     let grown = everything(&pool).await;
     assert!(grown.len() > after.len(), "the new binary wrote on");
     let verified_last = audit_verify(&install);

@@ -189,6 +189,25 @@ impl Dpo {
     }
 }
 
+/// An access answer's fields (Art. 15(1), every one filled), with its
+/// summary and what it says of transfers.
+pub fn access_answer(
+    summary: &'static str,
+    transfers: &'static str,
+) -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("form[summary]", summary),
+        ("form[access_purposes]", "Gestion de la relation client."),
+        ("form[access_categories]", "Identité, coordonnées."),
+        ("form[access_recipients]", "Nos équipes."),
+        ("form[access_retention]", "3 ans."),
+        ("form[access_rights]", "Rectification, effacement."),
+        ("form[access_source]", "Vous-même."),
+        ("form[access_automated]", "Aucune."),
+        ("form[access_transfers]", transfers),
+    ]
+}
+
 /// The figure a queue chip shows (`data-figure="{name}"`), if any.
 pub fn figure(page: &str, name: &str) -> Option<i64> {
     let at = page.find(&format!(r#"data-figure="{name}""#))?;

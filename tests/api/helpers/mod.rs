@@ -12,7 +12,7 @@ pub use app::{
     Backend, DAY, Mail, TestApp, broken, eventually, free_port, fresh_postgres_database,
     read_dir_files, status_of, stored,
 };
-pub use dpo::{Dpo, PASSWORD, download, figure, recorded_reference};
+pub use dpo::{Dpo, PASSWORD, access_answer, download, figure, recorded_reference};
 pub use smtp::{Mailbox, SmtpSink};
 pub use subject::{
     RIGHTS, Subject, common_fields, reference_of, right_fields, submission_key_in, try_file,
