@@ -10,7 +10,8 @@
 //! binary closes the request the old one left open.
 
 use crate::helpers::{
-    Backend, Dpo, PASSWORD, SmtpSink, Subject, access_answer, eventually, free_port,
+    Backend, Dpo, PASSWORD, SmtpSink, Subject, access_answer, eventually, every_email_sent_in,
+    free_port,
 };
 use crate::on_both_databases;
 use privacy_portal::config::DatabaseUrl;
@@ -202,17 +203,9 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// After an outage, the retries come 5 then 10 s apart.
 async fn every_email_sent(pool: &Pool) {
-    eventually(Duration::from_secs(20), || async {
-        let unsent: i64 = sqlx::query("SELECT COUNT(*) FROM outbox WHERE status <> 'sent'")
-            .fetch_one(pool)
-            .await
-            .unwrap()
-            .get(0);
-        (unsent == 0).then_some(())
-    })
-    .await
-    .expect("every queued email was sent");
+    every_email_sent_in(pool, Duration::from_secs(20)).await;
 }
 
 /// `audit verify`'s verdict: the number of entries, the head's hash, and

@@ -142,15 +142,7 @@ impl TestApp {
 
     /// Waits until the outbox has delivered everything queued so far.
     pub async fn every_email_sent(&self) {
-        eventually(Duration::from_secs(15), || async {
-            (self
-                .scalar("SELECT COUNT(*) FROM outbox WHERE status <> 'sent'")
-                .await
-                == 0)
-                .then_some(())
-        })
-        .await
-        .expect("every queued email was sent");
+        every_email_sent_in(&self.pool, Duration::from_secs(15)).await;
     }
 
     /// Runs a statement that changes the database behind the portal's back
@@ -192,6 +184,23 @@ impl TestApp {
                 .expect("server stopped cleanly");
         }
     }
+}
+
+/// Waits, at most `within`, until the outbox of the database behind `pool`
+/// (an in-process app's, or a portal's in its own process) has delivered
+/// everything queued so far.
+pub async fn every_email_sent_in(pool: &Pool, within: Duration) {
+    use sqlx::Row;
+    eventually(within, || async {
+        let unsent: i64 = sqlx::query("SELECT COUNT(*) FROM outbox WHERE status <> 'sent'")
+            .fetch_one(pool)
+            .await
+            .unwrap()
+            .get(0);
+        (unsent == 0).then_some(())
+    })
+    .await
+    .expect("every queued email was sent");
 }
 
 /// Polls `check` until it returns `Some`, for at most `timeout`.

@@ -9,8 +9,8 @@ mod smtp;
 mod subject;
 
 pub use app::{
-    Backend, DAY, Mail, TestApp, broken, eventually, free_port, fresh_postgres_database,
-    read_dir_files, status_of, stored,
+    Backend, DAY, Mail, TestApp, broken, eventually, every_email_sent_in, free_port,
+    fresh_postgres_database, read_dir_files, status_of, stored,
 };
 pub use dpo::{Dpo, PASSWORD, access_answer, download, figure, recorded_reference};
 pub use smtp::{Mailbox, SmtpSink};
