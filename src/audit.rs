@@ -87,6 +87,16 @@ crate::domain::choice::choice_enum! {
         /// A DPO searched the queue (once per DPO, search and hour; the
         /// search itself as a keyed hash, `CounterKey::audit_tag`).
         QueueSearched = "queue.searched",
+        /// The operator declared one of SOFACTO's systems (`system add`).
+        SystemAdded = "system.added",
+        SystemKeyRotated = "system.key_rotated",
+        SystemDisabled = "system.disabled",
+        /// A system was given a task for a request.
+        TaskCreated = "task.created",
+        /// A task reached its system's webhook.
+        TaskDelivered = "task.delivered",
+        /// A system answered its task (with its files' SHA-256).
+        TaskResult = "task.result",
     }
 }
 

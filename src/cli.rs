@@ -67,6 +67,60 @@ enum Command {
         #[command(subcommand)]
         command: DpoCommand,
     },
+    /// Manage SOFACTO's systems that receive a task for each request
+    /// (the API, /api/v1).
+    System {
+        #[command(subcommand)]
+        command: SystemCommand,
+    },
+    /// Erasures and SOFACTO's systems.
+    Erasures {
+        #[command(subcommand)]
+        command: ErasuresCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ErasuresCommand {
+    /// After a system restores a backup: send it again every erasure it
+    /// answered since DATE (the backup's day), as new tasks. Without it,
+    /// the people erased since come back with the backup.
+    Replay {
+        /// The system that restored its backup.
+        #[arg(long, value_name = "NAME")]
+        system: String,
+        /// The backup's day (YYYY-MM-DD, Paris time): erasures answered
+        /// from that day on are sent again.
+        #[arg(long, value_name = "DATE")]
+        since: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum SystemCommand {
+    /// Declare a system. Prints its API key (spp_…), and for a webhook
+    /// its signing secret (whsec_…), once: only their hashes or sealed
+    /// copies are kept.
+    Add {
+        /// A short name: lower-case letters, digits, '-' or '_' (crm, billing).
+        name: String,
+        /// The rights it handles, separated by commas (access,erasure,…).
+        #[arg(long, value_name = "RIGHTS")]
+        rights: String,
+        /// Push each task to this URL (https://, or http:// on loopback).
+        #[arg(long, value_name = "URL", conflicts_with = "pull")]
+        webhook: Option<String>,
+        /// The system only pulls its tasks (GET /api/v1/tasks).
+        #[arg(long)]
+        pull: bool,
+    },
+    /// List the systems, with their rights, delivery and state.
+    List,
+    /// Replace a system's API key (and webhook secret); the old ones stop
+    /// working at once.
+    RotateKey { name: String },
+    /// Stop a system: its key stops working and it gets no new task.
+    Disable { name: String },
 }
 
 #[derive(Subcommand)]
@@ -218,6 +272,10 @@ pub fn main() -> ExitCode {
                 Ok(ExitCode::SUCCESS)
             }
             Command::Dpo { command } => dpo(config, command).await,
+            Command::System { command } => system(config, command).await,
+            Command::Erasures {
+                command: ErasuresCommand::Replay { system, since },
+            } => replay_erasures(config, &system, &since).await,
         }
     });
     match result {
@@ -454,4 +512,147 @@ async fn dpo(config: Config, command: DpoCommand) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::from(2))
         }
     }
+}
+
+/// Prints what a system needs to call the portal, once.
+fn print_credentials(credentials: &crate::systems::Credentials) {
+    println!("api key: {}", credentials.api_key);
+    if let Some(secret) = &credentials.webhook_secret {
+        println!("webhook secret: {secret}");
+    }
+    println!("Store them now: the portal keeps only a hash of the key and cannot show them again.");
+}
+
+async fn system(config: Config, command: SystemCommand) -> anyhow::Result<ExitCode> {
+    use crate::domain::task::{SystemName, parse_rights};
+    use crate::systems::{self, Delivery, SystemError};
+    let usage = |message: String| {
+        eprintln!("error: {message}");
+        Ok(ExitCode::from(2))
+    };
+    let name_of = |text: &str| SystemName::parse(text);
+    let pool = db::connect(&config.database_url).await?;
+    db::migrate(&pool).await?;
+    let secrets = crate::secure::SecretBox::new(config.secret_key.as_deref());
+    let now = SystemClock.now();
+    let outcome = match command {
+        SystemCommand::Add {
+            name,
+            rights,
+            webhook,
+            pull,
+        } => {
+            let name = match name_of(&name) {
+                Ok(name) => name,
+                Err(e) => return usage(e),
+            };
+            let rights = match parse_rights(&rights) {
+                Ok(rights) => rights,
+                Err(e) => return usage(format!("--rights: {e}")),
+            };
+            let delivery = match (webhook, pull) {
+                (Some(url), false) => match systems::parse_webhook_url(&url) {
+                    Ok(url) => Delivery::Webhook(url),
+                    Err(e) => return usage(format!("--webhook: {e}")),
+                },
+                (None, true) => Delivery::Pull,
+                _ => return usage("give either --webhook URL or --pull".to_owned()),
+            };
+            systems::add(&pool, &secrets, &name, &rights, delivery, now)
+                .await
+                .map(|credentials| {
+                    println!("system {name} added");
+                    print_credentials(&credentials);
+                })
+        }
+        SystemCommand::List => {
+            let list = systems::list(&pool).await?;
+            if list.is_empty() {
+                println!(
+                    "no systems: add one with `privacy-portal system add NAME --rights … --pull`"
+                );
+            }
+            for system in list {
+                println!(
+                    "{}\t{}\t{}\t{}\tkey {}…",
+                    system.name,
+                    system.rights,
+                    system.webhook_url.as_deref().unwrap_or("pull"),
+                    if system.is_enabled() {
+                        "enabled"
+                    } else {
+                        "disabled"
+                    },
+                    system.key_hint
+                );
+            }
+            Ok(())
+        }
+        SystemCommand::RotateKey { name } => {
+            let name = match name_of(&name) {
+                Ok(name) => name,
+                Err(e) => return usage(e),
+            };
+            systems::rotate_key(&pool, &secrets, &name, now)
+                .await
+                .map(|credentials| {
+                    println!("new key for {name}; the old one no longer works");
+                    print_credentials(&credentials);
+                })
+        }
+        SystemCommand::Disable { name } => {
+            let name = match name_of(&name) {
+                Ok(name) => name,
+                Err(e) => return usage(e),
+            };
+            systems::disable(&pool, &name, now)
+                .await
+                .map(|()| println!("system {name} disabled"))
+        }
+    };
+    match outcome {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(SystemError::NameTaken) => {
+            eprintln!("error: a system has this name already");
+            Ok(ExitCode::from(1))
+        }
+        Err(SystemError::Unknown) => {
+            eprintln!("error: no system has this name (see `privacy-portal system list`)");
+            Ok(ExitCode::from(1))
+        }
+        Err(SystemError::Failed(e)) => Err(e),
+    }
+}
+
+async fn replay_erasures(config: Config, name: &str, since: &str) -> anyhow::Result<ExitCode> {
+    let name = match crate::domain::task::SystemName::parse(name) {
+        Ok(name) => name,
+        Err(e) => {
+            eprintln!("error: --system: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let Some(since) = crate::domain::Date::parse_iso(since) else {
+        eprintln!("error: --since: a day as YYYY-MM-DD, such as 2026-11-30");
+        return Ok(ExitCode::from(2));
+    };
+    let pool = db::connect(&config.database_url).await?;
+    db::migrate(&pool).await?;
+    let Some(system) = crate::systems::by_name(&pool, &name).await? else {
+        eprintln!("error: no system has this name (see `privacy-portal system list`)");
+        return Ok(ExitCode::from(1));
+    };
+    if !system.is_enabled() {
+        eprintln!("error: {name} is disabled: it would not receive the tasks");
+        return Ok(ExitCode::from(1));
+    }
+    let replayed =
+        crate::systems::tasks::replay_erasures(&pool, &system, since, SystemClock.now()).await?;
+    println!(
+        "{} erasure task(s) sent again to {name} (answered since {}); {} request(s) anonymised since, with nothing left to send",
+        replayed.tasks,
+        since.iso(),
+        replayed.anonymised
+    );
+    Ok(ExitCode::SUCCESS)
 }

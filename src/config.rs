@@ -366,6 +366,8 @@ pub struct Limits {
     pub messages_per_request_per_day: i64,
     /// MiB of files one address may send in a day, across its requests.
     pub file_mb_per_address_per_day: i64,
+    /// Calls one system's API key may make in a minute.
+    pub api_calls_per_key_per_minute: i64,
 }
 
 impl Limits {
@@ -395,6 +397,11 @@ impl Limits {
             file_mb_per_address_per_day: limit(
                 "PORTAL_FILE_MB_PER_ADDRESS_PER_DAY",
                 60,
+                1_000_000,
+            )?,
+            api_calls_per_key_per_minute: limit(
+                "PORTAL_API_CALLS_PER_KEY_PER_MINUTE",
+                600,
                 1_000_000,
             )?,
         })

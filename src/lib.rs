@@ -12,6 +12,8 @@ pub mod web;
 #[cfg(feature = "ssr")]
 pub mod accounts;
 #[cfg(feature = "ssr")]
+pub mod api;
+#[cfg(feature = "ssr")]
 pub mod app;
 #[cfg(feature = "ssr")]
 pub mod audit;
@@ -55,6 +57,8 @@ pub mod secure;
 pub mod startup;
 #[cfg(feature = "ssr")]
 pub mod state;
+#[cfg(feature = "ssr")]
+pub mod systems;
 #[cfg(feature = "ssr")]
 pub mod telemetry;
 #[cfg(feature = "ssr")]

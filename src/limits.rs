@@ -106,6 +106,8 @@ crate::domain::choice::choice_enum! {
         MessagesPerRequestDay = "messages-day",
         /// The bytes of the files one address sends.
         FileBytesPerAddressDay = "file-bytes-day",
+        /// Calls one system's API key makes (`crate::api`).
+        ApiCallsPerKeyMinute = "api-key-minute",
     }
 }
 
@@ -127,6 +129,7 @@ impl Counter {
             | Counter::RequestsPerIpDay
             | Counter::MessagesPerRequestDay
             | Counter::FileBytesPerAddressDay => DAY_MS,
+            Counter::ApiCallsPerKeyMinute => 60_000,
         }
     }
 
@@ -148,6 +151,7 @@ impl Counter {
             Counter::DpoCodesPerIpHour => limits.dpo_codes_per_ip_per_hour,
             Counter::MessagesPerRequestDay => limits.messages_per_request_per_day,
             Counter::FileBytesPerAddressDay => limits.file_mb_per_address_per_day * 1_048_576,
+            Counter::ApiCallsPerKeyMinute => limits.api_calls_per_key_per_minute,
         }
     }
 }

@@ -200,6 +200,12 @@ async fn anonymise(
             "delete the files",
             "DELETE FROM request_files WHERE request_id = $1",
         ),
+        (
+            // A system's answer may name the person (its reason, what it
+            // found); its state stays, for the register's facts.
+            "empty the systems' results",
+            "UPDATE system_tasks SET result = NULL, found_identifiers = NULL WHERE request_id = $1",
+        ),
     ] {
         sqlx::query(sql)
             .bind(id)

@@ -40,6 +40,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     worker: OutboxWorker,
+    webhooks: crate::systems::webhook::WebhookWorker,
     state: AppState,
 }
 
@@ -115,6 +116,7 @@ impl Application {
             );
         }
         let outbox_wakeup = Arc::new(Notify::new());
+        let tasks_wakeup = Arc::new(Notify::new());
 
         let listener = TcpListener::bind(leptos_options.site_addr)
             .await
@@ -149,6 +151,7 @@ impl Application {
             pool: pool.clone(),
             config: config.clone(),
             outbox_wakeup: outbox_wakeup.clone(),
+            tasks_wakeup: tasks_wakeup.clone(),
             clock: clock.clone(),
             assets,
             render_page: render_page(),
@@ -160,6 +163,14 @@ impl Application {
             counter_key,
             secrets,
             metrics: Arc::default(),
+        };
+        let webhooks = crate::systems::webhook::WebhookWorker {
+            pool: pool.clone(),
+            secrets: state.secrets.clone(),
+            clock: clock.clone(),
+            wakeup: tasks_wakeup,
+            poll: config.outbox_poll,
+            sqlite: config.database_url.is_sqlite(),
         };
         let worker = OutboxWorker {
             pool,
@@ -175,6 +186,7 @@ impl Application {
             listener,
             router,
             worker,
+            webhooks,
             state,
         })
     }
@@ -197,7 +209,8 @@ impl Application {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let (stop_tx, stop_rx) = watch::channel(false);
-        let worker = tokio::spawn(self.worker.run(stop_rx));
+        let worker = tokio::spawn(self.worker.run(stop_rx.clone()));
+        let webhooks = tokio::spawn(self.webhooks.run(stop_rx));
         tracing::info!(address = %self.listener.local_addr()?, "portal listening");
         // Files are written as headers then body: without TCP_NODELAY,
         // Nagle's algorithm and delayed ACKs hold each small file ~40 ms.
@@ -213,6 +226,7 @@ impl Application {
         .await;
         let _ = stop_tx.send(true);
         let _ = worker.await;
+        let _ = webhooks.await;
         self.state.pool.close().await;
         tracing::info!("portal stopped");
         served.context("the HTTP server failed")
@@ -327,13 +341,16 @@ fn router(state: AppState) -> Router {
             Duration::from_secs(300),
         ));
 
+    // The systems' API takes a key, never a cookie: no cross-site check,
+    // no session, its own errors (`crate::api`).
+    let api = Router::new().nest("/api/v1", crate::api::routes(&state));
+
     pages
         .merge(uploads)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::web::headers::refuse_cross_site_posts,
         ))
-        .layer(axum::middleware::from_fn(no_store_personal_pages))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::web::headers::second_factor_required,
@@ -343,6 +360,8 @@ fn router(state: AppState) -> Router {
             crate::web::headers::console_needs_https,
         ))
         .layer(axum::middleware::from_fn(unreadable_calls_are_bad_requests))
+        .merge(api)
+        .layer(axum::middleware::from_fn(no_store_personal_pages))
         // Pages and server-function answers; the built files are already
         // compressed, and are left as they are.
         .layer(CompressionLayer::new())

@@ -37,6 +37,9 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Wakes the email worker as soon as a message is queued.
     pub outbox_wakeup: Arc<Notify>,
+    /// Wakes the webhook worker as soon as a task is created.
+    #[from_ref(skip)]
+    pub tasks_wakeup: Arc<Notify>,
     pub clock: SharedClock,
     /// The built site's file names (hashed by the build).
     pub assets: Arc<Assets>,

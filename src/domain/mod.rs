@@ -15,6 +15,7 @@ mod reference;
 pub mod request;
 mod right;
 mod status;
+pub mod task;
 
 pub use action::{Action, Standing};
 pub use controller::{CNIL_COMPLAINT_URL, Controller};

@@ -147,6 +147,12 @@ pub fn audit_action(action: AuditAction) -> Text {
         A::RequestViewed => AU_REQUEST_VIEWED,
         A::AuditKeyed => AU_AUDIT_KEYED,
         A::QueueSearched => AU_QUEUE_SEARCHED,
+        A::SystemAdded => AU_SYSTEM_ADDED,
+        A::SystemKeyRotated => AU_SYSTEM_KEY_ROTATED,
+        A::SystemDisabled => AU_SYSTEM_DISABLED,
+        A::TaskCreated => AU_TASK_CREATED,
+        A::TaskDelivered => AU_TASK_DELIVERED,
+        A::TaskResult => AU_TASK_RESULT,
         A::AccountPasswordReset => AU_PASSWORD_RESET,
         A::AccountSecondFactorReset => AU_SECOND_FACTOR_RESET,
         A::AccountSecondFactorEnabled => AU_SECOND_FACTOR_ENABLED,
@@ -184,6 +190,20 @@ pub fn access_item(item: AccessItem) -> (Text, Text) {
 
 /// A ground for not doing part of a request, as the DPO picks it and as
 /// the subject reads it in the completion email.
+/// Where a system stands on a request (`systems::tasks::RequestTask`).
+pub fn task_standing(standing: crate::domain::task::TaskStanding) -> Text {
+    use crate::domain::task::TaskStanding as S;
+    match standing {
+        S::Waiting => TASK_WAITING,
+        S::Delivered => TASK_DELIVERED,
+        S::Undelivered => TASK_UNDELIVERED,
+        S::Done => TASK_DONE,
+        S::NotFound => TASK_NOT_FOUND,
+        S::Kept => TASK_KEPT,
+        S::Failed => TASK_FAILED,
+    }
+}
+
 pub fn kept_ground(ground: KeptGround) -> Text {
     match ground {
         KeptGround::LegalObligation => KEPT_LEGAL_OBLIGATION,

@@ -490,6 +490,20 @@ pub async fn apply(
         },
     )
     .await?;
+    // Processing starts: each of SOFACTO's systems that handles the right
+    // gets its task, in this transaction (`systems::tasks`).
+    let tasks = if to == Status::InProgress && from != Status::InProgress {
+        crate::systems::tasks::create_for(
+            &mut tx,
+            &request.id,
+            request.reference.as_str(),
+            request.right,
+            now,
+        )
+        .await?
+    } else {
+        0
+    };
     // Identity established, or the request closed: a copy of an identity
     // document has served its purpose (SPEC §3), and goes now.
     if change.identity.is_some() || closing {
@@ -498,6 +512,9 @@ pub async fn apply(
     tx.commit().await.context("change: commit")?;
     if !change.emails.is_empty() {
         state.outbox_wakeup.notify_one();
+    }
+    if tasks > 0 {
+        state.tasks_wakeup.notify_one();
     }
     tracing::info!(
         event = change.event.slug(),

@@ -113,6 +113,8 @@ pub struct Dossier {
     pub letters: Vec<super::post::Letter>,
     /// The request's entries in the audit log, in order.
     pub audit: Vec<AuditRow>,
+    /// The tasks of SOFACTO's systems, with their results.
+    pub tasks: Vec<crate::systems::tasks::RequestTask>,
 }
 
 /// The dossier of `reference`, on `conn` (a transaction reads it as one
@@ -188,6 +190,7 @@ pub async fn read(
     let files = files_of(&mut *conn, &row.id).await?;
     let letters = super::post::of_request(&mut *conn, &row.id).await?;
     let audit = crate::audit::trail(&mut *conn, reference.as_str()).await?;
+    let tasks = crate::systems::tasks::of_request(&mut *conn, &row.id).await?;
     let details = serde_json::from_str(&submitted.details).ok();
     let outcome = submitted
         .outcome
@@ -204,6 +207,7 @@ pub async fn read(
         files,
         letters,
         audit,
+        tasks,
     }))
 }
 

@@ -1,31 +1,8 @@
 //! The binary itself, as an operator runs it.
 
+use crate::helpers::run_portal as portal;
 use sqlx::Row;
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
-
-fn portal(
-    data_dir: &std::path::Path,
-    args: &[&str],
-    stdin: &str,
-    extra_env: &[(&str, &str)],
-) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_privacy-portal"))
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("PORTAL_DATA_DIR", data_dir)
-        .envs(extra_env.iter().copied())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run privacy-portal");
-    // The program may refuse its arguments and exit before reading: a
-    // closed pipe is then expected.
-    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
-    child.wait_with_output().unwrap()
-}
+use std::process::Output;
 
 #[tokio::test]
 async fn dpo_add_stores_an_argon2id_hash_of_the_password_read_from_stdin() {
@@ -502,3 +479,183 @@ async fn a_keyed_audit_log_cannot_be_rewritten_without_the_key(backend: crate::h
 }
 
 crate::on_both_databases!(a_keyed_audit_log_cannot_be_rewritten_without_the_key);
+
+#[tokio::test]
+async fn systems_are_declared_listed_given_new_keys_and_disabled_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = [("PORTAL_SECRET_KEY", "0123456789abcdef0123456789abcdef-test")];
+    let added = portal(
+        dir.path(),
+        &[
+            "system",
+            "add",
+            "crm",
+            "--rights",
+            "access,erasure",
+            "--webhook",
+            "https://crm.sofacto.com/hooks/privacy",
+        ],
+        "",
+        &secret,
+    );
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    let printed = String::from_utf8_lossy(&added.stdout).to_string();
+    let key = printed
+        .lines()
+        .find_map(|l| l.strip_prefix("api key: "))
+        .expect("the key is printed")
+        .to_owned();
+    let webhook_secret = printed
+        .lines()
+        .find_map(|l| l.strip_prefix("webhook secret: "))
+        .expect("the secret is printed")
+        .to_owned();
+    assert!(key.starts_with("spp_") && webhook_secret.starts_with("whsec_"));
+
+    // Neither is stored as printed: the key as a hash, the secret sealed.
+    let url = privacy_portal::config::DatabaseUrl::parse(&format!(
+        "sqlite://{}",
+        dir.path().join("portal.db").display()
+    ))
+    .unwrap();
+    let pool = privacy_portal::db::connect(&url).await.unwrap();
+    let row = sqlx::query("SELECT key_hash, webhook_secret FROM systems WHERE name = 'crm'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let (hash, sealed): (String, String) = (row.get("key_hash"), row.get("webhook_secret"));
+    assert_eq!(hash, privacy_portal::systems::keys::key_hash(&key));
+    assert!(
+        !sealed.contains(webhook_secret.trim_start_matches("whsec_")) && sealed.starts_with("v1:")
+    );
+    let opened = privacy_portal::secure::SecretBox::new(Some(secret[0].1)).open(&sealed);
+    assert_eq!(opened.as_deref(), Some(webhook_secret.as_str()));
+
+    let pull = portal(
+        dir.path(),
+        &["system", "add", "billing", "--rights", "erasure", "--pull"],
+        "",
+        &secret,
+    );
+    assert!(pull.status.success());
+    assert!(!String::from_utf8_lossy(&pull.stdout).contains("webhook secret"));
+
+    // Mistakes are refused with what to do.
+    for (args, needle) in [
+        (
+            vec!["system", "add", "crm", "--rights", "access", "--pull"],
+            "already",
+        ),
+        (
+            vec!["system", "add", "Billing 2", "--rights", "access", "--pull"],
+            "lower-case",
+        ),
+        (
+            vec![
+                "system",
+                "add",
+                "news",
+                "--rights",
+                "access,complaint",
+                "--pull",
+            ],
+            "complaint",
+        ),
+        (
+            vec!["system", "add", "news", "--rights", "access"],
+            "--webhook URL or --pull",
+        ),
+        (
+            vec![
+                "system",
+                "add",
+                "news",
+                "--rights",
+                "access",
+                "--webhook",
+                "http://news.example/hook",
+            ],
+            "https",
+        ),
+        (vec!["system", "rotate-key", "nothing"], "no system"),
+    ] {
+        let refused = portal(dir.path(), &args, "", &secret);
+        assert!(!refused.status.success(), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&refused.stderr).contains(needle),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&refused.stderr)
+        );
+    }
+
+    let list = portal(dir.path(), &["system", "list"], "", &secret);
+    let listed = String::from_utf8_lossy(&list.stdout).to_string();
+    assert!(
+        listed.contains("crm\taccess,erasure\thttps://crm.sofacto.com/hooks/privacy\tenabled"),
+        "{listed}"
+    );
+    assert!(
+        listed.contains("billing\terasure\tpull\tenabled"),
+        "{listed}"
+    );
+    assert!(
+        listed.contains(&key[..8]) && !listed.contains(&key),
+        "the key's first characters only"
+    );
+
+    let rotated = portal(dir.path(), &["system", "rotate-key", "crm"], "", &secret);
+    assert!(rotated.status.success());
+    let new_key = String::from_utf8_lossy(&rotated.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("api key: ").map(str::to_owned))
+        .unwrap();
+    assert_ne!(new_key, key);
+    assert!(
+        privacy_portal::systems::by_key(&pool, &key)
+            .await
+            .unwrap()
+            .is_none(),
+        "the old key stops at once"
+    );
+    assert!(
+        privacy_portal::systems::by_key(&pool, &new_key)
+            .await
+            .unwrap()
+            .is_some()
+    );
+
+    let disabled = portal(dir.path(), &["system", "disable", "crm"], "", &secret);
+    assert!(disabled.status.success());
+    assert!(
+        privacy_portal::systems::by_key(&pool, &new_key)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let listed =
+        String::from_utf8_lossy(&portal(dir.path(), &["system", "list"], "", &secret).stdout)
+            .to_string();
+    assert!(
+        listed.contains("crm\taccess,erasure\thttps://crm.sofacto.com/hooks/privacy\tdisabled"),
+        "{listed}"
+    );
+    let actions: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_log WHERE action LIKE 'system.%' ORDER BY seq",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        actions,
+        [
+            "system.added",
+            "system.added",
+            "system.key_rotated",
+            "system.disabled"
+        ]
+    );
+}

@@ -37,6 +37,7 @@ mod proxy;
 mod representatives;
 mod retention;
 mod static_files;
+mod systems;
 mod templates;
 mod upgrade;
 mod verification;

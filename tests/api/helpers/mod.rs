@@ -4,19 +4,23 @@
 //! Scenario files import from here, never from one another.
 
 mod app;
+mod binary;
 mod dpo;
 mod smtp;
 mod subject;
+mod system;
 
 pub use app::{
     Backend, DAY, Mail, TestApp, broken, eventually, every_email_sent_in, free_port,
     fresh_postgres_database, read_dir_files, status_of, stored,
 };
+pub use binary::run_portal;
 pub use dpo::{Dpo, PASSWORD, access_answer, download, figure, recorded_reference};
 pub use smtp::{Mailbox, SmtpSink};
 pub use subject::{
     RIGHTS, Subject, common_fields, reference_of, right_fields, submission_key_in, try_file,
 };
+pub use system::{Receiver, System, result_file};
 
 /// Runs one scenario against each database the portal supports.
 #[macro_export]

@@ -39,6 +39,8 @@ pub struct RequestData {
     pub linked: Vec<EarlierLine>,
     /// The answer is held to go with the linked requests' answers.
     pub answer_held: bool,
+    /// The tasks of SOFACTO's systems.
+    pub tasks: Vec<crate::systems::tasks::RequestTask>,
 }
 
 pub async fn load(
@@ -120,5 +122,6 @@ pub async fn load(
         templates,
         linked,
         answer_held,
+        tasks: dossier.tasks,
     }))
 }

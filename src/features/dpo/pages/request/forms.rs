@@ -624,9 +624,11 @@ fn complete_fields(d: &ActionsData, p: &Option<Posted<ActionForm>>) -> AnyView {
         }.into_any());
     }
     if KeptGround::any_for(d.right) {
+        // As posted; else as SOFACTO's systems answered.
+        let from_systems = posted_to(p, a).is_none() && !d.system_kept.is_empty();
         let posted_rows = posted_to(p, a)
             .map(|p| p.form.kept.clone())
-            .unwrap_or_default();
+            .unwrap_or_else(|| d.system_kept.clone());
         let rows: Vec<KeptRow> = (0..posted_rows.len().max(3))
             .map(|i| posted_rows.get(i).cloned().unwrap_or_default())
             .collect();
@@ -635,6 +637,7 @@ fn complete_fields(d: &ActionsData, p: &Option<Posted<ActionForm>>) -> AnyView {
             <fieldset class="field">
                 <legend>{console::KEPT_LEGEND.get(lang)}</legend>
                 <p class="hint">{console::KEPT_HINT.get(lang)}</p>
+                {from_systems.then(|| view! { <p class="alert" role="note" data-kept-from-systems="">{console::KEPT_FROM_SYSTEMS.get(lang)}</p> })}
                 {rows.into_iter().enumerate().map(|(i, row)| {
                     let ground_id = format!("kept-{i}-ground");
                     let ground_field = format!("kept[{i}][ground]");

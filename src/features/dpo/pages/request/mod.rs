@@ -288,6 +288,7 @@ fn RequestView(
         <div class="request-layout">
             <div class="request-main">
                 <Actions data=actions today posted />
+                {(!data.tasks.is_empty()).then(|| sections::systems_view(data.tasks.clone()))}
 
                 {representative.clone().map(|rep| sections::representative_view(rep, filer_email.clone(), proof_received, today))}
                 {data.directives.clone().map(sections::directives_view)}
@@ -541,6 +542,15 @@ impl RequestData {
                 .collect(),
             prefill,
             list,
+            system_kept: self
+                .tasks
+                .iter()
+                .filter_map(|task| task.kept())
+                .map(|kept| crate::features::dpo::actions::KeptRow {
+                    what: kept.what,
+                    ground: kept.ground.slug().to_owned(),
+                })
+                .collect(),
         }
     }
 }
@@ -585,6 +595,9 @@ pub(super) struct ActionsData {
     prefill: Option<(Action, String)>,
     /// The list the page was opened from, as URL parameters.
     list: String,
+    /// The parts SOFACTO's systems kept, with their grounds: the
+    /// completion's kept rows start from them.
+    system_kept: Vec<crate::features::dpo::actions::KeptRow>,
 }
 
 /// How the due date was reached, in words.

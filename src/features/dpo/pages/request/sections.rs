@@ -258,3 +258,79 @@ pub(super) fn directives_view(found: Vec<(crate::directives::Directives, bool)>)
         </section>
     }
 }
+
+/// SOFACTO's systems on this request: where each task stands, and what
+/// its system answered.
+pub(super) fn systems_view(tasks: Vec<crate::systems::tasks::RequestTask>) -> impl IntoView {
+    use crate::domain::task::TaskStanding;
+    let lang = current_lang();
+    let count = tasks.len();
+    let rows = tasks
+        .into_iter()
+        .map(|task| {
+            let standing = task.standing();
+            let when = task.result_at.or(task.delivered_at).unwrap_or(task.created_at);
+            let mut detail: Vec<String> = Vec::new();
+            match task.result() {
+                Some(crate::domain::task::TaskResult::Retained { kept }) => detail.push(format!(
+                    "{} — {}",
+                    kept.what,
+                    console_labels::kept_ground(kept.ground).get(lang)
+                )),
+                Some(crate::domain::task::TaskResult::Failed { error }) => detail.push(error),
+                _ => {}
+            }
+            if matches!(standing, TaskStanding::Waiting | TaskStanding::Undelivered) {
+                match &task.last_error {
+                    Some(error) => detail.push(console::TASK_ATTEMPTS.with(
+                        lang,
+                        &[("attempts", &task.attempts), ("error", error)],
+                    )),
+                    None if task.delivery == "pull" => {
+                        detail.push(console::TASK_PULL.get(lang).to_owned())
+                    }
+                    None => {}
+                }
+            }
+            let found: Option<std::collections::BTreeMap<String, String>> = task
+                .found_identifiers
+                .as_deref()
+                .and_then(|json| serde_json::from_str(json).ok());
+            if let Some(found) = found.filter(|f| !f.is_empty()) {
+                let list: Vec<String> = found.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+                detail.push(console::TASK_IDENTIFIERS.with(lang, &[("list", &list.join(", "))]));
+            }
+            view! {
+                <tr data-system=task.system.clone() data-task-state=standing.slug()>
+                    <th scope="row">
+                        {task.system.clone()}
+                        {task.replay_of.is_some().then(|| view! { <br /><span class="hint">{console::TASK_REPLAY.get(lang)}</span> })}
+                    </th>
+                    <td>
+                        <span class=format!("task task--{}", standing.slug())>{console_labels::task_standing(standing).get(lang)}</span>
+                        <br /><time class="hint" datetime=crate::domain::iso_instant(when)>{long_date_time(lang, when)}</time>
+                    </td>
+                    <td class="pre">{detail.join("\n")}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="page console" aria-labelledby="systems-title" data-systems=count>
+            <h2 id="systems-title">{console::SYSTEMS_TITLE.get(lang)}</h2>
+            <p class="hint">{console::SYSTEMS_HINT.get(lang)}</p>
+            <div class="table-wrap">
+                <table class="systems">
+                    <thead>
+                        <tr>
+                            <th scope="col">{console::COL_SYSTEM.get(lang)}</th>
+                            <th scope="col">{console::COL_SYSTEM_STATE.get(lang)}</th>
+                            <th scope="col">{console::COL_SYSTEM_DETAIL.get(lang)}</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,291 @@
+//! The API for SOFACTO's own systems, under `/api/v1` (SPEC §4b). A system
+//! authenticates with its key (`Authorization: Bearer spp_…`), never a
+//! cookie, so these routes take no CSRF check and no session. Every error
+//! is RFC 9457 `application/problem+json` with a stable `type`; bad input
+//! is a 4xx, never a 5xx.
+
+mod problem;
+
+pub use problem::Problem;
+
+use crate::domain::task::{ResultBody, TaskState, parse_result};
+use crate::limits::{self, Counter, Limit};
+use crate::state::AppState;
+use crate::systems::SystemRow;
+use crate::systems::tasks::{self, NewResult, Recorded, ResultFile};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use base64::Engine;
+use std::collections::HashMap;
+use std::time::Duration;
+use tower_http::timeout::TimeoutLayer;
+
+/// The API's routes, to nest under `/api/v1`.
+pub fn routes(state: &AppState) -> Router<AppState> {
+    // A result's files travel in base64 (4 bytes for 3) inside JSON.
+    let body_limit = state.config.max_file_bytes() / 3 * 4 + 64 * 1024;
+    Router::new()
+        .route("/tasks", get(list_tasks))
+        .route("/tasks/{id}", get(read_task))
+        .route("/tasks/{id}/result", post(post_result))
+        .fallback(|| async { Problem::not_found("no such route") })
+        .method_not_allowed_fallback(|| async {
+            Problem::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method-not-allowed",
+                "Method not allowed",
+                "this route does not take this method",
+            )
+        })
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(120),
+        ))
+}
+
+/// The system whose key came with the call, counted against its limit.
+pub struct ApiSystem(pub SystemRow);
+
+impl FromRequestParts<AppState> for ApiSystem {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
+        let key = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|key| key.starts_with(crate::systems::keys::API_KEY_PREFIX))
+            .ok_or_else(Problem::unauthorized)?;
+        let system = crate::systems::by_key(&state.pool, key)
+            .await
+            .map_err(Problem::internal)?
+            .ok_or_else(Problem::unauthorized)?;
+        let now = state.clock.now();
+        let limit = Limit::new(
+            Counter::ApiCallsPerKeyMinute,
+            &system.id,
+            &state.config.limits,
+        );
+        let mut conn = state
+            .pool
+            .acquire()
+            .await
+            .map_err(|e| Problem::internal(anyhow::Error::new(e).context("api: connect")))?;
+        let within = limits::hit(&mut conn, &state.counter_key, &limit, now)
+            .await
+            .map_err(Problem::internal)?;
+        if !within {
+            let window = Counter::ApiCallsPerKeyMinute.window_ms();
+            let wait = (window - now.rem_euclid(window)).div_euclid(1000) + 1;
+            return Err(Problem::too_many(wait as u64));
+        }
+        Ok(ApiSystem(system))
+    }
+}
+
+/// `GET /api/v1/tasks?state=open&after=ID`: the system's tasks, oldest
+/// first, 100 a page; `next_after` continues the list.
+async fn list_tasks(
+    State(state): State<AppState>,
+    ApiSystem(system): ApiSystem,
+    query: Result<Query<HashMap<String, String>>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, Problem> {
+    let Query(query) =
+        query.map_err(|_| Problem::bad_request("the query string cannot be read"))?;
+    let wanted = match query.get("state").map(String::as_str) {
+        None | Some("") | Some("all") => None,
+        Some(slug) => Some(TaskState::parse(slug).ok_or_else(|| {
+            Problem::invalid(vec![(
+                "state",
+                "one of open, done, not_found, retained, failed, all".to_owned(),
+            )])
+        })?),
+    };
+    let after = match query.get("after").filter(|a| !a.is_empty()) {
+        None => None,
+        Some(id) => Some(
+            tasks::cursor_of(&state.pool, &system.id, id)
+                .await
+                .map_err(Problem::internal)?
+                .ok_or_else(|| {
+                    Problem::invalid(vec![("after", "not one of your tasks".to_owned())])
+                })?,
+        ),
+    };
+    let page = tasks::list(&state.pool, &system.id, wanted, after)
+        .await
+        .map_err(Problem::internal)?;
+    let next_after = (page.len() as i64 == tasks::PAGE)
+        .then(|| page.last().map(|t| t.id.clone()))
+        .flatten();
+    Ok(axum::Json(serde_json::json!({ "tasks": page, "next_after": next_after })).into_response())
+}
+
+/// `GET /api/v1/tasks/{id}`: one of the system's tasks; another system's
+/// is not found.
+async fn read_task(
+    State(state): State<AppState>,
+    ApiSystem(system): ApiSystem,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    let task = tasks::get(&state.pool, &system.id, &id)
+        .await
+        .map_err(Problem::internal)?
+        .ok_or_else(|| Problem::not_found("no task of yours has this id"))?;
+    Ok(axum::Json(task).into_response())
+}
+
+/// The longest Idempotency-Key taken.
+const MAX_KEY_CHARS: usize = 200;
+
+/// `POST /api/v1/tasks/{id}/result` with an `Idempotency-Key`: the
+/// system's result, with its files. The same key and body again get the
+/// first answer.
+async fn post_result(
+    State(state): State<AppState>,
+    ApiSystem(system): ApiSystem,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Problem> {
+    let body = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Problem::too_large(state.config.max_file_bytes())
+        } else {
+            Problem::bad_request("the body cannot be read")
+        }
+    })?;
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
+    if !json {
+        return Err(Problem::unsupported_media_type());
+    }
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.chars().count() <= MAX_KEY_CHARS)
+        .ok_or_else(|| {
+            Problem::bad_request(
+                "send an Idempotency-Key header (1 to 200 characters) with each result",
+            )
+        })?;
+    let body_sha256 = crate::secure::sha256_hex(&[&id, &crate::secure::sha256_bytes_hex(&body)]);
+    // The same call again: its first answer, even if the task has moved on.
+    if let Some(seen) = tasks::replayed(&state.pool, &system.id, key, &body_sha256)
+        .await
+        .map_err(Problem::internal)?
+    {
+        return Ok(answer(seen));
+    }
+    let task = tasks::get(&state.pool, &system.id, &id)
+        .await
+        .map_err(Problem::internal)?
+        .ok_or_else(|| Problem::not_found("no task of yours has this id"))?;
+    let parsed: ResultBody = serde_json::from_slice(&body)
+        .map_err(|e| Problem::invalid(vec![("body", format!("not a result: {e}"))]))?;
+    let right = crate::domain::RightKind::parse(&task.right)
+        .ok_or_else(|| Problem::internal(anyhow::anyhow!("api: a task's right does not parse")))?;
+    let result =
+        parse_result(&parsed, right).map_err(|e| Problem::invalid(vec![(e.field, e.problem)]))?;
+    let files = read_files(&parsed, state.config.max_file_bytes())?;
+    let recorded = tasks::record_result(
+        &state.pool,
+        NewResult {
+            system_id: &system.id,
+            task_id: &id,
+            idempotency_key: key,
+            body_sha256: &body_sha256,
+            result,
+            identifiers: &parsed.identifiers,
+            files,
+        },
+        state.clock.now(),
+    )
+    .await
+    .map_err(Problem::internal)?;
+    Ok(answer(recorded))
+}
+
+fn answer(recorded: Recorded) -> Response {
+    match recorded {
+        Recorded::Answer { status, body } => (
+            StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
+            [(header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response(),
+        Recorded::KeyReused => Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "idempotency-key-reused",
+            "Idempotency-Key used for another call",
+            "this key came before with another task or body: use a new key for a new result",
+        )
+        .with_retry_after(60)
+        .into_response(),
+        Recorded::NoSuchTask => Problem::not_found("no task of yours has this id").into_response(),
+        Recorded::AlreadyAnswered => Problem::new(
+            StatusCode::CONFLICT,
+            "task-answered",
+            "The task has its result",
+            "this task was answered already under another Idempotency-Key",
+        )
+        .into_response(),
+    }
+}
+
+/// The result's files, decoded and checked: JSON or CSV (by content),
+/// within PORTAL_MAX_FILE_MB together.
+fn read_files(body: &ResultBody, max_bytes: usize) -> Result<Vec<ResultFile>, Problem> {
+    const MAX_FILES: usize = 20;
+    if body.files.len() > MAX_FILES {
+        return Err(Problem::invalid(vec![(
+            "files",
+            format!("at most {MAX_FILES} files"),
+        )]));
+    }
+    let mut total = 0;
+    let mut files = Vec::new();
+    for file in &body.files {
+        let data = base64::engine::general_purpose::STANDARD
+            .decode(file.content_base64.trim())
+            .map_err(|_| {
+                Problem::invalid(vec![("files", "content_base64 is not base64".to_owned())])
+            })?;
+        total += data.len();
+        if total > max_bytes {
+            return Err(Problem::too_large(max_bytes));
+        }
+        let name = crate::files::clean_name(&file.name);
+        let kind = crate::files::kind_of(&name, &data, crate::files::Sender::Dpo)
+            .filter(|kind| ["application/json", "text/csv"].contains(kind))
+            .filter(|kind| file.content_type.eq_ignore_ascii_case(kind));
+        let Some(content_type) = kind else {
+            return Err(Problem::invalid(vec![(
+                "files",
+                format!(
+                    "'{name}' is not a {} file: send JSON (name.json) or CSV (name.csv), and say which in content_type",
+                    file.content_type
+                ),
+            )]));
+        };
+        files.push(ResultFile {
+            name,
+            content_type,
+            data,
+        });
+    }
+    Ok(files)
+}
