@@ -6,7 +6,7 @@
 
 mod problem;
 
-pub use problem::Problem;
+pub use problem::{Problem, ProblemDocument};
 
 use crate::domain::task::{ResultBody, TaskState, parse_result};
 use crate::limits::{self, Counter, Limit};
@@ -20,20 +20,75 @@ use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use base64::Engine;
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 use tower_http::timeout::TimeoutLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "SOFACTO privacy portal: the API of SOFACTO's systems",
+        version = "1",
+        description = "Each of SOFACTO's systems (declared with `privacy-portal system add`) gets a task per GDPR request it is concerned by, and answers it with a result. Authenticate with `Authorization: Bearer spp_…`. Errors are RFC 9457 problem documents."
+    ),
+    servers((url = "/api/v1")),
+    modifiers(&ApiKey),
+    tags((name = "tasks", description = "A system's tasks and their results"))
+)]
+struct ApiDoc;
+
+/// The key every call but the document's carries.
+struct ApiKey;
+
+impl utoipa::Modify for ApiKey {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme(
+                "api_key",
+                SecurityScheme::Http(
+                    HttpBuilder::new()
+                        .scheme(HttpAuthScheme::Bearer)
+                        .bearer_format("spp_ and 64 hex digits")
+                        .build(),
+                ),
+            );
+    }
+}
+
+/// Every route, each with its description: the router and the document
+/// come from this one list.
+fn described() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(list_tasks))
+        .routes(routes!(read_task))
+        .routes(routes!(post_result))
+        .routes(routes!(openapi_document))
+}
+
+/// The OpenAPI document, as served at `/api/v1/openapi.json`.
+pub fn document() -> utoipa::openapi::OpenApi {
+    described().split_for_parts().1
+}
+
+#[derive(Clone)]
+struct Document(Arc<String>);
 
 /// The API's routes, to nest under `/api/v1`.
 pub fn routes(state: &AppState) -> Router<AppState> {
     // A result's files travel in base64 (4 bytes for 3) inside JSON.
     let body_limit = state.config.max_file_bytes() / 3 * 4 + 64 * 1024;
-    Router::new()
-        .route("/tasks", get(list_tasks))
-        .route("/tasks/{id}", get(read_task))
-        .route("/tasks/{id}/result", post(post_result))
+    let (router, doc) = described().split_for_parts();
+    let json = doc.to_json().unwrap_or_default();
+    router
+        .layer(axum::Extension(Document(Arc::new(json))))
         .fallback(|| async { Problem::not_found("no such route") })
         .method_not_allowed_fallback(|| async {
             Problem::new(
@@ -92,8 +147,47 @@ impl FromRequestParts<AppState> for ApiSystem {
     }
 }
 
-/// `GET /api/v1/tasks?state=open&after=ID`: the system's tasks, oldest
-/// first, 100 a page; `next_after` continues the list.
+/// The OpenAPI 3.1 document of this API (no key needed).
+#[utoipa::path(
+    get,
+    path = "/openapi.json",
+    tag = "tasks",
+    responses((status = 200, description = "This document", content_type = "application/json"))
+)]
+async fn openapi_document(axum::Extension(Document(json)): axum::Extension<Document>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        json.as_str().to_owned(),
+    )
+        .into_response()
+}
+
+/// One page of tasks.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct TaskPage {
+    pub tasks: Vec<crate::systems::tasks::TaskView>,
+    /// Pass it as `after` for the next page; absent on the last one.
+    pub next_after: Option<String>,
+}
+
+/// The system's tasks, oldest first, 100 a page.
+#[utoipa::path(
+    get,
+    path = "/tasks",
+    tag = "tasks",
+    params(
+        ("state" = Option<String>, Query, description = "open, done, not_found, retained, failed, or all (the default)"),
+        ("after" = Option<String>, Query, description = "The `next_after` of the page before"),
+    ),
+    responses(
+        (status = 200, description = "A page of the system's tasks", body = TaskPage),
+        (status = 400, description = "The query string cannot be read", body = ProblemDocument, content_type = "application/problem+json"),
+        (status = 401, description = "No valid API key", body = ProblemDocument, content_type = "application/problem+json"),
+        (status = 422, description = "An unknown state, or a cursor that is not one of the system's tasks", body = ProblemDocument, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds; fix the call first"))),
+        (status = 429, description = "Too many calls with this key this minute", body = ProblemDocument, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds until the next minute"))),
+    ),
+    security(("api_key" = []))
+)]
 async fn list_tasks(
     State(state): State<AppState>,
     ApiSystem(system): ApiSystem,
@@ -127,11 +221,27 @@ async fn list_tasks(
     let next_after = (page.len() as i64 == tasks::PAGE)
         .then(|| page.last().map(|t| t.id.clone()))
         .flatten();
-    Ok(axum::Json(serde_json::json!({ "tasks": page, "next_after": next_after })).into_response())
+    Ok(axum::Json(TaskPage {
+        tasks: page,
+        next_after,
+    })
+    .into_response())
 }
 
-/// `GET /api/v1/tasks/{id}`: one of the system's tasks; another system's
-/// is not found.
+/// One of the system's tasks; another system's is not found.
+#[utoipa::path(
+    get,
+    path = "/tasks/{id}",
+    tag = "tasks",
+    params(("id" = String, Path, description = "The task's id")),
+    responses(
+        (status = 200, description = "The task", body = crate::systems::tasks::TaskView),
+        (status = 401, description = "No valid API key", body = ProblemDocument, content_type = "application/problem+json"),
+        (status = 404, description = "No task of this system has this id", body = ProblemDocument, content_type = "application/problem+json"),
+        (status = 429, description = "Too many calls with this key this minute", body = ProblemDocument, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds until the next minute"))),
+    ),
+    security(("api_key" = []))
+)]
 async fn read_task(
     State(state): State<AppState>,
     ApiSystem(system): ApiSystem,
@@ -147,9 +257,30 @@ async fn read_task(
 /// The longest Idempotency-Key taken.
 const MAX_KEY_CHARS: usize = 200;
 
-/// `POST /api/v1/tasks/{id}/result` with an `Idempotency-Key`: the
-/// system's result, with its files. The same key and body again get the
-/// first answer.
+/// The system's result for its task, with its files. The same
+/// Idempotency-Key and body again get the first answer.
+#[utoipa::path(
+    post,
+    path = "/tasks/{id}/result",
+    tag = "tasks",
+    params(
+        ("id" = String, Path, description = "The task's id"),
+        ("Idempotency-Key" = String, Header, description = "1 to 200 characters, new for each result"),
+    ),
+    request_body(content = crate::domain::task::ResultBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The result is recorded (or was, under this key)", body = crate::systems::tasks::ResultAnswer),
+        (status = 400, description = "No Idempotency-Key, or a body that cannot be read", body = ProblemDocument, content_type = "application/problem+json"),
+        (status = 401, description = "No valid API key", body = ProblemDocument, content_type = "application/problem+json"),
+        (status = 404, description = "No task of this system has this id", body = ProblemDocument, content_type = "application/problem+json"),
+        (status = 409, description = "The task has its result, under another key", body = ProblemDocument, content_type = "application/problem+json"),
+        (status = 413, description = "The files are larger than PORTAL_MAX_FILE_MB together", body = ProblemDocument, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds; fix the call first"))),
+        (status = 415, description = "The body is not application/json", body = ProblemDocument, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds; fix the call first"))),
+        (status = 422, description = "A field is wrong (see errors), or the key came with another body", body = ProblemDocument, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds; fix the call first"))),
+        (status = 429, description = "Too many calls with this key this minute", body = ProblemDocument, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds until the next minute"))),
+    ),
+    security(("api_key" = []))
+)]
 async fn post_result(
     State(state): State<AppState>,
     ApiSystem(system): ApiSystem,

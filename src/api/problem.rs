@@ -19,21 +19,26 @@ pub struct Problem {
     pub retry_after: Option<u64>,
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
+/// An error, as RFC 9457 writes it (`application/problem+json`).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ProblemDocument {
+    /// Stable: `urn:privacy-portal:problem:` and a slug
+    /// (`unauthorized`, `not-found`, `invalid`…).
     #[serde(rename = "type")]
-    kind: String,
-    title: &'a str,
-    status: u16,
-    detail: &'a str,
+    #[schema(example = "urn:privacy-portal:problem:invalid")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// For `invalid`: each field at fault.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    errors: Vec<FieldError<'a>>,
+    pub errors: Vec<FieldError>,
 }
 
-#[derive(Serialize)]
-struct FieldError<'a> {
-    field: &'a str,
-    detail: &'a str,
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct FieldError {
+    pub field: String,
+    pub detail: String,
 }
 
 /// How long a client waits before sending a corrected call again: the
@@ -148,15 +153,18 @@ impl Problem {
 
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
-        let body = Body {
+        let body = ProblemDocument {
             kind: format!("{TYPE_PREFIX}{}", self.slug),
-            title: self.title,
+            title: self.title.to_owned(),
             status: self.status.as_u16(),
-            detail: &self.detail,
+            detail: self.detail.clone(),
             errors: self
                 .errors
                 .iter()
-                .map(|(field, detail)| FieldError { field, detail })
+                .map(|(field, detail)| FieldError {
+                    field: (*field).to_owned(),
+                    detail: detail.clone(),
+                })
                 .collect(),
         };
         let mut response = (

@@ -95,15 +95,27 @@ pub const MAX_RESULT_TEXT: usize = 2000;
 /// Further identifiers one result may carry.
 pub const MAX_IDENTIFIERS: usize = 50;
 
-/// What a system answers for its task, as it arrives.
+/// What a system answers for its task: `outcome` is `done`, `not_found`,
+/// `retained` (with `reason` and `legal_ground`) or `failed` (with
+/// `error`).
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ResultBody {
+    /// `done`, `not_found`, `retained` or `failed`.
+    #[cfg_attr(feature = "ssr", schema(example = "retained"))]
     pub outcome: String,
+    /// What was kept, as the data subject will read it (`retained`).
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(example = "Vos factures de 2024 et 2025"))]
     pub reason: Option<String>,
+    /// `legal_obligation`, `legal_claims`, `archiving`,
+    /// `third_party_rights` or `accurate`, as the law gives it for the
+    /// task's right (`retained`).
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(example = "legal_obligation"))]
     pub legal_ground: Option<String>,
+    /// What went wrong (`failed`).
     #[serde(default)]
     pub error: Option<String>,
     /// Further identifiers the system found (its own ids, other
@@ -114,7 +126,9 @@ pub struct ResultBody {
     pub files: Vec<ResultFileBody>,
 }
 
+/// A file a result carries: the access data, an erasure's confirmation.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ResultFileBody {
     pub name: String,

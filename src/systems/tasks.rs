@@ -96,7 +96,7 @@ pub(super) async fn insert(
 
 /// What a system is told about one task: identifiers only, never the
 /// request's free text.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct TaskView {
     pub id: String,
     /// The request's reference, as the subject and the DPO know it.
@@ -111,7 +111,8 @@ pub struct TaskView {
     pub replay_of: Option<String>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+/// Who the request is about, as the systems know people.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct SubjectIds {
     pub email: Option<String>,
     pub first_name: String,
@@ -254,6 +255,15 @@ pub struct NewResult<'a> {
     pub files: Vec<ResultFile>,
 }
 
+/// The answer to a result taken: the task, its new state, and how many
+/// files were stored.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct ResultAnswer {
+    pub id: String,
+    pub state: String,
+    pub files: usize,
+}
+
 /// What recording a result came to. `Answer` is the stored first answer
 /// (status and JSON body) for this key.
 #[derive(Debug)]
@@ -382,12 +392,12 @@ pub async fn record_result(
         .context("tasks: store a result's file")?;
         files.push(serde_json::json!({ "id": id, "sha256": sha256 }));
     }
-    let answer = serde_json::json!({
-        "id": new.task_id,
-        "state": new.result.state().slug(),
-        "files": files.len(),
+    let answer = serde_json::to_string(&ResultAnswer {
+        id: new.task_id.to_owned(),
+        state: new.result.state().slug().to_owned(),
+        files: files.len(),
     })
-    .to_string();
+    .context("tasks: the answer as JSON")?;
     let stored = sqlx::query(
         "INSERT INTO task_results (system_id, idempotency_key, task_id, body_sha256, status, answer, created_at) \
          VALUES ($1, $2, $3, $4, 200, $5, $6) ON CONFLICT (system_id, idempotency_key) DO NOTHING",

@@ -31,6 +31,7 @@ mod law;
 mod limits;
 mod mending;
 mod notice;
+mod openapi;
 mod operator;
 mod outbox;
 mod proxy;
