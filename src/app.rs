@@ -3,7 +3,7 @@
 
 use crate::features::dpo::{
     AccountPage, ConsoleRequestPage, DashboardPage, FailedEmailsPage, GroupLetterPage, LetterPage,
-    LoginPage, QueuePage, RecordPage, SecondFactorPage, TemplatesPage,
+    LoginPage, QueuePage, RecordPage, SecondFactorPage, SystemsPage, TemplatesPage,
 };
 use crate::features::follow::confirm_email::ConfirmEmailPage;
 use crate::features::follow::{MyRequestsPage, RequestPage};
@@ -102,6 +102,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/dpo/letters/:id") view=LetterPage ssr=SsrMode::Async />
                     <Route path=path!("/dpo/letters/group/:reference") view=GroupLetterPage ssr=SsrMode::Async />
                     <Route path=path!("/dpo/emails") view=FailedEmailsPage ssr=SsrMode::Async />
+                    <Route path=path!("/dpo/systems") view=SystemsPage ssr=SsrMode::Async />
                     <Route path=path!("/dpo/templates") view=TemplatesPage ssr=SsrMode::Async />
                 </Routes>
             </main>

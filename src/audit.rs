@@ -97,6 +97,8 @@ crate::domain::choice::choice_enum! {
         TaskDelivered = "task.delivered",
         /// A system answered its task (with its files' SHA-256).
         TaskResult = "task.result",
+        /// A DPO sent a system's failing deliveries again.
+        DeliveriesRetried = "task.deliveries_retried",
     }
 }
 

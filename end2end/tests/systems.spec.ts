@@ -1,19 +1,43 @@
 import { expect, test } from "./csp";
 import { execFileSync } from "node:child_process";
+import crypto from "node:crypto";
+import http from "node:http";
 import path from "node:path";
 import { shot, uniqueEmail, waitForMail } from "./mail";
 import { addDpo, fileRequest, openAction, root, signIn } from "./people";
 
 /** Declares one of SOFACTO's systems with the CLI, as an operator does;
  * returns its API key, printed once. */
-function addSystem(name: string, rights: string): string {
-  const out = execFileSync(path.join(root, "target", "release", "privacy-portal"), ["system", "add", name, "--rights", rights, "--pull"], {
+function addSystem(name: string, rights: string, webhook?: string): { key: string; secret?: string } {
+  const delivery = webhook ? ["--webhook", webhook] : ["--pull"];
+  const out = execFileSync(path.join(root, "target", "release", "privacy-portal"), ["system", "add", name, "--rights", rights, ...delivery], {
     cwd: root,
     env: { ...process.env, PORTAL_DATA_DIR: path.join(root, "target", "e2e", "data") },
   }).toString();
-  const key = out.split("\n").find((line) => line.startsWith("api key: "));
-  expect(key, out).toBeTruthy();
-  return key!.slice("api key: ".length).trim();
+  const line = (prefix: string) => out.split("\n").find((l) => l.startsWith(prefix))?.slice(prefix.length).trim();
+  expect(line("api key: "), out).toBeTruthy();
+  return { key: line("api key: ")!, secret: line("webhook secret: ") };
+}
+
+/** A system's webhook receiver, in a few lines, as the README shows it in
+ * Python: it checks the Standard Webhooks signature. */
+function receiver(port: number, secret: string) {
+  const received: { reference: string; verified: boolean }[] = [];
+  const key = Buffer.from(secret.replace(/^whsec_/, ""), "base64");
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks);
+      const signed = Buffer.concat([Buffer.from(`${req.headers["webhook-id"]}.${req.headers["webhook-timestamp"]}.`), body]);
+      const expected = "v1," + crypto.createHmac("sha256", key).update(signed).digest("base64");
+      const verified = String(req.headers["webhook-signature"]).split(" ").includes(expected);
+      received.push({ reference: JSON.parse(body.toString()).data.reference, verified });
+      res.writeHead(verified ? 204 : 401).end();
+    });
+  });
+  server.listen(port, "127.0.0.1");
+  return { received, close: () => server.close() };
 }
 
 /** A system's own code: finds its task for `reference` and answers it. */
@@ -39,8 +63,8 @@ test("a DPO sees two systems' results on a request and completes it with the fil
   test.skip(info.project.name !== "desktop", "the console at 1280 px, the subject at 375 px, in one test");
   test.setTimeout(120_000);
   const suffix = `${Date.now() % 1_000_000}${Math.floor(Math.random() * 1000)}`;
-  const crm = addSystem(`crm-${suffix}`, "erasure");
-  const billing = addSystem(`billing-${suffix}`, "erasure");
+  const crm = addSystem(`crm-${suffix}`, "erasure").key;
+  const billing = addSystem(`billing-${suffix}`, "erasure").key;
   const dpoEmail = uniqueEmail("systems-dpo").replace("@example.org", "@sofacto.com");
   addDpo(dpoEmail);
   const subjectEmail = uniqueEmail("systems-subject");
@@ -94,4 +118,51 @@ test("a DPO sees two systems' results on a request and completes it with the fil
   const mail = await waitForMail(subjectEmail, "sauf vos factures");
   expect(mail.text).toContain("Vos factures de 2024 et 2025");
   expect(mail.text).toContain("CNIL");
+});
+
+test("a DPO sees a system's failing webhook and sends its tasks again once it is mended", async ({ page, browser }, info) => {
+  test.skip(info.project.name !== "desktop", "the console at 1280 px");
+  test.setTimeout(120_000);
+  const suffix = `${Date.now() % 1_000_000}${Math.floor(Math.random() * 1000)}`;
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const name = `newsletter-${suffix}`;
+  const { secret } = addSystem(name, "erasure", `http://127.0.0.1:${port}/hook`);
+  const dpoEmail = uniqueEmail("webhook-dpo").replace("@example.org", "@sofacto.com");
+  addDpo(dpoEmail);
+  const { reference } = await fileRequest(browser, uniqueEmail("webhook-subject"), "erasure", "Demander l'effacement");
+
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await signIn(page, dpoEmail);
+  await page.goto(`/dpo/requests/${reference}`);
+  await openAction(page, "start");
+  await page.locator('form[action$="/start"]').getByLabel("Identité établie par").selectOption("checked_fact");
+  await page.getByRole("button", { name: "Commencer le traitement" }).click();
+  await expect(page.getByText("Fait : Identité confirmée : traiter.")).toBeVisible();
+
+  // Nothing listens yet: the console says so, with the error.
+  await page.getByRole("link", { name: "Systèmes", exact: true }).click();
+  const row = page.locator(`tr[data-system="${name}"]`);
+  await expect(async () => {
+    await page.reload();
+    await expect(row).not.toHaveAttribute("data-failing", "0");
+  }).toPass();
+  await expect(row).toContainText("cannot connect to the receiver");
+  await shot(page, "systems-failing", "desktop");
+
+  // The receiver is mended; the DPO sends the tasks again now.
+  const hook = receiver(port, secret!);
+  try {
+    await row.getByRole("button", { name: "Renvoyer maintenant" }).click();
+    await expect(page.getByText("Les tâches non remises repartent maintenant.")).toBeVisible();
+    await expect.poll(() => hook.received.find((d) => d.reference === reference)?.verified).toBe(true);
+    await expect(async () => {
+      await page.reload();
+      await expect(row).toHaveAttribute("data-failing", "0");
+    }).toPass();
+    await expect(row).not.toContainText("jamais");
+  } finally {
+    hook.close();
+  }
+  await page.goto(`/dpo/requests/${reference}`);
+  await expect(page.locator(`tr[data-system="${name}"]`)).toHaveAttribute("data-task-state", "delivered");
 });

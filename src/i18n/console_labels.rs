@@ -153,6 +153,7 @@ pub fn audit_action(action: AuditAction) -> Text {
         A::TaskCreated => AU_TASK_CREATED,
         A::TaskDelivered => AU_TASK_DELIVERED,
         A::TaskResult => AU_TASK_RESULT,
+        A::DeliveriesRetried => AU_DELIVERIES_RETRIED,
         A::AccountPasswordReset => AU_PASSWORD_RESET,
         A::AccountSecondFactorReset => AU_SECOND_FACTOR_RESET,
         A::AccountSecondFactorEnabled => AU_SECOND_FACTOR_ENABLED,

@@ -237,6 +237,76 @@ pub async fn disable(pool: &Pool, name: &SystemName, now: Millis) -> Result<(), 
     Ok(())
 }
 
+/// A system as the console's list shows it: its tasks, its last
+/// delivery and result, and the deliveries that fail.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct SystemLine {
+    pub id: String,
+    pub name: String,
+    pub rights: String,
+    pub webhook_url: Option<String>,
+    pub enabled: i64,
+    pub open_tasks: i64,
+    pub last_delivered_at: Option<Millis>,
+    pub last_result_at: Option<Millis>,
+    /// Tasks whose delivery failed at least once and is not done yet.
+    pub failing: i64,
+    /// The last of their errors.
+    pub last_error: Option<String>,
+}
+
+pub async fn overview(pool: &Pool) -> anyhow::Result<Vec<SystemLine>> {
+    sqlx::query_as::<_, SystemLine>(
+        "SELECT s.id, s.name, s.rights, s.webhook_url, s.enabled, \
+         (SELECT COUNT(*) FROM system_tasks t WHERE t.system_id = s.id AND t.state = 'open') AS open_tasks, \
+         (SELECT MAX(t.delivered_at) FROM system_tasks t WHERE t.system_id = s.id) AS last_delivered_at, \
+         (SELECT MAX(t.result_at) FROM system_tasks t WHERE t.system_id = s.id) AS last_result_at, \
+         (SELECT COUNT(*) FROM system_tasks t WHERE t.system_id = s.id AND t.delivery IN ('pending', 'failed') \
+            AND t.last_error IS NOT NULL) AS failing, \
+         (SELECT t.last_error FROM system_tasks t WHERE t.system_id = s.id AND t.delivery IN ('pending', 'failed') \
+            AND t.last_error IS NOT NULL ORDER BY t.created_at DESC LIMIT 1) AS last_error \
+         FROM systems s ORDER BY s.name",
+    )
+    .fetch_all(pool)
+    .await
+    .context("systems: the overview")
+}
+
+/// Sends every failing delivery of `name` again now (the console's retry,
+/// once the receiver is mended), with an audit entry by the DPO. Returns
+/// how many, or `None` for an unknown system.
+pub async fn retry_deliveries(
+    pool: &Pool,
+    name: &SystemName,
+    dpo_id: &str,
+    now: Millis,
+) -> anyhow::Result<Option<u64>> {
+    let Some(system) = by_name(pool, name).await? else {
+        return Ok(None);
+    };
+    let mut tx = pool.begin().await.context("systems: begin")?;
+    let queued = sqlx::query(
+        "UPDATE system_tasks SET delivery = 'pending', next_attempt_at = $1, lease_id = NULL, lease_until = NULL \
+         WHERE system_id = $2 AND delivery IN ('pending', 'failed') AND last_error IS NOT NULL",
+    )
+    .bind(now)
+    .bind(&system.id)
+    .execute(&mut *tx)
+    .await
+    .context("systems: queue the deliveries again")?
+    .rows_affected();
+    audit::append(
+        &mut tx,
+        now,
+        &Entry::new(AuditAction::DeliveriesRetried, Who::Dpo(dpo_id))
+            .object(&system.id)
+            .facts(serde_json::json!({ "tasks": queued })),
+    )
+    .await?;
+    tx.commit().await.context("systems: commit")?;
+    Ok(Some(queued))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -331,18 +331,3 @@ impl WebhookWorker {
         }
     }
 }
-
-/// Queues a failed or given-up delivery again now (the console's retry).
-pub async fn retry(pool: &Pool, task_id: &str, now: Millis) -> anyhow::Result<bool> {
-    Ok(sqlx::query(
-        "UPDATE system_tasks SET delivery = 'pending', next_attempt_at = $1, lease_id = NULL, lease_until = NULL \
-         WHERE id = $2 AND delivery IN ('pending', 'failed')",
-    )
-    .bind(now)
-    .bind(task_id)
-    .execute(pool)
-    .await
-    .context("webhook: retry a delivery")?
-    .rows_affected()
-        == 1)
-}

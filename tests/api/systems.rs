@@ -520,7 +520,90 @@ async fn erasures_are_sent_again_after_a_system_restores_a_backup(backend: Backe
     assert!(crate::helpers::broken(&app).await.is_none());
 }
 
+async fn the_console_lists_the_systems_and_sends_failing_deliveries_again(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Smtp).await;
+    let port = free_port();
+    let hook = System::add(
+        &app,
+        "newsletter",
+        "erasure",
+        Some(&format!("http://127.0.0.1:{port}/hook")),
+    )
+    .await;
+    System::add(&app, "crm", "access", None).await;
+    let reference = started(&app, "claire@example.org", "erasure").await;
+    let tried = eventually(Duration::from_secs(10), || async {
+        (app.scalar("SELECT COUNT(*) FROM task_deliveries").await >= 1).then_some(())
+    })
+    .await;
+    assert!(tried.is_some());
+
+    let dpo = Dpo::create(&app, "console@sofacto.com").await;
+    dpo.sign_in().await;
+    let page = dpo.page("/dpo/systems").await;
+    assert!(
+        page.contains(r#"data-system="crm""#) && page.contains(r#"data-system="newsletter""#),
+        "{page}"
+    );
+    assert!(page.contains(r#"data-failing="1""#), "{page}");
+    assert!(page.contains("cannot connect to the receiver"), "{page}");
+    assert!(page.contains("/dpo/systems/newsletter/retry"));
+    // The request's page says where the task stands, with the error.
+    let request = dpo.page(&format!("/dpo/requests/{reference}")).await;
+    assert!(
+        request.contains(r#"data-system="newsletter" data-task-state="waiting""#),
+        "{request}"
+    );
+
+    // Mended: the DPO sends the deliveries again, without waiting for the
+    // backoff; the retry is audited.
+    let receiver = Receiver::start(port, hook.webhook_secret.as_deref().unwrap()).await;
+    let retried = dpo.post("/dpo/systems/newsletter/retry", &[]).await;
+    assert_eq!(retried.status(), 303);
+    assert_eq!(retried.headers()["location"], "/dpo/systems?retried=1");
+    let delivered = eventually(Duration::from_secs(10), || async {
+        (app.scalar("SELECT COUNT(*) FROM system_tasks WHERE delivery = 'delivered'")
+            .await
+            == 1)
+            .then_some(())
+    })
+    .await;
+    assert!(delivered.is_some());
+    assert!(receiver.delivered().iter().all(|d| d.verified));
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'task.deliveries_retried'")
+            .await,
+        1
+    );
+    let page = dpo.page("/dpo/systems").await;
+    assert!(
+        !page.contains("/dpo/systems/newsletter/retry"),
+        "nothing left to retry"
+    );
+    let unknown = dpo.post("/dpo/systems/nothing/retry", &[]).await;
+    assert_eq!(unknown.status(), 200);
+    assert!(
+        unknown
+            .text()
+            .await
+            .unwrap()
+            .contains("Ce système n'existe plus.")
+    );
+    // Signed out, nothing.
+    let stranger = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let response = stranger
+        .get(format!("{}/dpo/systems", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(response.status(), 200);
+}
+
 on_both_databases!(
+    the_console_lists_the_systems_and_sends_failing_deliveries_again,
     erasures_are_sent_again_after_a_system_restores_a_backup,
     a_pull_system_lists_reads_and_answers_its_own_tasks,
     every_error_is_a_problem_document,

@@ -8,6 +8,7 @@ pub mod emails;
 pub mod exports;
 pub mod pages;
 pub mod signin;
+pub mod systems;
 pub mod templates;
 
 pub use emails::FailedEmailsPage;
@@ -19,6 +20,7 @@ pub use pages::request::ConsoleRequestPage;
 pub use signin::account::AccountPage;
 pub use signin::pages::{LoginPage, SecondFactorPage};
 pub use signin::totp;
+pub use systems::SystemsPage;
 pub use templates::TemplatesPage;
 
 use crate::state::AppState;
@@ -157,6 +159,22 @@ pub fn plain_routes() -> Router<AppState> {
                         |_| "/dpo/emails".into(),
                         |_: &EmptyForm| (),
                         move |_| emails::retry(id),
+                    )
+                },
+            ),
+        )
+        .route(
+            "/dpo/systems/{name}/retry",
+            post(
+                |State(state): State<AppState>,
+                 Path(name): Path<String>,
+                 request: Request<Body>| {
+                    plain_post(
+                        state,
+                        request,
+                        |_| "/dpo/systems".into(),
+                        |_: &EmptyForm| (),
+                        move |_| systems::retry(name),
                     )
                 },
             ),

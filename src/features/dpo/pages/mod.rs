@@ -80,6 +80,7 @@ fn ConsoleNav(email: String) -> impl IntoView {
                 <li><a href="/dpo">{console::NAV_QUEUE.get(lang)}</a></li>
                 <li><a href="/dpo/dashboard">{console::NAV_DASHBOARD.get(lang)}</a></li>
                 <li><a href="/dpo/emails">{console::NAV_FAILED_EMAILS.get(lang)}</a></li>
+                <li><a href="/dpo/systems">{console::NAV_SYSTEMS.get(lang)}</a></li>
                 <li><a href="/dpo/new">{console::NAV_RECORD.get(lang)}</a></li>
                 <li><a href="/dpo/templates">{console::NAV_TEMPLATES.get(lang)}</a></li>
                 <li><a href="/dpo/account">{console::NAV_ACCOUNT.get(lang)}</a></li>
