@@ -12,6 +12,8 @@
 //!   insert-and-commit loop with the same SQLite settings (`raw_inserts`).
 //! - `email`: from a filing's answer to the DPO's email accepted by a real
 //!   SMTP server (aiosmtpd).
+//! - `systems`: tasks per started request, the webhook's delivery
+//!   latency, and results posted per second beside raw commits.
 //! - `memory`: the server's resident set, idle and under filing.
 //! - `queue`: p95 of the DPO's queue over one million seeded requests.
 //! - `bundle`: what each public page loads, beside the minimal app.
@@ -37,6 +39,7 @@ mod portal;
 mod queue;
 mod raw_inserts;
 mod report;
+mod systems;
 
 use helpers::{SmtpSink, Subject, free_port};
 use load::{CONCURRENCY, DURATION};
@@ -74,10 +77,24 @@ async fn main() {
     let subject = Subject::at(&base, Some(sink.mailbox()), "bench@example.org");
     let reference = subject.file("access").await;
     let dpo = portal::signed_in_dpo(&base, &data, &db_url).await;
-
-    pages::figure(&mut report, &base, &subject, &reference, &dpo).await;
-    let rss_load = filing::figure(&mut report, &base, &sink, &server, &data, work.path()).await;
-    email::figure(&mut report, &subject, &sink).await;
+    // `PORTAL_BENCH_ONLY=systems`: the systems' figures alone, printed.
+    let only_systems = std::env::var("PORTAL_BENCH_ONLY").as_deref() == Ok("systems");
+    let mut rss_load = f64::NAN;
+    if !only_systems {
+        pages::figure(&mut report, &base, &subject, &reference, &dpo).await;
+        rss_load = filing::figure(&mut report, &base, &sink, &server, &data, work.path()).await;
+        email::figure(&mut report, &subject, &sink).await;
+    }
+    let portal = systems::Portal {
+        base: &base,
+        data: &data,
+        db_url: &db_url,
+    };
+    systems::figure(&mut report, &portal, &subject, &dpo, work.path()).await;
+    if only_systems {
+        report.print();
+        return;
+    }
     memory::figure(&mut report, &server, rss_idle, rss_load);
     drop(server);
     queue::figure(&mut report, work.path(), sink.port).await;

@@ -47,7 +47,7 @@ pub fn rss_mib(pid: u32) -> f64 {
         .unwrap_or(f64::NAN)
 }
 
-fn portal_command(data_dir: &Path, database_url: &str) -> Command {
+pub fn portal_command(data_dir: &Path, database_url: &str) -> Command {
     let mut command = Command::new(PORTAL);
     command
         .env("PORTAL_DATA_DIR", data_dir)
@@ -73,6 +73,7 @@ pub fn start(data_dir: &Path, database_url: &str, port: u16, smtp_port: u16) -> 
         .env("PORTAL_REQUESTS_PER_ADDRESS_PER_DAY", "100000")
         .env("PORTAL_REQUESTS_PER_IP_PER_DAY", "100000")
         .env("PORTAL_LOGINS_PER_IP_PER_HOUR", "100000")
+        .env("PORTAL_API_CALLS_PER_KEY_PER_MINUTE", "1000000")
         .stdout(Stdio::null())
         .spawn()
         .expect("target/release/privacy-portal: run `make build` first");

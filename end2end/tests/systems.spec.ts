@@ -1,3 +1,4 @@
+import { Page } from "@playwright/test";
 import { expect, test } from "./csp";
 import { execFileSync } from "node:child_process";
 import crypto from "node:crypto";
@@ -40,6 +41,18 @@ function receiver(port: number, secret: string) {
   return { received, close: () => server.close() };
 }
 
+/** The DPO signs in and starts processing `reference`: identity
+ * established by a checked customer number. */
+async function startProcessing(page: Page, dpoEmail: string, reference: string) {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await signIn(page, dpoEmail);
+  await page.goto(`/dpo/requests/${reference}`);
+  await openAction(page, "start");
+  await page.locator('form[action$="/start"]').getByLabel("Identité établie par").selectOption("checked_fact");
+  await page.getByRole("button", { name: "Commencer le traitement" }).click();
+  await expect(page.getByText("Fait : Identité confirmée : traiter.")).toBeVisible();
+}
+
 /** A system's own code: finds its task for `reference` and answers it. */
 async function answer(baseURL: string, key: string, reference: string, result: object) {
   const auth = { Authorization: `Bearer ${key}` };
@@ -70,13 +83,7 @@ test("a DPO sees two systems' results on a request and completes it with the fil
   const subjectEmail = uniqueEmail("systems-subject");
   const { reference } = await fileRequest(browser, subjectEmail, "erasure", "Demander l'effacement");
 
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await signIn(page, dpoEmail);
-  await page.goto(`/dpo/requests/${reference}`);
-  await openAction(page, "start");
-  await page.locator('form[action$="/start"]').getByLabel("Identité établie par").selectOption("checked_fact");
-  await page.getByRole("button", { name: "Commencer le traitement" }).click();
-  await expect(page.getByText("Fait : Identité confirmée : traiter.")).toBeVisible();
+  await startProcessing(page, dpoEmail, reference);
   // Both systems got their task; neither has answered.
   const systems = page.locator("section[data-systems]");
   await expect(systems.locator(`tr[data-system="crm-${suffix}"]`)).toHaveAttribute("data-task-state", "waiting");
@@ -131,13 +138,7 @@ test("a DPO sees a system's failing webhook and sends its tasks again once it is
   addDpo(dpoEmail);
   const { reference } = await fileRequest(browser, uniqueEmail("webhook-subject"), "erasure", "Demander l'effacement");
 
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await signIn(page, dpoEmail);
-  await page.goto(`/dpo/requests/${reference}`);
-  await openAction(page, "start");
-  await page.locator('form[action$="/start"]').getByLabel("Identité établie par").selectOption("checked_fact");
-  await page.getByRole("button", { name: "Commencer le traitement" }).click();
-  await expect(page.getByText("Fait : Identité confirmée : traiter.")).toBeVisible();
+  await startProcessing(page, dpoEmail, reference);
 
   // Nothing listens yet: the console says so, with the error.
   await page.getByRole("link", { name: "Systèmes", exact: true }).click();

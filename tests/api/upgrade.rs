@@ -18,7 +18,6 @@ use privacy_portal::config::DatabaseUrl;
 use privacy_portal::db::Pool;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
@@ -81,16 +80,9 @@ impl Install {
     }
 
     fn run(&self, args: &[&str], stdin: &str) -> Output {
-        let mut child = self
-            .command()
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("run privacy-portal");
-        let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
-        child.wait_with_output().unwrap()
+        let mut command = self.command();
+        command.args(args);
+        crate::helpers::output_of(command, stdin)
     }
 
     async fn serve(&mut self) {

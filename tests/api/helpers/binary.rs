@@ -10,12 +10,19 @@ pub fn run_portal(
     stdin: &str,
     extra_env: &[(&str, &str)],
 ) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_privacy-portal"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_privacy-portal"));
+    command
         .args(args)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("PORTAL_DATA_DIR", data_dir)
-        .envs(extra_env.iter().copied())
+        .envs(extra_env.iter().copied());
+    output_of(command, stdin)
+}
+
+/// Runs `command` with `stdin` written to it; its output.
+pub fn output_of(mut command: Command, stdin: &str) -> Output {
+    let mut child = command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -14,7 +14,7 @@ pub use app::{
     Backend, DAY, Mail, TestApp, broken, eventually, every_email_sent_in, free_port,
     fresh_postgres_database, read_dir_files, status_of, stored,
 };
-pub use binary::run_portal;
+pub use binary::{output_of, run_portal};
 pub use dpo::{Dpo, PASSWORD, access_answer, download, figure, recorded_reference};
 pub use smtp::{Mailbox, SmtpSink};
 pub use subject::{
