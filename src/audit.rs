@@ -97,6 +97,9 @@ crate::domain::choice::choice_enum! {
         TaskDelivered = "task.delivered",
         /// A system answered its task (with its files' SHA-256).
         TaskResult = "task.result",
+        /// One of SOFACTO's systems recorded a request from another
+        /// channel (the API).
+        RequestRecordedBySystem = "request.recorded_by_system",
         /// A DPO sent a system's failing deliveries again.
         DeliveriesRetried = "task.deliveries_retried",
     }

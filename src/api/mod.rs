@@ -70,6 +70,7 @@ fn described() -> OpenApiRouter<AppState> {
         .routes(routes!(list_tasks))
         .routes(routes!(read_task))
         .routes(routes!(post_result))
+        .routes(routes!(record_request))
         .routes(routes!(openapi_document))
 }
 
@@ -419,4 +420,160 @@ fn read_files(body: &ResultBody, max_bytes: usize) -> Result<Vec<ResultFile>, Pr
         });
     }
     Ok(files)
+}
+
+/// A request that reached SOFACTO another way (a letter, an email, a call,
+/// a visit), recorded by a system such as customer service: the same rules
+/// as the DPO's "record a request" form.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordBody {
+    /// `letter`, `email`, `phone` or `in_person`.
+    #[schema(example = "phone")]
+    pub channel: String,
+    /// The day it reached SOFACTO (YYYY-MM-DD, Paris), 60 days back at
+    /// most: the GDPR clock starts then.
+    #[schema(example = "2026-12-04")]
+    pub received_on: String,
+    /// Why it is recorded after that day (required then).
+    #[serde(default)]
+    pub late_reason: String,
+    /// The person's address, if they gave one: the notices go there,
+    /// else by post.
+    #[serde(default)]
+    pub email: String,
+    /// The request as the portal's form has it: `right`, `first_name`,
+    /// `last_name`, `relation`, `reply_channel`, `lang`, and the right's
+    /// own fields.
+    pub request: crate::domain::request::RequestForm,
+}
+
+/// What was recorded.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct RecordedRequest {
+    pub reference: String,
+}
+
+/// The API's name for a field of the console's forms.
+fn api_field(field: &str) -> String {
+    match field.strip_prefix("intake_") {
+        Some("arrived_on") => "received_on".to_owned(),
+        Some(intake) => intake.to_owned(),
+        None => format!("request.{field}"),
+    }
+}
+
+/// Records a request from another channel, for a right the system
+/// handles. The same Idempotency-Key again returns the same request.
+#[utoipa::path(
+    post,
+    path = "/requests",
+    tag = "tasks",
+    params(("Idempotency-Key" = String, Header, description = "1 to 200 characters, new for each request")),
+    request_body(content = RecordBody, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Recorded (or recorded before under this key)", body = RecordedRequest),
+        (status = 400, description = "No Idempotency-Key, or a body that cannot be read", body = ProblemDocument, content_type = "application/problem+json"),
+        (status = 401, description = "No valid API key", body = ProblemDocument, content_type = "application/problem+json"),
+        (status = 403, description = "A right this system does not handle", body = ProblemDocument, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not application/json", body = ProblemDocument, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds; fix the call first"))),
+        (status = 422, description = "A field is wrong (see errors)", body = ProblemDocument, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds; fix the call first"))),
+        (status = 429, description = "Too many calls with this key this minute", body = ProblemDocument, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds until the next minute"))),
+    ),
+    security(("api_key" = []))
+)]
+async fn record_request(
+    State(state): State<AppState>,
+    ApiSystem(system): ApiSystem,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Problem> {
+    let body = body.map_err(|_| Problem::bad_request("the body cannot be read"))?;
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
+    if !json {
+        return Err(Problem::unsupported_media_type());
+    }
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.chars().count() <= MAX_KEY_CHARS)
+        .ok_or_else(|| {
+            Problem::bad_request(
+                "send an Idempotency-Key header (1 to 200 characters) with each request",
+            )
+        })?;
+    let parsed: RecordBody = serde_json::from_slice(&body)
+        .map_err(|e| Problem::invalid(vec![("body", format!("not a request: {e}"))]))?;
+    if let Some(right) = crate::domain::RightKind::parse(parsed.request.right.trim())
+        && !system.handles(right)
+    {
+        return Err(Problem::forbidden(&format!(
+            "this key records requests for {} only",
+            system.rights
+        )));
+    }
+    let form = crate::domain::request::RequestForm {
+        // One key per system: a double send files once.
+        submission_key: crate::secure::sha256_hex(&["api request", &system.id, key]),
+        add_row: None,
+        ..parsed.request
+    };
+    let intake = crate::domain::request::intake::IntakeForm {
+        channel: parsed.channel,
+        arrived_on: parsed.received_on,
+        email: parsed.email,
+        late_reason: parsed.late_reason,
+    };
+    let mut errors = crate::domain::request::ValidRequest::parse(&form)
+        .err()
+        .unwrap_or_default();
+    let today = crate::domain::Date::paris_of(state.clock.now());
+    let valid_intake = crate::domain::request::intake::parse(&intake, today, &mut errors);
+    let (Ok(valid), Some(intake)) = (
+        crate::domain::request::ValidRequest::parse(&form),
+        valid_intake,
+    ) else {
+        // Each field at fault, with the code of what is wrong with it.
+        let fields: Vec<(String, String)> = errors
+            .0
+            .iter()
+            .map(|(field, code)| {
+                let code = serde_json::to_value(code)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default();
+                (api_field(field), code)
+            })
+            .collect();
+        return Err(Problem::invalid(fields));
+    };
+    let reference = crate::requests::file(
+        &state,
+        crate::requests::NewRequest {
+            email: intake.email.as_ref(),
+            valid: &valid,
+            submission_key: &form.submission_key,
+            intake: crate::requests::Intake::OtherChannel {
+                channel: intake.channel,
+                arrived_on: intake.arrived_on,
+            },
+            recorded_by: None,
+            recorded_by_system: Some(&system.id),
+            late_reason: intake.late_reason.as_deref(),
+        },
+    )
+    .await
+    .map_err(|_| Problem::internal(anyhow::anyhow!("api: the request could not be filed")))?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(RecordedRequest {
+            reference: reference.to_string(),
+        }),
+    )
+        .into_response())
 }

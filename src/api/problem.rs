@@ -15,7 +15,7 @@ pub struct Problem {
     pub slug: &'static str,
     pub title: &'static str,
     pub detail: String,
-    pub errors: Vec<(&'static str, String)>,
+    pub errors: Vec<(String, String)>,
     pub retry_after: Option<u64>,
 }
 
@@ -93,9 +93,12 @@ impl Problem {
         )
     }
 
-    pub fn invalid(errors: Vec<(&'static str, String)>) -> Self {
+    pub fn invalid<F: Into<String>>(errors: Vec<(F, String)>) -> Self {
         Problem {
-            errors,
+            errors: errors
+                .into_iter()
+                .map(|(field, detail)| (field.into(), detail))
+                .collect(),
             ..Problem::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid",
@@ -162,7 +165,7 @@ impl IntoResponse for Problem {
                 .errors
                 .iter()
                 .map(|(field, detail)| FieldError {
-                    field: (*field).to_owned(),
+                    field: field.clone(),
                     detail: detail.clone(),
                 })
                 .collect(),

@@ -114,6 +114,7 @@ texts! {
     AU_TASK_CREATED: "Tâche confiée à un système" | "Task given to a system";
     AU_TASK_DELIVERED: "Tâche remise au webhook" | "Task delivered to the webhook";
     AU_TASK_RESULT: "Résultat d'un système" | "System result";
+    AU_RECORDED_BY_SYSTEM: "Demande enregistrée par un système" | "Request recorded by a system";
     AU_DELIVERIES_RETRIED: "Remises d'un système relancées" | "A system's deliveries retried";
     NAV_SYSTEMS: "Systèmes" | "Systems";
     SYSTEMS_PAGE_TITLE: "Systèmes de SOFACTO" | "SOFACTO's systems";

@@ -154,6 +154,7 @@ pub fn audit_action(action: AuditAction) -> Text {
         A::TaskDelivered => AU_TASK_DELIVERED,
         A::TaskResult => AU_TASK_RESULT,
         A::DeliveriesRetried => AU_DELIVERIES_RETRIED,
+        A::RequestRecordedBySystem => AU_RECORDED_BY_SYSTEM,
         A::AccountPasswordReset => AU_PASSWORD_RESET,
         A::AccountSecondFactorReset => AU_SECOND_FACTOR_RESET,
         A::AccountSecondFactorEnabled => AU_SECOND_FACTOR_ENABLED,

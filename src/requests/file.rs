@@ -39,6 +39,8 @@ pub struct NewRequest<'a> {
     pub submission_key: &'a str,
     pub intake: Intake,
     pub recorded_by: Option<&'a str>,
+    /// Or the one of SOFACTO's systems that recorded it (the API).
+    pub recorded_by_system: Option<&'a str>,
     /// Why a request from another channel is recorded after the day it
     /// arrived: the note of its first event.
     pub late_reason: Option<&'a str>,
@@ -135,9 +137,14 @@ pub async fn file(state: &AppState, new: NewRequest<'_>) -> Result<Reference, Ap
         super::search::reindex(&mut tx, &id).await?;
         let (actor, note) = match new.intake {
             Intake::Portal => (Actor::Subject, None),
-            Intake::OtherChannel { channel, .. } => {
-                (Actor::Dpo, Some(new.late_reason.unwrap_or(channel.slug())))
-            }
+            Intake::OtherChannel { channel, .. } => (
+                if new.recorded_by_system.is_some() {
+                    Actor::System
+                } else {
+                    Actor::Dpo
+                },
+                Some(new.late_reason.unwrap_or(channel.slug())),
+            ),
         };
         let event_id = record_event(
             &mut tx,
@@ -199,6 +206,21 @@ pub async fn file(state: &AppState, new: NewRequest<'_>) -> Result<Reference, Ap
             },
         )
         .await?;
+        // Which system recorded it, in the chain beside the event.
+        if let Some(system_id) = new.recorded_by_system {
+            crate::audit::append(
+                &mut tx,
+                now,
+                &crate::audit::Entry::new(
+                    crate::audit::AuditAction::RequestRecordedBySystem,
+                    crate::audit::Who::System,
+                )
+                .reference(reference.as_str())
+                .object(system_id)
+                .facts(serde_json::json!({ "system": system_id, "channel": intake })),
+            )
+            .await?;
+        }
         tx.commit().await.context("file: commit")?;
         state.outbox_wakeup.notify_one();
         tracing::info!(right = valid.right.slug(), intake, "request received");

@@ -117,6 +117,7 @@ async fn the_document_is_valid_lists_every_route_and_each_answers_as_it_says(bac
         paths,
         BTreeSet::from([
             "/openapi.json",
+            "/requests",
             "/tasks",
             "/tasks/{id}",
             "/tasks/{id}/result"
@@ -258,6 +259,47 @@ async fn the_document_is_valid_lists_every_route_and_each_answers_as_it_says(bac
         .await
         .unwrap();
     answers_as_said(&doc, result, "post", plain).await;
+
+    // A request recorded by the system: a right it handles, then one it
+    // does not, then a body that is no request.
+    let today = privacy_portal::domain::Date::paris_of(app.clock_now()).iso();
+    let record = |right: &str| {
+        serde_json::json!({
+            "channel": "letter",
+            "received_on": today,
+            "request": {
+                "right": right, "first_name": "Paul", "last_name": "Durand", "relation": "client",
+                "reply_channel": "postal", "reply_postal": "1 rue de la Loge, 34000 Montpellier", "lang": "fr",
+                "scope": "all",
+            },
+        })
+    };
+    let post = |body: Value| {
+        let (address, key) = (app.address.clone(), crm.key.clone());
+        async move {
+            reqwest::Client::new()
+                .post(format!("{address}/api/v1/requests"))
+                .bearer_auth(key)
+                .header("idempotency-key", "letter-1")
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let recorded = answers_as_said(&doc, "/requests", "post", post(record("access")).await).await;
+    assert!(
+        recorded["reference"].as_str().unwrap().starts_with("R-"),
+        "{recorded}"
+    );
+    answers_as_said(&doc, "/requests", "post", post(record("erasure")).await).await;
+    answers_as_said(
+        &doc,
+        "/requests",
+        "post",
+        post(serde_json::json!({ "channel": "letter" })).await,
+    )
+    .await;
 
     // The body the document describes is the one the API reads.
     let body_schema = &doc["paths"][result]["post"]["requestBody"]["content"]["application/json"]["schema"]

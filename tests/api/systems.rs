@@ -602,7 +602,135 @@ async fn the_console_lists_the_systems_and_sends_failing_deliveries_again(backen
     assert_ne!(response.status(), 200);
 }
 
+/// A customer-service tool records a request that came by phone.
+async fn a_system_records_a_request_from_another_channel_for_its_rights(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Smtp).await;
+    let service = System::add(&app, "service-client", "erasure,access", None).await;
+    let today = privacy_portal::domain::Date::paris_of(app.clock_now());
+    let body = |right: &str, received_on: &str, late: &str| {
+        let mut request = serde_json::json!({
+            "right": right,
+            "first_name": "Paul",
+            "last_name": "Durand",
+            "relation": "client",
+            "customer_number": "C-7781",
+            "reply_channel": "email",
+            "lang": "fr",
+        });
+        if right == "erasure" {
+            request["scope"] = "all".into();
+            request["erasure_ground"] = "consent_withdrawn".into();
+        }
+        serde_json::json!({
+            "channel": "phone",
+            "received_on": received_on,
+            "late_reason": late,
+            "email": "paul@example.org",
+            "request": request,
+        })
+    };
+    let post = |key: &str, body: serde_json::Value| {
+        let (http, address, api_key) = (
+            reqwest::Client::new(),
+            app.address.clone(),
+            service.key.clone(),
+        );
+        let key = key.to_owned();
+        async move {
+            http.post(format!("{address}/api/v1/requests"))
+                .bearer_auth(api_key)
+                .header("idempotency-key", key)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+
+    let recorded = post("call-1", body("erasure", &today.iso(), "")).await;
+    assert_eq!(recorded.status(), 201);
+    let reference = recorded.json::<serde_json::Value>().await.unwrap()["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        crate::helpers::stored(&app, &reference, "intake")
+            .await
+            .as_deref(),
+        Some("phone")
+    );
+    assert_eq!(
+        crate::helpers::status_of(&app, &reference).await,
+        "received"
+    );
+    // The person is acknowledged at the address they gave.
+    app.smtp
+        .as_ref()
+        .unwrap()
+        .wait_for_text("paul@example.org", &reference)
+        .await;
+    // Sent twice, recorded once.
+    let again = post("call-1", body("erasure", &today.iso(), "")).await;
+    assert_eq!(again.status(), 201);
+    assert_eq!(
+        again.json::<serde_json::Value>().await.unwrap()["reference"],
+        reference.as_str()
+    );
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM requests").await, 1);
+    // The chain says which system recorded it.
+    let system: String = sqlx::query_scalar(
+        "SELECT object_id FROM audit_log WHERE action = 'request.recorded_by_system' AND reference = $1",
+    )
+    .bind(&reference)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let id: String = sqlx::query_scalar("SELECT id FROM systems WHERE name = 'service-client'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(system, id);
+
+    // A right outside its scope: 403. A late receipt without its reason,
+    // and a missing name: 422, each field named.
+    let objection = post("call-2", body("objection", &today.iso(), "")).await;
+    assert_eq!(objection.status(), 403);
+    assert_eq!(
+        objection.json::<serde_json::Value>().await.unwrap()["type"],
+        "urn:privacy-portal:problem:forbidden"
+    );
+    let late = post("call-3", body("erasure", &today.add_days(-3).iso(), "")).await;
+    assert_eq!(late.status(), 422);
+    let late: serde_json::Value = late.json().await.unwrap();
+    assert_eq!(late["errors"][0]["field"], "late_reason", "{late}");
+    let mut nameless = body("access", &today.iso(), "");
+    nameless["request"]["last_name"] = "".into();
+    let nameless: serde_json::Value = post("call-4", nameless).await.json().await.unwrap();
+    assert!(
+        nameless["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["field"] == "request.last_name" && e["detail"] == "required"),
+        "{nameless}"
+    );
+    // With its reason, three days back: the clock starts that day.
+    let told = post(
+        "call-5",
+        body(
+            "erasure",
+            &today.add_days(-3).iso(),
+            "Appel noté sur papier, saisi au retour.",
+        ),
+    )
+    .await;
+    assert_eq!(told.status(), 201);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM requests").await, 2);
+    assert!(crate::helpers::broken(&app).await.is_none());
+}
+
 on_both_databases!(
+    a_system_records_a_request_from_another_channel_for_its_rights,
     the_console_lists_the_systems_and_sends_failing_deliveries_again,
     erasures_are_sent_again_after_a_system_restores_a_backup,
     a_pull_system_lists_reads_and_answers_its_own_tasks,

@@ -30,6 +30,7 @@ pub const MAX_ROWS: usize = 50;
 /// The form as typed: every value a string, so that it can be shown again
 /// exactly as it was. The length limits are declared here, once.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct RequestForm {
     /// One per form display, so a double submission stores one request.
@@ -112,6 +113,7 @@ impl TryFrom<String> for Representative {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct RectificationRow {
     #[validate(length(max = MAX_LINE_CHARS))]
@@ -597,6 +599,8 @@ fn objection(p: &mut Parser, form: &RequestForm) -> Option<RightDetails> {
     };
     Some(RightDetails::Objection { processing, reason })
 }
+
+pub mod intake;
 
 #[cfg(test)]
 mod tests;

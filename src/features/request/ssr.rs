@@ -64,6 +64,7 @@ pub async fn submit(form: RequestForm) -> Result<FormReply, AppError> {
             submission_key: key,
             intake: crate::requests::Intake::Portal,
             recorded_by: None,
+            recorded_by_system: None,
         },
     )
     .await?;

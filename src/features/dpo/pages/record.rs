@@ -5,7 +5,7 @@
 
 use crate::domain::choice::IntakeChannel;
 use crate::domain::request::{RequestForm, ValidRequest};
-use crate::domain::{Date, Email, ErrorCode, Lang, RightKind};
+use crate::domain::{Date, Lang, RightKind};
 use crate::error::AppError;
 use crate::features::dpo::pages::guarded;
 use crate::features::dpo::signin::console_session::require_dpo;
@@ -18,30 +18,13 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
-/// How the request arrived: `intake[…]` beside the request's own `form[…]`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct IntakeForm {
-    pub channel: String,
-    pub arrived_on: String,
-    pub email: String,
-    /// Why it is recorded after the day it arrived.
-    pub late_reason: String,
-}
-
-/// How far back a receipt date may go.
-pub const MAX_DAYS_BACK: i64 = 60;
+pub use crate::domain::request::intake::{IntakeForm, MAX_DAYS_BACK};
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RecordRequest {
     pub form: RequestForm,
     pub intake: IntakeForm,
-}
-
-/// Any channel but the portal: a request filed there is not recorded.
-fn channel(slug: &str) -> Option<IntakeChannel> {
-    IntakeChannel::parse(slug).filter(|channel| *channel != IntakeChannel::Portal)
 }
 
 /// `POST /dpo/new`.
@@ -55,38 +38,8 @@ pub async fn record(args: RecordRequest) -> Result<FormReply, AppError> {
     }
     let mut errors = ValidRequest::parse(&args.form).err().unwrap_or_default();
     let today = Date::paris_of(state.clock.now());
-    let intake_channel = channel(args.intake.channel.trim());
-    if intake_channel.is_none() {
-        errors.add("intake_channel", ErrorCode::Required);
-    }
-    let arrived = Date::parse_iso(args.intake.arrived_on.trim())
-        .filter(|day| *day <= today && *day >= today.add_days(-MAX_DAYS_BACK));
-    if arrived.is_none() {
-        errors.add("intake_arrived_on", ErrorCode::InvalidDate);
-    }
-    // A receipt before today says why it is recorded late.
-    let late_reason = match arrived {
-        Some(day) if day < today => errors.text(
-            "intake_late_reason",
-            &args.intake.late_reason,
-            crate::domain::request::MAX_TEXT_CHARS,
-            true,
-        ),
-        _ => None,
-    };
-    let email = match args.intake.email.trim() {
-        "" => None,
-        typed => match Email::parse(typed) {
-            Ok(email) => Some(email),
-            Err(_) => {
-                errors.add("intake_email", ErrorCode::InvalidEmail);
-                None
-            }
-        },
-    };
-    let (Ok(valid), Some(channel), Some(arrived)) =
-        (ValidRequest::parse(&args.form), intake_channel, arrived)
-    else {
+    let intake = crate::domain::request::intake::parse(&args.intake, today, &mut errors);
+    let (Ok(valid), Some(intake)) = (ValidRequest::parse(&args.form), intake) else {
         return Ok(FormReply::invalid(errors));
     };
     if !errors.is_empty() {
@@ -95,15 +48,16 @@ pub async fn record(args: RecordRequest) -> Result<FormReply, AppError> {
     let reference = requests::file(
         &state,
         NewRequest {
-            email: email.as_ref(),
+            email: intake.email.as_ref(),
             valid: &valid,
             submission_key: &args.form.submission_key,
             intake: Intake::OtherChannel {
-                channel,
-                arrived_on: arrived,
+                channel: intake.channel,
+                arrived_on: intake.arrived_on,
             },
             recorded_by: Some(&dpo.account_id),
-            late_reason: late_reason.as_deref(),
+            recorded_by_system: None,
+            late_reason: intake.late_reason.as_deref(),
         },
     )
     .await?;
