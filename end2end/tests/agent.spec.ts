@@ -2,7 +2,7 @@ import { expect, test } from "./csp";
 import fs from "node:fs";
 import path from "node:path";
 import { shot, uniqueEmail, waitForMail } from "./mail";
-import { addDpo, root, signIn, verifyAddress, openAction } from "./people";
+import { addDpo, parisDay, root, signIn, verifyAddress, openAction } from "./people";
 
 /** An agent files for someone with a mandate, on a phone, with JavaScript
  * on and off: the home page's entry, the form's "for whom" section, the
@@ -37,7 +37,7 @@ for (const javaScriptEnabled of [true, false]) {
       await page.getByRole("button", { name: "Envoyer ma demande" }).click();
       await expect(page.locator("#mandate_until-error")).toContainText("obligatoire");
       await expect(page.getByLabel("Votre nom")).toHaveValue("Bernard");
-      await page.getByLabel(/Fin du mandat/).fill(new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10));
+      await page.getByLabel(/Fin du mandat/).fill(parisDay(90));
       await shot(page, `agent-form-js-${javaScriptEnabled ? "on" : "off"}`, "phone");
       await page.getByRole("button", { name: "Envoyer ma demande" }).click();
       await expect(page.getByRole("heading", { name: "Demande envoyée" })).toBeVisible();

@@ -3,15 +3,15 @@ import { expect, test } from "./csp";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { shot, uniqueEmail, waitForMail } from "./mail";
-import { addDpo, root, signIn, openAction } from "./people";
+import { addDpo, parisDay, root, signIn, openAction } from "./people";
 
 /** The console's forms that the law issue added, each driven through
  * Chromium as a DPO would (a test that posts a form cannot see a form the
  * browser refuses to send): the identity wait, the clarification, the
  * addenda after closing, the lifting of a restriction and the test mark. */
 
-const today = () => new Date().toISOString().slice(0, 10);
-const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+const today = () => parisDay();
+const inDays = (days: number) => parisDay(days);
 
 /** Records a request that came by email from `subjectEmail`, as the DPO
  * does on /dpo/new, and opens its page. */

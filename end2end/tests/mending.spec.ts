@@ -2,7 +2,7 @@ import { expect, test } from "./csp";
 import fs from "node:fs";
 import path from "node:path";
 import { shot, uniqueEmail, waitForMail } from "./mail";
-import { addDpo, fileRequest, root, signIn, openAction } from "./people";
+import { addDpo, parisDay, fileRequest, root, signIn, openAction } from "./people";
 
 /** A file attached by mistake is removed before it is shared, and never
  * reaches the subject, who follows on a phone. */
@@ -62,7 +62,7 @@ test("a DPO corrects a subject's email, and the new address must be confirmed", 
   await signIn(page, dpoEmail);
   await page.goto("/dpo/new?right=access");
   await page.getByLabel("Reçue", { exact: true }).selectOption("phone");
-  await page.getByLabel("Reçue le").fill(new Date().toISOString().slice(0, 10));
+  await page.getByLabel("Reçue le").fill(parisDay());
   await page.getByLabel("Adresse e-mail de la personne").fill(oldEmail);
   await page.getByLabel("Prénom", { exact: true }).fill("Hugo");
   await page.getByLabel("Nom", { exact: true }).fill("Lefèvre");
@@ -108,7 +108,7 @@ for (const javaScriptEnabled of [true, false]) {
       for (const right of ["access", "erasure"]) {
         await page.goto(`/dpo/new?right=${right}`);
         await page.getByLabel("Reçue", { exact: true }).selectOption("letter");
-        await page.getByLabel("Reçue le").fill(new Date().toISOString().slice(0, 10));
+        await page.getByLabel("Reçue le").fill(parisDay());
         await page.getByLabel("Prénom", { exact: true }).fill("Odile");
         await page.getByLabel("Nom", { exact: true }).fill("Garnier");
         await page.getByLabel("Votre lien avec SOFACTO").selectOption("client");
@@ -137,7 +137,7 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(letter.locator(".letter__ref")).toContainText(references[0]);
       await expect(letter.locator(".letter__ref")).toContainText(references[1]);
       if (javaScriptEnabled) await shot(page, "group-letter", "desktop");
-      await page.getByLabel("Postée ou remise le").fill(new Date().toISOString().slice(0, 10));
+      await page.getByLabel("Postée ou remise le").fill(parisDay());
       await page.getByRole("button", { name: "Enregistrer l'envoi de cette lettre" }).click();
       await expect(page).toHaveURL(new RegExp(`/dpo/requests/${references[0]}`));
       await expect(page.getByText("Fait : Lettre postée ou remise.")).toBeVisible();

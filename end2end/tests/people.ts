@@ -81,3 +81,9 @@ export async function openAction(page: Page, slug: string) {
   }
   await expect(details).toHaveAttribute("open", "");
 }
+
+/** The day in Paris `days` from now, as YYYY-MM-DD: the portal's today,
+ * which differs from the UTC date for an hour or two after midnight. */
+export function parisDay(days = 0): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris" }).format(new Date(Date.now() + days * 86_400_000));
+}

@@ -1,6 +1,6 @@
 import { expect, test } from "./csp";
 import { shot, uniqueEmail, waitForMail } from "./mail";
-import { addDpo, signIn, openAction } from "./people";
+import { addDpo, parisDay, signIn, openAction } from "./people";
 
 /** The console's form for a request received outside the portal, driven
  * through Chromium as a DPO would: its reply-channel fields are hidden
@@ -20,7 +20,7 @@ for (const javaScriptEnabled of [true, false]) {
       await page.getByRole("button", { name: "Continuer" }).click();
 
       await page.getByLabel("Reçue", { exact: true }).selectOption("letter");
-      const threeDaysAgo = new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10);
+      const threeDaysAgo = parisDay(-3);
       await page.getByLabel("Reçue le").fill(threeDaysAgo);
       await page.getByLabel("Prénom", { exact: true }).fill("Paul");
       await page.getByLabel("Nom", { exact: true }).fill("Durand");
@@ -65,7 +65,7 @@ for (const javaScriptEnabled of [true, false]) {
       await page.getByRole("link", { name: "Retour à la demande" }).click();
       await openAction(page, "mark-posted");
       const posted = page.locator('form[action$="/mark-posted"]');
-      await expect(posted.getByLabel("Postée ou remise le")).toHaveValue(new Date().toISOString().slice(0, 10));
+      await expect(posted.getByLabel("Postée ou remise le")).toHaveValue(parisDay());
       await posted.getByRole("button", { name: "Enregistrer l'envoi" }).click();
       await expect(page.getByText("Fait : Lettre postée ou remise.")).toBeVisible();
       await expect(page.locator("#letters").getByText(/postée le \S+ \d{1,2} \S+ \d{4}/)).toBeVisible();
@@ -90,7 +90,7 @@ test("a letter received 40 days ago objecting to prospecting: no refusal offered
   await signIn(page, dpoEmail);
   await page.goto("/dpo/new?right=objection");
   await page.getByLabel("Reçue", { exact: true }).selectOption("letter");
-  const fortyDaysAgo = new Date(Date.now() - 40 * 86_400_000).toISOString().slice(0, 10);
+  const fortyDaysAgo = parisDay(-40);
   await page.getByLabel("Reçue le").fill(fortyDaysAgo);
   await page.getByLabel("Pourquoi elle n'est pas enregistrée le jour de sa réception").fill("Retrouvée dans un autre service.");
   await page.getByLabel("Prénom", { exact: true }).fill("Lucie");
@@ -125,7 +125,7 @@ test("a partial erasure: the email says what was kept and why, and names the CNI
   await signIn(page, dpoEmail);
   await page.goto("/dpo/new?right=erasure");
   await page.getByLabel("Reçue", { exact: true }).selectOption("email");
-  await page.getByLabel("Reçue le").fill(new Date().toISOString().slice(0, 10));
+  await page.getByLabel("Reçue le").fill(parisDay());
   await page.getByLabel("Adresse e-mail de la personne").fill(subjectEmail);
   await page.getByLabel("Prénom", { exact: true }).fill("Marc");
   await page.getByLabel("Nom", { exact: true }).fill("Petit");
