@@ -302,6 +302,7 @@ pub fn recipients(config: &Config, lang: Lang) -> Vec<String> {
     };
     vec![
         R_DPO.get(lang).to_owned(),
+        R_SYSTEMS.get(lang).to_owned(),
         carrier,
         R_ORGANISATION.get(lang).to_owned(),
         R_NOBODY_ELSE.get(lang).to_owned(),

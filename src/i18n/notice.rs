@@ -55,6 +55,7 @@ texts! {
 
     RECIPIENTS_TITLE: "Qui les reçoit" | "Who receives it";
     R_DPO: "l'équipe du délégué à la protection des données de SOFACTO, seule à accéder à la console" | "SOFACTO's data protection officer's team, the only people with access to the console";
+    R_SYSTEMS: "les outils de SOFACTO qui détiennent des données vous concernant (gestion de la clientèle, facturation, lettre d'information…), pour exécuter votre demande : ils reçoivent sa référence, le droit exercé, les catégories visées et vos identifiants (adresse e-mail, nom, numéro client), jamais ce que vous avez écrit" | "SOFACTO's own tools that hold data about you (customer management, billing, newsletter…), to carry out your request: they receive its reference, the right, the categories concerned and your identifiers (email address, name, customer number), never what you wrote";
     R_CARRIER: "le prestataire qui achemine nos e-mails : {carrier}" | "the provider that carries our emails: {carrier}";
     R_NO_CARRIER: "aucun prestataire d'e-mail : les messages sont écrits sur le serveur du portail" | "no email provider: messages are written on the portal's server";
     R_ORGANISATION: "l'organisme que vous désignez, si vous demandez la transmission de vos données (portabilité)" | "the organisation you name, if you ask for your data to be transmitted (portability)";
