@@ -147,7 +147,7 @@ test("a DPO sees a system's failing webhook and sends its tasks again once it is
     await page.reload();
     await expect(row).not.toHaveAttribute("data-failing", "0");
   }).toPass();
-  await expect(row).toContainText("cannot connect to the receiver");
+  await expect(row).toContainText("récepteur injoignable");
   await shot(page, "systems-failing", "desktop");
 
   // The receiver is mended; the DPO sends the tasks again now.

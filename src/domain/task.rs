@@ -36,6 +36,57 @@ choice_enum! {
     }
 }
 
+/// How long a webhook receiver has to answer one delivery.
+pub const WEBHOOK_TIMEOUT_SECS: u64 = 15;
+
+/// Why a webhook delivery failed, stored as a short code (`status 503`,
+/// `timeout`, …) so that the console says it in the DPO's language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeliveryError {
+    /// The receiver answered with a status outside 2xx.
+    Status(u16),
+    /// No answer within the delivery timeout.
+    Timeout,
+    /// The receiver could not be reached.
+    Connect,
+    /// The call failed another way (TLS, a broken answer).
+    Request,
+    /// The stored secret cannot be opened: `PORTAL_SECRET_KEY` changed.
+    SecretUnreadable,
+    /// The stored secret is not a `whsec_` secret.
+    SecretInvalid,
+    /// The portal could not read the task to send (its log says why).
+    Internal,
+}
+
+impl DeliveryError {
+    /// The stored code.
+    pub fn code(self) -> String {
+        match self {
+            Self::Status(code) => format!("status {code}"),
+            Self::Timeout => "timeout".to_owned(),
+            Self::Connect => "connect".to_owned(),
+            Self::Request => "request".to_owned(),
+            Self::SecretUnreadable => "secret_unreadable".to_owned(),
+            Self::SecretInvalid => "secret_invalid".to_owned(),
+            Self::Internal => "internal".to_owned(),
+        }
+    }
+
+    /// A stored code; `None` for text this version did not write.
+    pub fn parse(code: &str) -> Option<Self> {
+        Some(match code {
+            "timeout" => Self::Timeout,
+            "connect" => Self::Connect,
+            "request" => Self::Request,
+            "secret_unreadable" => Self::SecretUnreadable,
+            "secret_invalid" => Self::SecretInvalid,
+            "internal" => Self::Internal,
+            other => Self::Status(other.strip_prefix("status ")?.parse().ok()?),
+        })
+    }
+}
+
 /// A system's name as the CLI and the console show it: 1 to 40 lower-case
 /// letters, digits, `-` or `_`, starting with a letter (`crm`, `billing`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -244,6 +295,23 @@ pub fn parse_result(body: &ResultBody, right: RightKind) -> Result<TaskResult, R
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_delivery_error_reads_back_from_its_code() {
+        for error in [
+            DeliveryError::Status(503),
+            DeliveryError::Timeout,
+            DeliveryError::Connect,
+            DeliveryError::Request,
+            DeliveryError::SecretUnreadable,
+            DeliveryError::SecretInvalid,
+            DeliveryError::Internal,
+        ] {
+            assert_eq!(DeliveryError::parse(&error.code()), Some(error));
+        }
+        assert_eq!(DeliveryError::parse("the receiver answered 503"), None);
+        assert_eq!(DeliveryError::parse("status x"), None);
+    }
     use super::*;
 
     fn body(outcome: &str) -> ResultBody {

@@ -105,6 +105,13 @@ texts! {
     TASK_FAILED: "Échec" | "Failed";
     TASK_REPLAY: "renvoyée après une restauration" | "sent again after a restore";
     TASK_PULL: "Le système lit ses tâches par l'API." | "The system reads its tasks through the API.";
+    DELIVERY_STATUS: "le récepteur a répondu {code}" | "the receiver answered {code}";
+    DELIVERY_TIMEOUT: "pas de réponse en {seconds} s" | "no answer within {seconds} s";
+    DELIVERY_CONNECT: "récepteur injoignable" | "cannot connect to the receiver";
+    DELIVERY_REQUEST: "l'appel au récepteur a échoué" | "the call to the receiver failed";
+    DELIVERY_SECRET_UNREADABLE: "le secret du webhook ne s'ouvre plus (PORTAL_SECRET_KEY a changé ?) : renouvelez la clé du système" | "the webhook secret cannot be opened (did PORTAL_SECRET_KEY change?): rotate the system's key";
+    DELIVERY_SECRET_INVALID: "le secret du webhook n'est pas un secret whsec_ : renouvelez la clé du système" | "the webhook secret is not a whsec_ secret: rotate the system's key";
+    DELIVERY_INTERNAL: "le portail n'a pas pu préparer la tâche (voir son journal)" | "the portal could not prepare the task (see its log)";
     TASK_ATTEMPTS: "{attempts} essai(s) de remise ; le dernier : {error}" | "{attempts} delivery attempt(s); the last: {error}";
     TASK_IDENTIFIERS: "Identifiants trouvés : {list}" | "Identifiers found: {list}";
     KEPT_FROM_SYSTEMS: "Prérempli d'après les résultats des systèmes : relisez chaque ligne, la personne la lira." | "Pre-filled from the systems' results: read each line, the subject will read it.";
@@ -154,6 +161,7 @@ texts! {
     EV_TIMELINE: "Historique" | "Timeline";
     EV_EMAILS: "E-mails, avec leur texte" | "Emails, with their text";
     EV_FILES: "Fichiers (empreintes, sans leur contenu)" | "Files (digests, not their content)";
+    EV_TASKS: "Systèmes de SOFACTO : tâches et résultats" | "SOFACTO's systems: tasks and results";
     EV_AUDIT: "Entrées du journal d'audit" | "Audit log entries";
     EV_AT: "Date" | "When";
     EV_EVENT: "Événement" | "Event";
@@ -200,6 +208,16 @@ texts! {
     EVK_SHARED_AT: "Partagé avec la personne le" | "Shared with the subject at";
     EVK_SIZE: "Taille (octets)" | "Size (bytes)";
     EVK_STORED_AT: "Reçu le" | "Stored at";
+    EVK_TASK_ID: "Tâche d'origine" | "From the task";
+    EVK_SYSTEM: "Système" | "System";
+    EVK_TASK_STATE: "État de la tâche" | "Task state";
+    EVK_TASK_CREATED_AT: "Tâche créée le" | "Task created at";
+    EVK_DELIVERY: "Remise" | "Delivery";
+    EVK_DELIVERED_AT: "Remise au webhook le" | "Delivered to the webhook at";
+    EVK_REPLAY_OF: "Renvoi de la tâche" | "Sent again for the task";
+    EVK_RESULT_AT: "Résultat reçu le" | "Result received at";
+    EVK_RESULT: "Résultat envoyé par le système" | "Result the system sent";
+    EVK_FOUND_IDENTIFIERS: "Autres identifiants trouvés" | "Further identifiers found";
 
     QUEUE_TITLE: "File des demandes" | "Request queue";
     QUEUE_EMPTY: "Aucune demande ne correspond." | "No request matches.";

@@ -190,8 +190,6 @@ pub fn access_item(item: AccessItem) -> (Text, Text) {
     }
 }
 
-/// A ground for not doing part of a request, as the DPO picks it and as
-/// the subject reads it in the completion email.
 /// Where a system stands on a request (`systems::tasks::RequestTask`).
 pub fn task_standing(standing: crate::domain::task::TaskStanding) -> Text {
     use crate::domain::task::TaskStanding as S;
@@ -206,6 +204,27 @@ pub fn task_standing(standing: crate::domain::task::TaskStanding) -> Text {
     }
 }
 
+/// Why a webhook delivery failed, from its stored code; text an older
+/// version stored is shown as it is.
+pub fn delivery_error(lang: super::Lang, stored: &str) -> String {
+    use crate::domain::task::DeliveryError as E;
+    match E::parse(stored) {
+        Some(E::Status(code)) => DELIVERY_STATUS.with(lang, &[("code", &code)]),
+        Some(E::Timeout) => DELIVERY_TIMEOUT.with(
+            lang,
+            &[("seconds", &crate::domain::task::WEBHOOK_TIMEOUT_SECS)],
+        ),
+        Some(E::Connect) => DELIVERY_CONNECT.get(lang).to_owned(),
+        Some(E::Request) => DELIVERY_REQUEST.get(lang).to_owned(),
+        Some(E::SecretUnreadable) => DELIVERY_SECRET_UNREADABLE.get(lang).to_owned(),
+        Some(E::SecretInvalid) => DELIVERY_SECRET_INVALID.get(lang).to_owned(),
+        Some(E::Internal) => DELIVERY_INTERNAL.get(lang).to_owned(),
+        None => stored.to_owned(),
+    }
+}
+
+/// A ground for not doing part of a request, as the DPO picks it and as
+/// the subject reads it in the completion email.
 pub fn kept_ground(ground: KeptGround) -> Text {
     match ground {
         KeptGround::LegalObligation => KEPT_LEGAL_OBLIGATION,

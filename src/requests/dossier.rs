@@ -95,6 +95,8 @@ pub struct FileLine {
     /// An identity document, a proof of representation, or neither.
     #[sqlx(try_from = "Option<String>")]
     pub purpose: super::Maybe<crate::domain::choice::FilePurpose>,
+    /// The task of one of SOFACTO's systems whose result brought it.
+    pub task_id: Option<String>,
 }
 
 pub struct Dossier {
@@ -217,7 +219,7 @@ pub async fn files_of(
     request_id: &str,
 ) -> anyhow::Result<Vec<FileLine>> {
     sqlx::query_as::<_, FileLine>(
-        "SELECT id, direction, name, content_type, size, sha256, created_at, shared_at, purpose FROM request_files \
+        "SELECT id, direction, name, content_type, size, sha256, created_at, shared_at, purpose, task_id FROM request_files \
          WHERE request_id = $1 ORDER BY created_at, id",
     )
     .bind(request_id)

@@ -8,6 +8,7 @@
 use crate::audit::{self, AuditAction, Entry, Who};
 use crate::clock::{Millis, SharedClock};
 use crate::db::{Pool, new_id};
+use crate::domain::task::DeliveryError;
 use crate::email::outbox::{LEASE, retry_delay};
 use crate::secure::SecretBox;
 use anyhow::Context;
@@ -17,7 +18,7 @@ use std::time::Duration;
 use tokio::sync::{Notify, watch};
 
 /// A receiver that has not answered in this time has failed this attempt.
-pub const TIMEOUT: Duration = Duration::from_secs(15);
+pub const TIMEOUT: Duration = Duration::from_secs(crate::domain::task::WEBHOOK_TIMEOUT_SECS);
 /// After this long without a delivery, the task waits for the DPO's retry.
 pub const GIVE_UP_AFTER: Duration = Duration::from_secs(3 * 24 * 3600);
 /// The event type each delivery carries.
@@ -129,7 +130,7 @@ pub async fn post(
     else {
         return Attempt {
             status_code: None,
-            error: Some("the webhook secret cannot be opened (PORTAL_SECRET_KEY changed?): rotate the system's key".to_owned()),
+            error: Some(DeliveryError::SecretUnreadable.code()),
         };
     };
     let timestamp = std::time::SystemTime::now()
@@ -139,9 +140,7 @@ pub async fn post(
     let Some(signature) = super::keys::sign(&secret, &message_id, timestamp, &body) else {
         return Attempt {
             status_code: None,
-            error: Some(
-                "the webhook secret is not a whsec_ secret: rotate the system's key".to_owned(),
-            ),
+            error: Some(DeliveryError::SecretInvalid.code()),
         };
     };
     let sent = client
@@ -158,20 +157,22 @@ pub async fn post(
             let code = response.status().as_u16();
             Attempt {
                 status_code: Some(code),
-                error: (!(200..300).contains(&code))
-                    .then(|| format!("the receiver answered {code}")),
+                error: (!(200..300).contains(&code)).then(|| DeliveryError::Status(code).code()),
             }
         }
         // The error names the URL, which is the system's, not a person's.
         Err(e) => Attempt {
             status_code: None,
-            error: Some(if e.is_timeout() {
-                format!("no answer within {} s", TIMEOUT.as_secs())
-            } else if e.is_connect() {
-                "cannot connect to the receiver".to_owned()
-            } else {
-                "the request to the receiver failed".to_owned()
-            }),
+            error: Some(
+                if e.is_timeout() {
+                    DeliveryError::Timeout
+                } else if e.is_connect() {
+                    DeliveryError::Connect
+                } else {
+                    DeliveryError::Request
+                }
+                .code(),
+            ),
         },
     }
 }
@@ -309,10 +310,13 @@ impl WebhookWorker {
     async fn deliver(&self, client: &reqwest::Client, claimed: Claimed) {
         let attempt = match body_of(&self.pool, &claimed, self.clock.now()).await {
             Ok(body) => post(client, &self.secrets, &claimed, body).await,
-            Err(e) => Attempt {
-                status_code: None,
-                error: Some(format!("{e:#}")),
-            },
+            Err(e) => {
+                tracing::error!(task_id = %claimed.task_id, error = format!("{e:#}"), "cannot prepare a webhook delivery");
+                Attempt {
+                    status_code: None,
+                    error: Some(DeliveryError::Internal.code()),
+                }
+            }
         };
         if attempt.delivered() {
             tracing::info!(task_id = %claimed.task_id, "task delivered to its webhook");

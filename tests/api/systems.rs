@@ -546,7 +546,7 @@ async fn the_console_lists_the_systems_and_sends_failing_deliveries_again(backen
         "{page}"
     );
     assert!(page.contains(r#"data-failing="1""#), "{page}");
-    assert!(page.contains("cannot connect to the receiver"), "{page}");
+    assert!(page.contains("récepteur injoignable"), "{page}");
     assert!(page.contains("/dpo/systems/newsletter/retry"));
     // The request's page says where the task stands, with the error.
     let request = dpo.page(&format!("/dpo/requests/{reference}")).await;
@@ -729,7 +729,147 @@ async fn a_system_records_a_request_from_another_channel_for_its_rights(backend:
     assert!(crate::helpers::broken(&app).await.is_none());
 }
 
+/// The value of the first `attribute="…"` after `marker` in `page`.
+fn attribute_after(page: &str, marker: &str, attribute: &str) -> String {
+    let from = page
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker}: {page}"));
+    let rest = &page[from..];
+    let start = rest.find(&format!("{attribute}=\"")).unwrap() + attribute.len() + 2;
+    rest[start..start + rest[start..].find('"').unwrap()].to_owned()
+}
+
+async fn the_completion_starts_from_the_systems_results(backend: Backend) {
+    let app = TestApp::spawn(backend, Mail::Smtp).await;
+    let sink = app.smtp.as_ref().unwrap();
+    let crm = System::add(&app, "crm", "erasure", None).await;
+    let billing = System::add(&app, "billing", "erasure", None).await;
+    let subject = Subject::new(&app, "erase-all@example.org");
+    let reference = subject.file("erasure").await;
+    let dpo = Dpo::create(&app, "dpo@sofacto.com").await;
+    dpo.sign_in().await;
+    dpo.done(&reference, "start", "received", &[]).await;
+
+    // The CRM erased and sends its confirmation; billing keeps the invoices.
+    let confirmation = br#"{"erased":["contact","consents"]}"#;
+    let crm_task = crm.task_ids("?state=open").await.remove(0);
+    let done = crm
+        .answer(
+            &crm_task,
+            "crm-1",
+            &serde_json::json!({
+                "outcome": "done",
+                "files": [result_file("crm-effacement.json", "application/json", confirmation)],
+            }),
+        )
+        .await;
+    assert_eq!(done.status(), 200);
+    let billing_task = billing.task_ids("?state=open").await.remove(0);
+    let kept = billing
+        .answer(
+            &billing_task,
+            "bill-1",
+            &serde_json::json!({
+                "outcome": "retained",
+                "reason": "Vos factures de 2024 et 2025",
+                "legal_ground": "legal_obligation",
+            }),
+        )
+        .await;
+    assert_eq!(kept.status(), 200);
+
+    // The page shows both systems' states, and the completion form starts
+    // from their results: the file ticked, the kept part with its ground.
+    let page = dpo.page(&format!("/dpo/requests/{reference}")).await;
+    assert_eq!(
+        attribute_after(&page, "data-system=\"crm\"", "data-task-state"),
+        "done"
+    );
+    assert_eq!(
+        attribute_after(&page, "data-system=\"billing\"", "data-task-state"),
+        "kept"
+    );
+    assert!(page.contains("data-kept-from-systems"), "{page}");
+    let file_id = attribute_after(&page, "name=\"form[share][0]\"", "value");
+    let tick = &page[page.find("name=\"form[share][0]\"").unwrap()..];
+    assert!(
+        tick[..tick.find('>').unwrap()].contains("checked"),
+        "{tick}"
+    );
+    assert_eq!(
+        attribute_after(&page, "name=\"form[kept][0][what]\"", "value"),
+        "Vos factures de 2024 et 2025"
+    );
+    let ground = &page[page.find("name=\"form[kept][0][ground]\"").unwrap()..];
+    let ground = &ground[..ground.find("</select>").unwrap()];
+    assert!(
+        ground.contains("value=\"legal_obligation\" selected"),
+        "{ground}"
+    );
+
+    // Sent as the form came: the file reaches the subject, the email says
+    // what was kept and on which ground.
+    dpo.done(
+        &reference,
+        "complete",
+        "in_progress",
+        &[
+            (
+                "form[summary]",
+                "Vos données sont effacées, sauf vos factures.",
+            ),
+            ("form[share_listed]", "1"),
+            ("form[share][0]", &file_id),
+            ("form[kept][0][what]", "Vos factures de 2024 et 2025"),
+            ("form[kept][0][ground]", "legal_obligation"),
+            ("form[no_recipients]", "on"),
+        ],
+    )
+    .await;
+    let email = sink
+        .wait_for_text("erase-all@example.org", "sauf vos factures")
+        .await;
+    assert!(email.contains("Vos factures de 2024 et 2025"), "{email}");
+    assert!(email.contains("Code de commerce"), "{email}");
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM request_files WHERE task_id IS NOT NULL AND shared_at IS NOT NULL"
+        )
+        .await,
+        1
+    );
+
+    // The evidence file lists each system's task and the result it sent,
+    // and which file came from which task.
+    let (_, evidence) = crate::helpers::download(
+        dpo.post(&format!("/dpo/requests/{reference}/evidence"), &[])
+            .await,
+    )
+    .await;
+    let evidence: serde_json::Value = serde_json::from_str(&evidence).unwrap();
+    let tasks = evidence["document"]["tasks"].as_array().unwrap();
+    assert_eq!(tasks.len(), 2, "{evidence}");
+    let billing_line = tasks.iter().find(|t| t["system"] == "billing").unwrap();
+    assert_eq!(billing_line["state"], "retained");
+    assert_eq!(billing_line["delivery"], "pull");
+    assert!(
+        billing_line["result"]
+            .to_string()
+            .contains("legal_obligation"),
+        "{billing_line}"
+    );
+    let files = evidence["document"]["files"].as_array().unwrap();
+    assert!(
+        files
+            .iter()
+            .any(|f| f["task_id"] == crm_task.as_str() && f["name"] == "crm-effacement.json"),
+        "{files:?}"
+    );
+    assert!(crate::helpers::broken(&app).await.is_none());
+}
+
 on_both_databases!(
+    the_completion_starts_from_the_systems_results,
     a_system_records_a_request_from_another_channel_for_its_rights,
     the_console_lists_the_systems_and_sends_failing_deliveries_again,
     erasures_are_sent_again_after_a_system_restores_a_backup,

@@ -86,7 +86,7 @@ pub fn SystemsPage() -> impl IntoView {
                                         <td>{system.open_tasks}</td>
                                         <td>{system.last_delivered_at.or(system.last_result_at).map_or_else(|| console::NEVER.get(lang).to_owned(), |at| long_date_time(lang, at))}</td>
                                         <td>{(system.failing > 0).then(|| view! {
-                                            <p>{console::FAILING_TASKS.with(lang, &[("count", &system.failing), ("error", &system.last_error.clone().unwrap_or_default())])}</p>
+                                            <p>{console::FAILING_TASKS.with(lang, &[("count", &system.failing), ("error", &crate::i18n::console_labels::delivery_error(lang, system.last_error.as_deref().unwrap_or_default()))])}</p>
                                             <form method="post" action=format!("/dpo/systems/{}/retry", system.name)>
                                                 <button type="submit" class="secondary">{console::RETRY_DELIVERIES.get(lang)}</button>
                                             </form>

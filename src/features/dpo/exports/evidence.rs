@@ -185,6 +185,7 @@ pub async fn export_evidence(
                 "sha256": f.sha256,
                 "stored_at": f.created_at,
                 "shared_at": f.shared_at,
+                "task_id": f.task_id,
             })
         })
         .collect();
@@ -205,6 +206,32 @@ pub async fn export_evidence(
             })
         })
         .collect();
+    // Each system's task: its delivery, and the result it sent (what it
+    // did, kept on which ground, or why it failed), as received.
+    let tasks: Vec<serde_json::Value> = dossier
+        .tasks
+        .iter()
+        .map(|t| {
+            let json = |text: &Option<String>| {
+                text.as_deref()
+                    .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+            };
+            serde_json::json!({
+                "id": t.id,
+                "system": t.system,
+                "state": t.state.slug(),
+                "created_at": t.created_at,
+                "delivery": t.delivery,
+                "attempts": t.attempts,
+                "delivered_at": t.delivered_at,
+                "last_error": t.last_error,
+                "replay_of": t.replay_of,
+                "result_at": t.result_at,
+                "result": json(&t.result),
+                "found_identifiers": json(&t.found_identifiers),
+            })
+        })
+        .collect();
     let audit_rows = &dossier.audit;
     let document = serde_json::json!({
         "format": "sofacto-privacy-portal/evidence/1",
@@ -215,6 +242,7 @@ pub async fn export_evidence(
         "emails": emails,
         "letters": letters,
         "files": files,
+        "tasks": tasks,
         "audit": serde_json::to_value(audit_rows).context("evidence: audit entries as JSON")?,
     });
     let digest = crate::secure::sha256_bytes_hex(document.to_string().as_bytes());

@@ -73,6 +73,14 @@ fn key_label(lang: Lang, key: &str) -> String {
         "shared_at" => EVK_SHARED_AT,
         "size" => EVK_SIZE,
         "stored_at" => EVK_STORED_AT,
+        "task_id" => EVK_TASK_ID,
+        "system" => EVK_SYSTEM,
+        "state" => EVK_TASK_STATE,
+        "created_at" => EVK_TASK_CREATED_AT,
+        "delivery" => EVK_DELIVERY,
+        "delivered_at" => EVK_DELIVERED_AT,
+        "replay_of" => EVK_REPLAY_OF,
+        "result_at" => EVK_RESULT_AT,
         _ => return key.to_owned(),
     };
     text.get(lang).to_owned()
@@ -138,6 +146,14 @@ const ORDER: &[&str] = &[
     "sha256",
     "stored_at",
     "shared_at",
+    "task_id",
+    "system",
+    "state",
+    "created_at",
+    "delivery",
+    "delivered_at",
+    "replay_of",
+    "result_at",
     "id",
 ];
 
@@ -177,10 +193,11 @@ pub fn render(lang: Lang, document: &Value, digest: &str) -> String {
         .map_or_else(String::new, |r| r.label().get(lang).to_owned());
     let exported_at = shown("exported_at", &document["exported_at"]);
     let list = |key: &str| document[key].as_array().cloned().unwrap_or_default();
-    let (timeline, emails, files, audit) = (
+    let (timeline, emails, files, tasks, audit) = (
         list("timeline"),
         list("emails"),
         list("files"),
+        list("tasks"),
         list("audit"),
     );
     // The document, as the JSON file holds it, where no `</script>` can
@@ -241,6 +258,22 @@ pub fn render(lang: Lang, document: &Value, digest: &str) -> String {
                 <h2>{console::EV_FILES.get(lang)}</h2>
                 {files.iter().map(|f| facts(lang, f)).collect_view()}
 
+                <h2>{console::EV_TASKS.get(lang)}</h2>
+                {tasks.iter().map(|t| view! {
+                    <section class="task">
+                        <h3>{t["system"].as_str().unwrap_or_default().to_owned()}</h3>
+                        {facts(lang, t)}
+                        {(!t["result"].is_null()).then(|| view! {
+                            <p>{console::EVK_RESULT.get(lang)}</p>
+                            <pre>{pretty(&t["result"])}</pre>
+                        })}
+                        {(!t["found_identifiers"].is_null()).then(|| view! {
+                            <p>{console::EVK_FOUND_IDENTIFIERS.get(lang)}</p>
+                            <pre>{pretty(&t["found_identifiers"])}</pre>
+                        })}
+                    </section>
+                }).collect_view()}
+
                 <h2>{console::EV_AUDIT.get(lang)}</h2>
                 <table>
                     <thead><tr>
@@ -274,7 +307,7 @@ const STYLE: &str = "body{font:14px/1.45 system-ui,sans-serif;color:#1b2430;max-
 h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #ccd3dc}h3{font-size:1rem}\
 table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #ccd3dc;padding:.3rem .5rem;text-align:left;vertical-align:top}\
 th[scope=row]{width:14rem;font-weight:600}pre,.pre{white-space:pre-wrap;word-break:break-word}pre{background:#f5f7fa;padding:.6rem}\
-.mono{font-family:monospace;word-break:break-all}.muted{color:#4a5563}.email{break-inside:avoid}\
+.mono{font-family:monospace;word-break:break-all}.muted{color:#4a5563}.email,.task{break-inside:avoid}\
 @media print{body{margin:0;max-width:none}tr{break-inside:avoid}pre{background:none;border:1px solid #ccd3dc}}";
 
 #[cfg(test)]
@@ -289,6 +322,8 @@ mod tests {
             "timeline": [{ "at": 1_800_000_000_000_i64, "kind": "received", "actor": "subject", "note": "</script><script>alert(1)</script>" }],
             "emails": [{ "kind": "completed", "text": "Bonjour,\nc'est fait." }],
             "files": [],
+            "tasks": [{ "system": "billing", "state": "retained", "delivery": "pull",
+                "result": { "outcome": "retained", "kept": { "what": "Factures 2025", "ground": "legal_obligation" } } }],
             "audit": [],
         });
         let page = render(Lang::Fr, &document, "abc");
@@ -298,6 +333,10 @@ mod tests {
             page.contains("Bonjour,\nc&#x27;est fait.") || page.contains("Bonjour,\nc'est fait."),
             "{page}"
         );
+        // Each system's task, with the result it sent.
+        assert!(page.contains("<h3>billing</h3>"), "{page}");
+        assert!(page.contains("Résultat envoyé par le système"), "{page}");
+        assert!(page.contains("Factures 2025"), "{page}");
         let carried = crate::audit::carried(&page).expect("the document");
         assert_eq!(carried["document"], document);
         assert_eq!(carried["document_sha256"], "abc");

@@ -284,7 +284,10 @@ pub(super) fn systems_view(tasks: Vec<crate::systems::tasks::RequestTask>) -> im
                 match &task.last_error {
                     Some(error) => detail.push(console::TASK_ATTEMPTS.with(
                         lang,
-                        &[("attempts", &task.attempts), ("error", error)],
+                        &[
+                            ("attempts", &task.attempts),
+                            ("error", &console_labels::delivery_error(lang, error)),
+                        ],
                     )),
                     None if task.delivery == "pull" => {
                         detail.push(console::TASK_PULL.get(lang).to_owned())
