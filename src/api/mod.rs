@@ -258,6 +258,35 @@ async fn read_task(
 /// The longest Idempotency-Key taken.
 const MAX_KEY_CHARS: usize = 200;
 
+/// A body sent as anything but JSON is `415`.
+fn require_json(headers: &HeaderMap) -> Result<(), Problem> {
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
+    if json {
+        Ok(())
+    } else {
+        Err(Problem::unsupported_media_type())
+    }
+}
+
+/// The `Idempotency-Key` header, 1 to `MAX_KEY_CHARS` characters, sent
+/// with each `what` (a result, a request).
+fn idempotency_key<'h>(headers: &'h HeaderMap, what: &str) -> Result<&'h str, Problem> {
+    headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.chars().count() <= MAX_KEY_CHARS)
+        .ok_or_else(|| {
+            Problem::bad_request(&format!(
+                "send an Idempotency-Key header (1 to {MAX_KEY_CHARS} characters) with each {what}"
+            ))
+        })
+}
+
 /// The system's result for its task, with its files. The same
 /// Idempotency-Key and body again get the first answer.
 #[utoipa::path(
@@ -296,24 +325,8 @@ async fn post_result(
             Problem::bad_request("the body cannot be read")
         }
     })?;
-    let json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
-    if !json {
-        return Err(Problem::unsupported_media_type());
-    }
-    let key = headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|k| !k.is_empty() && k.chars().count() <= MAX_KEY_CHARS)
-        .ok_or_else(|| {
-            Problem::bad_request(
-                "send an Idempotency-Key header (1 to 200 characters) with each result",
-            )
-        })?;
+    require_json(&headers)?;
+    let key = idempotency_key(&headers, "result")?;
     let body_sha256 = crate::secure::sha256_hex(&[&id, &crate::secure::sha256_bytes_hex(&body)]);
     // The same call again: its first answer, even if the task has moved on.
     if let Some(seen) = tasks::replayed(&state.pool, &system.id, key, &body_sha256)
@@ -489,24 +502,8 @@ async fn record_request(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
     let body = body.map_err(|_| Problem::bad_request("the body cannot be read"))?;
-    let json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
-    if !json {
-        return Err(Problem::unsupported_media_type());
-    }
-    let key = headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|k| !k.is_empty() && k.chars().count() <= MAX_KEY_CHARS)
-        .ok_or_else(|| {
-            Problem::bad_request(
-                "send an Idempotency-Key header (1 to 200 characters) with each request",
-            )
-        })?;
+    require_json(&headers)?;
+    let key = idempotency_key(&headers, "request")?;
     let parsed: RecordBody = serde_json::from_slice(&body)
         .map_err(|e| Problem::invalid(vec![("body", format!("not a request: {e}"))]))?;
     if let Some(right) = crate::domain::RightKind::parse(parsed.request.right.trim())
