@@ -1,7 +1,8 @@
 //! Forgets what the portal no longer needs (SPEC §6): verifications, their
 //! code emails and the send counters after a day or two, ended sessions at
 //! once: the subjects', and the DPOs' once idle or too old to be used
-//! (`console_session`), run by the worker and the daily job.
+//! (`console_session`), run by the worker and the daily job; and the
+//! console's kept counts that came back to zero (`requests::tally`).
 
 use crate::clock::Millis;
 use crate::db::Pool;
@@ -23,6 +24,8 @@ pub struct Purged {
     pub sessions: u64,
     pub dpo_sessions: u64,
     pub sign_in_failures: u64,
+    /// The console's kept counts back at zero (`requests::tally::prune`).
+    pub zero_counts: u64,
 }
 
 pub async fn purge(pool: &Pool, now: Millis) -> sqlx::Result<Purged> {
@@ -63,5 +66,13 @@ pub async fn purge(pool: &Pool, now: Millis) -> sqlx::Result<Purged> {
             now - DAY_MS,
         )
         .await?,
+        zero_counts: sqlx::query("DELETE FROM queue_tally WHERE n = 0")
+            .execute(pool)
+            .await?
+            .rows_affected()
+            + sqlx::query("DELETE FROM queue_days WHERE n = 0")
+                .execute(pool)
+                .await?
+                .rows_affected(),
     })
 }

@@ -202,6 +202,18 @@ pub async fn apply(
         .assign
         .clone()
         .unwrap_or_else(|| request.assignee_id.clone());
+    // Where the request counts in the console's kept counts, before and
+    // after (`requests::tally`).
+    let counted = (
+        super::tally::Place::of_row(request),
+        super::tally::Place::of(
+            to,
+            request.right,
+            assignee.as_deref(),
+            clock.due_on,
+            clock.paused_since,
+        ),
+    );
     // The dates the dashboard counts in SQL (`requests::figures`): the
     // closing day, and for a decision the day its answer left. With an
     // answer email queued, that is the day it is sent (the worker records
@@ -509,6 +521,9 @@ pub async fn apply(
     if change.identity.is_some() || closing {
         delete_identity_documents(&mut tx, request, to, now).await?;
     }
+    // Last, so that PostgreSQL holds the counters' rows for the shortest
+    // time before the commit.
+    super::tally::moved(&mut tx, counted.0.as_ref(), counted.1.as_ref()).await?;
     tx.commit().await.context("change: commit")?;
     if !change.emails.is_empty() {
         state.outbox_wakeup.notify_one();

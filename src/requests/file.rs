@@ -221,6 +221,11 @@ pub async fn file(state: &AppState, new: NewRequest<'_>) -> Result<Reference, Ap
             )
             .await?;
         }
+        // Counted in the console's kept counts, last before the commit
+        // (`requests::tally`).
+        let counted =
+            super::tally::Place::of(Status::Received, valid.right, None, Some(due_on), None);
+        super::tally::moved(&mut tx, None, counted.as_ref()).await?;
         tx.commit().await.context("file: commit")?;
         state.outbox_wakeup.notify_one();
         tracing::info!(right = valid.right.slug(), intake, "request received");

@@ -15,6 +15,7 @@ pub mod queue;
 pub mod read;
 pub mod search;
 pub mod stale;
+pub mod tally;
 pub mod together;
 
 pub use change::{Change, ChangeError, ContactCorrection, apply};

@@ -27,6 +27,7 @@ mod identity;
 mod input;
 mod instances;
 mod journey;
+mod kept_counts;
 mod law;
 mod limits;
 mod mending;
