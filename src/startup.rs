@@ -20,7 +20,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, MatchedPath, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, Request, StatusCode, header};
+use axum::http::{HeaderValue, Method, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use leptos::prelude::*;
@@ -278,13 +278,14 @@ fn router(state: AppState) -> Router {
         crate::web::static_files::StaticFiles::load(&pkg_dir, |name| assets.is_hashed(name));
     let pkg = Router::new().route(
         "/{*file}",
-        get(
+        get({
+            let built = built.clone();
             move |axum::extract::Path(file): axum::extract::Path<String>,
                   headers: axum::http::HeaderMap| {
                 let built = built.clone();
                 async move { built.respond(&file, &headers) }
-            },
-        ),
+            }
+        }),
     );
     let public_files = ServeDir::new(&site_root)
         .precompressed_br()
@@ -379,6 +380,29 @@ fn router(state: AppState) -> Router {
                 tracing::info_span!("http", method = %request.method(), route = route.as_deref().unwrap_or("-"))
             }),
         )
+        // Outermost: a built file (the CSS, the WASM and its JS) is
+        // answered from memory before the middleware above, none of which
+        // applies to it (no body, no session, no personal data, already
+        // compressed), with the same security headers. It is left out of
+        // the request metrics and the trace. Anything else, a name the
+        // build does not have included, goes through them all.
+        .layer(axum::middleware::from_fn({
+            let https = state.config.public_url.scheme() == "https";
+            move |request: Request<Body>, next: axum::middleware::Next| {
+                let built = built.clone();
+                async move {
+                    let name = request.uri().path().strip_prefix("/pkg/");
+                    match name {
+                        Some(name) if request.method() == Method::GET && built.contains(name) => {
+                            let mut response = built.respond(name, request.headers());
+                            crate::web::headers::add_security_headers(&mut response, https);
+                            response
+                        }
+                        _ => next.run(request).await,
+                    }
+                }
+            }
+        }))
         .with_state(state)
 }
 

@@ -143,6 +143,14 @@ pub async fn security_headers(
 ) -> Response {
     let mut response = next.run(request).await;
     let https = state.config.public_url.scheme() == "https";
+    add_security_headers(&mut response, https);
+    response
+}
+
+/// The headers `security_headers` gives every response, those it already
+/// has kept; also given to the built files, which are answered before
+/// the middleware (`startup::router`).
+pub fn add_security_headers(response: &mut Response, https: bool) {
     let html = response
         .headers()
         .get(header::CONTENT_TYPE)
@@ -177,7 +185,6 @@ pub async fn security_headers(
     if html {
         set(header::CONTENT_SECURITY_POLICY, NO_SCRIPT_POLICY);
     }
-    response
 }
 
 /// The origins the portal's own pages post from: `PORTAL_PUBLIC_URL`'s;

@@ -74,6 +74,11 @@ impl StaticFiles {
         StaticFiles(Arc::new(files))
     }
 
+    /// Whether the build has a file named `name`.
+    pub fn contains(&self, name: &str) -> bool {
+        self.0.contains_key(name)
+    }
+
     /// The file named `name`, in the best encoding the client accepts.
     pub fn respond(&self, name: &str, request_headers: &HeaderMap) -> Response<Body> {
         let Some(file) = self.0.get(name) else {

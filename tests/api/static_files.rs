@@ -34,8 +34,29 @@ async fn built_files_have_hashed_names_and_are_served_compressed_and_cached_for_
                 "public, max-age=31536000, immutable",
                 "{file}"
             );
+            // Answered before the middleware, with the same security
+            // headers as everything else.
+            assert_eq!(
+                response.headers()[header::X_CONTENT_TYPE_OPTIONS],
+                "nosniff"
+            );
+            assert_eq!(
+                response.headers()["cross-origin-resource-policy"],
+                "same-origin"
+            );
+            assert_eq!(response.headers()[header::VARY], "accept-encoding");
         }
     }
+    // A name the build does not have: the portal's own 404, through the
+    // middleware, with its headers too.
+    let missing = app
+        .http
+        .get(format!("{}/pkg/no-such-file.css", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    assert_eq!(missing.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
 }
 
 #[tokio::test]
