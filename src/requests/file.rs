@@ -51,9 +51,24 @@ pub struct NewRequest<'a> {
 /// A key another address used (copied from someone else's form) tells
 /// nothing about that request: this one is filed under a fresh key.
 pub async fn file(state: &AppState, new: NewRequest<'_>) -> Result<Reference, AppError> {
+    file_within(state, new, &[])
+        .await?
+        .ok_or_else(|| anyhow!("file: refused by a limit, with none given").into())
+}
+
+/// Like `file`, counting the filing in each of `limits` in its own
+/// transaction: one commit for the request, its event, its emails, its
+/// audit entry and its counts. `None`, with nothing written, when that
+/// takes one past its maximum. A second submission of the same form is
+/// not counted again.
+pub async fn file_within(
+    state: &AppState,
+    new: NewRequest<'_>,
+    limits: &[crate::limits::Limit<'_>],
+) -> Result<Option<Reference>, AppError> {
     let address = new.email.map(Email::as_str).unwrap_or("");
     if let Some(existing) = existing_submission(state, new.submission_key, address).await? {
-        return Ok(existing);
+        return Ok(Some(existing));
     }
     // Only another address's use of the key: the same address's parallel
     // submission must still meet this one on the key and file once.
@@ -130,7 +145,7 @@ pub async fn file(state: &AppState, new: NewRequest<'_>) -> Result<Reference, Ap
             // Either this form was submitted a moment ago, or the reference
             // is taken.
             if let Some(existing) = existing_submission(state, submission_key, address).await? {
-                return Ok(existing);
+                return Ok(Some(existing));
             }
             continue;
         }
@@ -226,10 +241,20 @@ pub async fn file(state: &AppState, new: NewRequest<'_>) -> Result<Reference, Ap
         let counted =
             super::tally::Place::of(Status::Received, valid.right, None, Some(due_on), None);
         super::tally::moved(&mut tx, None, counted.as_ref()).await?;
+        // The limits' counters last too: on PostgreSQL one counts every
+        // filing from a network, and is held only until the commit.
+        for limit in limits {
+            if !crate::limits::hit(&mut tx, &state.counter_key, limit, now).await? {
+                tx.rollback()
+                    .await
+                    .context("file: roll back past a limit")?;
+                return Ok(None);
+            }
+        }
         tx.commit().await.context("file: commit")?;
         state.outbox_wakeup.notify_one();
         tracing::info!(right = valid.right.slug(), intake, "request received");
-        return Ok(reference);
+        return Ok(Some(reference));
     }
     Err(anyhow!("file: no free reference after 5 draws").into())
 }

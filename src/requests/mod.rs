@@ -20,7 +20,7 @@ pub mod together;
 
 pub use change::{Change, ChangeError, ContactCorrection, apply};
 pub use deadline::{Deadline, DeadlineEffect};
-pub use file::{Intake, NewRequest, file};
+pub use file::{Intake, NewRequest, file, file_within};
 
 use crate::clock::Millis;
 use crate::db::new_id;

@@ -52,10 +52,16 @@ pub async fn submit(form: RequestForm) -> Result<FormReply, AppError> {
     if key.is_empty() || key.len() > 128 {
         return Err(anyhow!("request: submission key missing or too long").into());
     }
-    if let Some(refusal) = over_a_filing_limit(&state, &parts, &email, &valid, key).await? {
+    if let Some(refusal) = over_the_open_limit(&state, &email, &valid, key).await? {
         return Ok(refusal);
     }
-    let reference = crate::requests::file(
+    // The day's limits are counted in the filing's own transaction
+    // (`requests::file_within`): one commit.
+    let mailbox = crate::limits::mailbox_key(email.as_str());
+    let client =
+        crate::limits::ClientNetworks::of_request(&parts, state.config.client_ip_header.as_deref());
+    let limits = crate::limits::filings(&state.config.limits, &mailbox, &client);
+    let filed = crate::requests::file_within(
         &state,
         crate::requests::NewRequest {
             late_reason: None,
@@ -66,23 +72,24 @@ pub async fn submit(form: RequestForm) -> Result<FormReply, AppError> {
             recorded_by: None,
             recorded_by_system: None,
         },
+        &limits,
     )
     .await?;
-    Ok(FormReply::go(format!("/my-requests/{reference}?new=1")))
+    Ok(match filed {
+        Some(reference) => FormReply::go(format!("/my-requests/{reference}?new=1")),
+        None => FormReply::notice(Notice::error(subject::LIMIT_DAY.get(current_lang()))),
+    })
 }
 
-/// Past a filing limit, the notice to show (the form keeps what was typed):
-/// open requests per address (per person an agent acts for), requests a
-/// day per address and per client network. A second submission of the same form is not counted again.
-async fn over_a_filing_limit(
+/// Past the limit of open requests per address (per person an agent acts
+/// for), the notice to show (the form keeps what was typed). A second
+/// submission of the same form is not refused.
+async fn over_the_open_limit(
     state: &crate::state::AppState,
-    parts: &axum::http::request::Parts,
     email: &crate::domain::Email,
     valid: &ValidRequest,
     submission_key: &str,
 ) -> Result<Option<FormReply>, AppError> {
-    use crate::limits::{self, ClientNetworks};
-    use anyhow::Context;
     let lang = current_lang();
     let config = &state.config;
     if crate::requests::read::submitted(&state.pool, submission_key, email).await? {
@@ -118,17 +125,6 @@ async fn over_a_filing_limit(
             ))
             .with_link("/my-requests", subject::LIMIT_SEE_REQUESTS.get(lang), true),
         )));
-    }
-    let now = state.clock.now();
-    let mailbox = limits::mailbox_key(email.as_str());
-    let client = ClientNetworks::of_request(parts, config.client_ip_header.as_deref());
-    let mut conn = state.pool.acquire().await.context("request: connect")?;
-    for limit in limits::filings(&config.limits, &mailbox, &client) {
-        if !limits::hit(&mut conn, &state.counter_key, &limit, now).await? {
-            return Ok(Some(FormReply::notice(Notice::error(
-                subject::LIMIT_DAY.get(lang),
-            ))));
-        }
     }
     Ok(None)
 }
