@@ -79,10 +79,31 @@ impl OutboxWorker {
                     }
                 }
             }
+            // A few at a time: one commit claims them, one records those
+            // sent (a filing's two emails: two commits, not four).
+            let lease = batch_lease(self.state.config.smtp_timeout);
             while !*stop.borrow() {
-                match outbox::claim_next(&self.pool, self.clock.now()).await {
-                    Ok(Some(claimed)) => self.deliver(claimed).await,
-                    Ok(None) => break,
+                match outbox::claim_due(&self.pool, self.clock.now(), BATCH, lease).await {
+                    Ok(claimed) if claimed.is_empty() => break,
+                    Ok(claimed) => {
+                        let mut sent = Vec::with_capacity(claimed.len());
+                        for message in claimed {
+                            // Stopping: the rest of the batch stays queued
+                            // and goes at the next start, once its lease ends.
+                            if *stop.borrow() {
+                                break;
+                            }
+                            if self.deliver(&message).await {
+                                sent.push(message);
+                            }
+                        }
+                        if let Err(e) = outbox::mark_sent(&self.pool, &sent, self.clock.now()).await
+                        {
+                            // The leases expire and other attempts follow: a
+                            // duplicate at worst, never a loss.
+                            tracing::error!(error = %e, emails = sent.len(), "cannot record the emails sent");
+                        }
+                    }
                     Err(e) => {
                         tracing::error!(error = %e, "cannot read the email outbox");
                         break;
@@ -101,7 +122,10 @@ impl OutboxWorker {
         }
     }
 
-    async fn deliver(&self, claimed: Claimed) {
+    /// Sends one claimed message. `true` once the SMTP server accepted it:
+    /// the caller marks it sent with the others of its batch. A failure is
+    /// recorded here.
+    async fn deliver(&self, claimed: &Claimed) -> bool {
         let expired_code = claimed.kind == crate::email::EmailKind::VerificationCode.slug()
             && claimed.created_at + crate::features::verify::CODE_TTL_SECS * 1000
                 < self.clock.now();
@@ -123,7 +147,7 @@ impl OutboxWorker {
             }),
         };
         let now = self.clock.now();
-        let recorded = match &result {
+        let failed = match &result {
             Ok(()) => {
                 tracing::info!(outbox_id = %claimed.id, kind = %claimed.kind, "email sent");
                 // An answer's sending day is the day the request was
@@ -138,7 +162,7 @@ impl OutboxWorker {
                 {
                     tracing::error!(outbox_id = %claimed.id, error = %e, "the answer's day was not recorded");
                 }
-                outbox::mark_sent(&self.pool, &claimed, now).await
+                return true;
             }
             Err(e) => {
                 tracing::warn!(
@@ -149,15 +173,26 @@ impl OutboxWorker {
                     reason = %e.summary,
                     "email delivery failed"
                 );
-                outbox::mark_failed(&self.pool, &claimed, &e.summary, e.permanent, now).await
+                outbox::mark_failed(&self.pool, claimed, &e.summary, e.permanent, now).await
             }
         };
-        if let Err(e) = recorded {
-            // The lease expires and another attempt follows: a duplicate at
-            // worst, never a loss.
+        if let Err(e) = failed {
+            // The lease expires and another attempt follows.
             tracing::error!(outbox_id = %claimed.id, error = %e, "cannot record the delivery result");
         }
+        false
     }
+}
+
+/// How many messages one claim takes.
+const BATCH: i64 = 4;
+
+/// How long a batch's claim holds: time for each of its messages to wait
+/// the whole SMTP timeout, and `outbox::LEASE` at least. Only a worker
+/// that died mid-batch makes others wait it out (on PostgreSQL; SQLite's
+/// one process releases its claims when it starts again).
+fn batch_lease(smtp_timeout: std::time::Duration) -> std::time::Duration {
+    outbox::LEASE.max(smtp_timeout * BATCH as u32 + std::time::Duration::from_secs(30))
 }
 
 fn envelope(from: &Mailbox, recipient: &str) -> Option<Envelope> {
@@ -192,4 +227,29 @@ pub async fn send_reminders(state: &AppState) -> anyhow::Result<usize> {
         }
     }
     Ok(sent)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{BATCH, batch_lease};
+    use std::time::Duration;
+
+    #[test]
+    fn a_batch_is_claimed_for_long_enough_that_each_message_may_time_out() {
+        assert_eq!(BATCH, 4);
+        // The default timeout, 60 s: 4 x 60 s and some room.
+        assert_eq!(
+            batch_lease(Duration::from_secs(60)),
+            Duration::from_secs(270)
+        );
+        assert_eq!(
+            batch_lease(Duration::from_secs(100)),
+            Duration::from_secs(430)
+        );
+        // Never less than the lease of one message.
+        assert_eq!(
+            batch_lease(Duration::from_secs(5)),
+            Duration::from_secs(120)
+        );
+    }
 }

@@ -57,32 +57,52 @@ pub struct Claimed {
     pub lease_id: String,
 }
 
-/// Takes the oldest due message for `LEASE`, or `None` when nothing is due.
-pub async fn claim_next(pool: &Pool, now: Millis) -> sqlx::Result<Option<Claimed>> {
+/// Takes the oldest due messages, `max` at most, for `lease`, in one
+/// commit; none when nothing is due. A message another worker holds is
+/// left to it: on PostgreSQL the second UPDATE re-reads the lease after
+/// the first one's commit and skips it.
+pub async fn claim_due(
+    pool: &Pool,
+    now: Millis,
+    max: i64,
+    lease: Duration,
+) -> sqlx::Result<Vec<Claimed>> {
     let lease_id = new_id();
-    let row = sqlx::query(
+    let rows = sqlx::query(
         "UPDATE outbox SET lease_id = $1, lease_until = $2, attempts = attempts + 1 \
-         WHERE id = (SELECT id FROM outbox \
-                     WHERE status = 'pending' AND next_attempt_at <= $3 \
-                       AND (lease_until IS NULL OR lease_until < $3) \
-                     ORDER BY next_attempt_at LIMIT 1) \
+         WHERE id IN (SELECT id FROM outbox \
+                      WHERE status = 'pending' AND next_attempt_at <= $3 \
+                        AND (lease_until IS NULL OR lease_until < $3) \
+                      ORDER BY next_attempt_at LIMIT $4) \
            AND status = 'pending' AND (lease_until IS NULL OR lease_until < $3) \
-         RETURNING id, kind, recipient, message, attempts, created_at",
+         RETURNING id, kind, recipient, message, attempts, created_at, next_attempt_at",
     )
     .bind(&lease_id)
-    .bind(now + LEASE.as_millis() as Millis)
+    .bind(now + lease.as_millis() as Millis)
     .bind(now)
-    .fetch_optional(pool)
+    .bind(max)
+    .fetch_all(pool)
     .await?;
-    Ok(row.map(|row| Claimed {
-        id: row.get("id"),
-        kind: row.get("kind"),
-        recipient: row.get("recipient"),
-        message: row.get("message"),
-        attempts: row.get("attempts"),
-        created_at: row.get("created_at"),
-        lease_id,
-    }))
+    let mut claimed: Vec<(Millis, Claimed)> = rows
+        .into_iter()
+        .map(|row| {
+            (
+                row.get("next_attempt_at"),
+                Claimed {
+                    id: row.get("id"),
+                    kind: row.get("kind"),
+                    recipient: row.get("recipient"),
+                    message: row.get("message"),
+                    attempts: row.get("attempts"),
+                    created_at: row.get("created_at"),
+                    lease_id: lease_id.clone(),
+                },
+            )
+        })
+        .collect();
+    // RETURNING gives no order: the oldest first, as they were queued.
+    claimed.sort_by(|a, b| (a.0, &a.1.id).cmp(&(b.0, &b.1.id)));
+    Ok(claimed.into_iter().map(|(_, c)| c).collect())
 }
 
 /// A sent code email is emptied at once: it held a live code and link,
@@ -103,18 +123,27 @@ pub async fn release_crashed_claims(pool: &Pool) -> sqlx::Result<u64> {
     .rows_affected())
 }
 
-pub async fn mark_sent(pool: &Pool, claimed: &Claimed, now: Millis) -> sqlx::Result<()> {
-    sqlx::query(
-        "UPDATE outbox SET status = 'sent', sent_at = $1, lease_id = NULL, lease_until = NULL, last_error = NULL, \
-         message = CASE WHEN kind = 'verification_code' THEN '' ELSE message END \
-         WHERE id = $2 AND lease_id = $3",
-    )
-    .bind(now)
-    .bind(&claimed.id)
-    .bind(&claimed.lease_id)
-    .execute(pool)
-    .await?;
-    Ok(())
+/// Marks `sent` delivered, in one commit for the batch. Only while this
+/// worker's lease holds: a message whose lease expired and was claimed
+/// again is the other claim's to record.
+pub async fn mark_sent(pool: &Pool, sent: &[Claimed], now: Millis) -> sqlx::Result<()> {
+    if sent.is_empty() {
+        return Ok(());
+    }
+    let mut tx = pool.begin().await?;
+    for claimed in sent {
+        sqlx::query(
+            "UPDATE outbox SET status = 'sent', sent_at = $1, lease_id = NULL, lease_until = NULL, last_error = NULL, \
+             message = CASE WHEN kind = 'verification_code' THEN '' ELSE message END \
+             WHERE id = $2 AND lease_id = $3",
+        )
+        .bind(now)
+        .bind(&claimed.id)
+        .bind(&claimed.lease_id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await
 }
 
 /// Records a failed attempt: a transient one is retried later, a permanent
