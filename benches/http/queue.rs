@@ -21,6 +21,7 @@ pub async fn figure(report: &mut Report, work: &Path, smtp_port: u16) {
     std::fs::create_dir_all(&big).unwrap();
     let big_url = format!("sqlite://{}", big.join("portal.db").display());
     let seeded = seed(&big_url, count).await;
+    let counted = counts_alone(&big_url).await;
     let big_port = free_port();
     let big_portal = portal::start(&big, &big_url, big_port, smtp_port);
     let big_base = format!("http://127.0.0.1:{big_port}");
@@ -87,7 +88,7 @@ pub async fn figure(report: &mut Report, work: &Path, smtp_port: u16) {
         ));
     }
     report.line(format!(
-        "{count} requests seeded in {:.1} s (5 % open, over three years, with their search terms); the DPO's queue, one request at a time (goal: p95 < 25 ms; a search, p95 < 50 ms):",
+        "{count} requests seeded in {:.1} s (5 % open, over three years, with their search terms); the DPO's queue, one request at a time (goal: p95 < 10 ms; a search, p95 < 50 ms):",
         seeded.as_secs_f64()
     ));
     report.line("");
@@ -109,22 +110,97 @@ pub async fn figure(report: &mut Report, work: &Path, smtp_port: u16) {
             .filter(|(search, _)| !*search)
             .map(|(_, p)| *p)
     };
-    if views().any(|p| p > Duration::from_millis(25)) {
+    if views().any(|p| p > Duration::from_millis(10)) {
         report.miss(format!(
-            "Queue p95 above 25 ms (worst {}): with {} open requests the counts (open, overdue, this week, mine, unassigned, by status, by right) read every open request from their covering index on each page, in one grouped pass. Counters kept in the transactions that change a status, or counts cached for a few seconds, would remove that pass.",
+            "Queue p95 above 10 ms (worst {}): the counts are kept now ({} at p95 through the pool, against {} for the scan of {} open requests they replaced; see below), so what is left is the page itself: the DPO's session, a page of 50 requests read by its index, and the layout rendered. Not profiled further yet.",
             Stats::ms(views().max().unwrap_or_default()),
+            Stats::ms(counted.kept.1),
+            Stats::ms(counted.scanned.1),
             count / 20
         ));
     }
     for line in queue_lines {
         report.line(line);
     }
+    report.line("");
+    report.line(format!(
+        "The queue's counts alone (open, overdue, this week, mine, unassigned, by status, by right, awaiting the subject), {} runs each through the portal's pool, in this run:",
+        COUNT_RUNS
+    ));
+    report.line("");
+    report.line("| counts | p50 | p95 |");
+    report.line("|---|---|---|");
+    report.line(format!(
+        "| scanned: every open request read from its covering index (before) | {} | {} |",
+        Stats::ms(counted.scanned.0),
+        Stats::ms(counted.scanned.1)
+    ));
+    report.line(format!(
+        "| kept: `queue_tally` and `queue_days`, {} rows (after) | {} | {} |",
+        counted.rows,
+        Stats::ms(counted.kept.0),
+        Stats::ms(counted.kept.1)
+    ));
     report.line(format!(
         "\nServer resident set with the big database, after the queue runs: {:.1} MiB.",
         rss_mib(big_portal.pid())
     ));
     report.line("");
     drop(big_portal);
+}
+
+const COUNT_RUNS: usize = 40;
+
+/// The counts as kept beside the scan they replaced: (p50, p95) each.
+struct Counted {
+    scanned: (Duration, Duration),
+    kept: (Duration, Duration),
+    rows: i64,
+}
+
+async fn counts_alone(database_url: &str) -> Counted {
+    use privacy_portal::requests::queue::{counts, counts_by_scan};
+    let pool = privacy_portal::db::connect(&DatabaseUrl::parse(database_url).unwrap())
+        .await
+        .unwrap();
+    let today = privacy_portal::domain::Date::paris_of(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as i64,
+    );
+    let kept = counts(&pool, "", today).await.unwrap();
+    assert_eq!(
+        kept,
+        counts_by_scan(&pool, "", today).await.unwrap(),
+        "the kept counts differ from the scan"
+    );
+    let mut scanned = Vec::new();
+    let mut read = Vec::new();
+    for _ in 0..COUNT_RUNS {
+        let t0 = Instant::now();
+        counts_by_scan(&pool, "", today).await.unwrap();
+        scanned.push(t0.elapsed());
+        let t0 = Instant::now();
+        counts(&pool, "", today).await.unwrap();
+        read.push(t0.elapsed());
+    }
+    let rows: i64 = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM queue_tally) + (SELECT COUNT(*) FROM queue_days)",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    let p50_p95 = |mut times: Vec<Duration>| {
+        times.sort();
+        (times[times.len() / 2], times[times.len() * 95 / 100])
+    };
+    Counted {
+        scanned: p50_p95(scanned),
+        kept: p50_p95(read),
+        rows,
+    }
 }
 
 /// Inserts one million requests (5 % open) over three years in the
@@ -171,6 +247,10 @@ async fn seed(database_url: &str, count: u64) -> Duration {
     .await
     .expect("seed the queue");
     index_for_search(&pool).await;
+    // Rows written around `file` and `change`: the kept counts from them.
+    privacy_portal::requests::tally::recount(&pool)
+        .await
+        .unwrap();
     sqlx::query("ANALYZE").execute(&pool).await.unwrap();
     // The portal starts on a database file, not on a seeding's WAL.
     sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
