@@ -30,6 +30,7 @@
 mod helpers;
 
 mod bundle;
+mod commits;
 mod email;
 mod filing;
 mod load;
@@ -77,11 +78,19 @@ async fn main() {
     let subject = Subject::at(&base, Some(sink.mailbox()), "bench@example.org");
     let reference = subject.file("access").await;
     let dpo = portal::signed_in_dpo(&base, &data, &db_url).await;
+    // `PORTAL_BENCH_ONLY=commits`: the commits of one filing, printed.
+    if std::env::var("PORTAL_BENCH_ONLY").as_deref() == Ok("commits") {
+        commits::figure(&mut report, &base, &sink, &data, &db_url).await;
+        report.print();
+        return;
+    }
     // `PORTAL_BENCH_ONLY=systems`: the systems' figures alone, printed.
     let only_systems = std::env::var("PORTAL_BENCH_ONLY").as_deref() == Ok("systems");
     let mut rss_load = f64::NAN;
     if !only_systems {
         pages::figure(&mut report, &base, &subject, &reference, &dpo).await;
+        // Before the load: its emails would queue ahead of the count's.
+        commits::figure(&mut report, &base, &sink, &data, &db_url).await;
         rss_load = filing::figure(&mut report, &base, &sink, &server, &data, work.path()).await;
         email::figure(&mut report, &subject, &sink).await;
     }

@@ -1,7 +1,7 @@
 //! Memory: the server's resident set, idle and under filing, and the size
 //! of its binary.
 
-use crate::portal::{PORTAL, Process, rss_mib};
+use crate::portal::{Process, portal_binary, rss_mib};
 use crate::report::Report;
 
 /// `rss_idle` was read before any load, `rss_load` at the peak of the
@@ -15,7 +15,7 @@ pub fn figure(report: &mut Report, portal: &Process, rss_idle: f64, rss_load: f6
     ));
     report.line(format!(
         "- Server binary: {:.1} MiB.",
-        file_size(PORTAL) as f64 / 1048576.0
+        file_size(&portal_binary()) as f64 / 1048576.0
     ));
     report.line("");
 }

@@ -9,7 +9,11 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-pub const PORTAL: &str = "target/release/privacy-portal";
+/// The release binary; `PORTAL_BENCH_BINARY` names another (an earlier
+/// build, for a before-and-after).
+pub fn portal_binary() -> String {
+    std::env::var("PORTAL_BENCH_BINARY").unwrap_or_else(|_| "target/release/privacy-portal".into())
+}
 
 /// A child process stopped when dropped.
 pub struct Process(pub Child);
@@ -48,7 +52,7 @@ pub fn rss_mib(pid: u32) -> f64 {
 }
 
 pub fn portal_command(data_dir: &Path, database_url: &str) -> Command {
-    let mut command = Command::new(PORTAL);
+    let mut command = Command::new(portal_binary());
     command
         .env("PORTAL_DATA_DIR", data_dir)
         .env("PORTAL_DATABASE_URL", database_url)
