@@ -78,7 +78,7 @@ pub async fn figure(
     ));
     if filed.rate < 0.5 * raw {
         report.miss(format!(
-            "Filing at {:.0} % of raw commits: a filing is two HTTP round trips (the form and its one-time key, then the post), a session lookup, the validation, the limits' counters and one transaction of several writes (the request, its timeline event, two outbox rows, the audit entry that moves the audit head), while the email worker reads and updates the outbox beside it; the raw loop is one insert per commit.",
+            "Filing at {:.0} % of raw commits: a filing is two HTTP round trips (the form and its one-time key, then the post), a session lookup, the validation, the reads that find a double submission and count the open requests, and one transaction of several writes (the request, its search terms, its timeline event, two outbox rows, the audit entry that moves the audit head, the kept counts, the limits' counters), while the email worker claims and records the emails beside it (two more commits per filing); the raw loop is one insert per commit. Not profiled further yet.",
             100.0 * filed.rate / raw
         ));
     }
