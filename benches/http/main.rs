@@ -80,7 +80,8 @@ async fn main() {
     let dpo = portal::signed_in_dpo(&base, &data, &db_url).await;
     // `PORTAL_BENCH_ONLY=commits`: the commits of one filing, printed.
     if std::env::var("PORTAL_BENCH_ONLY").as_deref() == Ok("commits") {
-        commits::figure(&mut report, &base, &sink, &data, &db_url).await;
+        let commits = commits::per_filing(&base, &sink, &data, &db_url).await;
+        commits::figure(&mut report, commits);
         report.print();
         return;
     }
@@ -90,8 +91,9 @@ async fn main() {
     if !only_systems {
         pages::figure(&mut report, &base, &subject, &reference, &dpo).await;
         // Before the load: its emails would queue ahead of the count's.
-        commits::figure(&mut report, &base, &sink, &data, &db_url).await;
+        let commits = commits::per_filing(&base, &sink, &data, &db_url).await;
         rss_load = filing::figure(&mut report, &base, &sink, &server, &data, work.path()).await;
+        commits::figure(&mut report, commits);
         email::figure(&mut report, &subject, &sink).await;
     }
     let portal = systems::Portal {

@@ -135,12 +135,12 @@ pub async fn figure(
     };
     let home_stats = pages(&client, &format!("{base}/"), false).await;
     report.line(format!(
-        "| portal home page (same for everyone in a language) | {:.0} | {} | {:.0} % of the ceiling (goal ≥ 50 %) |",
+        "| portal home page (same for everyone in a language) | {:.0} | {} | {:.0} % of the ceiling (goal ≥ 70 %) |",
         home_stats.rate,
         Stats::ms(home_stats.p99),
         100.0 * home_stats.rate / ceiling.rate
     ));
-    if home_stats.rate < 0.5 * ceiling.rate {
+    if home_stats.rate < 0.7 * ceiling.rate {
         report.miss(format!(
             "Home page at {:.0} % of the ceiling: it comes from memory, but each answer still crosses the middleware stack (trace span, origin and no-store checks, compression negotiation, security headers, body limit and timeout) and gets a fresh nonce.",
             100.0 * home_stats.rate / ceiling.rate
@@ -198,14 +198,14 @@ pub async fn figure(
             Stats::ms(own.p99)
         ));
         report.line(format!(
-            "| portal static {label} | {:.0} | {} | {:.0} % of its ceiling (goal ≥ 70 %) |",
+            "| portal static {label} | {:.0} | {} | {:.0} % of its ceiling (goal ≥ 80 %) |",
             stats.rate,
             Stats::ms(stats.p99),
             100.0 * stats.rate / own.rate
         ));
-        if stats.rate < 0.7 * own.rate {
+        if stats.rate < 0.8 * own.rate {
             report.miss(format!(
-                "Static {label} at {:.0} % of the same bytes from bare axum: the files come from memory, but each answer crosses the same middleware stack as the pages.",
+                "Static {label} at {:.0} % of the same bytes from bare axum: the files come from memory and are answered before the middleware, by one extra layer that looks at the path; the rest is the router's own cost and the spread between runs on shared cores (±15 %).",
                 100.0 * stats.rate / own.rate
             ));
         }
