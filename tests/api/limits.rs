@@ -200,6 +200,9 @@ async fn filing_is_limited_per_address_with_a_clear_message(backend: Backend) {
         "{html}"
     );
     assert_eq!(app.scalar("SELECT COUNT(*) FROM requests").await, 3);
+    // Counted in the filing's own transaction: the refused one rolled back
+    // with its count, and the day's counters stay at three.
+    assert_eq!(app.scalar("SELECT MAX(sends) FROM send_counters").await, 3);
 }
 
 /// A subject's messages are capped per request and day, their files'
