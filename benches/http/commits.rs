@@ -92,6 +92,7 @@ pub fn figure(report: &mut Report, commits: usize) {
     report.line(format!(
         "- Durable commits for one filing, counted in SQLite's write-ahead log (the post, then its two emails claimed and recorded sent): **{commits}** (goal: the filing itself in one, and one each to claim and to record its emails)."
     ));
+    report.line("");
     if commits > 3 {
         report.miss(format!(
             "One filing causes {commits} commits: more than the filing's own and one each to claim and record its emails."
