@@ -3,6 +3,7 @@ import { expect, test } from "./csp";
 import { execFileSync } from "node:child_process";
 import crypto from "node:crypto";
 import http from "node:http";
+import net from "node:net";
 import path from "node:path";
 import { shot, uniqueEmail, waitForMail } from "./mail";
 import { addDpo, fileRequest, openAction, root, signIn } from "./people";
@@ -39,6 +40,21 @@ function receiver(port: number, secret: string) {
   });
   server.listen(port, "127.0.0.1");
   return { received, close: () => server.close() };
+}
+
+/** A port nothing listens on, below Linux's ephemeral range (32768 and
+ * up), where an outgoing connection may hold any port: a random port up
+ * to 40000 once met one (EADDRINUSE). Tried, then let go. */
+async function unusedPort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = net.createServer();
+      probe.once("error", () => resolve(false));
+      probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
 }
 
 /** The DPO signs in and starts processing `reference`: identity
@@ -131,7 +147,7 @@ test("a DPO sees a system's failing webhook and sends its tasks again once it is
   test.skip(info.project.name !== "desktop", "the console at 1280 px");
   test.setTimeout(120_000);
   const suffix = `${Date.now() % 1_000_000}${Math.floor(Math.random() * 1000)}`;
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const port = await unusedPort();
   const name = `newsletter-${suffix}`;
   const { secret } = addSystem(name, "erasure", `http://127.0.0.1:${port}/hook`);
   const dpoEmail = uniqueEmail("webhook-dpo").replace("@example.org", "@sofacto.com");
