@@ -78,6 +78,12 @@ async fn main() {
     let subject = Subject::at(&base, Some(sink.mailbox()), "bench@example.org");
     let reference = subject.file("access").await;
     let dpo = portal::signed_in_dpo(&base, &data, &db_url).await;
+    // `PORTAL_BENCH_ONLY=email`: the email's latency alone, printed.
+    if std::env::var("PORTAL_BENCH_ONLY").as_deref() == Ok("email") {
+        email::figure(&mut report, &subject, &sink).await;
+        report.print();
+        return;
+    }
     // `PORTAL_BENCH_ONLY=commits`: the commits of one filing, printed.
     if std::env::var("PORTAL_BENCH_ONLY").as_deref() == Ok("commits") {
         let commits = commits::per_filing(&base, &sink, &data, &db_url).await;
